@@ -1,0 +1,43 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "recdeck",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "recdeck", targets: ["recdeck"]),
+        .executable(name: "recdeck-bench", targets: ["recdeck-bench"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.9.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        // The domain: JSON, JSONPath, schemas, identifiers, upsert planning, merge. Pure, no I/O.
+        .target(name: "RecordCore"),
+        // Persistence over SQLite (GRDB). Fetches candidates, applies decided plans in one transaction.
+        .target(name: "RecordStore", dependencies: [
+            "RecordCore",
+            .product(name: "GRDB", package: "GRDB.swift"),
+        ]),
+        // Cell buffer, styles, keys, display width. No C.
+        .target(name: "TerminalScreen"),
+        // Screens: state + handle(key) + render(into:). No C, no I/O.
+        .target(name: "RecordTUI", dependencies: ["TerminalScreen", "RecordCore"]),
+        // The only importer of ncursesw.
+        .systemLibrary(name: "CNcursesW", pkgConfig: "ncursesw",
+                       providers: [.apt(["libncursesw5-dev"])]),
+        .target(name: "CursesBackend", dependencies: ["CNcursesW", "TerminalScreen"]),
+        // The command line: one subcommand per file.
+        .target(name: "RecDeckCommands", dependencies: [
+            "RecordCore", "RecordStore", "RecordTUI", "CursesBackend",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+        .executableTarget(name: "recdeck", dependencies: ["RecDeckCommands"]),
+        .executableTarget(name: "recdeck-bench", dependencies: ["RecordCore", "RecordStore", "RecDeckCommands"]),
+        .testTarget(name: "RecordCoreTests", dependencies: ["RecordCore"]),
+        .testTarget(name: "RecordStoreTests", dependencies: ["RecordCore", "RecordStore"]),
+        .testTarget(name: "RecDeckCommandsTests", dependencies: ["RecDeckCommands", "RecordStore", "RecordCore"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,21 @@
+#ifndef RECDECK_CNCURSESW_SHIM_H
+#define RECDECK_CNCURSESW_SHIM_H
+// SwiftPM drops pkg-config -D flags: define the wide-character switches here (DESIGN §1).
+#define NCURSES_WIDECHAR 1
+#define _XOPEN_SOURCE_EXTENDED 1
+#include <locale.h>
+#include <ncursesw/curses.h>
+
+// Swift 6 rejects C globals and attribute macros: expose them through inline accessors.
+static inline WINDOW *rd_stdscr(void) { return stdscr; }
+static inline int rd_lines(void) { return LINES; }
+static inline int rd_cols(void) { return COLS; }
+static inline int rd_color_pairs(void) { return COLOR_PAIRS; }
+static inline int rd_colors(void) { return COLORS; }
+static inline attr_t rd_a_bold(void) { return A_BOLD; }
+static inline attr_t rd_a_dim(void) { return A_DIM; }
+static inline attr_t rd_a_reverse(void) { return A_REVERSE; }
+static inline attr_t rd_a_underline(void) { return A_UNDERLINE; }
+static inline int rd_key_resize(void) { return KEY_RESIZE; }
+static inline void rd_setlocale(void) { setlocale(LC_ALL, ""); }
+#endif

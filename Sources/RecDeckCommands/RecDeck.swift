@@ -1,0 +1,1 @@
+public enum RecDeck { public static func main() {} }

@@ -1,0 +1,32 @@
+import Foundation
+
+/// How identifier values are normalised before comparison (DESIGN §2).
+public enum Normalization: String, Sendable, CaseIterable {
+    case exact, casefold, email, phone
+
+    /// The normalised key for a string, or nil when nothing is left (empty, or a phone without digits).
+    public func apply(_ raw: String) -> String? {
+        let out: String
+        switch self {
+        case .exact:
+            out = raw
+        case .casefold, .email:
+            out = raw.trimmingCharacters(in: .whitespacesAndNewlines).lowercased()
+        case .phone:
+            let trimmed = raw.trimmingCharacters(in: .whitespacesAndNewlines)
+            var digits = trimmed.hasPrefix("+") ? "+" : ""
+            digits.unicodeScalars.append(contentsOf: trimmed.unicodeScalars.filter { ("0"..."9").contains($0) })
+            out = digits == "+" ? "" : digits
+        }
+        return out.isEmpty ? nil : out
+    }
+
+    /// The normalised key for a scalar JSON value: strings as above, numbers and booleans by their text.
+    public func apply(_ value: JSONValue) -> String? {
+        switch value {
+        case .string(let s): return apply(s)
+        case .int, .double, .bool: return apply(value.jsonText)
+        default: return nil
+        }
+    }
+}

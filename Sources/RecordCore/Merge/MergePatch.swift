@@ -1,0 +1,37 @@
+/// JSON Merge Patch (RFC 7386) with recdeck's multi-valued identifier union rule (DESIGN §3).
+public enum MergePatch {
+    /// Applies `patch` to `target`: objects merge recursively, `null` removes a key, other values replace.
+    public static func apply(_ patch: JSONValue, to target: JSONValue) -> JSONValue {
+        guard case .object(let p) = patch else { return patch }
+        var result = target.objectValue ?? [:]
+        for (k, v) in p {
+            if v.isNull { result[k] = nil } else { result[k] = apply(v, to: result[k] ?? .null) }
+        }
+        return .object(result)
+    }
+
+    /// The union of two multi-valued identifier arrays: existing order, then new values whose normalised
+    /// form is not already present.
+    public static func union(_ existing: [JSONValue], _ incoming: [JSONValue], normalize: Normalization) -> [JSONValue] {
+        var seen = Set(existing.compactMap { normalize.apply($0) ?? $0.jsonText })
+        var out = existing
+        for v in incoming {
+            let key = normalize.apply(v) ?? v.jsonText
+            if seen.insert(key).inserted { out.append(v) }
+        }
+        return out
+    }
+
+    /// Leaf-level differences between two values, as JSONPath-addressed entries.
+    public static func diff(_ before: JSONValue?, _ after: JSONValue?, at path: JSONPath) -> [DiffEntry] {
+        switch (before, after) {
+        case (nil, nil): return []
+        case (nil, let a?): return [DiffEntry(path: path.description, op: .add, before: nil, after: a)]
+        case (let b?, nil): return [DiffEntry(path: path.description, op: .remove, before: b, after: nil)]
+        case let (.object(b)?, .object(a)?):
+            return Set(b.keys).union(a.keys).sorted().flatMap { diff(b[$0], a[$0], at: path.appending(.key($0))) }
+        case let (b?, a?):
+            return b == a ? [] : [DiffEntry(path: path.description, op: .replace, before: b, after: a)]
+        }
+    }
+}

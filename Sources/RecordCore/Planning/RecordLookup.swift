@@ -1,0 +1,25 @@
+/// The first result stored for an idempotency key.
+public struct IdempotencyEntry: Sendable, Equatable {
+    public var type: String
+    public var fingerprint: String
+    public var decision: Decision
+    public var recordID: String?
+    public init(type: String, fingerprint: String, decision: Decision, recordID: String?) {
+        self.type = type; self.fingerprint = fingerprint; self.decision = decision; self.recordID = recordID
+    }
+}
+
+/// What the planner may ask of the current state. The store answers inside its write transaction;
+/// tests answer from memory. Planning stays a pure function of the request, the type and these answers.
+public protocol RecordLookup {
+    /// Records of `type` holding the normalised identifier value, active and archived.
+    func records(type: String, identifier: String, value: String) throws -> [Record]
+    /// Records of `type` whose data at `path` equals `value` exactly (a full scan).
+    func scan(type: String, path: JSONPath, equals value: JSONValue) throws -> [Record]
+    /// The record with this id, if any.
+    func record(id: String) throws -> Record?
+    /// The stored result of an idempotency key, if any.
+    func idempotencyEntry(key: String) throws -> IdempotencyEntry?
+    /// The number the next autonumbered name of `type` takes.
+    func nextAutonumber(type: String) throws -> Int
+}

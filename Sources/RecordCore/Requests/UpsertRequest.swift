@@ -1,0 +1,59 @@
+/// A field a request may set, clear or leave alone.
+public enum FieldUpdate<Value: Sendable & Equatable>: Sendable, Equatable {
+    case absent
+    case clear
+    case set(Value)
+
+    public var value: Value? { if case .set(let v) = self { return v } else { return nil } }
+    public var isAbsent: Bool { if case .absent = self { return true } else { return false } }
+}
+
+/// How a request finds its record (DESIGN §3).
+public enum Lookup: Sendable, Equatable {
+    /// No lookup: always create.
+    case none
+    /// A named identifier; the value is read from the payload when not given.
+    case identifier(String, value: JSONValue?)
+    /// A data path; a declared identifier's path uses the index, any other is scanned.
+    case path(JSONPath, value: JSONValue?)
+    /// Fallback paths: the first holding a non-empty payload value wins.
+    case paths([JSONPath])
+}
+
+public enum MergeMode: String, Sendable, CaseIterable { case patch, replace }
+public enum ArchivedMatchMode: String, Sendable, CaseIterable { case prompt, unarchive, unarchive_update = "unarchive_update", overwrite }
+public enum ArchivedConflictMode: String, Sendable, CaseIterable { case error, overwrite }
+public enum MultipleMatchesMode: String, Sendable, CaseIterable { case error, first }
+public enum NoMatchMode: String, Sendable, CaseIterable { case create, skip }
+
+/// The unified upsert request every dialect decodes to.
+public struct UpsertRequest: Sendable, Equatable {
+    public var type: String
+    public var lookup: Lookup = .none
+    public var name: FieldUpdate<String> = .absent
+    public var externalID: FieldUpdate<String> = .absent
+    /// The data payload (a JSON object), nil when the request carries none.
+    public var data: JSONValue?
+    public var parentID: FieldUpdate<String> = .absent
+    public var associations: [String]?
+    public var merge: MergeMode = .patch
+    public var onArchivedMatch: ArchivedMatchMode = .prompt
+    public var onArchivedConflict: ArchivedConflictMode = .error
+    public var onMultipleMatches: MultipleMatchesMode = .error
+    public var onNoMatch: NoMatchMode = .create
+    public var expectedVersion: Int?
+    public var idempotencyKey: String?
+    /// A canonical text of the request used to compare idempotent replays.
+    public var fingerprint: String = ""
+
+    public init(type: String) { self.type = type }
+}
+
+/// Request-level limits (DESIGN §3).
+public enum Limits {
+    public static let maxBodyBytes = 1 << 20
+    public static let maxNameLength = 255
+    public static let maxAttributes = 500
+    public static let maxAssociations = 10
+    public static let maxBatch = 1000
+}

@@ -1,0 +1,56 @@
+import Foundation
+
+/// Field-level validation of request payloads against a type (DESIGN §3).
+public enum Validator {
+    /// Checks each non-null top-level data value the request gives against its declared field type.
+    public static func checkTypes(_ data: [String: JSONValue], in type: ObjectType) -> [FieldError] {
+        var errors: [FieldError] = []
+        for key in data.keys.sorted() {
+            guard let field = type.field(key), let value = data[key], !value.isNull else { continue }
+            if let problem = problem(value, as: field.type) {
+                errors.append(FieldError(field: "data.\(key)", message: "\(key) \(problem)"))
+            }
+        }
+        return errors
+    }
+
+    /// Why a value does not fit a field type, or nil when it does.
+    public static func problem(_ value: JSONValue, as type: FieldType) -> String? {
+        let got = "got \(value.typeName) \(value.jsonText.prefix(40))"
+        switch type {
+        case .string: return value.stringValue == nil ? "must be a string, \(got)" : nil
+        case .number:
+            switch value { case .int, .double: return nil; default: return "must be a number, \(got)" }
+        case .integer:
+            switch value { case .int: return nil; case .double where value.intValue != nil: return nil; default: return "must be an integer, \(got)" }
+        case .boolean: return value.boolValue == nil ? "must be true or false, \(got)" : nil
+        case .object: return value.objectValue == nil ? "must be an object, \(got)" : nil
+        case .array: return value.arrayValue == nil ? "must be an array, \(got)" : nil
+        case .email:
+            guard let s = value.stringValue else { return "must be an email address string, \(got)" }
+            return isEmail(s) ? nil : "\"\(s.prefix(60))\" is not a valid email address"
+        case .phone:
+            guard let s = value.stringValue else { return "must be a phone number string, \(got)" }
+            return isPhone(s) ? nil : "\"\(s.prefix(60))\" is not a valid phone number"
+        case .date:
+            guard let s = value.stringValue else { return "must be an ISO-8601 date string, \(got)" }
+            return Timestamp.parse(s) == nil ? "\"\(s.prefix(60))\" is not an ISO-8601 date" : nil
+        }
+    }
+
+    /// `local@domain.tld`, no spaces, after trimming.
+    public static func isEmail(_ s: String) -> Bool {
+        let t = s.trimmingCharacters(in: .whitespacesAndNewlines)
+        let parts = t.split(separator: "@", omittingEmptySubsequences: false)
+        guard parts.count == 2, !parts[0].isEmpty, !t.contains(where: \.isWhitespace) else { return false }
+        let domain = parts[1]
+        return domain.contains(".") && !domain.hasPrefix(".") && !domain.hasSuffix(".")
+    }
+
+    /// Digits with optional `+`, spaces, dots, dashes and parentheses; at least one digit.
+    public static func isPhone(_ s: String) -> Bool {
+        let allowed = Set("0123456789+-. ()")
+        let t = s.trimmingCharacters(in: .whitespacesAndNewlines)
+        return !t.isEmpty && t.allSatisfy { allowed.contains($0) } && t.contains(where: \.isNumber)
+    }
+}

@@ -1,0 +1,2 @@
+import RecDeckCommands
+RecDeck.main()
