@@ -1,0 +1,27 @@
+import Foundation
+
+extension Record {
+    /// Decodes the unified record shape (as written by `json`, or a scenario's initial record).
+    /// Missing timestamps default to `defaultTime`; a missing version to 1.
+    public init(json: JSONValue, defaultType: String? = nil, defaultTime: Date) throws(SchemaError) {
+        let r = try JSONReader(json, context: "record")
+        guard let type = try r.string("type") ?? defaultType else { throw SchemaError("record.type is required") }
+        let id = try r.requiredString("id")
+        func date(_ key: String) throws(SchemaError) -> Date? {
+            guard let s = try r.string(key) else { return nil }
+            guard let d = Timestamp.parse(s) else { throw SchemaError("record \(id).\(key): \"\(s)\" is not an ISO-8601 timestamp") }
+            return d
+        }
+        let data = r.object["data"] ?? .object([:])
+        guard data.objectValue != nil else { throw SchemaError("record \(id).data must be an object") }
+        let created = try date("created_at") ?? defaultTime
+        let archived = try r.bool("archived") ?? false
+        self.init(id: id, type: type, name: try r.string("name"), externalID: try r.string("external_id"), data: data,
+                  parentID: try r.string("parent_id"), archived: archived,
+                  archivedAt: try date("archived_at") ?? (archived ? created : nil),
+                  version: Int(r.object["version"]?.intValue ?? 1), createdAt: created,
+                  updatedAt: try date("updated_at") ?? created,
+                  associations: (try r.array("associations") ?? []).compactMap(\.stringValue),
+                  mergedInto: try r.string("merged_into"))
+    }
+}

@@ -1,0 +1,160 @@
+import Foundation
+import GRDB
+import RecordCore
+
+/// A type with its counts, as the Types view and `recdeck types` show it.
+public struct TypeSummary: Sendable {
+    public var type: ObjectType
+    public var active: Int
+    public var archived: Int
+    public var pendingConflicts: Int
+}
+
+/// One page of a keyset-paged listing; `next` is the cursor of the following page, nil at the end.
+public struct RecordPage: Sendable {
+    public var records: [Record]
+    public var next: Int64?
+}
+
+/// Which records a listing shows.
+public enum ArchiveFilter: Sendable { case active, archived, all }
+
+/// A revision of a record.
+public struct Revision: Sendable {
+    public var id: Int64
+    public var recordID: String
+    public var version: Int
+    public var op: String
+    public var before: Record?
+    public var after: Record
+    public var source: String
+    public var batch: String?
+    public var at: String
+}
+
+/// A request parked in the conflict queue.
+public struct ConflictEntry: Sendable {
+    public var id: Int64
+    public var type: String
+    public var request: String
+    public var plan: JSONValue
+    public var recordID: String?
+    public var status: String
+    public var resolution: String?
+    public var createdAt: String
+}
+
+extension RecordStore {
+    /// Every type with its active/archived counts (kept by triggers: no table scan) and pending conflicts.
+    public func types() throws -> [TypeSummary] {
+        try read { db in
+            let pending = Dictionary(uniqueKeysWithValues: try Row.fetchAll(db, sql: "SELECT type, COUNT(*) AS n FROM conflicts WHERE status = 'pending' GROUP BY type").map { ($0["type"] as String, $0["n"] as Int) })
+            return try Row.fetchAll(db, sql: "SELECT key, schema, active, archived FROM types ORDER BY key").map { row in
+                let type = try ObjectType(json: JSONValue.parse(row["schema"] as String))
+                return TypeSummary(type: type, active: row["active"], archived: row["archived"], pendingConflicts: pending[type.key] ?? 0)
+            }
+        }
+    }
+
+    /// Active and archived counts of one type.
+    public func counts(type: String) throws -> (active: Int, archived: Int)? {
+        try read { db in
+            try Row.fetchOne(db, sql: "SELECT active, archived FROM types WHERE key = ?", arguments: [type]).map { ($0["active"], $0["archived"]) }
+        }
+    }
+
+    /// Creates or replaces a type's schema. Changed identifiers re-index the type's keys; a collision
+    /// names the records and writes nothing.
+    public func applyType(_ type: ObjectType) throws {
+        try writeTransaction("type apply") { db in
+            let old = try objectType(type.key, db)
+            try db.execute(sql: """
+                INSERT INTO types(key, schema, updated_at) VALUES (?, ?, ?)
+                ON CONFLICT(key) DO UPDATE SET schema = excluded.schema, updated_at = excluded.updated_at
+                """, arguments: [type.key, type.json.jsonText, Timestamp.format(clock())])
+            guard let old, old.identifiers != type.identifiers else { return }
+            try db.execute(sql: "DELETE FROM record_keys WHERE type = ?", arguments: [type.key])
+            let rows = try Row.fetchCursor(db, sql: "SELECT \(RecordRow.columns) FROM records WHERE type = ?", arguments: [type.key])
+            while let row = try rows.next() {
+                let r = RecordRow.record(row)
+                for k in type.keys(of: r) {
+                    do {
+                        try db.execute(sql: "INSERT INTO record_keys(type, identifier, value, record_id) VALUES (?,?,?,?)",
+                                       arguments: [type.key, k.identifier, k.value, r.id])
+                    } catch let e as DatabaseError where e.resultCode == .SQLITE_CONSTRAINT {
+                        let holder = try String.fetchOne(db, sql: "SELECT record_id FROM record_keys WHERE type = ? AND identifier = ? AND value = ?", arguments: [type.key, k.identifier, k.value]) ?? "?"
+                        throw StoreError.refused("cannot apply the schema: records \(holder) and \(r.id) both hold \(k.identifier) \"\(k.value)\"; nothing written")
+                    }
+                }
+            }
+        }
+    }
+
+    /// One page of a type's records in insertion order, starting after `cursor`.
+    public func list(type: String, filter: ArchiveFilter = .active, after cursor: Int64? = nil, limit: Int = 100) throws -> RecordPage {
+        try read { db in
+            var sql = "SELECT seq, \(RecordRow.columns) FROM records WHERE type = ?"
+            switch filter {
+            case .active: sql += " AND archived = 0"
+            case .archived: sql += " AND archived = 1"
+            case .all: break
+            }
+            sql += " AND seq > ? ORDER BY seq LIMIT ?"
+            let rows = try Row.fetchAll(db.cachedStatement(sql: sql), arguments: [type, cursor ?? 0, limit + 1])
+            let page = rows.prefix(limit)
+            return RecordPage(records: page.map(RecordRow.record), next: rows.count > limit ? page.last?["seq"] : nil)
+        }
+    }
+
+    /// The record with this id, if any.
+    public func record(id: String) throws -> Record? { try read { db in try RecordRow.fetch(id: id, db) } }
+
+    /// A record by id, or by external id or a unique identifier value of its type.
+    public func findRecord(type: String, key: String) throws -> Record? {
+        try read { db in
+            if let r = try RecordRow.fetch(id: key, db), r.type == type { return r }
+            guard let t = try objectType(type, db) else { return nil }
+            for id in t.identifiers {
+                guard let norm = id.normalize.apply(key) else { continue }
+                if let r = try StoreLookup(db: db).records(type: type, identifier: id.name, value: norm).first { return r }
+            }
+            return nil
+        }
+    }
+
+    /// A record's revisions, oldest first.
+    public func history(recordID: String) throws -> [Revision] {
+        try read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM revisions WHERE record_id = ? ORDER BY id", arguments: [recordID]).map(Self.revision)
+        }
+    }
+
+    static func revision(_ row: Row) throws -> Revision {
+        let epoch = Date(timeIntervalSince1970: 0)
+        let before = try (row["before"] as String?).map { try Record(json: JSONValue.parse($0), defaultTime: epoch) }
+        let after = try Record(json: JSONValue.parse(row["after"] as String), defaultTime: epoch)
+        return Revision(id: row["id"], recordID: row["record_id"], version: row["version"], op: row["op"], before: before,
+                        after: after, source: row["source"], batch: row["batch"], at: row["at"])
+    }
+
+    /// The conflict queue, oldest first.
+    public func conflicts(pendingOnly: Bool = true) throws -> [ConflictEntry] {
+        try read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM conflicts \(pendingOnly ? "WHERE status = 'pending'" : "") ORDER BY id").map { row in
+                ConflictEntry(id: row["id"], type: row["type"], request: row["request"],
+                              plan: (try? JSONValue.parse(row["plan"] as String)) ?? .null, recordID: row["record_id"],
+                              status: row["status"], resolution: row["resolution"], createdAt: row["created_at"])
+            }
+        }
+    }
+
+    /// Every record of a type, in insertion order, one page at a time (for export).
+    public func forEachRecord(type: String, filter: ArchiveFilter = .all, pageSize: Int = 1000, _ body: (Record) throws -> Void) throws {
+        var cursor: Int64? = nil
+        repeat {
+            let page = try list(type: type, filter: filter, after: cursor, limit: pageSize)
+            for r in page.records { try body(r) }
+            cursor = page.next
+        } while cursor != nil
+    }
+}

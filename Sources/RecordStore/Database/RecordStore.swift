@@ -1,0 +1,104 @@
+import Foundation
+import GRDB
+import RecordCore
+
+/// The SQLite store: WAL, a busy timeout, every write in one `BEGIN IMMEDIATE` transaction that re-plans
+/// against the current state (DESIGN §1, §2).
+public final class RecordStore: Sendable {
+    let writer: any DatabaseWriter
+    /// The database file path, or `:memory:`.
+    public let path: String
+    public let readOnly: Bool
+    /// The clock; tests and scenarios pin it.
+    let clock: @Sendable () -> Date
+
+    init(writer: any DatabaseWriter, path: String, readOnly: Bool, clock: @escaping @Sendable () -> Date) {
+        self.writer = writer; self.path = path; self.readOnly = readOnly; self.clock = clock
+    }
+
+    private static func configuration(readOnly: Bool) -> Configuration {
+        var config = Configuration()
+        config.readonly = readOnly
+        config.busyMode = .timeout(5)
+        config.foreignKeysEnabled = false
+        config.prepareDatabase { db in
+            if !db.configuration.readonly { try db.execute(sql: "PRAGMA synchronous = NORMAL") }
+        }
+        return config
+    }
+
+    /// Opens (creating when missing, unless read-only) the database at `path`.
+    public static func open(path: String, readOnly: Bool = false, clock: @escaping @Sendable () -> Date = { Date() }) throws -> RecordStore {
+        let url = URL(fileURLWithPath: path)
+        let folder = url.deletingLastPathComponent().path
+        var isDir: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: folder, isDirectory: &isDir), isDir.boolValue else {
+            throw StoreError.cannotOpen("cannot open database \(path): folder \(folder) does not exist")
+        }
+        if readOnly, !FileManager.default.fileExists(atPath: path) {
+            throw StoreError.cannotOpen("cannot open database \(path) read-only: the file does not exist")
+        }
+        if !readOnly, !FileManager.default.isWritableFile(atPath: folder) {
+            throw StoreError.cannotOpen("cannot open database \(path): folder \(folder) is not writable")
+        }
+        do {
+            let writer: any DatabaseWriter
+            if readOnly {
+                writer = try DatabaseQueue(path: path, configuration: configuration(readOnly: true))
+                guard try writer.read({ db in try StoreSchema.migrator.hasCompletedMigrations(db) }) else {
+                    throw StoreError.cannotOpen("\(path) is not an up-to-date recdeck database; open it once without --read-only")
+                }
+            } else {
+                let pool = try DatabasePool(path: path, configuration: configuration(readOnly: false))
+                try StoreSchema.migrator.migrate(pool)
+                writer = pool
+            }
+            return RecordStore(writer: writer, path: path, readOnly: readOnly, clock: clock)
+        } catch let e as StoreError {
+            throw e
+        } catch {
+            throw StoreError.wrap(error, path: path)
+        }
+    }
+
+    /// A private in-memory database (scenarios, tests).
+    public static func inMemory(clock: @escaping @Sendable () -> Date = { Date() }) throws -> RecordStore {
+        let queue = try DatabaseQueue(configuration: configuration(readOnly: false))
+        try StoreSchema.migrator.migrate(queue)
+        return RecordStore(writer: queue, path: ":memory:", readOnly: false, clock: clock)
+    }
+
+    /// Runs `body` in one `BEGIN IMMEDIATE` transaction, so a plan made inside cannot be overtaken.
+    func writeTransaction<T>(_ what: String, _ body: (Database) throws -> T) throws -> T {
+        guard !readOnly else { throw StoreError.readOnly(what) }
+        do {
+            return try writer.writeWithoutTransaction { db in
+                var result: T?
+                try db.inTransaction(.immediate) {
+                    result = try body(db)
+                    return .commit
+                }
+                return result!
+            }
+        } catch {
+            throw StoreError.wrap(error, path: path)
+        }
+    }
+
+    /// Runs `body` in a read transaction.
+    func read<T>(_ body: (Database) throws -> T) throws -> T {
+        do { return try writer.read(body) } catch { throw StoreError.wrap(error, path: path) }
+    }
+
+    /// A value from the `meta` table.
+    public func meta(_ key: String) throws -> String? {
+        try read { db in try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = ?", arguments: [key]) }
+    }
+
+    /// Sets a value in the `meta` table.
+    public func setMeta(_ key: String, _ value: String) throws {
+        try writeTransaction("setting metadata") { db in
+            try db.execute(sql: "INSERT INTO meta(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value", arguments: [key, value])
+        }
+    }
+}

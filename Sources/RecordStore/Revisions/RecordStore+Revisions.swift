@@ -1,0 +1,69 @@
+import Foundation
+import GRDB
+import RecordCore
+
+extension RecordStore {
+    /// Archives an active record (a new revision; nothing is deleted).
+    @discardableResult
+    public func archive(type: String, id: String, source: WriteSource) throws -> Record {
+        try setArchived(true, type: type, id: id, source: source)
+    }
+
+    /// Restores an archived record. Its identifier values stayed reserved while archived, so none can collide.
+    @discardableResult
+    public func restore(type: String, id: String, source: WriteSource) throws -> Record {
+        try setArchived(false, type: type, id: id, source: source)
+    }
+
+    private func setArchived(_ archived: Bool, type typeKey: String, id: String, source: WriteSource) throws -> Record {
+        try writeTransaction(archived ? "archive" : "restore") { db in
+            guard let type = try objectType(typeKey, db) else { throw StoreError.notFound("unknown object type \"\(typeKey)\"") }
+            guard let old = try RecordRow.fetch(id: id, db), old.type == typeKey else {
+                throw StoreError.notFound("no \(typeKey) record with id \"\(id)\"")
+            }
+            guard old.archived != archived else {
+                throw StoreError.refused("record \(id) is already \(archived ? "archived" : "active"); nothing written")
+            }
+            let now = clock()
+            var new = old
+            new.archived = archived
+            new.archivedAt = archived ? now : nil
+            new.version += 1
+            new.updatedAt = now
+            try WriteApplier.apply(RecordWrite(op: archived ? .archive : .restore, before: old, after: new), type: type, source: source, at: now, db)
+            return new
+        }
+    }
+
+    /// Undoes a revision by writing its `before` state back as a new revision, when the record is still
+    /// at that revision's version. Undoing a create archives the record (nothing is ever deleted).
+    @discardableResult
+    public func undo(revision revisionID: Int64, source: WriteSource) throws -> Record {
+        try writeTransaction("undo") { db in
+            guard let row = try Row.fetchOne(db, sql: "SELECT * FROM revisions WHERE id = ?", arguments: [revisionID]) else {
+                throw StoreError.notFound("no revision \(revisionID)")
+            }
+            let rev = try Self.revision(row)
+            guard let current = try RecordRow.fetch(id: rev.recordID, db), let type = try objectType(current.type, db) else {
+                throw StoreError.notFound("record \(rev.recordID) of revision \(revisionID) no longer exists")
+            }
+            guard current.version == rev.version else {
+                throw StoreError.refused("record \(current.id) is at version \(current.version), but revision \(revisionID) made version \(rev.version); undo the later revisions first")
+            }
+            let now = clock()
+            var new: Record
+            if let before = rev.before {
+                new = before
+                new.createdAt = current.createdAt
+            } else {
+                new = current
+                new.archived = true
+                new.archivedAt = now
+            }
+            new.version = current.version + 1
+            new.updatedAt = now
+            try WriteApplier.apply(RecordWrite(op: .undo, before: current, after: new), type: type, source: WriteSource(source.name, batch: "undo:\(revisionID)"), at: now, db)
+            return new
+        }
+    }
+}

@@ -1,0 +1,52 @@
+import Foundation
+import GRDB
+import RecordCore
+
+/// Reading and writing `records` rows.
+enum RecordRow {
+    static let columns = "id, type, name, external_id, data, parent_id, associations, archived, archived_at, version, created_at, updated_at, merged_into"
+
+    static func record(_ row: Row) -> Record {
+        let dataText: String = row["data"]
+        let data = (try? JSONValue.parse(dataText)) ?? .object([:])
+        var associations: [String] = []
+        if let a: String = row["associations"], let arr = (try? JSONValue.parse(a))?.arrayValue {
+            associations = arr.compactMap(\.stringValue)
+        }
+        return Record(
+            id: row["id"], type: row["type"], name: row["name"], externalID: row["external_id"], data: data,
+            parentID: row["parent_id"], archived: row["archived"], archivedAt: (row["archived_at"] as String?).flatMap(Timestamp.parse),
+            version: row["version"], createdAt: Timestamp.parse(row["created_at"]) ?? Date(timeIntervalSince1970: 0),
+            updatedAt: Timestamp.parse(row["updated_at"]), associations: associations, mergedInto: row["merged_into"])
+    }
+
+    static func arguments(_ r: Record) -> StatementArguments {
+        [r.id, r.type, r.name, r.externalID, r.data.jsonText, r.parentID,
+         r.associations.isEmpty ? nil : JSONValue.array(r.associations.map(JSONValue.string)).jsonText,
+         r.archived, r.archivedAt.map(Timestamp.format), r.version, Timestamp.format(r.createdAt),
+         Timestamp.format(r.updatedAt), r.mergedInto]
+    }
+
+    static func insert(_ r: Record, _ db: Database) throws {
+        try db.cachedStatement(sql: "INSERT INTO records(\(columns)) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)")
+            .execute(arguments: arguments(r))
+    }
+
+    /// Updates a record in place, guarded by the version it is expected to be at.
+    static func update(_ r: Record, expectedVersion: Int, _ db: Database) throws {
+        var args = arguments(r)
+        args += [r.id, expectedVersion]
+        try db.cachedStatement(sql: """
+            UPDATE records SET id = ?, type = ?, name = ?, external_id = ?, data = ?, parent_id = ?, associations = ?,
+              archived = ?, archived_at = ?, version = ?, created_at = ?, updated_at = ?, merged_into = ?
+            WHERE id = ? AND version = ?
+            """).execute(arguments: args)
+        if db.changesCount != 1 {
+            throw StoreError.refused("record \(r.id) changed meanwhile (expected version \(expectedVersion)); nothing written")
+        }
+    }
+
+    static func fetch(id: String, _ db: Database) throws -> Record? {
+        try Row.fetchOne(db.cachedStatement(sql: "SELECT \(columns) FROM records WHERE id = ?"), arguments: [id]).map(record)
+    }
+}

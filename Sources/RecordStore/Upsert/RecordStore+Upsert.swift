@@ -1,0 +1,82 @@
+import Foundation
+import GRDB
+import RecordCore
+
+/// One item of an import: a decoded request (or why it could not be decoded) and its source text.
+public struct ImportItem: Sendable {
+    public var request: Result<UpsertRequest, RequestError>
+    /// The item's request JSON, kept when a conflict is parked in the queue.
+    public var text: String
+    public init(request: Result<UpsertRequest, RequestError>, text: String) { self.request = request; self.text = text }
+}
+
+extension RecordStore {
+    func planner(_ db: Database) -> Planner {
+        var rng = SystemRandomNumberGenerator()
+        let now = clock()
+        return Planner(lookup: StoreLookup(db: db), now: now, makeID: { RecordID.make(now: now, random: &rng) })
+    }
+
+    func objectType(_ key: String, _ db: Database) throws -> ObjectType? {
+        guard let text = try String.fetchOne(db.cachedStatement(sql: "SELECT schema FROM types WHERE key = ?"), arguments: [key]) else { return nil }
+        do { return try ObjectType(json: JSONValue.parse(text)) } catch {
+            throw StoreError.invalid("stored schema of type \(key) is unreadable: \(error)")
+        }
+    }
+
+    /// The type with this key, if any.
+    public func objectType(_ key: String) throws -> ObjectType? { try read { db in try objectType(key, db) } }
+
+    /// Plans a request against the current state and writes nothing.
+    public func plan(_ request: UpsertRequest) throws -> Plan {
+        try read { db in try planner(db).plan(request, type: objectType(request.type, db)) }
+    }
+
+    /// Plans and applies a request in one transaction; the plan is made inside it, so nothing slips
+    /// between preview and write.
+    @discardableResult
+    public func upsert(_ request: UpsertRequest, source: WriteSource) throws -> Plan {
+        try writeTransaction("upsert") { db in
+            try applyPlanned(request, type: objectType(request.type, db), source: source, db)
+        }
+    }
+
+    func applyPlanned(_ request: UpsertRequest, type: ObjectType?, source: WriteSource, _ db: Database) throws -> Plan {
+        let planner = planner(db)
+        let plan = try planner.plan(request, type: type)
+        guard let type, !plan.replayed else { return plan }
+        if plan.decision.writes {
+            for w in plan.writes { try WriteApplier.apply(w, type: type, source: source, at: planner.now, db) }
+        }
+        if let key = request.idempotencyKey, !plan.decision.isError {
+            try db.execute(sql: "INSERT INTO idempotency_keys(key, type, fingerprint, decision, record_id, at) VALUES (?,?,?,?,?,?)",
+                           arguments: [key, type.key, request.fingerprint, plan.decision.rawValue, plan.record?.id, Timestamp.format(planner.now)])
+        }
+        return plan
+    }
+
+    /// Applies one batch of import items in one transaction, in order (a later item sees an earlier
+    /// one's effect). Prompt-mode conflicts are parked in the conflict queue, not failed.
+    public func importBatch(_ items: [ImportItem], type typeKey: String, source: WriteSource) throws -> [Plan] {
+        try writeTransaction("import") { db in
+            let type = try objectType(typeKey, db)
+            var plans: [Plan] = []
+            plans.reserveCapacity(items.count)
+            for item in items {
+                switch item.request {
+                case .failure(let e):
+                    plans.append(.invalid(e.errors, status: e.status == 400 ? nil : e.status))
+                case .success(let request):
+                    let plan = try applyPlanned(request, type: type, source: source, db)
+                    if plan.decision == .conflict {
+                        try db.execute(sql: """
+                            INSERT INTO conflicts(type, request, plan, record_id, source, batch, created_at) VALUES (?,?,?,?,?,?,?)
+                            """, arguments: [typeKey, item.text, plan.json.jsonText, plan.match?.id, source.name, source.batch, Timestamp.format(clock())])
+                    }
+                    plans.append(plan)
+                }
+            }
+            return plans
+        }
+    }
+}

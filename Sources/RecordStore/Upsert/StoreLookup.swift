@@ -1,0 +1,38 @@
+import Foundation
+import GRDB
+import RecordCore
+
+/// Answers the planner's questions from the database, inside the caller's transaction.
+struct StoreLookup: RecordLookup {
+    let db: Database
+
+    func records(type: String, identifier: String, value: String) throws -> [Record] {
+        let cols = RecordRow.columns.split(separator: ",").map { "r." + $0.trimmingCharacters(in: .whitespaces) }.joined(separator: ", ")
+        return try Row.fetchAll(db.cachedStatement(sql: """
+            SELECT \(cols) FROM record_keys k JOIN records r ON r.id = k.record_id
+            WHERE k.type = ? AND k.identifier = ? AND k.value = ?
+            """), arguments: [type, identifier, value]).map(RecordRow.record)
+    }
+
+    func scan(type: String, path: JSONPath, equals value: JSONValue) throws -> [Record] {
+        var out: [Record] = []
+        let rows = try Row.fetchCursor(db.cachedStatement(sql: "SELECT \(RecordRow.columns) FROM records WHERE type = ? ORDER BY seq"), arguments: [type])
+        while let row = try rows.next() {
+            let r = RecordRow.record(row)
+            if path.value(in: r.data) == value { out.append(r) }
+        }
+        return out
+    }
+
+    func record(id: String) throws -> Record? { try RecordRow.fetch(id: id, db) }
+
+    func idempotencyEntry(key: String) throws -> IdempotencyEntry? {
+        guard let row = try Row.fetchOne(db, sql: "SELECT type, fingerprint, decision, record_id FROM idempotency_keys WHERE key = ?", arguments: [key]) else { return nil }
+        return IdempotencyEntry(type: row["type"], fingerprint: row["fingerprint"],
+                                decision: Decision(rawValue: row["decision"]) ?? .invalid, recordID: row["record_id"])
+    }
+
+    func nextAutonumber(type: String) throws -> Int {
+        (try Int.fetchOne(db, sql: "SELECT autonumber FROM types WHERE key = ?", arguments: [type]) ?? 0) + 1
+    }
+}
