@@ -260,7 +260,7 @@ public struct Planner {
         let oldKeys = Set(type.keys(of: old))
         let added = type.keys(of: new).filter { !oldKeys.contains($0) }
         var plan = Plan(decision: decision, action: Self.action(for: decision))
-        var discards: [String: Record] = [:]
+        var discards: [String: (original: Record, moved: Record)] = [:]
         if let refusal = try collisions(added, type: type, excluding: [old.id], request: request, plan: &plan, discards: &discards) {
             return refusal
         }
@@ -281,7 +281,7 @@ public struct Planner {
     /// Checks identifier keys a new state adds: an active holder is a uniqueness error; an archived one is
     /// a conflict unless `on_archived_conflict: overwrite`, which moves its value aside.
     private func collisions(_ keys: [IdentifierKey], type: ObjectType, excluding: Set<String>, request: UpsertRequest,
-                            plan: inout Plan, discards: inout [String: Record]) throws -> Plan? {
+                            plan: inout Plan, discards: inout [String: (original: Record, moved: Record)]) throws -> Plan? {
         var errors: [FieldError] = []
         var archivedHolders: [(IdentifierKey, Record)] = []
         for key in keys {
@@ -295,9 +295,9 @@ public struct Planner {
         if archivedHolders.isEmpty { return nil }
         if request.onArchivedConflict == .overwrite {
             for (key, holder) in archivedHolders {
-                let current = discards[holder.id] ?? holder
+                let current = discards[holder.id]?.moved ?? holder
                 let (moved, effect) = discard(key, in: current, type: type)
-                discards[holder.id] = moved
+                discards[holder.id] = (discards[holder.id]?.original ?? holder, moved)
                 if let effect { plan.sideEffects.append(effect) }
             }
             return nil
@@ -333,13 +333,13 @@ public struct Planner {
         return (r, SideEffect(recordID: r.id, identifier: id.name, before: before, after: after))
     }
 
-    private func discardWrites(_ discards: [String: Record]) -> [RecordWrite] {
+    private func discardWrites(_ discards: [String: (original: Record, moved: Record)]) -> [RecordWrite] {
         discards.keys.sorted().compactMap { id in
-            guard var r = discards[id] else { return nil }
-            let before = r
-            r.version += 1
-            r.updatedAt = now
-            return RecordWrite(op: .discard, before: nil, after: r).withBefore(before)
+            guard let (original, moved) = discards[id] else { return nil }
+            var after = moved
+            after.version = original.version + 1
+            after.updatedAt = now
+            return RecordWrite(op: .discard, before: original, after: after)
         }
     }
 
@@ -379,14 +379,14 @@ public struct Planner {
         if !errors.isEmpty { return .invalid(errors) }
 
         var plan = Plan(decision: decision, action: .created)
-        var discards: [String: Record] = [:]
+        var discards: [String: (original: Record, moved: Record)] = [:]
         let req = request
         if let target {
             // overwrite: the archived match's colliding values are moved aside before creating.
             let targetKeys = Set(type.keys(of: target))
             for key in type.keys(of: r) where targetKeys.contains(key) {
-                let (moved, effect) = discard(key, in: discards[target.id] ?? target, type: type)
-                discards[target.id] = moved
+                let (moved, effect) = discard(key, in: discards[target.id]?.moved ?? target, type: type)
+                discards[target.id] = (target, moved)
                 if let effect { plan.sideEffects.append(effect) }
             }
         }
@@ -445,13 +445,5 @@ public struct Planner {
             return .object(o.filter { !$0.value.isNull || $0.key == "data" })
         }
         return MergePatch.diff(before.map { stripNulls(shape($0)) }, stripNulls(shape(after)), at: .root)
-    }
-}
-
-extension RecordWrite {
-    func withBefore(_ before: Record) -> RecordWrite {
-        var w = self
-        w.before = before
-        return w
     }
 }

@@ -1,0 +1,151 @@
+import Foundation
+import GRDB
+import RecordCore
+
+/// A failed expectation: which scenario, which step, which key, and how it differed.
+public struct ScenarioFailure: Sendable, CustomStringConvertible {
+    public var scenario: String
+    public var step: Int
+    public var key: String
+    public var detail: String
+    public var description: String { "scenario \"\(scenario)\", step \(step), \(key): \(detail)" }
+}
+
+/// A step the runner cannot execute yet (a dialect without a decoder).
+public struct ScenarioUnsupported: Error, Sendable, CustomStringConvertible {
+    public var description: String
+}
+
+/// Translates a step's request in some dialect to a plan and a native response. The native dialect is
+/// built in; other dialects register here.
+public protocol ScenarioDialect: Sendable {
+    /// Decodes the request; a decoding error is returned as an invalid plan.
+    func request(type: String, query: [(String, String)], body: JSONValue) -> Result<UpsertRequest, RequestError>
+    /// The native response body for a plan.
+    func response(for plan: Plan) -> JSONValue
+}
+
+/// The native dialect: the body is the unified request; the response is the plan JSON.
+public struct NativeScenarioDialect: ScenarioDialect {
+    public init() {}
+    public func request(type: String, query: [(String, String)], body: JSONValue) -> Result<UpsertRequest, RequestError> {
+        Result { () throws(RequestError) -> UpsertRequest in try NativeRequest.decode(type: type, body: body) }
+    }
+    public func response(for plan: Plan) -> JSONValue { plan.json }
+}
+
+/// Runs conformance scenarios against fresh in-memory stores.
+public struct ScenarioRunner: Sendable {
+    public var dialects: [String: any ScenarioDialect]
+
+    public init(dialects: [String: any ScenarioDialect] = ["native": NativeScenarioDialect()]) { self.dialects = dialects }
+
+    /// Runs one scenario; returns its failures (empty when it passes). Throws `ScenarioUnsupported` for a
+    /// dialect that is not implemented, or a store error.
+    public func run(_ scenario: Scenario) throws -> [ScenarioFailure] {
+        let store = try RecordStore.inMemory()
+        for t in scenario.types { try store.applyType(t) }
+        try store.seed(scenario.records)
+        var failures: [ScenarioFailure] = []
+        for (n, step) in scenario.steps.enumerated() {
+            guard let dialect = dialects[step.dialect] else {
+                throw ScenarioUnsupported(description: "dialect \"\(step.dialect)\" not implemented (scenario \"\(scenario.name)\", step \(n + 1))")
+            }
+            let before = step.previewOnly ? try store.snapshot() : nil
+            let plan: Plan
+            switch dialect.request(type: step.type, query: step.query, body: step.body) {
+            case .failure(let e): plan = .invalid(e.errors, status: e.status == 400 ? nil : e.status)
+            case .success(let request): plan = step.previewOnly ? try store.plan(request) : try store.upsert(request, source: WriteSource("scenario"))
+            }
+            if let before, try store.snapshot() != before {
+                failures.append(ScenarioFailure(scenario: scenario.name, step: n + 1, key: "mode", detail: "a plan-mode step changed the store"))
+            }
+            let response = dialect.response(for: plan)
+            for d in try check(step.expect, plan: plan, response: response, store: store) {
+                failures.append(ScenarioFailure(scenario: scenario.name, step: n + 1, key: d.key, detail: d.detail))
+            }
+        }
+        return failures
+    }
+
+    private func check(_ expect: JSONValue, plan: Plan, response: JSONValue, store: RecordStore) throws -> [(key: String, detail: String)] {
+        guard let e = expect.objectValue else { return [("expect", "must be an object")] }
+        var out: [(String, String)] = []
+        func subset(_ key: String, _ actual: JSONValue?) {
+            if let d = SubsetMatch.difference(expected: e[key]!, actual: actual, at: key) { out.append((key, d)) }
+        }
+        for key in e.keys.sorted() {
+            let want = e[key]!
+            switch key {
+            case "decision": subset(key, .string(plan.decision.rawValue))
+            case "status": subset(key, .int(Int64(plan.status)))
+            case "action": subset(key, plan.action.map { .string($0.rawValue) } ?? .null)
+            case "record": subset(key, plan.record?.json)
+            case "response": subset(key, response)
+            case "match": subset(key, plan.match?.json)
+            case "alternatives": subset(key, plan.json["alternatives"])
+            case "error_contains":
+                let body = (plan.errors.map(\.description) + [response.jsonText]).joined(separator: "\n").lowercased()
+                if let s = want.stringValue, !body.contains(s.lowercased()) {
+                    out.append((key, "no error contains \"\(s)\"; errors: \(plan.errors.map(\.description))"))
+                }
+            case "warnings_contain":
+                for w in want.arrayValue ?? [] {
+                    guard let s = w.stringValue?.lowercased() else { continue }
+                    if !plan.warnings.contains(where: { $0.lowercased().contains(s) }) {
+                        out.append((key, "no warning contains \"\(s)\"; warnings: \(plan.warnings)"))
+                    }
+                }
+            case "candidates":
+                let want = Set((want.arrayValue ?? []).compactMap(\.stringValue))
+                let got = Set(plan.candidates.map(\.id))
+                if want != got { out.append((key, "expected candidates \(want.sorted()), got \(got.sorted())")) }
+            case "counts":
+                for (type, c) in want.objectValue ?? [:] {
+                    let counts = try store.counts(type: type)
+                    let got: JSONValue = counts.map { ["active": .int(Int64($0.active)), "archived": .int(Int64($0.archived))] } ?? .null
+                    if let d = SubsetMatch.difference(expected: c, actual: got, at: "counts.\(type)") { out.append((key, d)) }
+                }
+            case "records":
+                let all = try store.allRecords().map(\.json)
+                for expected in want.arrayValue ?? [] where !all.contains(where: { SubsetMatch.difference(expected: expected, actual: $0) == nil }) {
+                    let near = all.first { $0["id"] == expected["id"] }
+                    out.append((key, "no record matches \(expected.jsonText)" + (near.map { "; closest: \($0.jsonText)" } ?? "")))
+                }
+            default:
+                out.append((key, "unknown expectation key"))
+            }
+        }
+        return out
+    }
+}
+
+extension RecordStore {
+    /// Inserts initial records (scenario `records`), in order; a record without `created_at` gets one a
+    /// second after the previous, so file order is creation order.
+    public func seed(_ records: [JSONValue]) throws {
+        let base = Date(timeIntervalSince1970: 1_767_225_600) // 2026-01-01T00:00:00Z
+        try writeTransaction("seed") { db in
+            for (i, json) in records.enumerated() {
+                let r = try Record(json: json, defaultTime: base.addingTimeInterval(Double(i)))
+                guard let type = try objectType(r.type, db) else { throw StoreError.notFound("seed record \(r.id): unknown type \"\(r.type)\"") }
+                try WriteApplier.apply(RecordWrite(op: .create, before: nil, after: r), type: type, source: WriteSource("seed"), at: r.createdAt, db)
+            }
+        }
+    }
+
+    /// Every record of every type (small stores: scenarios, tests).
+    public func allRecords() throws -> [Record] {
+        try read { db in try Row.fetchAll(db, sql: "SELECT \(RecordRow.columns) FROM records ORDER BY seq").map(RecordRow.record) }
+    }
+
+    /// A cheap fingerprint of the whole store's contents, to prove a preview wrote nothing.
+    public func snapshot() throws -> String {
+        try read { db in
+            let tables = ["records", "record_keys", "revisions", "types", "idempotency_keys", "conflicts", "associations"]
+            return try tables.map { t in
+                try Row.fetchAll(db, sql: "SELECT * FROM \(t)").map { $0.description }.joined(separator: "\n")
+            }.joined(separator: "\n--\n")
+        }
+    }
+}
