@@ -1,2 +1,2 @@
 import RecDeckCommands
-RecDeck.main()
+RecDeck.start()

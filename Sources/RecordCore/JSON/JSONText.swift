@@ -7,15 +7,38 @@ public struct JSONSyntaxError: Error, CustomStringConvertible, Sendable {
 }
 
 extension JSONValue {
-    /// Reads JSON text (through Foundation's JSONDecoder). Errors say what and where.
+    /// Reads JSON text (through Foundation's JSONDecoder). Errors say what and, where Foundation
+    /// reports it, where (line and column).
     public static func parse(_ data: Data) throws(JSONSyntaxError) -> JSONValue {
         do {
             return try JSONDecoder().decode(JSONValue.self, from: data)
-        } catch let error as DecodingError {
-            throw JSONSyntaxError(message: "malformed JSON: \(Self.describe(error))")
         } catch {
-            throw JSONSyntaxError(message: "malformed JSON: \(error)")
+            throw JSONSyntaxError(message: "malformed JSON: \(reason(data))")
         }
+    }
+
+    /// Foundation's JSONDecoder on Linux says only "not valid JSON"; JSONSerialization names the
+    /// problem and sometimes a character offset, which is turned into line and column here.
+    private static func reason(_ data: Data) -> String {
+        if data.isEmpty { return "empty input" }
+        guard String(validating: Array(data), as: UTF8.self) != nil else { return "input is not valid UTF-8" }
+        var detail = "not valid JSON"
+        do { _ = try JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed]) } catch {
+            detail = ((error as NSError).userInfo[NSDebugDescriptionErrorKey] as? String) ?? detail
+        }
+        if detail.hasSuffix(".") { detail.removeLast() }
+        let bytes = Array(data)
+        func position(_ offset: Int) -> String {
+            let upTo = bytes.prefix(max(0, min(offset, bytes.count)))
+            let line = upTo.filter { $0 == 0x0A }.count + 1
+            let lastNL = upTo.lastIndex(of: 0x0A).map { $0 + 1 } ?? 0
+            return "line \(line), column \(String(decoding: upTo[lastNL...], as: UTF8.self).count + 1)"
+        }
+        if let r = detail.range(of: "character "), let n = Int(detail[r.upperBound...].prefix(while: \.isNumber)) {
+            return detail.replacingOccurrences(of: "around character \(n)", with: "at \(position(n))")
+        }
+        if detail.lowercased().contains("end of file") { return "unexpected end of input at \(position(bytes.count))" }
+        return detail
     }
 
     /// Reads JSON text from a string.

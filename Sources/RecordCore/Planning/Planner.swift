@@ -444,6 +444,9 @@ public struct Planner {
             guard case .object(let o) = v else { return v }
             return .object(o.filter { !$0.value.isNull || $0.key == "data" })
         }
-        return MergePatch.diff(before.map { stripNulls(shape($0)) }, stripNulls(shape(after)), at: .root)
+        let entries = MergePatch.diff(before.map { stripNulls(shape($0)) } ?? ["data": .object([:])], stripNulls(shape(after)), at: .root)
+        // A new record's default state (active, no associations) is not news.
+        guard before == nil else { return entries }
+        return entries.filter { !($0.path == "$.archived" && $0.after == false) && !($0.path == "$.associations" && $0.after == [])}
     }
 }

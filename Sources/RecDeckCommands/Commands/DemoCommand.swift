@@ -1,0 +1,84 @@
+import ArgumentParser
+import Foundation
+import RecordCore
+import RecordStore
+
+/// `recdeck demo [--reset]`: create the demo database (through the real engine) and example requests.
+struct DemoCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "demo",
+        abstract: "Create the demo database (contacts, companies, properties) and example requests.",
+        discussion: "Without --db or $RECDECK_DB the demo lives at $XDG_DATA_HOME/recdeck/demo.sqlite. An existing demo database is reused; --reset rebuilds it.")
+    @OptionGroup var global: GlobalOptions
+    @Flag(help: "Rebuild the demo database from scratch (only a database recdeck created as a demo).") var reset = false
+
+    func run() throws {
+        let path = try global.databasePath(defaultName: "demo.sqlite")
+        let examples = URL(fileURLWithPath: path).deletingLastPathComponent().appendingPathComponent("recdeck-demo-requests")
+        if FileManager.default.fileExists(atPath: path) {
+            let existing = try RecordStore.open(path: path, readOnly: true)
+            let isDemo = try existing.meta("demo") == "1"
+            let hasTypes = try !existing.types().isEmpty
+            if reset {
+                guard isDemo || !hasTypes else { throw CLIError("\(path) is not a demo database; --reset only rebuilds databases `recdeck demo` created") }
+                try global.requireWritable("demo --reset")
+                for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
+            } else if isDemo {
+                try summarize(existing, path: path, examples: examples)
+                return
+            } else if hasTypes {
+                throw CLIError("\(path) already holds data and is not a demo database; use another --db")
+            }
+        }
+        try global.requireWritable("demo")
+        let store = try RecordStore.open(path: path)
+        try Demo.build(into: store)
+        try writeExamples(to: examples)
+        try summarize(store, path: path, examples: examples)
+    }
+
+    private func writeExamples(to folder: URL) throws {
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        for e in DemoData.examples {
+            try Data((e.body.prettyText + "\n").utf8).write(to: folder.appendingPathComponent(e.file))
+        }
+    }
+
+    private func summarize(_ store: RecordStore, path: String, examples: URL) throws {
+        let types = try store.types()
+        if global.json {
+            Output.json(["database": .string(path), "examples": .string(examples.path),
+                         "types": .object(Dictionary(uniqueKeysWithValues: types.map { ($0.type.key, ["active": .int(Int64($0.active)), "archived": .int(Int64($0.archived))]) }))])
+            return
+        }
+        Output.out("demo database  \(path)")
+        for t in types { Output.out("  \(t.type.key.padding(toLength: 12, withPad: " ", startingAt: 0)) \(t.active) active, \(t.archived) archived") }
+        Output.out("example requests  \(examples.path)")
+        let db = global.db != nil || ProcessInfo.processInfo.environment["RECDECK_DB"] != nil ? "" : " --db \(path)"
+        for e in DemoData.examples {
+            Output.out("  recdeck plan\(db) \(e.type) \(examples.appendingPathComponent(e.file).path)")
+            Output.out("      → \(e.expect)")
+        }
+    }
+}
+
+/// Builds the demo content through the real engine (import batches, then archives).
+enum Demo {
+    static func build(into store: RecordStore) throws {
+        for t in DemoData.types { try store.applyType(ObjectType(json: t)) }
+        let (byType, archive) = DemoData.requests()
+        for (type, bodies) in byType {
+            let items = bodies.map { body in
+                ImportItem(request: Result { () throws(RequestError) -> UpsertRequest in try NativeRequest.decode(type: type, body: body) }, text: body.jsonText)
+            }
+            for plan in try store.importBatch(items, type: type, source: WriteSource("demo")) where plan.decision.isError {
+                throw CLIError("demo data rejected: \(plan.errors.map(\.description).joined(separator: "; "))")
+            }
+        }
+        for (type, key) in archive {
+            guard let r = try store.findRecord(type: type, key: key) else { throw CLIError("demo: \(type) \(key) missing") }
+            try store.archive(type: type, id: r.id, source: WriteSource("demo"))
+        }
+        try store.setMeta("demo", "1")
+    }
+}

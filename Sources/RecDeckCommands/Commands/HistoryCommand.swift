@@ -1,0 +1,29 @@
+import ArgumentParser
+import RecordCore
+import RecordStore
+
+/// `recdeck history TYPE ID`: a record's revisions.
+struct HistoryCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "history", abstract: "Show a record's revisions (undo one with `recdeck undo REVISION`).")
+    @OptionGroup var global: GlobalOptions
+    @Argument(help: "Type key.") var type: String
+    @Argument(help: "Record id, external id or identifier value.") var id: String
+
+    func run() throws {
+        let store = try global.openStore()
+        guard let r = try store.findRecord(type: type, key: id) else { throw CLIError("no \(type) record \"\(Output.cell(id))\"") }
+        let revisions = try store.history(recordID: r.id)
+        if global.json {
+            Output.json(.array(revisions.map { v in
+                ["revision": .int(v.id), "version": .int(Int64(v.version)), "op": .string(v.op), "source": .string(v.source),
+                 "batch": v.batch.map(JSONValue.string) ?? .null, "at": .string(v.at),
+                 "before": v.before?.json ?? .null, "after": v.after.json]
+            }))
+            return
+        }
+        Output.table(["REV", "VER", "OP", "SOURCE", "AT", "CHANGES"], revisions.map { v in
+            let changes = Planner.diff(v.before, v.after).map { "\($0.op == .add ? "+" : $0.op == .remove ? "-" : "~")\($0.path)" }
+            return [String(v.id), String(v.version), v.op, v.source, v.at, Output.cell(changes.joined(separator: " "), max: 70)]
+        })
+    }
+}

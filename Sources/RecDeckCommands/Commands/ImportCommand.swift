@@ -1,0 +1,81 @@
+import ArgumentParser
+import Foundation
+import RecordCore
+import RecordStore
+
+/// `recdeck import TYPE FILE`: JSONL or a JSON array, batches of 1000 per transaction.
+struct ImportCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "import",
+        abstract: "Import requests (JSONL or a JSON array) in batches of 1000 per transaction.",
+        discussion: "Items are native requests, or plain data objects with --key PATH. Prompt-mode archive conflicts are parked in the conflict queue (recdeck conflicts).")
+    @OptionGroup var global: GlobalOptions
+    @Argument(help: "Type key.") var type: String
+    @Argument(help: "JSONL or JSON array file.") var file: String
+    @Option(help: "Items are plain data objects looked up by this JSONPath.") var key: String?
+    @Option(help: "Archive mode for items that do not set one (prompt, unarchive, unarchive_update, overwrite).") var onArchivedMatch: String?
+    @Option(help: "Items per transaction (1–1000).") var batchSize = 1000
+    @Flag(help: "Report each committed batch on stderr.") var verbose = false
+
+    func run() throws {
+        try global.requireWritable("import")
+        guard (1...Limits.maxBatch).contains(batchSize) else { throw CLIError("--batch-size must be 1 to \(Limits.maxBatch)", status: .usage) }
+        var keyPath: JSONPath?
+        if let key {
+            do { keyPath = try JSONPath(parsing: key) } catch { throw CLIError("--key: \(error)", status: .usage) }
+        }
+        var mode: ArchivedMatchMode?
+        if let onArchivedMatch {
+            guard let m = ArchivedMatchMode(rawValue: onArchivedMatch) else { throw CLIError("--on-archived-match must be prompt, unarchive, unarchive_update or overwrite", status: .usage) }
+            mode = m
+        }
+        let store = try global.openStore()
+        guard try store.objectType(type) != nil else { throw CLIError("unknown object type \"\(type)\"") }
+        var reader = try ImportReader(path: file, type: type, keyPath: keyPath, onArchivedMatch: mode)
+        let started = Date()
+        let runID = "import-\(Int(started.timeIntervalSince1970))"
+        var decisions: [String: Int] = [:]
+        var errors: [String] = []
+        var total = 0
+        var batches = 0
+        let progress = Output.stderrIsTerminal && !global.json
+        while true {
+            let items = try reader.next(batchSize)
+            if items.isEmpty { break }
+            batches += 1
+            let plans = try store.importBatch(items, type: type, source: WriteSource("import", batch: "\(runID)#\(batches)"))
+            for (i, p) in plans.enumerated() {
+                decisions[p.decision.rawValue, default: 0] += 1
+                if p.decision.isError && p.decision != .conflict, errors.count < 20 {
+                    errors.append("item \(total + i + 1): \(p.decision.rawValue): " + p.errors.map(\.description).joined(separator: "; "))
+                }
+            }
+            if verbose { Output.err("batch \(batches) committed: items \(total + 1)–\(total + plans.count)") }
+            total += plans.count
+            if progress { drawProgress(done: reader.bytesRead, of: reader.fileSize, items: total) }
+        }
+        if progress { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
+        let seconds = Date().timeIntervalSince(started)
+        let parked = decisions["conflict"] ?? 0
+        if global.json {
+            Output.json(["items": .int(Int64(total)), "batches": .int(Int64(batches)), "seconds": .double((seconds * 1000).rounded() / 1000),
+                         "decisions": .object(decisions.mapValues { .int(Int64($0)) }), "parked_conflicts": .int(Int64(parked)),
+                         "errors": .array(errors.map(JSONValue.string))])
+        } else {
+            Output.out("imported \(total) items in \(batches) batch\(batches == 1 ? "" : "es") (\(String(format: "%.2f", seconds)) s)")
+            for (k, v) in decisions.sorted(by: { $0.key < $1.key }) { Output.out("  \(k.padding(toLength: 17, withPad: " ", startingAt: 0)) \(v)") }
+            if parked > 0 { Output.out("\(parked) archived-record conflict\(parked == 1 ? "" : "s") parked: see `recdeck conflicts`") }
+            for e in errors { Output.err(Output.cell(e, max: 300)) }
+        }
+        let failed = decisions.filter { ["invalid", "not_found", "stale", "ambiguous"].contains($0.key) }.values.reduce(0, +)
+        if failed > 0 { throw CLIError("\(failed) item\(failed == 1 ? "" : "s") not applied (see above); every other item was committed") }
+    }
+
+    private func drawProgress(done: Int, of total: Int, items: Int) {
+        let fraction = total > 0 ? min(1, Double(done) / Double(total)) : 1
+        let width = 30
+        let filled = Int(fraction * Double(width))
+        let bar = String(repeating: "█", count: filled) + String(repeating: "░", count: width - filled)
+        FileHandle.standardError.write(Data("\r\(bar) \(Int(fraction * 100))%  \(items) items".utf8))
+    }
+}

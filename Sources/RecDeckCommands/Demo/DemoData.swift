@@ -1,0 +1,145 @@
+import Foundation
+import RecordCore
+
+/// The demo database's content: types, generated requests (deterministic) and example requests.
+enum DemoData {
+    /// SplitMix64: a small seeded generator, so every demo database is the same.
+    struct SeededRandom: RandomNumberGenerator {
+        var state: UInt64
+        mutating func next() -> UInt64 {
+            state &+= 0x9E37_79B9_7F4A_7C15
+            var z = state
+            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+            return z ^ (z >> 31)
+        }
+    }
+
+    static let types: [JSONValue] = [
+        ["key": "companies", "name": "Companies", "kind": "custom",
+         "name_field": ["required": true, "unique": true],
+         "fields": [["key": "industry", "type": "string"], ["key": "size", "type": "integer"], ["key": "website", "type": "string"],
+                    ["key": "domain", "type": "string"]],
+         "identifiers": [["name": "domain", "source": "$.domain", "normalize": "casefold"]]],
+        ["key": "contacts", "name": "Contacts", "kind": "contact",
+         "name_field": ["required": false, "unique": false],
+         "fields": [["key": "contact_id", "type": "string", "required": true], ["key": "email", "type": "email"],
+                    ["key": "phone", "type": "phone"], ["key": "first_name", "type": "string"], ["key": "last_name", "type": "string"],
+                    ["key": "title", "type": "string"], ["key": "company", "type": "string"], ["key": "tags", "type": "array"],
+                    ["key": "score", "type": "integer"]],
+         "identifiers": [["name": "contact_id", "source": "$.contact_id", "normalize": "exact"]]],
+        ["key": "properties", "name": "Properties", "kind": "custom",
+         "name_field": ["required": true, "unique": false],
+         "fields": [["key": "id", "type": "string"], ["key": "external_ids", "type": "object"], ["key": "beds", "type": "integer"],
+                    ["key": "price", "type": "number"], ["key": "address", "type": "object"], ["key": "listed", "type": "date"]],
+         "identifiers": [["name": "property_id", "source": "$.external_ids.rex.property_id", "normalize": "exact"],
+                         ["name": "id", "source": "$.id", "normalize": "exact"]]],
+    ]
+
+    static let firstNames = ["Jane", "John", "Maria", "Wei", "Aisha", "Lars", "Sofia", "Kenji", "Olivia", "Mateo", "Priya", "Noah",
+                             "Fatima", "Lucas", "Emma", "Yusuf", "Chloe", "Ivan", "Zoe", "Diego"]
+    static let lastNames = ["Smith", "Okafor", "Garcia", "Chen", "Müller", "Rossi", "Tanaka", "Kowalski", "Dubois", "Silva", "Novak",
+                            "Haddad", "Jensen", "Kim", "Olsen", "Petrov", "Nguyen", "Moreau", "Costa", "Berg"]
+    static let companyWords = ["Acme", "Globex", "Initech", "Umbrella", "Hooli", "Vandelay", "Soylent", "Stark", "Wayne", "Wonka",
+                               "Cyberdyne", "Tyrell", "Aperture", "Gringotts", "Oscorp", "Pied Piper", "Dunder", "Monarch", "Nakatomi", "Virtucon"]
+    static let suffixes = ["Corporation", "Industries", "Labs", "Group", "Holdings", "Systems"]
+    static let industries = ["retail", "software", "logistics", "energy", "media", "finance", "health"]
+    static let streets = ["Main St", "High St", "Elm Ave", "Harbour Rd", "Station Rd", "Park Lane", "Mill St", "Church St"]
+
+    /// Native requests per type, in the order they are imported; plus ids to archive afterwards.
+    static func requests() -> (byType: [(type: String, bodies: [JSONValue])], archive: [(type: String, key: String)]) {
+        var rng = SeededRandom(state: 42)
+        func pick<T>(_ a: [T]) -> T { a[Int(rng.next() % UInt64(a.count))] }
+
+        var companies: [JSONValue] = []
+        var archive: [(String, String)] = []
+        for i in 0..<60 {
+            let name = i < companyWords.count ? "\(companyWords[i]) \(suffixes[i % suffixes.count])" : "\(pick(companyWords)) \(pick(suffixes)) \(i)"
+            let domain = name.lowercased().replacingOccurrences(of: " ", with: "") + ".example"
+            companies.append(["lookup": ["identifier": "name"], "name": .string(name),
+                              "data": ["industry": .string(pick(industries)), "size": .int(Int64(5 + rng.next() % 5000)),
+                                       "website": .string("https://\(domain)"), "domain": .string(domain)]])
+            if i % 10 == 0 { archive.append(("companies", name)) }
+        }
+        // Similar company names, for the duplicate finder.
+        companies.append(["lookup": ["identifier": "name"], "name": "Globex Corp", "data": ["industry": "software", "domain": "globex-corp.example"]])
+        companies.append(["lookup": ["identifier": "name"], "name": "Initech Inc.", "data": ["industry": "software", "domain": "initech-inc.example"]])
+
+        var contacts: [JSONValue] = []
+        for i in 0..<420 {
+            let first = pick(firstNames), last = pick(lastNames)
+            let email = "\(first).\(last)\(i)@\(pick(["mail.example", "corp.example", "post.example"]))".lowercased()
+            let phone = "+1 555 \(String(format: "%04d", Int(rng.next() % 10000)))"
+            var data: [String: JSONValue] = ["contact_id": .string(String(format: "C%05d", i)), "email": .string(email),
+                                             "phone": .string(phone), "first_name": .string(first), "last_name": .string(last),
+                                             "title": .string(pick(["CEO", "CTO", "Buyer", "Engineer", "Ops lead", "Analyst"])),
+                                             "company": .string(pick(companyWords)), "score": .int(Int64(rng.next() % 100))]
+            if i % 7 == 0 { data["tags"] = ["vip"] }
+            contacts.append(["lookup": ["identifier": "contact_id"], "name": .string("\(first) \(last)"), "data": .object(data)])
+            if i % 14 == 3 { archive.append(("contacts", String(format: "C%05d", i))) }
+        }
+        // Planted near-duplicates: email case/whitespace variants, phone format variants, similar names.
+        let planted: [(String, String, String, String)] = [
+            ("Jane Smith", "Jane.Smith@Example.com", "+1 555 0100", "jane.smith@example.com "),
+            ("Wei Chen", "wei.chen@corp.example", "+1 (555) 010-2020", " WEI.CHEN@corp.example"),
+            ("Maria Garcia", "maria@post.example", "+15550103030", "Maria@Post.Example"),
+            ("Lars Jensen", "lars.jensen@mail.example", "555-010-4040", "lars.jensen@mail.example\t"),
+            ("Aisha Okafor", "aisha@corp.example", "+1 555 010 5050", "AISHA@CORP.EXAMPLE"),
+        ]
+        for (n, p) in planted.enumerated() {
+            let parts = p.0.split(separator: " ").map(String.init)
+            contacts.append(["lookup": ["identifier": "contact_id"], "name": .string(p.0),
+                             "data": ["contact_id": .string("D\(n)A"), "email": .string(p.1), "phone": .string(p.2),
+                                      "first_name": .string(parts[0]), "last_name": .string(parts[1])]])
+            contacts.append(["lookup": ["identifier": "contact_id"], "name": .string(p.0),
+                             "data": ["contact_id": .string("D\(n)B"), "email": .string(p.3),
+                                      "phone": .string(p.2.filter { $0.isNumber || $0 == "+" }),
+                                      "first_name": .string(parts[0]), "last_name": .string(parts[1])]])
+        }
+        for (n, pair) in [("Jon Smyth", "John Smith"), ("Katherine Olsen", "Catherine Olsen"), ("Sofia Rossi", "Sophia Rossi")].enumerated() {
+            for (k, name) in [pair.0, pair.1].enumerated() {
+                let parts = name.split(separator: " ").map(String.init)
+                contacts.append(["lookup": ["identifier": "contact_id"], "name": .string(name),
+                                 "data": ["contact_id": .string("N\(n)\(k)"), "email": .string("\(parts[0].lowercased())\(k)@names.example"),
+                                          "phone": "+1 555 0199", "first_name": .string(parts[0]), "last_name": .string(parts[1])]])
+            }
+        }
+
+        var properties: [JSONValue] = []
+        for i in 0..<100 {
+            let street = "\(1 + rng.next() % 200) \(pick(streets))"
+            var data: [String: JSONValue] = ["id": .string("X\(1000 + i)"), "beds": .int(Int64(1 + rng.next() % 5)),
+                                             "price": .int(Int64(150_000 + (rng.next() % 900) * 1000)),
+                                             "address": ["street": .string(street), "city": .string(pick(["Springfield", "Riverton", "Lakeside"]))],
+                                             "listed": .string("2026-0\(1 + i % 9)-1\(i % 10)")]
+            if i % 3 != 0 { data["external_ids"] = ["rex": ["property_id": .string("P\(i)")]] }
+            properties.append(["lookup": ["paths": ["$.external_ids.rex.property_id", "$.id"]], "name": .string(street), "data": .object(data)])
+            if i % 10 == 5 { archive.append(("properties", "X\(1000 + i)")) }
+        }
+        return ([("companies", companies), ("contacts", contacts), ("properties", properties)], archive)
+    }
+
+    /// Example requests written beside the demo database: one per archive mode (all hit the archived
+    /// company "Acme Corporation"), plus an update, a create and an ambiguous-free property upsert.
+    static let examples: [(file: String, type: String, body: JSONValue, expect: String)] = [
+        ("companies-prompt.json", "companies",
+         ["lookup": ["identifier": "name"], "name": "Acme Corporation", "data": ["industry": "robotics", "size": 120, "founded": 1999]],
+         "conflict: Acme Corporation is archived; the plan lists what each mode would do"),
+        ("companies-unarchive.json", "companies",
+         ["lookup": ["identifier": "name"], "name": "Acme Corporation", "data": ["industry": "robotics", "size": 120, "founded": 1999], "on_archived_match": "unarchive"],
+         "unarchive: restores Acme, keeps its values, fills only missing ones"),
+        ("companies-unarchive_update.json", "companies",
+         ["lookup": ["identifier": "name"], "name": "Acme Corporation", "data": ["industry": "robotics", "size": 120, "founded": 1999], "on_archived_match": "unarchive_update"],
+         "unarchive_update: restores Acme and applies the request"),
+        ("companies-overwrite.json", "companies",
+         ["lookup": ["identifier": "name"], "name": "Acme Corporation", "data": ["industry": "robotics", "size": 120, "founded": 1999], "on_archived_match": "overwrite"],
+         "overwrite: moves the archived Acme's name aside and creates a new company"),
+        ("contacts-update.json", "contacts",
+         ["lookup": ["identifier": "contact_id", "value": "C00001"], "data": ["title": "VP Sales", "score": 99]],
+         "update: contact C00001 gets a new title and score"),
+        ("properties-create.json", "properties",
+         ["lookup": ["paths": ["$.external_ids.rex.property_id", "$.id"]], "name": "7 Harbour Rd",
+          "data": ["external_ids": ["rex": ["property_id": "P-NEW-1"]], "beds": 2]],
+         "create: no property holds P-NEW-1"),
+    ]
+}

@@ -1,0 +1,107 @@
+import Foundation
+import RecordCore
+import RecordStore
+
+/// Reads an import file as items: JSONL streamed line by line, or a JSON array. Each element is a
+/// native request, or with `keyPath` a plain data object looked up by that path.
+struct ImportReader {
+    let path: String
+    let type: String
+    let keyPath: JSONPath?
+    let onArchivedMatch: ArchivedMatchMode?
+
+    /// Bytes read so far and the file size, for the progress bar.
+    private(set) var bytesRead = 0
+    let fileSize: Int
+    private let handle: FileHandle
+    private var buffer: [UInt8] = []
+    private var line = 0
+    private var arrayItems: [JSONValue]?
+    private var eof = false
+
+    init(path: String, type: String, keyPath: JSONPath?, onArchivedMatch: ArchivedMatchMode?) throws {
+        guard let h = FileHandle(forReadingAtPath: path) else { throw CLIError("cannot open import file \(path)") }
+        self.path = path; self.type = type; self.keyPath = keyPath; self.onArchivedMatch = onArchivedMatch
+        handle = h
+        fileSize = Int((try? FileManager.default.attributesOfItem(atPath: path)[.size] as? NSNumber)??.intValue ?? 0)
+        var head = Array(h.readData(ofLength: 1 << 20))
+        bytesRead = head.count
+        if let first = head.first(where: { ![0x20, 0x0A, 0x0D, 0x09].contains($0) }), first == UInt8(ascii: "[") {
+            head += Array(h.readDataToEndOfFile())
+            bytesRead = head.count
+            guard let text = String(validating: head, as: UTF8.self) else { throw CLIError("\(path): not valid UTF-8") }
+            do {
+                guard let items = try JSONValue.parse(text).arrayValue else { throw CLIError("\(path): expected a JSON array") }
+                arrayItems = items.reversed()
+            } catch let e as JSONSyntaxError { throw CLIError("\(path): \(e.message)") }
+            eof = true
+        } else {
+            buffer = head
+        }
+    }
+
+    /// The next up-to-`count` items; empty at the end of the file.
+    mutating func next(_ count: Int) throws -> [ImportItem] {
+        var out: [ImportItem] = []
+        out.reserveCapacity(count)
+        while out.count < count {
+            if arrayItems != nil {
+                guard let v = arrayItems!.popLast() else { break }
+                line += 1
+                out.append(item(v, text: v.jsonText, label: "item \(line)"))
+                continue
+            }
+            guard let raw = nextLine() else { break }
+            line += 1
+            if raw.allSatisfy({ [0x20, 0x0D, 0x09].contains($0) }) { continue }
+            guard let text = String(validating: raw, as: UTF8.self) else {
+                out.append(ImportItem(request: .failure(RequestError(field: "line \(line)", "not valid UTF-8")), text: ""))
+                continue
+            }
+            guard raw.count <= Limits.maxBodyBytes else {
+                out.append(ImportItem(request: .failure(RequestError(field: "line \(line)", "request is over the 1 MiB limit", status: 413)), text: ""))
+                continue
+            }
+            do { out.append(item(try JSONValue.parse(text), text: text, label: "line \(line)")) } catch {
+                out.append(ImportItem(request: .failure(RequestError(field: "line \(line)", error.message)), text: text))
+            }
+        }
+        return out
+    }
+
+    private func item(_ value: JSONValue, text: String, label: String) -> ImportItem {
+        var body = value
+        if let keyPath {
+            guard value.objectValue != nil else {
+                return ImportItem(request: .failure(RequestError(field: label, "expected a data object, got \(value.typeName)")), text: text)
+            }
+            var o: [String: JSONValue] = ["lookup": ["path": .string(keyPath.description)], "data": value]
+            if let onArchivedMatch { o["on_archived_match"] = .string(onArchivedMatch.rawValue) }
+            body = .object(o)
+        } else if let onArchivedMatch, var o = value.objectValue, o["on_archived_match"] == nil {
+            o["on_archived_match"] = .string(onArchivedMatch.rawValue)
+            body = .object(o)
+        }
+        let result = Result { () throws(RequestError) -> UpsertRequest in try NativeRequest.decode(type: type, body: body) }
+            .mapError { e in RequestError(e.errors.map { FieldError(field: "\(label): \($0.field)", message: $0.message) }, status: e.status) }
+        return ImportItem(request: result, text: body.jsonText)
+    }
+
+    private mutating func nextLine() -> ArraySlice<UInt8>? {
+        while true {
+            if let nl = buffer.firstIndex(of: 0x0A) {
+                let l = buffer[..<nl]
+                buffer.removeSubrange(...nl)
+                return l
+            }
+            if eof {
+                if buffer.isEmpty { return nil }
+                let l = buffer[...]
+                buffer = []
+                return l
+            }
+            let chunk = handle.readData(ofLength: 1 << 20)
+            if chunk.isEmpty { eof = true } else { bytesRead += chunk.count; buffer += chunk }
+        }
+    }
+}

@@ -1,0 +1,48 @@
+import ArgumentParser
+import Foundation
+import RecordStore
+
+/// Options every subcommand takes: `--db`, `--read-only`, `--json`.
+public struct GlobalOptions: ParsableArguments, Sendable {
+    @Option(name: .long, help: ArgumentHelp("Database file (default $RECDECK_DB, else $XDG_DATA_HOME/recdeck/recdeck.sqlite).", valueName: "path"))
+    public var db: String?
+
+    @Flag(name: .long, help: "Open the database read-only; every write is refused.")
+    public var readOnly = false
+
+    @Flag(name: .long, help: "Machine output: JSON.")
+    public var json = false
+
+    public init() {}
+
+    /// `$XDG_DATA_HOME/recdeck` (or `~/.local/share/recdeck`).
+    static var dataFolder: URL {
+        let env = ProcessInfo.processInfo.environment
+        let base = env["XDG_DATA_HOME"].flatMap { $0.isEmpty ? nil : URL(fileURLWithPath: $0) }
+            ?? FileManager.default.homeDirectoryForCurrentUser.appendingPathComponent(".local/share")
+        return base.appendingPathComponent("recdeck")
+    }
+
+    /// The database path: `--db`, else `$RECDECK_DB`, else `defaultName` in the XDG data folder.
+    func databasePath(defaultName: String = "recdeck.sqlite") throws -> String {
+        if let db, !db.isEmpty { return db }
+        if let env = ProcessInfo.processInfo.environment["RECDECK_DB"], !env.isEmpty { return env }
+        let folder = Self.dataFolder
+        do {
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        } catch {
+            throw CLIError("cannot create data folder \(folder.path): \(error.localizedDescription)")
+        }
+        return folder.appendingPathComponent(defaultName).path
+    }
+
+    /// Opens the store named by these options.
+    func openStore() throws -> RecordStore {
+        try RecordStore.open(path: databasePath(), readOnly: readOnly)
+    }
+
+    /// Refuses a write in `--read-only` mode before touching the database.
+    func requireWritable(_ action: String) throws {
+        if readOnly { throw CLIError("--read-only: \(action) would write to the database; refused, nothing written") }
+    }
+}

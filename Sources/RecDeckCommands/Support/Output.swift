@@ -1,0 +1,40 @@
+import Foundation
+import RecordCore
+import TerminalScreen
+
+/// Writing to stdout/stderr, and plain tables for human output.
+enum Output {
+    static func out(_ text: String) { FileHandle.standardOutput.write(Data((text + "\n").utf8)) }
+    static func err(_ text: String) { FileHandle.standardError.write(Data((text + "\n").utf8)) }
+
+    static func json(_ value: JSONValue) { out(value.prettyText) }
+
+    static var stderrIsTerminal: Bool { isatty(STDERR_FILENO) == 1 }
+
+    /// A cell made safe for a terminal (control characters shown as placeholders) and cut to `max` columns.
+    static func cell(_ text: String, max: Int = 40) -> String {
+        let safe = SafeText.visible(text)
+        guard DisplayWidth.of(safe) > max else { return safe }
+        var out = ""
+        var w = 0
+        for ch in safe {
+            let cw = DisplayWidth.of(ch)
+            if w + cw > max - 1 { break }
+            out.append(ch); w += cw
+        }
+        return out + "…"
+    }
+
+    /// Left-aligned columns padded by display width.
+    static func table(_ header: [String], _ rows: [[String]]) {
+        let all = [header] + rows
+        var widths = Array(repeating: 0, count: header.count)
+        for r in all { for (i, c) in r.enumerated() where i < widths.count { widths[i] = max(widths[i], DisplayWidth.of(c)) } }
+        for r in all {
+            let line = r.enumerated().map { i, c in
+                i == r.count - 1 ? c : c + String(repeating: " ", count: widths[i] - DisplayWidth.of(c))
+            }.joined(separator: "  ")
+            out(line)
+        }
+    }
+}
