@@ -20,8 +20,8 @@ struct DemoCommand: ParsableCommand {
             let isDemo = try existing.meta("demo") == "1"
             let hasTypes = try !existing.types().isEmpty
             if reset {
-                guard isDemo || !hasTypes else { throw CLIError("\(path) is not a demo database; --reset only rebuilds databases `recdeck demo` created") }
                 try global.requireWritable("demo --reset")
+                guard isDemo || !hasTypes else { throw CLIError("\(path) is not a demo database; --reset only rebuilds databases `recdeck demo` created") }
                 for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
             } else if isDemo {
                 try summarize(existing, path: path, examples: examples)

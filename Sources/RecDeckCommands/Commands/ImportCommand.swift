@@ -44,10 +44,10 @@ struct ImportCommand: ParsableCommand {
             if items.isEmpty { break }
             batches += 1
             let plans = try store.importBatch(items, type: type, source: WriteSource("import", batch: "\(runID)#\(batches)"))
-            for (i, p) in plans.enumerated() {
+            for (item, p) in zip(items, plans) {
                 decisions[p.decision.rawValue, default: 0] += 1
                 if p.decision.isError && p.decision != .conflict, errors.count < 20 {
-                    errors.append("item \(total + i + 1): \(p.decision.rawValue): " + p.errors.map(\.description).joined(separator: "; "))
+                    errors.append("\(item.label): \(p.decision.rawValue): " + p.errors.map(\.description).joined(separator: "; "))
                 }
             }
             if verbose { Output.err("batch \(batches) committed: items \(total + 1)–\(total + plans.count)") }

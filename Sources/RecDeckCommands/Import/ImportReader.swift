@@ -55,15 +55,15 @@ struct ImportReader {
             line += 1
             if raw.allSatisfy({ [0x20, 0x0D, 0x09].contains($0) }) { continue }
             guard let text = String(validating: raw, as: UTF8.self) else {
-                out.append(ImportItem(request: .failure(RequestError(field: "line \(line)", "not valid UTF-8")), text: ""))
+                out.append(ImportItem(request: .failure(RequestError(field: "body", "not valid UTF-8")), text: "", label: "line \(line)"))
                 continue
             }
             guard raw.count <= Limits.maxBodyBytes else {
-                out.append(ImportItem(request: .failure(RequestError(field: "line \(line)", "request is over the 1 MiB limit", status: 413)), text: ""))
+                out.append(ImportItem(request: .failure(RequestError(field: "body", "request is over the 1 MiB limit", status: 413)), text: "", label: "line \(line)"))
                 continue
             }
             do { out.append(item(try JSONValue.parse(text), text: text, label: "line \(line)")) } catch {
-                out.append(ImportItem(request: .failure(RequestError(field: "line \(line)", error.message)), text: text))
+                out.append(ImportItem(request: .failure(RequestError(field: "body", error.message)), text: text, label: "line \(line)"))
             }
         }
         return out
@@ -73,7 +73,7 @@ struct ImportReader {
         var body = value
         if let keyPath {
             guard value.objectValue != nil else {
-                return ImportItem(request: .failure(RequestError(field: label, "expected a data object, got \(value.typeName)")), text: text)
+                return ImportItem(request: .failure(RequestError(field: "body", "expected a data object, got \(value.typeName)")), text: text, label: label)
             }
             var o: [String: JSONValue] = ["lookup": ["path": .string(keyPath.description)], "data": value]
             if let onArchivedMatch { o["on_archived_match"] = .string(onArchivedMatch.rawValue) }
@@ -83,8 +83,7 @@ struct ImportReader {
             body = .object(o)
         }
         let result = Result { () throws(RequestError) -> UpsertRequest in try NativeRequest.decode(type: type, body: body) }
-            .mapError { e in RequestError(e.errors.map { FieldError(field: "\(label): \($0.field)", message: $0.message) }, status: e.status) }
-        return ImportItem(request: result, text: body.jsonText)
+        return ImportItem(request: result, text: body.jsonText, label: label)
     }
 
     private mutating func nextLine() -> ArraySlice<UInt8>? {

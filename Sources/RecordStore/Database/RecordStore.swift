@@ -102,3 +102,10 @@ public final class RecordStore: Sendable {
         }
     }
 }
+
+extension RecordStore {
+    /// `PRAGMA integrity_check`: "ok" when the file is sound.
+    public func integrityCheck() throws -> String {
+        try read { db in try String.fetchAll(db, sql: "PRAGMA integrity_check").joined(separator: "; ") }
+    }
+}

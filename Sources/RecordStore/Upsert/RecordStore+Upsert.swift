@@ -7,7 +7,11 @@ public struct ImportItem: Sendable {
     public var request: Result<UpsertRequest, RequestError>
     /// The item's request JSON, kept when a conflict is parked in the queue.
     public var text: String
-    public init(request: Result<UpsertRequest, RequestError>, text: String) { self.request = request; self.text = text }
+    /// Where the item came from ("line 12"), for error messages.
+    public var label: String
+    public init(request: Result<UpsertRequest, RequestError>, text: String, label: String = "") {
+        self.request = request; self.text = text; self.label = label
+    }
 }
 
 extension RecordStore {
