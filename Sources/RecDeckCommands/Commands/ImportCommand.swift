@@ -31,43 +31,26 @@ struct ImportCommand: ParsableCommand {
         }
         let store = try global.openStore()
         guard try store.objectType(type) != nil else { throw CLIError("unknown object type \"\(type)\"") }
-        var reader = try ImportReader(path: file, type: type, keyPath: keyPath, onArchivedMatch: mode)
-        let started = Date()
-        let runID = "import-\(Int(started.timeIntervalSince1970))"
-        var decisions: [String: Int] = [:]
-        var errors: [String] = []
-        var total = 0
-        var batches = 0
         let progress = Output.stderrIsTerminal && !global.json
-        while true {
-            let items = try reader.next(batchSize)
-            if items.isEmpty { break }
-            batches += 1
-            let plans = try store.importBatch(items, type: type, source: WriteSource("import", batch: "\(runID)#\(batches)"))
-            for (item, p) in zip(items, plans) {
-                decisions[p.decision.rawValue, default: 0] += 1
-                if p.decision.isError && p.decision != .conflict, errors.count < 20 {
-                    errors.append("\(item.label): \(p.decision.rawValue): " + p.errors.map(\.description).joined(separator: "; "))
-                }
-            }
-            if verbose { Output.err("batch \(batches) committed: items \(total + 1)–\(total + plans.count)") }
-            total += plans.count
-            if progress { drawProgress(done: reader.bytesRead, of: reader.fileSize, items: total) }
+        let importer = Importer(type: type, keyPath: keyPath, onArchivedMatch: mode, batchSize: batchSize)
+        let summary = try importer.run(file, into: store) { batch, first, last, done, size in
+            if verbose { Output.err("batch \(batch) committed: items \(first)–\(last)") }
+            if progress { drawProgress(done: done, of: size, items: last) }
         }
         if progress { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
-        let seconds = Date().timeIntervalSince(started)
-        let parked = decisions["conflict"] ?? 0
+        let parked = summary.parkedConflicts
         if global.json {
-            Output.json(["items": .int(Int64(total)), "batches": .int(Int64(batches)), "seconds": .double((seconds * 1000).rounded() / 1000),
-                         "decisions": .object(decisions.mapValues { .int(Int64($0)) }), "parked_conflicts": .int(Int64(parked)),
-                         "errors": .array(errors.map(JSONValue.string))])
+            Output.json(["items": .int(Int64(summary.items)), "batches": .int(Int64(summary.batches)),
+                         "seconds": .double((summary.seconds * 1000).rounded() / 1000),
+                         "decisions": .object(summary.decisions.mapValues { .int(Int64($0)) }), "parked_conflicts": .int(Int64(parked)),
+                         "errors": .array(summary.errors.map(JSONValue.string))])
         } else {
-            Output.out("imported \(total) items in \(batches) batch\(batches == 1 ? "" : "es") (\(String(format: "%.2f", seconds)) s)")
-            for (k, v) in decisions.sorted(by: { $0.key < $1.key }) { Output.out("  \(k.padding(toLength: 17, withPad: " ", startingAt: 0)) \(v)") }
+            Output.out("imported \(summary.items) items in \(summary.batches) batch\(summary.batches == 1 ? "" : "es") (\(String(format: "%.2f", summary.seconds)) s)")
+            for (k, v) in summary.decisions.sorted(by: { $0.key < $1.key }) { Output.out("  \(k.padding(toLength: 17, withPad: " ", startingAt: 0)) \(v)") }
             if parked > 0 { Output.out("\(parked) archived-record conflict\(parked == 1 ? "" : "s") parked: see `recdeck conflicts`") }
-            for e in errors { Output.err(Output.cell(e, max: 300)) }
+            for e in summary.errors { Output.err(Output.cell(e, max: 300)) }
         }
-        let failed = decisions.filter { ["invalid", "not_found", "stale", "ambiguous"].contains($0.key) }.values.reduce(0, +)
+        let failed = summary.failed
         if failed > 0 { throw CLIError("\(failed) item\(failed == 1 ? "" : "s") not applied (see above); every other item was committed") }
     }
 

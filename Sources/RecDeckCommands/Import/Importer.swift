@@ -1,0 +1,52 @@
+import Foundation
+import RecordCore
+import RecordStore
+
+/// What an import did: decisions by kind, parked conflicts and the first errors.
+public struct ImportSummary: Sendable {
+    public var items = 0
+    public var batches = 0
+    public var seconds = 0.0
+    public var decisions: [String: Int] = [:]
+    public var errors: [String] = []
+    public var parkedConflicts: Int { decisions["conflict"] ?? 0 }
+    /// Items that were refused (not parked): invalid, not found, stale, ambiguous.
+    public var failed: Int { decisions.filter { ["invalid", "not_found", "stale", "ambiguous"].contains($0.key) }.values.reduce(0, +) }
+}
+
+/// Streams an import file into the store, one transaction per batch. Used by `recdeck import` and the benchmark.
+public struct Importer {
+    public var type: String
+    public var keyPath: JSONPath?
+    public var onArchivedMatch: ArchivedMatchMode?
+    public var batchSize = Limits.maxBatch
+
+    public init(type: String, keyPath: JSONPath? = nil, onArchivedMatch: ArchivedMatchMode? = nil, batchSize: Int = Limits.maxBatch) {
+        self.type = type; self.keyPath = keyPath; self.onArchivedMatch = onArchivedMatch; self.batchSize = batchSize
+    }
+
+    /// Imports `path`; `afterBatch` gets (batch number, first item, last item, bytes read, file size) after each commit.
+    public func run(_ path: String, into store: RecordStore, source: String = "import",
+                    afterBatch: (Int, Int, Int, Int, Int) -> Void = { _, _, _, _, _ in }) throws -> ImportSummary {
+        var reader = try ImportReader(path: path, type: type, keyPath: keyPath, onArchivedMatch: onArchivedMatch)
+        let started = Date()
+        let runID = "\(source)-\(Int(started.timeIntervalSince1970))"
+        var summary = ImportSummary()
+        while true {
+            let items = try reader.next(batchSize)
+            if items.isEmpty { break }
+            summary.batches += 1
+            let plans = try store.importBatch(items, type: type, source: WriteSource(source, batch: "\(runID)#\(summary.batches)"))
+            for (item, p) in zip(items, plans) {
+                summary.decisions[p.decision.rawValue, default: 0] += 1
+                if p.decision.isError && p.decision != .conflict, summary.errors.count < 20 {
+                    summary.errors.append("\(item.label): \(p.decision.rawValue): " + p.errors.map(\.description).joined(separator: "; "))
+                }
+            }
+            afterBatch(summary.batches, summary.items + 1, summary.items + plans.count, reader.bytesRead, reader.fileSize)
+            summary.items += plans.count
+        }
+        summary.seconds = Date().timeIntervalSince(started)
+        return summary
+    }
+}
