@@ -15,6 +15,7 @@ struct ImportReader {
     let fileSize: Int
     private let handle: FileHandle
     private var buffer: [UInt8] = []
+    private var position = 0
     private var line = 0
     private var arrayItems: [JSONValue]?
     private var eof = false
@@ -88,17 +89,20 @@ struct ImportReader {
 
     private mutating func nextLine() -> ArraySlice<UInt8>? {
         while true {
-            if let nl = buffer.firstIndex(of: 0x0A) {
-                let l = buffer[..<nl]
-                buffer.removeSubrange(...nl)
+            if let nl = buffer[position...].firstIndex(of: 0x0A) {
+                let l = buffer[position..<nl]
+                position = nl + 1
                 return l
             }
             if eof {
-                if buffer.isEmpty { return nil }
-                let l = buffer[...]
-                buffer = []
+                guard position < buffer.count else { return nil }
+                let l = buffer[position...]
+                position = buffer.count
                 return l
             }
+            // Keep the unread tail, then read the next chunk.
+            buffer.removeSubrange(..<position)
+            position = 0
             let chunk = handle.readData(ofLength: 1 << 20)
             if chunk.isEmpty { eof = true } else { bytesRead += chunk.count; buffer += chunk }
         }

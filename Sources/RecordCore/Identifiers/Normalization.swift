@@ -11,9 +11,9 @@ public enum Normalization: String, Sendable, CaseIterable {
         case .exact:
             out = raw
         case .casefold, .email:
-            out = raw.trimmingCharacters(in: .whitespacesAndNewlines).lowercased()
+            out = raw.trimmed.lowercased()
         case .phone:
-            let trimmed = raw.trimmingCharacters(in: .whitespacesAndNewlines)
+            let trimmed = raw.trimmed
             var digits = trimmed.hasPrefix("+") ? "+" : ""
             digits.unicodeScalars.append(contentsOf: trimmed.unicodeScalars.filter { ("0"..."9").contains($0) })
             out = digits == "+" ? "" : digits

@@ -55,7 +55,7 @@ public enum JSONValue: Sendable, Hashable {
     public var isEmptyValue: Bool {
         switch self {
         case .null: return true
-        case .string(let s): return s.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty
+        case .string(let s): return s.trimmed.isEmpty
         case .array(let a): return a.isEmpty
         default: return false
         }

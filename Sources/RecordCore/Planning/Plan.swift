@@ -119,7 +119,6 @@ public struct Plan: Sendable, Equatable {
     public var statusOverride: Int?
     public var match: MatchInfo?
     public var candidates: [Record] = []
-    public var diff: [DiffEntry] = []
     public var record: Record?
     public var sideEffects: [SideEffect] = []
     public var alternatives: [(mode: ArchivedMatchMode, alternative: Alternative)] = []
@@ -134,9 +133,15 @@ public struct Plan: Sendable, Equatable {
 
     public var status: Int { statusOverride ?? decision.status }
 
+    /// Leaf changes the plan makes to the matched (or new) record; derived from its main write.
+    public var diff: [DiffEntry] {
+        guard let main = writes.last, main.op != .discard else { return [] }
+        return Planner.diff(main.before, main.after)
+    }
+
     public static func == (a: Plan, b: Plan) -> Bool {
         a.decision == b.decision && a.action == b.action && a.status == b.status && a.match == b.match
-            && a.candidates == b.candidates && a.diff == b.diff && a.record == b.record && a.sideEffects == b.sideEffects
+            && a.candidates == b.candidates && a.record == b.record && a.sideEffects == b.sideEffects
             && a.warnings == b.warnings && a.errors == b.errors && a.writes == b.writes
             && a.alternatives.map(\.mode) == b.alternatives.map(\.mode) && a.alternatives.map(\.alternative) == b.alternatives.map(\.alternative)
     }

@@ -273,7 +273,6 @@ public struct Planner {
         new.updatedAt = now
         if new.archived == false, old.archived { new.archivedAt = nil }
         plan.record = new
-        plan.diff = Self.diff(old, new)
         plan.writes = discardWrites(discards) + [RecordWrite(op: decision == .update ? .update : .unarchive, before: old, after: new)]
         return plan
     }
@@ -395,7 +394,6 @@ public struct Planner {
             return refusal
         }
         plan.record = r
-        plan.diff = Self.diff(nil, r)
         plan.writes = discardWrites(discards) + [RecordWrite(op: .create, before: nil, after: r, consumesAutonumber: numbered)]
         return plan
     }

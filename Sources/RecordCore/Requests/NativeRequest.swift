@@ -85,9 +85,11 @@ public enum NativeRequest {
         }
         do { r.lookup = try decodeLookup(o["lookup"]) } catch { errors.append(contentsOf: error.errors) }
         if !errors.isEmpty { throw RequestError(errors) }
-        var fp = o
-        fp["idempotency_key"] = nil
-        r.fingerprint = JSONValue.object(fp).jsonText
+        if r.idempotencyKey != nil {
+            var fp = o
+            fp["idempotency_key"] = nil
+            r.fingerprint = JSONValue.object(fp).jsonText
+        }
         return r
     }
 

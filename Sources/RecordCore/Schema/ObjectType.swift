@@ -35,10 +35,13 @@ public struct ObjectType: Sendable, Equatable {
     public var key: String
     public var name: String
     public var kind: TypeKind
-    public var nameField: NameField
     public var fields: [FieldDefinition]
     /// Identifiers as declared; see `identifiers` for the effective list.
-    public var declaredIdentifiers: [Identifier]
+    public var declaredIdentifiers: [Identifier] { didSet { identifiers = Self.effective(declaredIdentifiers, nameField) } }
+    public var nameField: NameField { didSet { identifiers = Self.effective(declaredIdentifiers, nameField) } }
+    /// Declared identifiers plus the implicit ones: `external_id` (exact) always, `name` (casefold)
+    /// when the name is unique. Kept up to date, not recomputed per call (the planner asks often).
+    public private(set) var identifiers: [Identifier]
     public var unknownFields: UnknownFieldsPolicy
     public var workspaceID: String?
 
@@ -47,12 +50,11 @@ public struct ObjectType: Sendable, Equatable {
                 unknownFields: UnknownFieldsPolicy = .keep, workspaceID: String? = nil) {
         self.key = key; self.name = name; self.kind = kind; self.nameField = nameField; self.fields = fields
         self.declaredIdentifiers = identifiers; self.unknownFields = unknownFields; self.workspaceID = workspaceID
+        self.identifiers = Self.effective(identifiers, nameField)
     }
 
-    /// Declared identifiers plus the implicit ones: `external_id` (exact) always, `name` (casefold)
-    /// when the name is unique.
-    public var identifiers: [Identifier] {
-        var list = declaredIdentifiers
+    private static func effective(_ declared: [Identifier], _ nameField: NameField) -> [Identifier] {
+        var list = declared
         if !list.contains(where: { $0.source == .externalID }) {
             list.append(Identifier(name: "external_id", source: .externalID, normalize: .exact))
         }

@@ -16,7 +16,7 @@ public enum Validator {
 
     /// Why a value does not fit a field type, or nil when it does.
     public static func problem(_ value: JSONValue, as type: FieldType) -> String? {
-        let got = "got \(value.typeName) \(value.jsonText.prefix(40))"
+        var got: String { "got \(value.typeName) \(value.jsonText.prefix(40))" }
         switch type {
         case .string: return value.stringValue == nil ? "must be a string, \(got)" : nil
         case .number:
@@ -40,7 +40,7 @@ public enum Validator {
 
     /// `local@domain.tld`, no spaces, after trimming.
     public static func isEmail(_ s: String) -> Bool {
-        let t = s.trimmingCharacters(in: .whitespacesAndNewlines)
+        let t = s.trimmed
         let parts = t.split(separator: "@", omittingEmptySubsequences: false)
         guard parts.count == 2, !parts[0].isEmpty, !t.contains(where: \.isWhitespace) else { return false }
         let domain = parts[1]
@@ -50,7 +50,7 @@ public enum Validator {
     /// Digits with optional `+`, spaces, dots, dashes and parentheses; at least one digit.
     public static func isPhone(_ s: String) -> Bool {
         let allowed = Set("0123456789+-. ()")
-        let t = s.trimmingCharacters(in: .whitespacesAndNewlines)
+        let t = s.trimmed
         return !t.isEmpty && t.allSatisfy { allowed.contains($0) } && t.contains(where: \.isNumber)
     }
 }

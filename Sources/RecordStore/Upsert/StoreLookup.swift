@@ -6,12 +6,14 @@ import RecordCore
 struct StoreLookup: RecordLookup {
     let db: Database
 
+    static let byKeySQL = """
+        SELECT \(RecordRow.columns.split(separator: ",").map { "r." + $0.filter { $0 != " " } }.joined(separator: ", "))
+        FROM record_keys k JOIN records r ON r.id = k.record_id
+        WHERE k.type = ? AND k.identifier = ? AND k.value = ?
+        """
+
     func records(type: String, identifier: String, value: String) throws -> [Record] {
-        let cols = RecordRow.columns.split(separator: ",").map { "r." + $0.trimmingCharacters(in: .whitespaces) }.joined(separator: ", ")
-        return try Row.fetchAll(db.cachedStatement(sql: """
-            SELECT \(cols) FROM record_keys k JOIN records r ON r.id = k.record_id
-            WHERE k.type = ? AND k.identifier = ? AND k.value = ?
-            """), arguments: [type, identifier, value]).map(RecordRow.record)
+        try Row.fetchAll(db.cachedStatement(sql: Self.byKeySQL), arguments: [type, identifier, value]).map(RecordRow.record)
     }
 
     func scan(type: String, path: JSONPath, equals value: JSONValue) throws -> [Record] {
