@@ -43,3 +43,21 @@ import RecordCore
         }
     }
 }
+
+@Suite struct TimestampTests {
+    @Test(arguments: [0.0, 1_767_225_600, 1_767_225_600.123, 951_782_400, -86_400.5, 4_102_444_799])
+    func roundTrips(seconds: Double) {
+        let d = Date(timeIntervalSince1970: seconds)
+        let text = Timestamp.format(d)
+        #expect(Timestamp.parse(text)?.timeIntervalSince1970 == (seconds * 1000).rounded(.down) / 1000)
+        // Agrees with Foundation's formatter.
+        let foundation = Date.ISO8601FormatStyle(timeZone: TimeZone(identifier: "UTC")!).format(d)
+        #expect(text.prefix(19) == foundation.prefix(19))
+    }
+
+    @Test func readsOtherISOForms() {
+        #expect(Timestamp.format(Timestamp.parse("2026-02-01")!) == "2026-02-01T00:00:00Z")
+        #expect(Timestamp.parse("2026-13-01T00:00:00Z") == nil)
+        #expect(Timestamp.parse("yesterday") == nil)
+    }
+}

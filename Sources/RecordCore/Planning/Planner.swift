@@ -8,7 +8,7 @@ public struct Planner {
     public var makeID: () -> String
 
     public init(lookup: any RecordLookup, now: Date, makeID: @escaping () -> String) {
-        self.lookup = lookup; self.now = now; self.makeID = makeID
+        self.lookup = MemoisedLookup(lookup); self.now = now; self.makeID = makeID
     }
 
     /// The resolved lookup: which identifier or path, and which value.

@@ -51,22 +51,73 @@ public struct Record: Sendable, Equatable {
     }
 }
 
-/// ISO-8601 UTC timestamps, e.g. `2026-01-01T00:00:00Z` (fractional seconds kept when present).
+/// ISO-8601 UTC timestamps, e.g. `2026-01-01T00:00:00Z` (milliseconds kept when present). recdeck's own
+/// fixed form is written and read by integer arithmetic (Foundation's format styles cost more than the
+/// rest of an import row); other ISO-8601 forms are read through Foundation.
 public enum Timestamp {
     public static func format(_ date: Date) -> String {
-        let whole = date.timeIntervalSince1970.rounded(.down)
-        let style = Date.ISO8601FormatStyle(timeZone: TimeZone(identifier: "UTC")!)
-        if date.timeIntervalSince1970 - whole >= 0.0005 {
-            return style.time(includingFractionalSeconds: true).format(date)
+        let totalMillis = Int64((date.timeIntervalSince1970 * 1000).rounded(.down))
+        var days = totalMillis >= 0 ? totalMillis / 86_400_000 : (totalMillis - 86_399_999) / 86_400_000
+        let msOfDay = totalMillis - days * 86_400_000
+        // Civil date from days since 1970-01-01 (Howard Hinnant's algorithm).
+        days += 719_468
+        let era = (days >= 0 ? days : days - 146_096) / 146_097
+        let doe = days - era * 146_097
+        let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146_096) / 365
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
+        let mp = (5 * doy + 2) / 153
+        let day = doy - (153 * mp + 2) / 5 + 1
+        let month = mp < 10 ? mp + 3 : mp - 9
+        let year = yoe + era * 400 + (month <= 2 ? 1 : 0)
+        func pad(_ v: Int64, _ width: Int) -> String {
+            let s = String(v)
+            return s.count >= width ? s : String(repeating: "0", count: width - s.count) + s
         }
-        return style.format(date)
+        let secs = msOfDay / 1000, ms = msOfDay % 1000
+        var out = pad(year, 4) + "-" + pad(month, 2) + "-" + pad(day, 2) + "T"
+        out += pad(secs / 3600, 2) + ":" + pad(secs / 60 % 60, 2) + ":" + pad(secs % 60, 2)
+        if ms != 0 { out += "." + pad(ms, 3) }
+        return out + "Z"
     }
 
     public static func parse(_ text: String) -> Date? {
+        if let d = parseFixed(text) { return d }
         let plain = Date.ISO8601FormatStyle(timeZone: TimeZone(identifier: "UTC")!)
         if let d = try? plain.parse(text) { return d }
         if let d = try? plain.time(includingFractionalSeconds: true).parse(text) { return d }
         if let d = try? Date.ISO8601FormatStyle(timeZone: TimeZone(identifier: "UTC")!).year().month().day().parse(text) { return d }
         return nil
+    }
+
+    /// `YYYY-MM-DDTHH:MM:SS[.fff]Z` only.
+    private static func parseFixed(_ text: String) -> Date? {
+        let b = Array(text.utf8)
+        guard b.count == 20 || b.count == 24, b[4] == 0x2D, b[7] == 0x2D, b[10] == 0x54, b[13] == 0x3A, b[16] == 0x3A,
+              b.last == 0x5A else { return nil }
+        func num(_ from: Int, _ len: Int) -> Int64? {
+            var v: Int64 = 0
+            for i in from..<(from + len) {
+                let c = b[i]
+                guard c >= 0x30, c <= 0x39 else { return nil }
+                v = v * 10 + Int64(c - 0x30)
+            }
+            return v
+        }
+        guard let y = num(0, 4), let m = num(5, 2), let d = num(8, 2), let hh = num(11, 2), let mm = num(14, 2), let ss = num(17, 2),
+              (1...12).contains(m), (1...31).contains(d), hh < 24, mm < 60, ss < 61 else { return nil }
+        var ms: Int64 = 0
+        if b.count == 24 {
+            guard b[19] == 0x2E, let f = num(20, 3) else { return nil }
+            ms = f
+        }
+        // Days since 1970-01-01 from a civil date.
+        let yy = m <= 2 ? y - 1 : y
+        let era = (yy >= 0 ? yy : yy - 399) / 400
+        let yoe = yy - era * 400
+        let doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
+        let days = era * 146_097 + doe - 719_468
+        let millis = ((days * 86400 + hh * 3600 + mm * 60 + ss) * 1000) + ms
+        return Date(timeIntervalSince1970: Double(millis) / 1000)
     }
 }

@@ -38,13 +38,21 @@ public enum Validator {
         }
     }
 
-    /// `local@domain.tld`, no spaces, after trimming.
+    /// `local@domain.tld`: one `@`, a non-empty local part, a dotted domain, no whitespace (after trimming).
     public static func isEmail(_ s: String) -> Bool {
         let t = s.trimmed
-        let parts = t.split(separator: "@", omittingEmptySubsequences: false)
-        guard parts.count == 2, !parts[0].isEmpty, !t.contains(where: \.isWhitespace) else { return false }
-        let domain = parts[1]
-        return domain.contains(".") && !domain.hasPrefix(".") && !domain.hasSuffix(".")
+        var at = -1, count = 0, lastDot = -1
+        for (i, c) in t.utf8.enumerated() {
+            switch c {
+            case 0x40: if at >= 0 { return false }; at = i
+            case 0x2E: if at >= 0 { lastDot = i }
+            case 0x20, 0x09, 0x0A, 0x0D: return false
+            default: break
+            }
+            count = i + 1
+        }
+        let firstDomain = at + 1
+        return at > 0 && lastDot > firstDomain && lastDot < count - 1 && t.utf8[t.utf8.index(t.utf8.startIndex, offsetBy: firstDomain)] != 0x2E
     }
 
     /// Digits with optional `+`, spaces, dots, dashes and parentheses; at least one digit.

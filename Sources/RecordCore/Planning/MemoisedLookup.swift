@@ -1,0 +1,20 @@
+/// Remembers key probes for the length of one plan (a create probes its lookup key, then checks the same
+/// key for uniqueness). The state cannot change while a plan is made, so the answers stay true.
+final class MemoisedLookup: RecordLookup {
+    private let base: any RecordLookup
+    private var byKey: [String: [Record]] = [:]
+
+    init(_ base: any RecordLookup) { self.base = base }
+
+    func records(type: String, identifier: String, value: String) throws -> [Record] {
+        let key = type + "\u{0}" + identifier + "\u{0}" + value
+        if let hit = byKey[key] { return hit }
+        let found = try base.records(type: type, identifier: identifier, value: value)
+        byKey[key] = found
+        return found
+    }
+    func scan(type: String, path: JSONPath, equals value: JSONValue) throws -> [Record] { try base.scan(type: type, path: path, equals: value) }
+    func record(id: String) throws -> Record? { try base.record(id: id) }
+    func idempotencyEntry(key: String) throws -> IdempotencyEntry? { try base.idempotencyEntry(key: key) }
+    func nextAutonumber(type: String) throws -> Int { try base.nextAutonumber(type: type) }
+}
