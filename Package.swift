@@ -25,7 +25,7 @@ let package = Package(
         // Screens: state + handle(key) + render(into:). No C, no I/O.
         .target(name: "RecordTUI", dependencies: ["TerminalScreen", "RecordCore"]),
         // The only importer of ncursesw.
-        .systemLibrary(name: "CNcursesW", pkgConfig: "ncursesw",
+        .systemLibrary(name: "CNcursesW",
                        providers: [.apt(["libncursesw5-dev"])]),
         .target(name: "CursesBackend", dependencies: ["CNcursesW", "TerminalScreen"]),
         // The command line: one subcommand per file.

@@ -9,6 +9,7 @@ public struct RecDeck: ParsableCommand {
         commandName: "recdeck",
         abstract: "Browse, preview and apply CRM-style upserts on a local record store.",
         discussion: "Exit codes: 0 ok, 1 error, 2 usage, 3 conflict needing a decision, 4 scenario expectation failed.",
+        version: "0.1.0",
         subcommands: [
             DemoCommand.self, TypesCommand.self, TypeCommand.self, ListCommand.self, GetCommand.self,
             PlanCommand.self, UpsertCommand.self, ImportCommand.self, ExportCommand.self,

@@ -61,3 +61,13 @@ import RecordCore
         #expect(Timestamp.parse("yesterday") == nil)
     }
 }
+
+@Suite struct RecordTextTests {
+    @Test func splicedTextEqualsTheFullSerialisation() {
+        let r = Record(id: "r1", type: "t", name: "N \"q\"", data: ["b": [1, 2], "a": ["x": nil]], archived: true,
+                       archivedAt: Date(timeIntervalSince1970: 5), createdAt: Date(timeIntervalSince1970: 0), associations: ["z"], mergedInto: "m")
+        #expect(r.jsonText(dataText: r.data.jsonText) == r.json.jsonText)
+        let empty = Record(id: "r2", type: "t", createdAt: Date(timeIntervalSince1970: 0))
+        #expect(empty.jsonText(dataText: empty.data.jsonText) == empty.json.jsonText)
+    }
+}

@@ -58,7 +58,7 @@ enum StoreFixtures {
     @Test func keysetPagingVisitsEveryRecordOnce() throws {
         let store = try StoreFixtures.store()
         let items = (0..<2_500).map { i in
-            ImportItem(request: .success(try! StoreFixtures.request("p\(i)@x.com")), text: "")
+            ImportItem(request: .success(try! StoreFixtures.request("p\(i)@x.com")), body: nil)
         }
         for chunk in stride(from: 0, to: items.count, by: 1000) {
             _ = try store.importBatch(Array(items[chunk..<min(chunk + 1000, items.count)]), type: "contacts", source: WriteSource("test"))
@@ -113,8 +113,8 @@ enum StoreFixtures {
         let id = try store.upsert(StoreFixtures.request("a@x.com"), source: WriteSource("t")).record!.id
         try store.archive(type: "contacts", id: id, source: WriteSource("t"))
         let plans = try store.importBatch([
-            ImportItem(request: .success(try StoreFixtures.request("A@x.com", ["n": 5])), text: "{\"x\":1}"),
-            ImportItem(request: .success(try StoreFixtures.request("new@x.com")), text: ""),
+            ImportItem(request: .success(try StoreFixtures.request("A@x.com", ["n": 5])), body: ["x": 1]),
+            ImportItem(request: .success(try StoreFixtures.request("new@x.com")), body: nil),
         ], type: "contacts", source: WriteSource("import", batch: "b1"))
         #expect(plans.map(\.decision) == [.conflict, .create])
         let queue = try store.conflicts()

@@ -69,7 +69,7 @@ enum Demo {
         let (byType, archive) = DemoData.requests()
         for (type, bodies) in byType {
             let items = bodies.map { body in
-                ImportItem(request: Result { () throws(RequestError) -> UpsertRequest in try NativeRequest.decode(type: type, body: body) }, text: body.jsonText)
+                ImportItem(request: Result { () throws(RequestError) -> UpsertRequest in try NativeRequest.decode(type: type, body: body) }, body: body)
             }
             for plan in try store.importBatch(items, type: type, source: WriteSource("demo")) where plan.decision.isError {
                 throw CLIError("demo data rejected: \(plan.errors.map(\.description).joined(separator: "; "))")

@@ -49,32 +49,28 @@ struct ImportReader {
             if arrayItems != nil {
                 guard let v = arrayItems!.popLast() else { break }
                 line += 1
-                out.append(item(v, text: v.jsonText, label: "item \(line)"))
+                out.append(item(v, label: "item \(line)"))
                 continue
             }
             guard let raw = nextLine() else { break }
             line += 1
             if raw.allSatisfy({ [0x20, 0x0D, 0x09].contains($0) }) { continue }
-            guard let text = String(validating: raw, as: UTF8.self) else {
-                out.append(ImportItem(request: .failure(RequestError(field: "body", "not valid UTF-8")), text: "", label: "line \(line)"))
-                continue
-            }
             guard raw.count <= Limits.maxBodyBytes else {
-                out.append(ImportItem(request: .failure(RequestError(field: "body", "request is over the 1 MiB limit", status: 413)), text: "", label: "line \(line)"))
+                out.append(ImportItem(request: .failure(RequestError(field: "body", "request is over the 1 MiB limit", status: 413)), body: nil, label: "line \(line)"))
                 continue
             }
-            do { out.append(item(try JSONValue.parse(text), text: text, label: "line \(line)")) } catch {
-                out.append(ImportItem(request: .failure(RequestError(field: "body", error.message)), text: text, label: "line \(line)"))
+            do { out.append(item(try JSONValue.parse(Data(raw)), label: "line \(line)")) } catch {
+                out.append(ImportItem(request: .failure(RequestError(field: "body", error.message)), body: nil, label: "line \(line)"))
             }
         }
         return out
     }
 
-    private func item(_ value: JSONValue, text: String, label: String) -> ImportItem {
+    private func item(_ value: JSONValue, label: String) -> ImportItem {
         var body = value
         if let keyPath {
             guard value.objectValue != nil else {
-                return ImportItem(request: .failure(RequestError(field: "body", "expected a data object, got \(value.typeName)")), text: text, label: label)
+                return ImportItem(request: .failure(RequestError(field: "body", "expected a data object, got \(value.typeName)")), body: value, label: label)
             }
             var o: [String: JSONValue] = ["lookup": ["path": .string(keyPath.description)], "data": value]
             if let onArchivedMatch { o["on_archived_match"] = .string(onArchivedMatch.rawValue) }
@@ -84,7 +80,7 @@ struct ImportReader {
             body = .object(o)
         }
         let result = Result { () throws(RequestError) -> UpsertRequest in try NativeRequest.decode(type: type, body: body) }
-        return ImportItem(request: result, text: body.jsonText, label: label)
+        return ImportItem(request: result, body: body, label: label)
     }
 
     private mutating func nextLine() -> ArraySlice<UInt8>? {

@@ -31,6 +31,21 @@ public struct Record: Sendable, Equatable {
             && archived == other.archived && associations == other.associations && mergedInto == other.mergedInto
     }
 
+    /// `json.jsonText`, built around an already serialised `data` (the store writes the same text to the
+    /// record row and its revision, so it is serialised once).
+    public func jsonText(dataText: String) -> String {
+        guard case .object(var o) = json else { return "" }
+        o["data"] = nil
+        // Keys are written sorted, so "data" goes between the keys before it and those after it.
+        let head = JSONValue.object(o.filter { $0.key < "data" }).jsonText
+        let tail = JSONValue.object(o.filter { $0.key > "data" }).jsonText
+        var out = String(head.dropLast())
+        if head.count > 2 { out += "," }
+        out += "\"data\":" + dataText
+        out += tail.count > 2 ? "," + tail.dropFirst() : "}"
+        return out
+    }
+
     /// The record in the unified JSON shape used by plans, `get --json` and scenarios.
     public var json: JSONValue {
         var o: [String: JSONValue] = [

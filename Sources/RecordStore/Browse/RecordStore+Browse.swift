@@ -122,17 +122,20 @@ extension RecordStore {
         }
     }
 
-    /// A record's revisions, oldest first.
+    /// A record's revisions, oldest first, each with the state before it (the previous revision's).
     public func history(recordID: String) throws -> [Revision] {
         try read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM revisions WHERE record_id = ? ORDER BY id", arguments: [recordID]).map(Self.revision)
+            var previous: Record?
+            return try Row.fetchAll(db, sql: "SELECT * FROM revisions WHERE record_id = ? ORDER BY id", arguments: [recordID]).map { row in
+                let rev = try Self.revision(row, before: previous)
+                previous = rev.after
+                return rev
+            }
         }
     }
 
-    static func revision(_ row: Row) throws -> Revision {
-        let epoch = Date(timeIntervalSince1970: 0)
-        let before = try (row["before"] as String?).map { try Record(json: JSONValue.parse($0), defaultTime: epoch) }
-        let after = try Record(json: JSONValue.parse(row["after"] as String), defaultTime: epoch)
+    static func revision(_ row: Row, before: Record?) throws -> Revision {
+        let after = try Record(json: JSONValue.parse(row["after"] as String), defaultTime: Date(timeIntervalSince1970: 0))
         return Revision(id: row["id"], recordID: row["record_id"], version: row["version"], op: row["op"], before: before,
                         after: after, source: row["source"], batch: row["batch"], at: row["at"])
     }

@@ -44,7 +44,6 @@ enum StoreSchema {
                     record_id TEXT NOT NULL,
                     version INTEGER NOT NULL,
                     op TEXT NOT NULL,
-                    before TEXT,
                     after TEXT NOT NULL,
                     source TEXT NOT NULL,
                     batch TEXT,

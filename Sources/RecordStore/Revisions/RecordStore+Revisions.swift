@@ -43,7 +43,9 @@ extension RecordStore {
             guard let row = try Row.fetchOne(db, sql: "SELECT * FROM revisions WHERE id = ?", arguments: [revisionID]) else {
                 throw StoreError.notFound("no revision \(revisionID)")
             }
-            let rev = try Self.revision(row)
+            let previous = try String.fetchOne(db, sql: "SELECT after FROM revisions WHERE record_id = ? AND id < ? ORDER BY id DESC LIMIT 1",
+                                               arguments: [row["record_id"] as String, revisionID])
+            let rev = try Self.revision(row, before: previous.map { try Record(json: JSONValue.parse($0), defaultTime: Date(timeIntervalSince1970: 0)) })
             guard let current = try RecordRow.fetch(id: rev.recordID, db), let type = try objectType(current.type, db) else {
                 throw StoreError.notFound("record \(rev.recordID) of revision \(revisionID) no longer exists")
             }

@@ -20,21 +20,21 @@ enum RecordRow {
             updatedAt: Timestamp.parse(row["updated_at"]), associations: associations, mergedInto: row["merged_into"])
     }
 
-    static func arguments(_ r: Record) -> StatementArguments {
-        [r.id, r.type, r.name, r.externalID, r.data.jsonText, r.parentID,
+    static func arguments(_ r: Record, dataText: String) -> StatementArguments {
+        [r.id, r.type, r.name, r.externalID, dataText, r.parentID,
          r.associations.isEmpty ? nil : JSONValue.array(r.associations.map(JSONValue.string)).jsonText,
          r.archived, r.archivedAt.map(Timestamp.format), r.version, Timestamp.format(r.createdAt),
          Timestamp.format(r.updatedAt), r.mergedInto]
     }
 
-    static func insert(_ r: Record, _ db: Database) throws {
+    static func insert(_ r: Record, dataText: String, _ db: Database) throws {
         try db.cachedStatement(sql: "INSERT INTO records(\(columns)) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)")
-            .execute(arguments: arguments(r))
+            .execute(arguments: arguments(r, dataText: dataText))
     }
 
     /// Updates a record in place, guarded by the version it is expected to be at.
-    static func update(_ r: Record, expectedVersion: Int, _ db: Database) throws {
-        var args = arguments(r)
+    static func update(_ r: Record, dataText: String, expectedVersion: Int, _ db: Database) throws {
+        var args = arguments(r, dataText: dataText)
         args += [r.id, expectedVersion]
         try db.cachedStatement(sql: """
             UPDATE records SET id = ?, type = ?, name = ?, external_id = ?, data = ?, parent_id = ?, associations = ?,

@@ -2,15 +2,15 @@ import Foundation
 import GRDB
 import RecordCore
 
-/// One item of an import: a decoded request (or why it could not be decoded) and its source text.
+/// One item of an import: a decoded request (or why it could not be decoded) and its request JSON.
 public struct ImportItem: Sendable {
     public var request: Result<UpsertRequest, RequestError>
-    /// The item's request JSON, kept when a conflict is parked in the queue.
-    public var text: String
+    /// The item's request JSON; serialised only when a conflict is parked in the queue.
+    public var body: JSONValue?
     /// Where the item came from ("line 12"), for error messages.
     public var label: String
-    public init(request: Result<UpsertRequest, RequestError>, text: String, label: String = "") {
-        self.request = request; self.text = text; self.label = label
+    public init(request: Result<UpsertRequest, RequestError>, body: JSONValue?, label: String = "") {
+        self.request = request; self.body = body; self.label = label
     }
 }
 
@@ -75,7 +75,7 @@ extension RecordStore {
                     if plan.decision == .conflict {
                         try db.execute(sql: """
                             INSERT INTO conflicts(type, request, plan, record_id, source, batch, created_at) VALUES (?,?,?,?,?,?,?)
-                            """, arguments: [typeKey, item.text, plan.json.jsonText, plan.match?.id, source.name, source.batch, Timestamp.format(clock())])
+                            """, arguments: [typeKey, item.body?.jsonText ?? "", plan.json.jsonText, plan.match?.id, source.name, source.batch, Timestamp.format(clock())])
                     }
                     plans.append(plan)
                 }

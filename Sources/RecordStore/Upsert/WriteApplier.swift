@@ -10,12 +10,16 @@ public struct WriteSource: Sendable {
 }
 
 /// Applies decided writes: the record row, its identifier keys, associations and a revision.
+///
+/// A revision stores the state it wrote (`after`); its `before` is the previous revision's `after`, since
+/// every write to a record goes through here. History and undo derive it, which halves revision storage.
 enum WriteApplier {
     static func apply(_ write: RecordWrite, type: ObjectType, source: WriteSource, at now: Date, _ db: Database) throws {
         let after = write.after
         let newKeys = type.keys(of: after)
+        let dataText = after.data.jsonText
         if let before = write.before {
-            try RecordRow.update(after, expectedVersion: before.version, db)
+            try RecordRow.update(after, dataText: dataText, expectedVersion: before.version, db)
             let oldKeys = Set(type.keys(of: before))
             let newSet = Set(newKeys)
             for k in oldKeys.subtracting(newSet) {
@@ -25,15 +29,15 @@ enum WriteApplier {
             try insertKeys(newKeys.filter { !oldKeys.contains($0) }, record: after, db)
             if before.associations != after.associations { try writeAssociations(after, db) }
         } else {
-            try RecordRow.insert(after, db)
+            try RecordRow.insert(after, dataText: dataText, db)
             try insertKeys(newKeys, record: after, db)
             if !after.associations.isEmpty { try writeAssociations(after, db) }
         }
         if write.consumesAutonumber {
             try db.cachedStatement(sql: "UPDATE types SET autonumber = autonumber + 1 WHERE key = ?").execute(arguments: [after.type])
         }
-        try db.cachedStatement(sql: "INSERT INTO revisions(record_id, version, op, before, after, source, batch, at) VALUES (?,?,?,?,?,?,?,?)")
-            .execute(arguments: [after.id, after.version, write.op.rawValue, write.before?.json.jsonText, after.json.jsonText,
+        try db.cachedStatement(sql: "INSERT INTO revisions(record_id, version, op, after, source, batch, at) VALUES (?,?,?,?,?,?,?)")
+            .execute(arguments: [after.id, after.version, write.op.rawValue, after.jsonText(dataText: dataText),
                                  source.name, source.batch, Timestamp.format(now)])
     }
 
