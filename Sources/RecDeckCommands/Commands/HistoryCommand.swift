@@ -2,16 +2,15 @@ import ArgumentParser
 import RecordCore
 import RecordStore
 
-/// `recdeck history TYPE ID`: a record's revisions.
+/// `recdeck history TYPE KEY`: a record's revisions.
 struct HistoryCommand: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "history", abstract: "Show a record's revisions (undo one with `recdeck undo REVISION`).")
     @OptionGroup var global: GlobalOptions
-    @Argument(help: "Type key.") var type: String
-    @Argument(help: "Record id, external id or identifier value.") var id: String
+    @OptionGroup var record: RecordReference
 
     func run() throws {
         let store = try global.openStore()
-        guard let r = try store.findRecord(type: type, key: id) else { throw CLIError("no \(type) record \"\(Output.cell(id))\"") }
+        let r = try record.resolve(in: store)
         let revisions = try store.history(recordID: r.id)
         if global.json {
             Output.json(.array(revisions.map { v in
