@@ -54,9 +54,11 @@ struct DemoCommand: ParsableCommand {
         Output.out("demo database  \(path)")
         for t in types { Output.out("  \(t.type.key.padding(toLength: 12, withPad: " ", startingAt: 0)) \(t.active) active, \(t.archived) archived") }
         Output.out("example requests  \(examples.path)")
-        let db = global.db != nil || ProcessInfo.processInfo.environment["RECDECK_DB"] != nil ? "" : " --db \(path)"
+        // Copy-pastable commands: the binary's own path (after `swift run`, recdeck is not on PATH).
+        let argv0 = CommandLine.arguments.first ?? "recdeck"
+        let binary = argv0.contains("/") ? URL(fileURLWithPath: argv0).standardizedFileURL.path : argv0
         for e in DemoData.examples {
-            Output.out("  recdeck plan\(db) \(e.type) \(examples.appendingPathComponent(e.file).path)")
+            Output.out("  \(binary) plan --db \(path) \(e.type) \(examples.appendingPathComponent(e.file).path)")
             Output.out("      → \(e.expect)")
         }
     }

@@ -18,8 +18,10 @@ public struct GlobalOptions: ParsableArguments, Sendable {
     /// `$XDG_DATA_HOME/recdeck` (or `~/.local/share/recdeck`).
     static var dataFolder: URL {
         let env = ProcessInfo.processInfo.environment
+        // $HOME first: Foundation's homeDirectoryForCurrentUser reads the password database on Linux.
+        let home = env["HOME"].flatMap { $0.isEmpty ? nil : URL(fileURLWithPath: $0) } ?? FileManager.default.homeDirectoryForCurrentUser
         let base = env["XDG_DATA_HOME"].flatMap { $0.isEmpty ? nil : URL(fileURLWithPath: $0) }
-            ?? FileManager.default.homeDirectoryForCurrentUser.appendingPathComponent(".local/share")
+            ?? home.appendingPathComponent(".local/share")
         return base.appendingPathComponent("recdeck")
     }
 
