@@ -10,8 +10,10 @@ struct ImportReader {
     let keyPath: JSONPath?
     let onArchivedMatch: ArchivedMatchMode?
 
-    /// Bytes read so far and the file size, for the progress bar.
+    /// Bytes read from the file so far (ahead of what has been handed out).
     private(set) var bytesRead = 0
+    /// Bytes handed out as items so far, for the progress bar.
+    var bytesConsumed: Int { arrayItems == nil ? bytesRead - (buffer.count - position) : bytesRead }
     let fileSize: Int
     private let handle: FileHandle
     private var buffer: [UInt8] = []

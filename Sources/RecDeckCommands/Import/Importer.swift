@@ -43,7 +43,7 @@ public struct Importer {
                     summary.errors.append("\(item.label): \(p.decision.rawValue): " + p.errors.map(\.description).joined(separator: "; "))
                 }
             }
-            afterBatch(summary.batches, summary.items + 1, summary.items + plans.count, reader.bytesRead, reader.fileSize)
+            afterBatch(summary.batches, summary.items + 1, summary.items + plans.count, reader.bytesConsumed, reader.fileSize)
             summary.items += plans.count
         }
         summary.seconds = Date().timeIntervalSince(started)
