@@ -138,6 +138,16 @@ enum StoreFixtures {
         #expect(try store.snapshot() == afterUpserts)
     }
 
+    @Test func unreadableStoredDataIsAnErrorNotAnOverwrite() throws {
+        let store = try StoreFixtures.store()
+        _ = try store.upsert(StoreFixtures.request("a@x.com", ["n": 1]), source: WriteSource("t"))
+        try store.writer.write { db in try db.execute(sql: "UPDATE records SET data = '{broken'") }
+        #expect { try store.list(type: "contacts") } throws: { "\($0)".contains("unreadable JSON") }
+        #expect(throws: StoreError.self) { try store.upsert(StoreFixtures.request("a@x.com", ["n": 2]), source: WriteSource("t")) }
+        let raw = try store.writer.read { db in try String.fetchOne(db, sql: "SELECT data FROM records") }
+        #expect(raw == "{broken")
+    }
+
     @Test func readOnlyStoreRefusesWrites() throws {
         let tmp = try TempFolder()
         let path = tmp.path("ro.sqlite")

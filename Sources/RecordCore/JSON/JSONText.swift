@@ -7,7 +7,7 @@ public struct JSONSyntaxError: Error, CustomStringConvertible, Sendable {
 }
 
 extension JSONValue {
-    /// Reads JSON text (through Foundation's JSONDecoder). Errors say what and, where Foundation
+    /// Reads JSON text (through Foundation's JSONSerialization). Errors say what and, where Foundation
     /// reports it, where (line and column).
     public static func parse(_ data: Data) throws(JSONSyntaxError) -> JSONValue {
         // JSONSerialization then conversion: three times faster than JSONDecoder into this enum.

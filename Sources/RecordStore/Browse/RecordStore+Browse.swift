@@ -76,7 +76,7 @@ extension RecordStore {
             try db.execute(sql: "DELETE FROM record_keys WHERE type = ?", arguments: [type.key])
             let rows = try Row.fetchCursor(db, sql: "SELECT \(RecordRow.columns) FROM records WHERE type = ?", arguments: [type.key])
             while let row = try rows.next() {
-                let r = RecordRow.record(row)
+                let r = try RecordRow.record(row)
                 for k in type.keys(of: r) {
                     do {
                         try db.execute(sql: "INSERT INTO record_keys(type, identifier, value, record_id) VALUES (?,?,?,?)",
@@ -102,7 +102,7 @@ extension RecordStore {
             sql += " AND seq > ? ORDER BY seq LIMIT ?"
             let rows = try Row.fetchAll(db.cachedStatement(sql: sql), arguments: [type, cursor ?? 0, limit + 1])
             let page = rows.prefix(limit)
-            return RecordPage(records: page.map(RecordRow.record), next: rows.count > limit ? page.last?["seq"] : nil)
+            return RecordPage(records: try page.map(RecordRow.record), next: rows.count > limit ? page.last?["seq"] : nil)
         }
     }
 

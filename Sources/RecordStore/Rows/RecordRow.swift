@@ -6,15 +6,19 @@ import RecordCore
 enum RecordRow {
     static let columns = "id, type, name, external_id, data, parent_id, associations, archived, archived_at, version, created_at, updated_at, merged_into"
 
-    static func record(_ row: Row) -> Record {
-        let dataText: String = row["data"]
-        let data = (try? JSONValue.parse(dataText)) ?? .object([:])
+    /// Decodes a row; stored JSON that cannot be read is an error, never silently replaced.
+    static func record(_ row: Row) throws -> Record {
+        let id: String = row["id"]
+        let data: JSONValue
         var associations: [String] = []
-        if let a: String = row["associations"], let arr = (try? JSONValue.parse(a))?.arrayValue {
-            associations = arr.compactMap(\.stringValue)
+        do {
+            data = try JSONValue.parse(row["data"] as String)
+            if let a: String = row["associations"] { associations = try JSONValue.parse(a).arrayValue?.compactMap(\.stringValue) ?? [] }
+        } catch {
+            throw StoreError.invalid("record \(id) holds unreadable JSON (\(error.message)); the database may be damaged")
         }
         return Record(
-            id: row["id"], type: row["type"], name: row["name"], externalID: row["external_id"], data: data,
+            id: id, type: row["type"], name: row["name"], externalID: row["external_id"], data: data,
             parentID: row["parent_id"], archived: row["archived"], archivedAt: (row["archived_at"] as String?).flatMap(Timestamp.parse),
             version: row["version"], createdAt: Timestamp.parse(row["created_at"]) ?? Date(timeIntervalSince1970: 0),
             updatedAt: Timestamp.parse(row["updated_at"]), associations: associations, mergedInto: row["merged_into"])

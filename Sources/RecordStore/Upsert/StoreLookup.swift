@@ -20,7 +20,7 @@ struct StoreLookup: RecordLookup {
         var out: [Record] = []
         let rows = try Row.fetchCursor(db.cachedStatement(sql: "SELECT \(RecordRow.columns) FROM records WHERE type = ? ORDER BY seq"), arguments: [type])
         while let row = try rows.next() {
-            let r = RecordRow.record(row)
+            let r = try RecordRow.record(row)
             if path.value(in: r.data) == value { out.append(r) }
         }
         return out
