@@ -34,15 +34,22 @@ public struct Record: Sendable, Equatable {
     /// `json.jsonText`, built around an already serialised `data` (the store writes the same text to the
     /// record row and its revision, so it is serialised once).
     public func jsonText(dataText: String) -> String {
-        guard case .object(var o) = json else { return "" }
-        o["data"] = nil
-        // Keys are written sorted, so "data" goes between the keys before it and those after it.
-        let head = JSONValue.object(o.filter { $0.key < "data" }).jsonText
-        let tail = JSONValue.object(o.filter { $0.key > "data" }).jsonText
-        var out = String(head.dropLast())
-        if head.count > 2 { out += "," }
-        out += "\"data\":" + dataText
-        out += tail.count > 2 ? "," + tail.dropFirst() : "}"
+        func text(_ s: String?) -> String { s.map { JSONValue.string($0).jsonText } ?? "null" }
+        func time(_ d: Date?) -> String { d.map { "\"" + Timestamp.format($0) + "\"" } ?? "null" }
+        // The keys of `json`, in the sorted order `jsonText` writes them.
+        var out = "{\"archived\":" + (archived ? "true" : "false")
+        out += ",\"archived_at\":" + time(archivedAt)
+        out += ",\"associations\":" + JSONValue.array(associations.map(JSONValue.string)).jsonText
+        out += ",\"created_at\":" + time(createdAt)
+        out += ",\"data\":" + dataText
+        out += ",\"external_id\":" + text(externalID)
+        out += ",\"id\":" + text(id)
+        if let mergedInto { out += ",\"merged_into\":" + text(mergedInto) }
+        out += ",\"name\":" + text(name)
+        out += ",\"parent_id\":" + text(parentID)
+        out += ",\"type\":" + text(type)
+        out += ",\"updated_at\":" + time(updatedAt)
+        out += ",\"version\":" + String(version) + "}"
         return out
     }
 
