@@ -43,7 +43,7 @@ enum Fixtures {
         let planner = Planner(lookup: MemoryLookup(types: types, records: records, idempotency: idempotency), now: t0.addingTimeInterval(1000),
                               makeID: { n += 1; return "new\(n)" })
         let request: UpsertRequest
-        do { request = try NativeRequest.decode(type: type, body: body) } catch { return .invalid(error.errors, status: error.status) }
+        do { request = try NativeRequest.decode(type: type, body: body) } catch { return .invalid(error) }
         return try planner.plan(request, type: types[type])
     }
 }

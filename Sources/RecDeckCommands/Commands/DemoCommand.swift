@@ -71,7 +71,7 @@ enum Demo {
         let (byType, archive) = DemoData.requests()
         for (type, bodies) in byType {
             let items = bodies.map { body in
-                ImportItem(request: Result { () throws(RequestError) -> UpsertRequest in try NativeRequest.decode(type: type, body: body) }, body: body)
+                ImportItem(request: NativeRequest.result(type: type, body: body), body: body)
             }
             for plan in try store.importBatch(items, type: type, source: WriteSource("demo")) where plan.decision.isError {
                 throw CLIError("demo data rejected: \(plan.errors.map(\.description).joined(separator: "; "))")

@@ -2,28 +2,33 @@ import ArgumentParser
 import RecordCore
 import RecordStore
 
-/// Options shared by `plan` and `upsert`: the type, the body and the dialect.
+/// Options shared by `plan` and `upsert`: the type, the body and the dialect; and what both do with them.
 struct RequestOptions: ParsableArguments {
     @Argument(help: "Type key.") var type: String
     @Argument(help: "Request body: JSON text, a file, or - for stdin (default).") var body: String?
     @Option(help: "Request dialect (native; voxworks, kizen, nex, zendesk and bulk arrive with the dialect issue).") var dialect = "native"
 
-    func request() throws -> Result<UpsertRequest, RequestError> {
+    /// Decodes the request, plans it (`applying`: and applies it in the same transaction), prints the plan,
+    /// and exits with the status the decision implies.
+    func run(_ global: GlobalOptions, applying: Bool) throws {
+        if applying { try global.requireWritable("upsert") }
         guard dialect == "native" else {
             throw CLIError("dialect \"\(dialect)\" is not implemented yet; use --dialect native", status: .usage)
         }
-        let bytes = try BodyInput.read(body)
-        return Result { () throws(RequestError) -> UpsertRequest in try NativeRequest.decode(type: type, bytes: bytes) }
-    }
-}
-
-/// Prints a plan (readable or JSON) and returns the exit status it implies.
-func report(_ plan: Plan, json: Bool, applying: Bool) -> ExitStatus {
-    if json { Output.json(plan.json) } else { PlanText.render(plan).forEach { Output.out($0) } }
-    switch plan.decision {
-    case .invalid, .not_found, .stale: return .error
-    case .conflict, .ambiguous: return applying ? .conflict : .ok
-    default: return .ok
+        let store = try global.openStore()
+        let plan: Plan
+        switch NativeRequest.result(type: type, bytes: try BodyInput.read(body)) {
+        case .failure(let e): plan = .invalid(e)
+        case .success(let r): plan = applying ? try store.upsert(r, source: WriteSource("cli")) : try store.plan(r)
+        }
+        if global.json { Output.json(plan.json) } else { PlanText.render(plan).forEach { Output.out($0) } }
+        let status: ExitStatus
+        switch plan.decision {
+        case .invalid, .not_found, .stale: status = .error
+        case .conflict, .ambiguous: status = applying ? .conflict : .ok
+        default: status = .ok
+        }
+        if status != .ok { throw ExitCode(status.rawValue) }
     }
 }
 
@@ -33,16 +38,7 @@ struct PlanCommand: ParsableCommand {
     @OptionGroup var global: GlobalOptions
     @OptionGroup var options: RequestOptions
 
-    func run() throws {
-        let store = try global.openStore()
-        let plan: Plan
-        switch try options.request() {
-        case .failure(let e): plan = .invalid(e.errors, status: e.status == 400 ? nil : e.status)
-        case .success(let r): plan = try store.plan(r)
-        }
-        let status = report(plan, json: global.json, applying: false)
-        if status != .ok { throw ExitCode(status.rawValue) }
-    }
+    func run() throws { try options.run(global, applying: false) }
 }
 
 /// `recdeck upsert TYPE [BODY|-]`: plan and apply in one transaction; exit 3 on a conflict.
@@ -51,15 +47,5 @@ struct UpsertCommand: ParsableCommand {
     @OptionGroup var global: GlobalOptions
     @OptionGroup var options: RequestOptions
 
-    func run() throws {
-        try global.requireWritable("upsert")
-        let store = try global.openStore()
-        let plan: Plan
-        switch try options.request() {
-        case .failure(let e): plan = .invalid(e.errors, status: e.status == 400 ? nil : e.status)
-        case .success(let r): plan = try store.upsert(r, source: WriteSource("cli"))
-        }
-        let status = report(plan, json: global.json, applying: true)
-        if status != .ok { throw ExitCode(status.rawValue) }
-    }
+    func run() throws { try options.run(global, applying: true) }
 }

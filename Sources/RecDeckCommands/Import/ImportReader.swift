@@ -81,7 +81,7 @@ struct ImportReader {
             o["on_archived_match"] = .string(onArchivedMatch.rawValue)
             body = .object(o)
         }
-        let result = Result { () throws(RequestError) -> UpsertRequest in try NativeRequest.decode(type: type, body: body) }
+        let result = NativeRequest.result(type: type, body: body)
         return ImportItem(request: result, body: body, label: label)
     }
 

@@ -166,11 +166,14 @@ public struct Plan: Sendable, Equatable {
         ]
     }
 
-    /// A plan refusing the request with field errors.
+    /// A plan refusing the request with field errors; `status` only when it differs from 400.
     public static func invalid(_ errors: [FieldError], status: Int? = nil) -> Plan {
         var p = Plan(decision: .invalid)
         p.errors = errors
-        p.statusOverride = status
+        p.statusOverride = status == Decision.invalid.status ? nil : status
         return p
     }
+
+    /// The plan for a request that could not be decoded (400, or 413 for a body over 1 MiB).
+    public static func invalid(_ error: RequestError) -> Plan { .invalid(error.errors, status: error.status) }
 }

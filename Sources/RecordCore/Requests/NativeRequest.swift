@@ -26,6 +26,16 @@ public enum NativeRequest {
         return try decode(type: type, body: value)
     }
 
+    /// `decode(type:body:)` as a Result, for callers that keep going past a bad request (imports, scenarios).
+    public static func result(type: String, body: JSONValue) -> Result<UpsertRequest, RequestError> {
+        Result { () throws(RequestError) -> UpsertRequest in try decode(type: type, body: body) }
+    }
+
+    /// `decode(type:bytes:)` as a Result.
+    public static func result(type: String, bytes: [UInt8]) -> Result<UpsertRequest, RequestError> {
+        Result { () throws(RequestError) -> UpsertRequest in try decode(type: type, bytes: bytes) }
+    }
+
     /// Decodes a parsed body.
     public static func decode(type: String, body: JSONValue) throws(RequestError) -> UpsertRequest {
         guard let o = body.objectValue else {

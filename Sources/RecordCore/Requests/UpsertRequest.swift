@@ -5,7 +5,6 @@ public enum FieldUpdate<Value: Sendable & Equatable>: Sendable, Equatable {
     case set(Value)
 
     public var value: Value? { if case .set(let v) = self { return v } else { return nil } }
-    public var isAbsent: Bool { if case .absent = self { return true } else { return false } }
 }
 
 /// How a request finds its record (DESIGN §3).

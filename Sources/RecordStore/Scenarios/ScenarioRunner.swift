@@ -29,7 +29,7 @@ public protocol ScenarioDialect: Sendable {
 public struct NativeScenarioDialect: ScenarioDialect {
     public init() {}
     public func request(type: String, query: [(String, String)], body: JSONValue) -> Result<UpsertRequest, RequestError> {
-        Result { () throws(RequestError) -> UpsertRequest in try NativeRequest.decode(type: type, body: body) }
+        NativeRequest.result(type: type, body: body)
     }
     public func response(for plan: Plan) -> JSONValue { plan.json }
 }
@@ -54,7 +54,7 @@ public struct ScenarioRunner: Sendable {
             let before = step.previewOnly ? try store.snapshot() : nil
             let plan: Plan
             switch dialect.request(type: step.type, query: step.query, body: step.body) {
-            case .failure(let e): plan = .invalid(e.errors, status: e.status == 400 ? nil : e.status)
+            case .failure(let e): plan = .invalid(e)
             case .success(let request): plan = step.previewOnly ? try store.plan(request) : try store.upsert(request, source: WriteSource("scenario"))
             }
             if let before, try store.snapshot() != before {

@@ -69,7 +69,7 @@ extension RecordStore {
             for item in items {
                 switch item.request {
                 case .failure(let e):
-                    plans.append(.invalid(e.errors, status: e.status == 400 ? nil : e.status))
+                    plans.append(.invalid(e))
                 case .success(let request):
                     let plan = try applyPlanned(request, type: type, source: source, db)
                     if plan.decision == .conflict {
