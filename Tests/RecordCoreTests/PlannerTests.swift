@@ -12,8 +12,8 @@ struct MemoryLookup: RecordLookup {
         guard let t = types[type] else { return [] }
         return records.filter { $0.type == type && t.keys(of: $0).contains(IdentifierKey(identifier: identifier, value: value)) }
     }
-    func scan(type: String, path: JSONPath, equals value: JSONValue) throws -> [Record] {
-        records.filter { $0.type == type && path.value(in: $0.data) == value }
+    func scan(type: String, matching: (Record) -> Bool) throws -> [Record] {
+        records.filter { $0.type == type && matching($0) }
     }
     func record(id: String) throws -> Record? { records.first { $0.id == id } }
     func idempotencyEntry(key: String) throws -> IdempotencyEntry? { idempotency[key] }

@@ -21,6 +21,11 @@ public enum Normalization: String, Sendable, CaseIterable {
         return out.isEmpty ? nil : out
     }
 
+    /// True when both normalisations give the same keys (casefold and email both trim and lowercase).
+    public func comparesLike(_ other: Normalization) -> Bool {
+        self == other || (Set([self, other]) == [.casefold, .email])
+    }
+
     /// The normalised key for a scalar JSON value: strings as above, numbers and booleans by their text.
     public func apply(_ value: JSONValue) -> String? {
         switch value {

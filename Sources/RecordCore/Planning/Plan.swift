@@ -118,6 +118,8 @@ public struct Plan: Sendable, Equatable {
     /// Set when the status differs from the decision's usual one (413 body too large, 409 idempotency).
     public var statusOverride: Int?
     public var match: MatchInfo?
+    /// The lookup the engine used (which identifier or path, which value), whether or not it matched.
+    public var lookup: MatchVia?
     public var candidates: [Record] = []
     public var record: Record?
     public var sideEffects: [SideEffect] = []
@@ -140,7 +142,7 @@ public struct Plan: Sendable, Equatable {
     }
 
     public static func == (a: Plan, b: Plan) -> Bool {
-        a.decision == b.decision && a.action == b.action && a.status == b.status && a.match == b.match
+        a.decision == b.decision && a.action == b.action && a.status == b.status && a.match == b.match && a.lookup == b.lookup
             && a.candidates == b.candidates && a.record == b.record && a.sideEffects == b.sideEffects
             && a.warnings == b.warnings && a.errors == b.errors && a.writes == b.writes
             && a.alternatives.map(\.mode) == b.alternatives.map(\.mode) && a.alternatives.map(\.alternative) == b.alternatives.map(\.alternative)
@@ -155,6 +157,7 @@ public struct Plan: Sendable, Equatable {
             "action": action.map { .string($0.rawValue) } ?? .null,
             "status": .int(Int64(status)),
             "match": match?.json ?? .null,
+            "lookup": lookup?.json ?? .null,
             "candidates": .array(candidates.map { ["id": .string($0.id), "name": $0.name.map(JSONValue.string) ?? .null, "archived": .bool($0.archived)] }),
             "diff": .array(diff.map(\.json)),
             "record": record?.json ?? .null,

@@ -11,12 +11,18 @@ public struct Planner {
         self.lookup = MemoisedLookup(lookup); self.now = now; self.makeID = makeID
     }
 
-    /// The resolved lookup: which identifier or path, and which value.
+    /// The resolved lookup: where the value lives, how it is compared, and which value.
     struct ResolvedLookup {
+        /// Set when the lookup probes this identifier's keys; nil means a scan.
         var identifier: Identifier?
-        var path: JSONPath?
+        /// Where the value lives in a record (written there on create when the payload lacks it).
+        var source: IdentifierSource
+        /// How a scan compares values; nil compares JSON exactly.
+        var normalize: Normalization?
         var value: JSONValue
         var explicit: Bool
+
+        var via: MatchVia { MatchVia(identifier: identifier?.name, path: source.description, value: value, normalized: nil) }
     }
 
     /// Plans `request` against `type` (nil when the type does not exist).
@@ -36,7 +42,17 @@ public struct Planner {
         case .failure(let e): errors += e.errors
         }
         if !errors.isEmpty { return withWarnings(.invalid(errors), warnings) }
+        var plan = try decide(request, type: type, resolved: resolved, warnings: &warnings)
+        if case .recordID(let id) = request.lookup {
+            plan.lookup = MatchVia(identifier: nil, path: "id", value: .string(id), normalized: nil)
+        } else {
+            plan.lookup = resolved?.via
+        }
+        return withWarnings(plan, warnings)
+    }
 
+    /// Decisions 2–6 for a request that passed the static checks.
+    private func decide(_ request: UpsertRequest, type: ObjectType, resolved: ResolvedLookup?, warnings: inout [String]) throws -> Plan {
         // 2. Idempotency.
         if let key = request.idempotencyKey, let entry = try lookup.idempotencyEntry(key: key) {
             guard entry.type == type.key, entry.fingerprint == request.fingerprint else {
@@ -51,7 +67,12 @@ public struct Planner {
 
         // 2. Matching.
         var matches: [(record: Record, via: MatchVia)] = []
-        if let resolved {
+        if case .recordID(let id) = request.lookup {
+            guard let r = try lookup.record(id: id), r.type == type.key else {
+                return .invalid([FieldError(field: "lookup.id", message: "no \(type.key) record has id \"\(id)\"; a record id cannot be chosen on create")])
+            }
+            matches = [(r, MatchVia(identifier: nil, path: "id", value: .string(id), normalized: id))]
+        } else if let resolved {
             if let id = resolved.identifier {
                 let keys = id.keys(of: resolved.value)
                 if keys.isEmpty {
@@ -59,13 +80,25 @@ public struct Planner {
                 }
                 for key in keys {
                     for r in try lookup.records(type: type.key, identifier: id.name, value: key) where !matches.contains(where: { $0.record.id == r.id }) {
-                        matches.append((r, MatchVia(identifier: id.name, path: resolved.path?.description ?? id.source.description, value: resolved.value, normalized: key)))
+                        matches.append((r, MatchVia(identifier: id.name, path: resolved.source.description, value: resolved.value, normalized: key)))
                     }
                 }
-            } else if let path = resolved.path {
-                warnings.append("unindexed lookup: \(path) is not an identifier of \(type.key), so every record was scanned")
-                for r in try lookup.scan(type: type.key, path: path, equals: resolved.value) {
-                    matches.append((r, MatchVia(identifier: nil, path: path.description, value: resolved.value, normalized: nil)))
+            } else {
+                let how = resolved.normalize.map { " with \($0.rawValue) matching" } ?? ""
+                warnings.append("unindexed lookup: \(resolved.source)\(how) is not an identifier of \(type.key), so every record was scanned")
+                let reader = Identifier(name: "", source: resolved.source, normalize: resolved.normalize ?? .exact)
+                let wanted = Set(reader.keys(of: resolved.value))
+                if resolved.normalize != nil, wanted.isEmpty {
+                    return .invalid([FieldError(field: "lookup.value", message: "lookup value \(resolved.value.jsonText) has nothing to match after \(reader.normalize.rawValue) normalisation")])
+                }
+                let found = try lookup.scan(type: type.key) { r in
+                    let raw = reader.rawValue(name: r.name, externalID: r.externalID, data: r.data)
+                    guard resolved.normalize != nil else { return raw == resolved.value }
+                    return !wanted.isDisjoint(with: reader.keys(of: raw))
+                }
+                let normalized = resolved.normalize == nil ? nil : wanted.sorted().first
+                for r in found {
+                    matches.append((r, MatchVia(identifier: nil, path: resolved.source.description, value: resolved.value, normalized: normalized)))
                 }
             }
         }
@@ -107,7 +140,7 @@ public struct Planner {
         } else {
             plan = try planCreate(request, type: type, resolved: resolved, decision: .create, discarding: nil)
         }
-        return withWarnings(plan, warnings)
+        return plan
     }
 
     private func withWarnings(_ plan: Plan, _ warnings: [String]) -> Plan {
@@ -167,9 +200,18 @@ public struct Planner {
             if assoc.count > Limits.maxAssociations {
                 errors.append(FieldError(field: "associations", message: "\(assoc.count) associations; the limit is \(Limits.maxAssociations)"))
             } else {
-                for target in assoc where try lookup.record(id: target) == nil {
-                    errors.append(FieldError(field: "associations", message: "association target \"\(target)\" does not exist"))
+                var ids: [String] = []
+                for target in assoc {
+                    let found: Record?
+                    switch target {
+                    case .id(let id): found = try lookup.record(id: id)
+                    case .externalID(let t, let v): found = try lookup.records(type: t, identifier: "external_id", value: v).first
+                    }
+                    if let found { ids.append(found.id) } else {
+                        errors.append(FieldError(field: "associations", message: "association target \(target) does not exist"))
+                    }
                 }
+                request.associations = ids.map(AssociationTarget.id)
             }
         }
         if let parent = request.parentID.value, try lookup.record(id: parent) == nil {
@@ -181,34 +223,35 @@ public struct Planner {
     /// Decision 2: which identifier or path, and which value, the lookup uses (nil: no lookup, create).
     func resolve(_ request: UpsertRequest, type: ObjectType) throws(RequestError) -> ResolvedLookup? {
         let data = request.data ?? .object([:])
-        func payloadValue(_ id: Identifier) -> JSONValue? {
-            id.rawValue(name: request.name.value, externalID: request.externalID.value, data: data)
+        /// The lookup at `source`: probes `identifier` when given, else scans comparing by `normalize`.
+        func at(_ source: IdentifierSource, identifier: Identifier?, normalize: Normalization?, explicit value: JSONValue?) -> ResolvedLookup? {
+            if let value { return ResolvedLookup(identifier: identifier, source: source, normalize: normalize, value: value, explicit: true) }
+            let reader = Identifier(name: "", source: source, normalize: .exact)
+            guard let v = reader.rawValue(name: request.name.value, externalID: request.externalID.value, data: data), !v.isEmptyValue else { return nil }
+            return ResolvedLookup(identifier: identifier, source: source, normalize: normalize, value: v, explicit: false)
         }
         switch request.lookup {
-        case .none:
+        case .none, .recordID:
             return nil
         case .identifier(let name, let value):
             guard let id = type.identifier(named: name) else {
                 let known = type.identifiers.map(\.name).joined(separator: ", ")
                 throw RequestError(field: "lookup.identifier", "\(type.key) has no identifier \"\(name)\" (identifiers: \(known))")
             }
-            var path: JSONPath? = nil
-            if case .data(let p) = id.source { path = p }
-            if let value { return ResolvedLookup(identifier: id, path: path, value: value, explicit: true) }
-            guard let v = payloadValue(id), !v.isEmptyValue else { return nil }
-            return ResolvedLookup(identifier: id, path: path, value: v, explicit: false)
+            return at(id.source, identifier: id, normalize: id.normalize, explicit: value)
         case .path(let path, let value):
             let id = type.identifier(forPath: path)
-            if let value { return ResolvedLookup(identifier: id, path: path, value: value, explicit: true) }
-            guard let v = path.value(in: data), !v.isEmptyValue else { return nil }
-            return ResolvedLookup(identifier: id, path: path, value: v, explicit: false)
+            return at(.data(path), identifier: id, normalize: id?.normalize, explicit: value)
         case .paths(let paths):
             for path in paths {
-                if let v = path.value(in: data), !v.isEmptyValue {
-                    return ResolvedLookup(identifier: type.identifier(forPath: path), path: path, value: v, explicit: false)
-                }
+                let id = type.identifier(forPath: path)
+                if let found = at(.data(path), identifier: id, normalize: id?.normalize, explicit: nil) { return found }
             }
             return nil
+        case .source(let source, let value, let normalize):
+            guard !value.isEmptyValue else { throw RequestError(field: "lookup.value", "lookup value is empty") }
+            let id = type.identifiers.first { $0.source == source && $0.normalize.comparesLike(normalize) }
+            return at(source, identifier: id, normalize: normalize, explicit: value)
         }
     }
 
@@ -233,7 +276,7 @@ public struct Planner {
         switch request.name { case .absent: break; case .clear: r.name = nil; case .set(let v): r.name = v }
         switch request.externalID { case .absent: break; case .clear: r.externalID = nil; case .set(let v): r.externalID = v }
         switch request.parentID { case .absent: break; case .clear: r.parentID = nil; case .set(let v): r.parentID = v }
-        if let a = request.associations { r.associations = a }
+        if let a = request.associations { r.associations = a.compactMap(\.recordID) }
         return r
     }
 
@@ -349,21 +392,17 @@ public struct Planner {
         r.name = request.name.value
         r.externalID = request.externalID.value
         r.parentID = request.parentID.value
-        r.associations = request.associations ?? []
+        r.associations = request.associations?.compactMap(\.recordID) ?? []
         var numbered = false
         if type.nameField.autonumber {
             r.name = type.nameField.prefix + String(try lookup.nextAutonumber(type: type.key))
             numbered = true
         }
         if let resolved, resolved.explicit {
-            if let id = resolved.identifier {
-                switch id.source {
-                case .name: if r.name == nil { r.name = resolved.value.stringValue }
-                case .externalID: if r.externalID == nil { r.externalID = resolved.value.stringValue }
-                case .data(let p): if p.value(in: r.data) == nil { r.data = p.setting(resolved.value, in: r.data) }
-                }
-            } else if let p = resolved.path, p.value(in: r.data) == nil {
-                r.data = p.setting(resolved.value, in: r.data)
+            switch resolved.source {
+            case .name: if r.name == nil { r.name = resolved.value.stringValue }
+            case .externalID: if r.externalID == nil { r.externalID = resolved.value.stringValue }
+            case .data(let p): if p.value(in: r.data) == nil { r.data = p.setting(resolved.value, in: r.data) }
             }
         }
         var errors: [FieldError] = []

@@ -14,8 +14,8 @@ public struct IdempotencyEntry: Sendable, Equatable {
 public protocol RecordLookup {
     /// Records of `type` holding the normalised identifier value, active and archived.
     func records(type: String, identifier: String, value: String) throws -> [Record]
-    /// Records of `type` whose data at `path` equals `value` exactly (a full scan).
-    func scan(type: String, path: JSONPath, equals value: JSONValue) throws -> [Record]
+    /// Records of `type` for which `matching` holds, oldest first (a full scan).
+    func scan(type: String, matching: (Record) -> Bool) throws -> [Record]
     /// The record with this id, if any.
     func record(id: String) throws -> Record?
     /// The stored result of an idempotency key, if any.

@@ -67,7 +67,7 @@ public enum NativeRequest {
         }
         if let a = o["associations"], !a.isNull {
             if let items = a.arrayValue, items.allSatisfy({ $0.stringValue != nil }) {
-                r.associations = items.compactMap(\.stringValue)
+                r.associations = items.compactMap(\.stringValue).map(AssociationTarget.id)
             } else {
                 errors.append(FieldError(field: "associations", message: "associations must be an array of record ids"))
             }

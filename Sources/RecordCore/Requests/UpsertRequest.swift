@@ -17,6 +17,27 @@ public enum Lookup: Sendable, Equatable {
     case path(JSONPath, value: JSONValue?)
     /// Fallback paths: the first holding a non-empty payload value wins.
     case paths([JSONPath])
+    /// Records whose value at `source` equals `value` after `normalize`. Uses the index when the type
+    /// declares an identifier on that source with an equivalent normalisation; otherwise scans (Kizen's
+    /// case-insensitive lookup on a field the type keys exactly).
+    case source(IdentifierSource, value: JSONValue, normalize: Normalization)
+    /// The record with this id (the bulk API's `identifiers.id`); an unknown id is invalid, never created.
+    case recordID(String)
+}
+
+/// An association target: a record id, or a record of a type found by its external id.
+public enum AssociationTarget: Sendable, Equatable, CustomStringConvertible {
+    case id(String)
+    case externalID(type: String, value: String)
+
+    /// The record id, once resolved.
+    public var recordID: String? { if case .id(let id) = self { return id } else { return nil } }
+    public var description: String {
+        switch self {
+        case .id(let id): return "record \"\(id)\""
+        case .externalID(let type, let value): return "\(type) record with external id \"\(value)\""
+        }
+    }
 }
 
 public enum MergeMode: String, Sendable, CaseIterable { case patch, replace }
@@ -34,7 +55,7 @@ public struct UpsertRequest: Sendable, Equatable {
     /// The data payload (a JSON object), nil when the request carries none.
     public var data: JSONValue?
     public var parentID: FieldUpdate<String> = .absent
-    public var associations: [String]?
+    public var associations: [AssociationTarget]?
     public var merge: MergeMode = .patch
     public var onArchivedMatch: ArchivedMatchMode = .prompt
     public var onArchivedConflict: ArchivedConflictMode = .error

@@ -16,12 +16,12 @@ struct StoreLookup: RecordLookup {
         try Row.fetchAll(db.cachedStatement(sql: Self.byKeySQL), arguments: [type, identifier, value]).map(RecordRow.record)
     }
 
-    func scan(type: String, path: JSONPath, equals value: JSONValue) throws -> [Record] {
+    func scan(type: String, matching: (Record) -> Bool) throws -> [Record] {
         var out: [Record] = []
         let rows = try Row.fetchCursor(db.cachedStatement(sql: "SELECT \(RecordRow.columns) FROM records WHERE type = ? ORDER BY seq"), arguments: [type])
         while let row = try rows.next() {
             let r = try RecordRow.record(row)
-            if path.value(in: r.data) == value { out.append(r) }
+            if matching(r) { out.append(r) }
         }
         return out
     }
