@@ -177,6 +177,12 @@ public struct Plan: Sendable, Equatable {
         return p
     }
 
-    /// The plan for a request that could not be decoded (400, or 413 for a body over 1 MiB).
-    public static func invalid(_ error: RequestError) -> Plan { .invalid(error.errors, status: error.status) }
+    /// The plan for a request that could not be decoded (400, or 413 for a body over 1 MiB); a 404
+    /// (the request names a type that does not exist) is `not_found`.
+    public static func invalid(_ error: RequestError) -> Plan {
+        guard error.status == Decision.not_found.status else { return .invalid(error.errors, status: error.status) }
+        var p = Plan(decision: .not_found)
+        p.errors = error.errors
+        return p
+    }
 }

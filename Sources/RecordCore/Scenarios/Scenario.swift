@@ -28,7 +28,7 @@ public struct Scenario: Sendable {
                 }
                 let modeText = try sr.string("mode") ?? "apply"
                 guard modeText == "apply" || modeText == "plan" else { throw SchemaError("\(sr.context).mode must be plan or apply") }
-                steps.append(ScenarioStep(dialect: try rr.string("dialect") ?? "native", type: try rr.string("type") ?? "",
+                steps.append(ScenarioStep(dialect: try rr.string("dialect") ?? "native", type: try rr.string("type"),
                                           query: query, body: rr.object["body"] ?? .object([:]), previewOnly: modeText == "plan",
                                           expect: sr.object["expect"] ?? .object([:])))
             }
@@ -41,7 +41,8 @@ public struct Scenario: Sendable {
 /// One step: a request in some dialect, plan or apply, and what to expect.
 public struct ScenarioStep: Sendable {
     public var dialect: String
-    public var type: String
+    /// The path's type parameter; nil when the dialect names the type in the body (Voxworks).
+    public var type: String?
     public var query: [(String, String)]
     public var body: JSONValue
     /// `mode: plan`: preview only, the store must not change.

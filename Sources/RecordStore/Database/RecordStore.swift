@@ -70,13 +70,25 @@ public final class RecordStore: Sendable {
 
     /// Runs `body` in one `BEGIN IMMEDIATE` transaction, so a plan made inside cannot be overtaken.
     func writeTransaction<T>(_ what: String, _ body: (Database) throws -> T) throws -> T {
+        try writeTransaction(what, commitIf: { _ in true }, body)
+    }
+
+    /// Runs `body` in an IMMEDIATE transaction and rolls it back: a preview of writes that must see each
+    /// other (a bulk batch), leaving the database as it was.
+    func rolledBackTransaction<T>(_ what: String, _ body: (Database) throws -> T) throws -> T {
+        try writeTransaction(what, commitIf: { _ in false }, body)
+    }
+
+    /// Runs `body` in an IMMEDIATE transaction, committed only when `commitIf` approves its result.
+    func writeTransaction<T>(_ what: String, commitIf: (T) -> Bool, _ body: (Database) throws -> T) throws -> T {
         guard !readOnly else { throw StoreError.readOnly(what) }
         do {
             return try writer.writeWithoutTransaction { db in
                 var result: T?
                 try db.inTransaction(.immediate) {
-                    result = try body(db)
-                    return .commit
+                    let r = try body(db)
+                    result = r
+                    return commitIf(r) ? .commit : .rollback
                 }
                 return result!
             }

@@ -88,6 +88,21 @@ enum StoreSchema {
                 END;
                 """)
         }
+        m.registerMigration("v2-processes") { db in
+            // Bulk requests: each record's result, kept under the process id the 202 answer gave.
+            try db.execute(sql: """
+                CREATE TABLE processes(
+                    id TEXT PRIMARY KEY,
+                    type TEXT NOT NULL,
+                    dialect TEXT NOT NULL,
+                    status TEXT NOT NULL,
+                    items INTEGER NOT NULL,
+                    results TEXT NOT NULL,
+                    source TEXT NOT NULL,
+                    created_at TEXT NOT NULL);
+                CREATE INDEX processes_by_time ON processes(created_at);
+                """)
+        }
         return m
     }
 }

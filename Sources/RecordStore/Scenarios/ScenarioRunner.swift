@@ -11,65 +11,48 @@ public struct ScenarioFailure: Sendable, CustomStringConvertible {
     public var description: String { "scenario \"\(scenario)\", step \(step), \(key): \(detail)" }
 }
 
-/// A step the runner cannot execute yet (a dialect without a decoder).
+/// A step naming a dialect recdeck does not speak.
 public struct ScenarioUnsupported: Error, Sendable, CustomStringConvertible {
     public var description: String
 }
 
-/// Translates a step's request in some dialect to a plan and a native response. The native dialect is
-/// built in; other dialects register here.
-public protocol ScenarioDialect: Sendable {
-    /// Decodes the request; a decoding error is returned as an invalid plan.
-    func request(type: String, query: [(String, String)], body: JSONValue) -> Result<UpsertRequest, RequestError>
-    /// The native response body for a plan.
-    func response(for plan: Plan) -> JSONValue
-}
-
-/// The native dialect: the body is the unified request; the response is the plan JSON.
-public struct NativeScenarioDialect: ScenarioDialect {
-    public init() {}
-    public func request(type: String, query: [(String, String)], body: JSONValue) -> Result<UpsertRequest, RequestError> {
-        NativeRequest.result(type: type, body: body)
-    }
-    public func response(for plan: Plan) -> JSONValue { plan.json }
-}
-
-/// Runs conformance scenarios against fresh in-memory stores.
+/// Runs conformance scenarios against fresh in-memory stores, through the same dialect layer as the CLI.
 public struct ScenarioRunner: Sendable {
-    public var dialects: [String: any ScenarioDialect]
+    public init() {}
 
-    public init(dialects: [String: any ScenarioDialect] = ["native": NativeScenarioDialect()]) { self.dialects = dialects }
-
-    /// Runs one scenario; returns its failures (empty when it passes). Throws `ScenarioUnsupported` for a
-    /// dialect that is not implemented, or a store error.
+    /// Runs one scenario; returns its failures (empty when it passes). Throws `ScenarioUnsupported` for an
+    /// unknown dialect, or a store error.
     public func run(_ scenario: Scenario) throws -> [ScenarioFailure] {
         let store = try RecordStore.inMemory()
         for t in scenario.types { try store.applyType(t) }
         try store.seed(scenario.records)
         var failures: [ScenarioFailure] = []
         for (n, step) in scenario.steps.enumerated() {
-            guard let dialect = dialects[step.dialect] else {
-                throw ScenarioUnsupported(description: "dialect \"\(step.dialect)\" not implemented (scenario \"\(scenario.name)\", step \(n + 1))")
+            guard let dialect = Dialects.named(step.dialect) else {
+                throw ScenarioUnsupported(description: "unknown dialect \"\(step.dialect)\" (scenario \"\(scenario.name)\", step \(n + 1)); known: \(Dialects.names.joined(separator: ", "))")
             }
             let before = step.previewOnly ? try store.snapshot() : nil
-            let plan: Plan
-            switch dialect.request(type: step.type, query: step.query, body: step.body) {
-            case .failure(let e): plan = .invalid(e)
-            case .success(let request): plan = step.previewOnly ? try store.plan(request) : try store.upsert(request, source: WriteSource("scenario"))
-            }
+            let request = DialectRequest(type: step.type, query: step.query, body: step.body)
+            let exchange = try store.exchange(dialect, request, apply: !step.previewOnly, source: WriteSource("scenario"))
             if let before, try store.snapshot() != before {
                 failures.append(ScenarioFailure(scenario: scenario.name, step: n + 1, key: "mode", detail: "a plan-mode step changed the store"))
             }
-            let response = dialect.response(for: plan)
-            for d in try check(step.expect, plan: plan, response: response, store: store) {
+            for d in try check(step.expect, exchange: exchange, store: store) {
                 failures.append(ScenarioFailure(scenario: scenario.name, step: n + 1, key: d.key, detail: d.detail))
             }
         }
         return failures
     }
 
-    private func check(_ expect: JSONValue, plan: Plan, response: JSONValue, store: RecordStore) throws -> [(key: String, detail: String)] {
+    /// Checks a step's expectations. Plan keys (`decision`, `record`, …) read the first item's plan;
+    /// `status` and `response` the native response; `results` each item's result; warnings and errors
+    /// are gathered from every item.
+    private func check(_ expect: JSONValue, exchange: DialectExchange, store: RecordStore) throws -> [(key: String, detail: String)] {
         guard let e = expect.objectValue else { return [("expect", "must be an object")] }
+        let plan = exchange.plans.first ?? .invalid([FieldError(field: "body", message: "no plan")])
+        let response = exchange.response.body
+        let warnings = exchange.plans.flatMap(\.warnings)
+        let errors = exchange.plans.flatMap(\.errors)
         var out: [(String, String)] = []
         func subset(_ key: String, _ actual: JSONValue?) {
             if let d = SubsetMatch.difference(expected: e[key]!, actual: actual, at: key) { out.append((key, d)) }
@@ -78,22 +61,23 @@ public struct ScenarioRunner: Sendable {
             let want = e[key]!
             switch key {
             case "decision": subset(key, .string(plan.decision.rawValue))
-            case "status": subset(key, .int(Int64(plan.status)))
+            case "status": subset(key, .int(Int64(exchange.response.status)))
+            case "results": subset(key, .array(exchange.results))
             case "action": subset(key, plan.action.map { .string($0.rawValue) } ?? .null)
             case "record": subset(key, plan.record?.json)
             case "response": subset(key, response)
             case "match": subset(key, plan.match?.json)
             case "alternatives": subset(key, plan.json["alternatives"])
             case "error_contains":
-                let body = (plan.errors.map(\.description) + [response.jsonText]).joined(separator: "\n").lowercased()
+                let body = (errors.map(\.description) + [response.jsonText]).joined(separator: "\n").lowercased()
                 if let s = want.stringValue, !body.contains(s.lowercased()) {
-                    out.append((key, "no error contains \"\(s)\"; errors: \(plan.errors.map(\.description))"))
+                    out.append((key, "no error contains \"\(s)\"; errors: \(errors.map(\.description))"))
                 }
             case "warnings_contain":
                 for w in want.arrayValue ?? [] {
                     guard let s = w.stringValue?.lowercased() else { continue }
-                    if !plan.warnings.contains(where: { $0.lowercased().contains(s) }) {
-                        out.append((key, "no warning contains \"\(s)\"; warnings: \(plan.warnings)"))
+                    if !warnings.contains(where: { $0.lowercased().contains(s) }) {
+                        out.append((key, "no warning contains \"\(s)\"; warnings: \(warnings)"))
                     }
                 }
             case "candidates":
@@ -142,7 +126,7 @@ extension RecordStore {
     /// A cheap fingerprint of the whole store's contents, to prove a preview wrote nothing.
     public func snapshot() throws -> String {
         try read { db in
-            let tables = ["records", "record_keys", "revisions", "types", "idempotency_keys", "conflicts", "associations"]
+            let tables = ["records", "record_keys", "revisions", "types", "idempotency_keys", "conflicts", "associations", "processes"]
             return try tables.map { t in
                 try Row.fetchAll(db, sql: "SELECT * FROM \(t)").map { $0.description }.joined(separator: "\n")
             }.joined(separator: "\n--\n")

@@ -62,25 +62,31 @@ extension RecordStore {
     /// Applies one batch of import items in one transaction, in order (a later item sees an earlier
     /// one's effect). Prompt-mode conflicts are parked in the conflict queue, not failed.
     public func importBatch(_ items: [ImportItem], type typeKey: String, source: WriteSource) throws -> [Plan] {
-        try writeTransaction("import") { db in
-            let type = try objectType(typeKey, db)
-            var plans: [Plan] = []
-            plans.reserveCapacity(items.count)
-            for item in items {
-                switch item.request {
-                case .failure(let e):
-                    plans.append(.invalid(e))
-                case .success(let request):
-                    let plan = try applyPlanned(request, type: type, source: source, db)
-                    if plan.decision == .conflict {
-                        try db.execute(sql: """
-                            INSERT INTO conflicts(type, request, plan, record_id, source, batch, created_at) VALUES (?,?,?,?,?,?,?)
-                            """, arguments: [typeKey, item.body?.jsonText ?? "", plan.json.jsonText, plan.match?.id, source.name, source.batch, Timestamp.format(clock())])
-                    }
-                    plans.append(plan)
+        let decoded = items.map { DecodedItem(request: $0.request, body: $0.body ?? .null) }
+        return try writeTransaction("import") { db in try applyBatch(decoded, type: typeKey, source: source, parkConflicts: true, db) }
+    }
+
+    /// Plans and applies items in order inside the caller's transaction; decoding warnings join each plan.
+    func applyBatch(_ items: [DecodedItem], type typeKey: String, source: WriteSource, parkConflicts: Bool, _ db: Database) throws -> [Plan] {
+        let type = try objectType(typeKey, db)
+        var plans: [Plan] = []
+        plans.reserveCapacity(items.count)
+        for item in items {
+            var plan: Plan
+            switch item.request {
+            case .failure(let e):
+                plan = .invalid(e)
+            case .success(let request):
+                plan = try applyPlanned(request, type: type, source: source, db)
+                if parkConflicts, plan.decision == .conflict {
+                    try db.execute(sql: """
+                        INSERT INTO conflicts(type, request, plan, record_id, source, batch, created_at) VALUES (?,?,?,?,?,?,?)
+                        """, arguments: [typeKey, item.body.isNull ? "" : item.body.jsonText, plan.json.jsonText, plan.match?.id, source.name, source.batch, Timestamp.format(clock())])
                 }
             }
-            return plans
+            if !item.warnings.isEmpty { plan.warnings = item.warnings + plan.warnings }
+            plans.append(plan)
         }
+        return plans
     }
 }

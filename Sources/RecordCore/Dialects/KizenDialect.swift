@@ -1,0 +1,108 @@
+/// Kizen: `POST /api/records/{object}/upsert` `{lookup_value, fields, oncreate_unarchive,
+/// onupdate_archived_conflict}`, `?return_all_fields=true`. Contacts are looked up by email, other
+/// objects by name, case-insensitively even where the type keys the value exactly; the first
+/// (oldest) match wins.
+public struct KizenDialect: SingleRecordDialect {
+    public init() {}
+    public var name: String { "kizen" }
+    public var endpoint: String { "POST /api/records/{object}/upsert" }
+
+    static let members: Set<String> = ["lookup_value", "fields", "oncreate_unarchive", "onupdate_archived_conflict"]
+
+    public func typeKey(of request: DialectRequest) -> String? { request.type }
+
+    /// Where the lookup value lives: a contact's email, any other record's name.
+    static func lookupSource(_ type: ObjectType) -> IdentifierSource {
+        guard type.kind == .contact else { return .name }
+        if let declared = type.identifiers.first(where: { $0.name == "email" }) { return declared.source }
+        return .data(try! JSONPath(parsing: "$.email"))
+    }
+
+    public func decodeOne(_ request: DialectRequest, type: ObjectType?) throws(RequestError) -> UpsertRequest {
+        guard let key = request.type else { throw RequestError(field: "object", "the request names no object") }
+        let body = try BodyFields(request.body)
+        try body.rejectUnknown(Self.members)
+        var r = UpsertRequest(type: key)
+        guard let lookup = body["lookup_value"], !lookup.isEmptyValue else {
+            throw RequestError(field: "lookup_value", "This field is required.")
+        }
+        guard lookup.stringValue != nil || lookup.intValue != nil else {
+            throw RequestError(field: "lookup_value", "lookup_value must be a string, got \(lookup.typeName)")
+        }
+        switch try body.option("oncreate_unarchive", ["prompt", "unarchive", "overwrite"]) {
+        case "unarchive": r.onArchivedMatch = .unarchive
+        case "overwrite": r.onArchivedMatch = .overwrite
+        default: r.onArchivedMatch = .prompt
+        }
+        r.onArchivedConflict = try body.option("onupdate_archived_conflict", ["error", "overwrite"]) == "overwrite" ? .overwrite : .error
+        r.onMultipleMatches = .first
+        r.data = try body.objectValue("fields") ?? .object([:])
+        if let type {
+            r.lookup = .source(Self.lookupSource(type), value: lookup, normalize: .casefold)
+        }
+        return r
+    }
+
+    public func response(to plan: Plan, request: DialectRequest, type: ObjectType?) -> NativeResponse {
+        guard !plan.decision.isError, let r = plan.record else { return errorResponse(plan) }
+        let returnAll = ["true", "1", "yes"].contains(request.query("return_all_fields")?.lowercased() ?? "")
+        let touched = request.body["fields"]?.objectValue.map { Array($0.keys) } ?? []
+        let data = r.data.objectValue ?? [:]
+        var fields: [String: JSONValue] = [:]
+        for k in returnAll ? Array(data.keys) : touched {
+            let value = data[k] ?? .null
+            fields[k] = [
+                "id": .string("\(r.type).\(k)"),
+                "field_type": .string(type?.field(k)?.type.rawValue ?? value.typeName),
+                "display_name": .string(Self.displayName(k)),
+                "value": value,
+            ]
+        }
+        let status = plan.decision == .unchanged || plan.decision == .update ? 200 : 201
+        return NativeResponse(status: status, body: [
+            "id": .string(r.id),
+            "object_type": .string(r.type),
+            "name": r.name.map(JSONValue.string) ?? .null,
+            "fields": .object(fields),
+            "action": .string(plan.action?.rawValue ?? plan.decision.rawValue),
+            "access": ["view": true, "edit": true, "remove": true],
+            "archived": .bool(r.archived),
+            "created": .string(Timestamp.format(r.createdAt)),
+            "updated": .string(Timestamp.format(r.updatedAt)),
+        ])
+    }
+
+    /// `{non_field_errors, fields}`: field errors under their field, the rest (and conflicts) as non-field errors.
+    private func errorResponse(_ plan: Plan) -> NativeResponse {
+        var nonField: [JSONValue] = []
+        var fields: [String: [JSONValue]] = [:]
+        for e in plan.errors {
+            switch (plan.decision, e.field) {
+            case (.conflict, "on_archived_match"):
+                nonField.append(.string("A matching record is archived (\(e.message.split(separator: ";").first ?? "")); set oncreate_unarchive to unarchive or overwrite."))
+            case (.conflict, _):
+                nonField.append(.string("\(e.message.split(separator: ";").first ?? ""); set onupdate_archived_conflict to overwrite to take it."))
+            case (_, let f) where f.hasPrefix("data."):
+                fields[String(f.dropFirst(5)), default: []].append(.string(e.message))
+            case (_, "lookup_value"), (_, "oncreate_unarchive"), (_, "onupdate_archived_conflict"), (_, "fields"):
+                fields[e.field, default: []].append(.string(e.message))
+            default:
+                nonField.append(.string(e.description))
+            }
+        }
+        if nonField.isEmpty && fields.isEmpty { nonField.append(.string(plan.decision.rawValue)) }
+        let status: Int
+        switch plan.decision {
+        case .not_found: status = 404
+        case .stale: status = 409
+        default: status = plan.statusOverride ?? 400
+        }
+        return NativeResponse(status: status, body: ["non_field_errors": .array(nonField), "fields": .object(fields.mapValues(JSONValue.array))])
+    }
+
+    /// `first_name` → `First name`.
+    static func displayName(_ key: String) -> String {
+        let words = key.split(separator: "_").joined(separator: " ")
+        return words.prefix(1).uppercased() + words.dropFirst()
+    }
+}

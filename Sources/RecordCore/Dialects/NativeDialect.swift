@@ -1,0 +1,18 @@
+/// recdeck's own dialect: the body is the unified request; the response is the plan with the
+/// decision's status (DESIGN §3).
+public struct NativeDialect: SingleRecordDialect {
+    public init() {}
+    public var name: String { "native" }
+    public var endpoint: String { "POST /types/{type}/upsert (the unified request)" }
+
+    public func typeKey(of request: DialectRequest) -> String? { request.type }
+
+    public func decodeOne(_ request: DialectRequest, type: ObjectType?) throws(RequestError) -> UpsertRequest {
+        guard let key = request.type else { throw RequestError(field: "type", "the request names no type") }
+        return try NativeRequest.decode(type: key, body: request.body)
+    }
+
+    public func response(to plan: Plan, request: DialectRequest, type: ObjectType?) -> NativeResponse {
+        NativeResponse(status: plan.status, body: plan.json)
+    }
+}

@@ -1,0 +1,75 @@
+/// Zendesk custom objects: `PATCH /api/v2/custom_objects/{key}/records?external_id=…|name=…`
+/// `{custom_object_record{name, external_id, custom_object_fields}}`. Exactly one of external_id
+/// (matched exactly) or name (case-insensitively; the type's names must be unique). Only the given
+/// fields change.
+public struct ZendeskDialect: SingleRecordDialect {
+    public init() {}
+    public var name: String { "zendesk" }
+    public var endpoint: String { "PATCH /api/v2/custom_objects/{key}/records?external_id=|name=" }
+
+    public func typeKey(of request: DialectRequest) -> String? { request.type }
+
+    public func decodeOne(_ request: DialectRequest, type: ObjectType?) throws(RequestError) -> UpsertRequest {
+        guard let key = request.type else { throw RequestError(field: "custom_object_key", "the request names no custom object") }
+        guard let type else { throw RequestError(field: "custom_object_key", "custom object \"\(key)\" was not found", status: 404) }
+        let externalID = request.query("external_id"), name = request.query("name")
+        let lookup: Lookup
+        switch (externalID, name) {
+        case (let e?, nil):
+            guard !e.isEmpty else { throw RequestError(field: "external_id", "external_id is empty") }
+            lookup = .source(.externalID, value: .string(e), normalize: .exact)
+        case (nil, let n?):
+            guard !n.trimmed.isEmpty else { throw RequestError(field: "name", "name is empty") }
+            guard type.nameField.unique else {
+                throw RequestError(field: "name", "\(key) record names are not unique, so records cannot be upserted by name; use external_id")
+            }
+            lookup = .source(.name, value: .string(n), normalize: .casefold)
+        case (.some, .some):
+            throw RequestError(field: "external_id", "give exactly one of external_id or name, not both")
+        case (nil, nil):
+            throw RequestError(field: "external_id", "an upsert needs exactly one of the external_id or name query parameters")
+        }
+        let body = try BodyFields(request.body)
+        try body.rejectUnknown(["custom_object_record"])
+        guard let recordValue = try body.objectValue("custom_object_record") else {
+            throw RequestError(field: "custom_object_record", "custom_object_record is required")
+        }
+        let record = try BodyFields(recordValue, name: "custom_object_record", prefix: "custom_object_record.")
+        try record.rejectUnknown(["name", "external_id", "custom_object_fields"])
+        var r = UpsertRequest(type: key)
+        r.lookup = lookup
+        if let n = try record.string("name") { r.name = .set(n) }
+        if let e = try record.string("external_id") { r.externalID = .set(e) }
+        r.data = try record.objectValue("custom_object_fields")
+        return r
+    }
+
+    public func response(to plan: Plan, request: DialectRequest, type: ObjectType?) -> NativeResponse {
+        guard !plan.decision.isError, let r = plan.record else {
+            let (status, code, title): (Int, String, String)
+            switch plan.decision {
+            case .not_found: (status, code, title) = (404, "RecordNotFound", "Not found")
+            case .conflict: (status, code, title) = (409, "ArchivedRecordConflict", "Conflict")
+            case .ambiguous: (status, code, title) = (409, "MultipleRecordsMatch", "Conflict")
+            case .stale: (status, code, title) = (409, "StaleRecord", "Conflict")
+            default:
+                (status, code, title) = plan.status == 413 ? (413, "PayloadTooLarge", "Payload too large") : (400, "InvalidRecord", "Invalid record")
+            }
+            let errors = (plan.errors.isEmpty ? [FieldError(field: "", message: plan.decision.rawValue)] : plan.errors).map { e -> JSONValue in
+                ["code": .string(code), "title": .string(title), "detail": .string(e.field.isEmpty ? e.message : e.description)]
+            }
+            return NativeResponse(status: status, body: ["errors": .array(errors)])
+        }
+        return NativeResponse(status: plan.decision == .update || plan.decision == .unchanged ? 200 : 201, body: [
+            "custom_object_record": [
+                "id": .string(r.id),
+                "name": r.name.map(JSONValue.string) ?? .null,
+                "external_id": r.externalID.map(JSONValue.string) ?? .null,
+                "custom_object_key": .string(r.type),
+                "custom_object_fields": r.data,
+                "created_at": .string(Timestamp.format(r.createdAt)),
+                "updated_at": .string(Timestamp.format(r.updatedAt)),
+            ],
+        ])
+    }
+}
