@@ -14,7 +14,7 @@ public struct RecDeck: ParsableCommand {
             DemoCommand.self, TypesCommand.self, TypeCommand.self, ListCommand.self, GetCommand.self,
             PlanCommand.self, UpsertCommand.self, ImportCommand.self, ExportCommand.self,
             ArchiveCommand.self, RestoreCommand.self, HistoryCommand.self, UndoCommand.self,
-            ConflictsCommand.self, ScenarioCommand.self,
+            ConflictsCommand.self, ProcessCommand.self, ScenarioCommand.self,
         ])
 
     public init() {}

@@ -58,7 +58,9 @@ struct DemoCommand: ParsableCommand {
         let argv0 = CommandLine.arguments.first ?? "recdeck"
         let binary = argv0.contains("/") ? URL(fileURLWithPath: argv0).standardizedFileURL.path : argv0
         for e in DemoData.examples {
-            Output.out("  \(binary) plan --db \(path) \(e.type) \(examples.appendingPathComponent(e.file).path)")
+            let dialect = e.dialect == "native" ? "" : " --dialect \(e.dialect)"
+            let query = e.query.map { " --query '\($0)'" }.joined()
+            Output.out("  \(binary) plan --db \(path)\(dialect)\(query) \(e.type) \(examples.appendingPathComponent(e.file).path)")
             Output.out("      → \(e.expect)")
         }
     }

@@ -8,10 +8,15 @@ struct ImportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "import",
         abstract: "Import requests (JSONL or a JSON array) in batches of 1000 per transaction.",
-        discussion: "Items are native requests, or plain data objects with --key PATH. Prompt-mode archive conflicts are parked in the conflict queue (recdeck conflicts).")
+        discussion: """
+            Items are native requests, or plain data objects with --key PATH. With --dialect bulk each item is a bulk request body \
+            ({"records": [...]}, or the whole file as one such object) applied as one batch under its own process id. \
+            Prompt-mode archive conflicts are parked in the conflict queue (recdeck conflicts).
+            """)
     @OptionGroup var global: GlobalOptions
     @Argument(help: "Type key.") var type: String
     @Argument(help: "JSONL or JSON array file.") var file: String
+    @Option(help: "Item dialect: native (each item one request) or bulk (each item one batch request).") var dialect = "native"
     @Option(help: "Items are plain data objects looked up by this JSONPath.") var key: String?
     @Option(help: "Archive mode for items that do not set one (prompt, unarchive, unarchive_update, overwrite).") var onArchivedMatch: String?
     @Option(help: "Items per transaction (1–1000).") var batchSize = 1000
@@ -29,8 +34,15 @@ struct ImportCommand: ParsableCommand {
             guard let m = ArchivedMatchMode(rawValue: onArchivedMatch) else { throw CLIError("--on-archived-match must be prompt, unarchive, unarchive_update or overwrite", status: .usage) }
             mode = m
         }
+        guard dialect == "native" || dialect == "bulk" else {
+            throw CLIError("import reads --dialect native or bulk items, not \"\(dialect)\"; send single-record dialects with `recdeck upsert`", status: .usage)
+        }
+        if dialect == "bulk", key != nil || onArchivedMatch != nil || batchSize != Limits.maxBatch {
+            throw CLIError("--key, --on-archived-match and --batch-size apply to native items; a bulk item is its own batch", status: .usage)
+        }
         let store = try global.openStore()
         guard try store.objectType(type) != nil else { throw CLIError("unknown object type \"\(type)\"") }
+        if dialect == "bulk" { return try runBulk(store) }
         let progress = Output.stderrIsTerminal && !global.json
         let importer = Importer(type: type, keyPath: keyPath, onArchivedMatch: mode, batchSize: batchSize)
         let summary = try importer.run(file, into: store) { batch, first, last, done, size in
@@ -38,11 +50,30 @@ struct ImportCommand: ParsableCommand {
             if progress { drawProgress(done: done, of: size, items: last) }
         }
         if progress { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
+        try report(summary)
+    }
+
+    private func runBulk(_ store: RecordStore) throws {
+        let importer = Importer(type: type)
+        let summary = try importer.runBulk(file, into: store) { label, exchange in
+            guard !global.json else { return }
+            let counts = Dictionary(grouping: exchange.plans, by: { $0.decision.rawValue }).mapValues(\.count)
+            let text = counts.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }.joined(separator: ", ")
+            if let id = exchange.processID {
+                Output.out("\(label): process \(id): \(exchange.plans.count) record\(exchange.plans.count == 1 ? "" : "s"): \(text)\(exchange.committed ? "" : " (atomic batch rolled back)")")
+            }
+        }
+        try report(summary)
+    }
+
+    /// Prints the summary and fails when any item was not applied.
+    private func report(_ summary: ImportSummary) throws {
         let parked = summary.parkedConflicts
         if global.json {
             Output.json(["items": .int(Int64(summary.items)), "batches": .int(Int64(summary.batches)),
                          "seconds": .double((summary.seconds * 1000).rounded() / 1000),
                          "decisions": .object(summary.decisions.mapValues { .int(Int64($0)) }), "parked_conflicts": .int(Int64(parked)),
+                         "processes": .array(summary.processes.map(JSONValue.string)),
                          "errors": .array(summary.errors.map(JSONValue.string))])
         } else {
             Output.out("imported \(summary.items) items in \(summary.batches) batch\(summary.batches == 1 ? "" : "es") (\(String(format: "%.2f", summary.seconds)) s)")

@@ -27,7 +27,8 @@ enum DemoData {
                     ["key": "phone", "type": "phone"], ["key": "first_name", "type": "string"], ["key": "last_name", "type": "string"],
                     ["key": "title", "type": "string"], ["key": "company", "type": "string"], ["key": "tags", "type": "array"],
                     ["key": "score", "type": "integer"]],
-         "identifiers": [["name": "contact_id", "source": "$.contact_id", "normalize": "exact"]]],
+         "identifiers": [["name": "contact_id", "source": "$.contact_id", "normalize": "exact"]],
+         "workspace_id": "32414268188027645"],
         ["key": "properties", "name": "Properties", "kind": "custom",
          "name_field": ["required": true, "unique": false],
          "fields": [["key": "id", "type": "string"], ["key": "external_ids", "type": "object"], ["key": "beds", "type": "integer"],
@@ -119,27 +120,56 @@ enum DemoData {
         return ([("companies", companies), ("contacts", contacts), ("properties", properties)], archive)
     }
 
-    /// Example requests written beside the demo database: one per archive mode (all hit the archived
-    /// company "Acme Corporation"), plus an update, a create and an ambiguous-free property upsert.
-    static let examples: [(file: String, type: String, body: JSONValue, expect: String)] = [
-        ("companies-prompt.json", "companies",
-         ["lookup": ["identifier": "name"], "name": "Acme Corporation", "data": ["industry": "robotics", "size": 120, "founded": 1999]],
-         "conflict: Acme Corporation is archived; the plan lists what each mode would do"),
-        ("companies-unarchive.json", "companies",
-         ["lookup": ["identifier": "name"], "name": "Acme Corporation", "data": ["industry": "robotics", "size": 120, "founded": 1999], "on_archived_match": "unarchive"],
-         "unarchive: restores Acme, keeps its values, fills only missing ones"),
-        ("companies-unarchive_update.json", "companies",
-         ["lookup": ["identifier": "name"], "name": "Acme Corporation", "data": ["industry": "robotics", "size": 120, "founded": 1999], "on_archived_match": "unarchive_update"],
-         "unarchive_update: restores Acme and applies the request"),
-        ("companies-overwrite.json", "companies",
-         ["lookup": ["identifier": "name"], "name": "Acme Corporation", "data": ["industry": "robotics", "size": 120, "founded": 1999], "on_archived_match": "overwrite"],
-         "overwrite: moves the archived Acme's name aside and creates a new company"),
-        ("contacts-update.json", "contacts",
-         ["lookup": ["identifier": "contact_id", "value": "C00001"], "data": ["title": "VP Sales", "score": 99]],
-         "update: contact C00001 gets a new title and score"),
-        ("properties-create.json", "properties",
-         ["lookup": ["paths": ["$.external_ids.rex.property_id", "$.id"]], "name": "7 Harbour Rd",
-          "data": ["external_ids": ["rex": ["property_id": "P-NEW-1"]], "beds": 2]],
-         "create: no property holds P-NEW-1"),
+    /// An example request written beside the demo database, with the command that previews it.
+    struct Example {
+        var file: String
+        var dialect: String = "native"
+        var type: String
+        var query: [String] = []
+        var body: JSONValue
+        var expect: String
+    }
+
+    /// Example requests: one per archive mode (all hit the archived company "Acme Corporation"), an
+    /// update, a create, and one request per API dialect.
+    static let examples: [Example] = [
+        Example(file: "companies-prompt.json", type: "companies",
+                body: ["lookup": ["identifier": "name"], "name": "Acme Corporation", "data": ["industry": "robotics", "size": 120, "founded": 1999]],
+                expect: "conflict: Acme Corporation is archived; the plan lists what each mode would do"),
+        Example(file: "companies-unarchive.json", type: "companies",
+                body: ["lookup": ["identifier": "name"], "name": "Acme Corporation", "data": ["industry": "robotics", "size": 120, "founded": 1999], "on_archived_match": "unarchive"],
+                expect: "unarchive: restores Acme, keeps its values, fills only missing ones"),
+        Example(file: "companies-unarchive_update.json", type: "companies",
+                body: ["lookup": ["identifier": "name"], "name": "Acme Corporation", "data": ["industry": "robotics", "size": 120, "founded": 1999], "on_archived_match": "unarchive_update"],
+                expect: "unarchive_update: restores Acme and applies the request"),
+        Example(file: "companies-overwrite.json", type: "companies",
+                body: ["lookup": ["identifier": "name"], "name": "Acme Corporation", "data": ["industry": "robotics", "size": 120, "founded": 1999], "on_archived_match": "overwrite"],
+                expect: "overwrite: moves the archived Acme's name aside and creates a new company"),
+        Example(file: "contacts-update.json", type: "contacts",
+                body: ["lookup": ["identifier": "contact_id", "value": "C00001"], "data": ["title": "VP Sales", "score": 99]],
+                expect: "update: contact C00001 gets a new title and score"),
+        Example(file: "properties-create.json", type: "properties",
+                body: ["lookup": ["paths": ["$.external_ids.rex.property_id", "$.id"]], "name": "7 Harbour Rd",
+                       "data": ["external_ids": ["rex": ["property_id": "P-NEW-1"]], "beds": 2]],
+                expect: "create: no property holds P-NEW-1"),
+        Example(file: "voxworks-property.json", dialect: "voxworks", type: "properties",
+                body: ["name": "Riverside flat", "type_name": "properties", "data": ["external_ids": ["rex": ["property_id": "P1"]], "beds": 4, "price": 299000]],
+                expect: "voxworks 200 updated: matched by the default key $.external_ids.rex.property_id = P1"),
+        Example(file: "kizen-contact.json", dialect: "kizen", type: "contacts",
+                body: ["lookup_value": "JANE.SMITH@EXAMPLE.COM", "fields": ["title": "Head of Ops"]],
+                expect: "kizen 200 updated: email matched case-insensitively; two contacts hold it, the oldest wins"),
+        Example(file: "nex-contact.json", dialect: "nex", type: "contacts",
+                body: ["matching_attribute": "contact_id", "attributes": ["contact_id": "C00002", "tags": ["renewal"]]],
+                expect: "nex 200: contact C00002 asserted, its tags replaced"),
+        Example(file: "zendesk-company.json", dialect: "zendesk", type: "companies", query: ["name=GLOBEX INDUSTRIES"],
+                body: ["custom_object_record": ["custom_object_fields": ["size": 250]]],
+                expect: "zendesk 200: Globex Industries found by name, case-insensitively; only size changes"),
+        Example(file: "bulk-contacts.json", dialect: "bulk", type: "contacts",
+                body: ["records": [
+                    ["attributes": ["contact_id": "B0001", "email": "new.person@mail.example", "favourite_colour": "teal"], "identifiers": ["ext_id": "EXT-1"]],
+                    ["attributes": ["score": 50], "identifiers": ["ext_id": "EXT-1"]],
+                    ["attributes": ["title": "CFO"], "identifiers": ["id": "rec_does_not_exist"]],
+                ]],
+                expect: "bulk 202: create, then update of the same record, then one invalid item; favourite_colour ignored with a warning"),
     ]
 }

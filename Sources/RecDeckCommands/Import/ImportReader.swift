@@ -2,8 +2,9 @@ import Foundation
 import RecordCore
 import RecordStore
 
-/// Reads an import file as items: JSONL streamed line by line, or a JSON array. Each element is a
-/// native request, or with `keyPath` a plain data object looked up by that path.
+/// Reads an import file as items: JSONL streamed line by line, a JSON array, or one JSON object. Each
+/// element is a native request, or with `keyPath` a plain data object looked up by that path (bulk
+/// imports read the elements as bulk request bodies).
 struct ImportReader {
     let path: String
     let type: String
@@ -38,31 +39,47 @@ struct ImportReader {
                 arrayItems = items.reversed()
             } catch let e as JSONSyntaxError { throw CLIError("\(path): \(e.message)") }
             eof = true
+        } else if head.count == fileSize, head.count <= Limits.maxBodyBytes, head.contains(0x0A),
+                  let whole = try? JSONValue.parse(Data(head)), whole.objectValue != nil {
+            // A file holding one (pretty-printed) JSON object is one item.
+            arrayItems = [whole]
+            eof = true
         } else {
             buffer = head
         }
     }
 
-    /// The next up-to-`count` items; empty at the end of the file.
+    /// The next up-to-`count` items as native requests; empty at the end of the file.
     mutating func next(_ count: Int) throws -> [ImportItem] {
-        var out: [ImportItem] = []
+        try nextValues(count).map { label, value in
+            switch value {
+            case .success(let v): return item(v, label: label)
+            case .failure(let e): return ImportItem(request: .failure(e), body: nil, label: label)
+            }
+        }
+    }
+
+    /// The next up-to-`count` JSON values with their labels ("line 12"); a line that is not JSON, or
+    /// over 1 MiB, is a failure for that item alone.
+    mutating func nextValues(_ count: Int) throws -> [(label: String, value: Result<JSONValue, RequestError>)] {
+        var out: [(String, Result<JSONValue, RequestError>)] = []
         out.reserveCapacity(count)
         while out.count < count {
             if arrayItems != nil {
                 guard let v = arrayItems!.popLast() else { break }
                 line += 1
-                out.append(item(v, label: "item \(line)"))
+                out.append(("item \(line)", .success(v)))
                 continue
             }
             guard let raw = nextLine() else { break }
             line += 1
             if raw.allSatisfy({ [0x20, 0x0D, 0x09].contains($0) }) { continue }
             guard raw.count <= Limits.maxBodyBytes else {
-                out.append(ImportItem(request: .failure(RequestError(field: "body", "request is over the 1 MiB limit", status: 413)), body: nil, label: "line \(line)"))
+                out.append(("line \(line)", .failure(RequestError(field: "body", "request is over the 1 MiB limit", status: 413))))
                 continue
             }
-            do { out.append(item(try JSONValue.parse(Data(raw)), label: "line \(line)")) } catch {
-                out.append(ImportItem(request: .failure(RequestError(field: "body", error.message)), body: nil, label: "line \(line)"))
+            do { out.append(("line \(line)", .success(try JSONValue.parse(Data(raw))))) } catch {
+                out.append(("line \(line)", .failure(RequestError(field: "body", error.message))))
             }
         }
         return out

@@ -9,9 +9,11 @@ public struct ImportSummary: Sendable {
     public var seconds = 0.0
     public var decisions: [String: Int] = [:]
     public var errors: [String] = []
+    /// Bulk imports: the process id of each batch.
+    public var processes: [String] = []
     public var parkedConflicts: Int { decisions["conflict"] ?? 0 }
     /// Items that were refused (not parked): invalid, not found, stale, ambiguous.
-    public var failed: Int { decisions.filter { ["invalid", "not_found", "stale", "ambiguous"].contains($0.key) }.values.reduce(0, +) }
+    public var failed: Int { decisions.filter { ["invalid", "not_found", "stale", "ambiguous", "rolled_back"].contains($0.key) }.values.reduce(0, +) }
 }
 
 /// Streams an import file into the store, one transaction per batch. Used by `recdeck import` and the benchmark.
@@ -45,6 +47,43 @@ public struct Importer {
             }
             afterBatch(summary.batches, summary.items + 1, summary.items + plans.count, reader.bytesConsumed, reader.fileSize)
             summary.items += plans.count
+        }
+        summary.seconds = Date().timeIntervalSince(started)
+        return summary
+    }
+
+    /// Imports a file whose items are bulk request bodies (`{records: [...]}`): each is one batch,
+    /// applied in one transaction and kept under its own process id.
+    public func runBulk(_ path: String, into store: RecordStore, source: String = "import",
+                        afterBatch: (_ label: String, _ exchange: DialectExchange) -> Void = { _, _ in }) throws -> ImportSummary {
+        var reader = try ImportReader(path: path, type: type, keyPath: nil, onArchivedMatch: nil)
+        let started = Date()
+        var summary = ImportSummary()
+        while let (label, value) = try reader.nextValues(1).first {
+            summary.batches += 1
+            let exchange: DialectExchange
+            switch value {
+            case .success(let body):
+                exchange = try store.exchange(BulkDialect(), DialectRequest(type: type, body: body), apply: true, source: WriteSource(source))
+            case .failure(let e):
+                summary.decisions["invalid", default: 0] += 1
+                summary.errors.append("\(label): \(e)")
+                continue
+            }
+            if exchange.refused {
+                summary.decisions["invalid", default: 0] += 1
+                summary.errors.append("\(label): request refused: " + exchange.plans.flatMap(\.errors).map(\.description).joined(separator: "; "))
+            } else {
+                for (i, p) in exchange.plans.enumerated() {
+                    summary.items += 1
+                    summary.decisions[exchange.committed || !p.decision.writes ? p.decision.rawValue : "rolled_back", default: 0] += 1
+                    if p.decision.isError && p.decision != .conflict, summary.errors.count < 20 {
+                        summary.errors.append("\(label) records[\(i)]: \(p.decision.rawValue): " + p.errors.map(\.description).joined(separator: "; "))
+                    }
+                }
+                if let id = exchange.processID { summary.processes.append(id) }
+            }
+            afterBatch(label, exchange)
         }
         summary.seconds = Date().timeIntervalSince(started)
         return summary
