@@ -75,7 +75,7 @@ let contactsSchema = #"{"key":"contacts","kind":"contact","fields":[{"key":"emai
         _ = try RecDeck.parseAsRoot(args)
     }
 
-    @Test(arguments: [["plan"], ["undo", "twelve"], ["list", "t", "--limit"], ["frobnicate"]])
+    @Test(arguments: [["get", "t"], ["undo", "twelve"], ["list", "t", "--limit"], ["frobnicate"]])
     func rejects(_ args: [String]) {
         #expect(throws: (any Error).self) { try RecDeck.parseAsRoot(args) }
     }
@@ -89,16 +89,56 @@ let contactsSchema = #"{"key":"contacts","kind":"contact","fields":[{"key":"emai
         let info = try JSONValue.parse(demo.out)
         let examples = try #require(info["examples"]?.stringValue)
         #expect((info["types"]?["contacts"]?["active"]?.intValue ?? 0) + (info["types"]?["companies"]?["active"]?.intValue ?? 0) > 400)
-        let expected = ["companies-prompt.json": "conflict", "companies-unarchive.json": "unarchive",
-                        "companies-unarchive_update.json": "unarchive_update", "companies-overwrite.json": "overwrite",
-                        "contacts-update.json": "update", "properties-create.json": "create"]
-        for (file, decision) in expected {
-            let type = String(file.prefix { $0 != "-" })
-            let r = try s.run(["plan", "--db", s.db, "--json", type, examples + "/" + file])
-            #expect(try JSONValue.parse(r.out)["decision"]?.stringValue == decision, "\(file): \(r.out) \(r.err)")
+        #expect(DemoData.examples.count == 11)
+        #expect(Set(DemoData.examples.map(\.dialect)) == Set(Dialects.names))
+        for e in DemoData.examples {
+            let r = try s.run(["plan", "--db", s.db, "--json", "--dialect", e.dialect] + e.query.flatMap { ["--query", $0] } + [e.type, examples + "/" + e.file])
+            let out = try JSONValue.parse(r.out)
+            let plan = e.dialect == "native" ? out : (out["plan"] ?? out["plans"]?.arrayValue?.first)
+            #expect(plan?["decision"]?.stringValue == e.decision, "\(e.file): \(r.out) \(r.err)")
+            if e.dialect != "native" { #expect(out["status"]?.intValue == (e.dialect == "bulk" ? 202 : 200), "\(e.file)") }
         }
         // The demo is reused, not rebuilt, on a second run.
         #expect(try s.run(["demo", "--db", s.db]).status == 0)
+    }
+
+    @Test func dialectRequestsFromTheCommandLine() throws {
+        let s = try Sandbox()
+        #expect(try s.run(["type", "apply", "--db", s.db, "-"], stdin: contactsSchema).status == 0)
+        // Kizen: created, then updated case-insensitively; the native status and body come first.
+        let created = try s.run(["upsert", "--db", s.db, "--dialect", "kizen", "contacts", #"{"lookup_value":"Ann@X.com","fields":{"n":1}}"#])
+        #expect(created.status == 0 && created.out.hasPrefix("kizen response 201"), "\(created.out)\(created.err)")
+        let updated = try s.run(["upsert", "--db", s.db, "--json", "--dialect", "kizen", "contacts", #"{"lookup_value":"ann@x.com","fields":{"n":2}}"#])
+        let u = try JSONValue.parse(updated.out)
+        #expect(u["status"] == 200 && u["response"]?["action"] == "updated" && u["plan"]?["decision"] == "update")
+        // A refusal in the dialect's envelope exits 1 and writes nothing.
+        let bad = try s.run(["upsert", "--db", s.db, "--json", "--dialect", "nex", "contacts", #"{"matching_attribute":"n","attributes":{"n":1}}"#])
+        let refusal = try JSONValue.parse(bad.out)
+        #expect(bad.status == 1 && refusal["response"]?["status_code"] == 400)
+        // Bulk: 202 with a process id; `process ID` shows each record's result.
+        let bulk = try s.run(["upsert", "--db", s.db, "--json", "--dialect", "bulk", "contacts",
+                              #"{"records":[{"attributes":{"email":"b@x.com","junk":1},"identifiers":{"ext_id":"B"}},{"attributes":{"n":4},"identifiers":{"ext_id":"B"}}]}"#])
+        #expect(bulk.status == 0, "\(bulk.out)\(bulk.err)")
+        let id = try #require(try JSONValue.parse(bulk.out)["response"]?["processId"]?.stringValue)
+        let process = try s.run(["process", "--db", s.db, "--json", id])
+        let results = try JSONValue.parse(process.out)["results"]?.arrayValue ?? []
+        #expect(results.map { $0["decision"]?.stringValue } == ["create", "update"])
+        #expect(results.first?["warnings"]?.arrayValue?.first?.stringValue?.contains("junk") == true)
+        #expect(try s.run(["process", "--db", s.db, "proc_nope"]).status == 1)
+        // Bulk import: one process per line; a refused line is named and the rest committed.
+        let file = try s.write("bulk.jsonl", """
+            {"records":[{"attributes":{"email":"c@x.com"}}]}
+            {"records":[]}
+            """)
+        let imported = try s.run(["import", "--db", s.db, "--dialect", "bulk", "contacts", file])
+        #expect(imported.status == 1 && imported.err.contains("line 2") && imported.out.contains("process proc_"), "\(imported.out)\(imported.err)")
+        // Voxworks names its type in the body: a lone positional is the body.
+        #expect(try s.run(["plan", "--db", s.db, "--dialect", "voxworks", "-"], stdin: #"{"name":"x","type_name":"nope"}"#).status == 1)
+        // Usage errors: unknown dialect, a query without =, a missing type.
+        #expect(try s.run(["plan", "--db", s.db, "--dialect", "soap", "contacts", "{}"]).status == 2)
+        #expect(try s.run(["plan", "--db", s.db, "--dialect", "zendesk", "--query", "name", "contacts", "{}"]).status == 2)
+        #expect(try s.run(["plan", "--db", s.db, "--dialect", "kizen"]).status == 2)
+        #expect(try s.run(["plan", "--db", s.db]).status == 2)
     }
 
     @Test func exitCodesFollowDesign() throws {

@@ -152,3 +152,49 @@ struct DecisionCase: Sendable, CustomTestStringConvertible {
         #expect(plan.json["diff"]?.arrayValue?.count == 1)
     }
 }
+
+@Suite struct LookupKindTests {
+    static func planner(_ records: [Record]) -> Planner {
+        var n = 0
+        return Planner(lookup: MemoryLookup(types: Fixtures.types, records: records), now: Fixtures.t0.addingTimeInterval(1000), makeID: { n += 1; return "new\(n)" })
+    }
+
+    @Test func aSourceLookupFinerThanTheIdentifierScansWithAWarning() throws {
+        let exactEmail = try ObjectType(json: ["key": "contacts", "identifiers": [["name": "email", "source": "$.email", "normalize": "exact"]]])
+        var r = UpsertRequest(type: "contacts")
+        r.lookup = .source(.data(try JSONPath(parsing: "$.email")), value: "JANE@x.com", normalize: .casefold)
+        r.data = ["score": 1]
+        r.onMultipleMatches = .first
+        let plan = try Self.planner([Fixtures.contact("c1", "jane@X.com")]).plan(r, type: exactEmail)
+        #expect(plan.decision == .update && plan.match?.id == "c1")
+        #expect(plan.warnings.contains { $0.contains("unindexed lookup") })
+        // With an equivalent normalisation the index answers, without a warning.
+        let indexed = try Self.planner([Fixtures.contact("c1", "jane@X.com")]).plan(r, type: Fixtures.contacts)
+        #expect(indexed.decision == .update && indexed.warnings.isEmpty)
+        #expect(indexed.lookup?.identifier == "email")
+    }
+
+    @Test func aRecordIdLookupUpdatesOrIsInvalid() throws {
+        var r = UpsertRequest(type: "contacts")
+        r.lookup = .recordID("c1")
+        r.data = ["score": 2]
+        #expect(try Self.planner([Fixtures.contact("c1", "a@x.com")]).plan(r, type: Fixtures.contacts).decision == .update)
+        let missing = try Self.planner([]).plan(r, type: Fixtures.contacts)
+        #expect(missing.decision == .invalid && missing.errors.first?.field == "lookup.id")
+        // A record of another type is not found by id either.
+        #expect(try Self.planner([Fixtures.company("c1", "Acme")]).plan(r, type: Fixtures.contacts).decision == .invalid)
+    }
+
+    @Test func associationTargetsResolveByExternalIdAndMustExist() throws {
+        var target = Fixtures.company("a1", "Acme")
+        target.externalID = "EXT-A"
+        var r = UpsertRequest(type: "contacts")
+        r.data = ["email": "n@x.com"]
+        r.associations = [.externalID(type: "companies", value: "EXT-A")]
+        let plan = try Self.planner([target]).plan(r, type: Fixtures.contacts)
+        #expect(plan.decision == .create && plan.record?.associations == ["a1"])
+        r.associations = [.externalID(type: "companies", value: "NOPE"), .id("zzz")]
+        let bad = try Self.planner([target]).plan(r, type: Fixtures.contacts)
+        #expect(bad.decision == .invalid && bad.errors.count == 2)
+    }
+}

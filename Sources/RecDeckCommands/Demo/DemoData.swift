@@ -127,6 +127,8 @@ enum DemoData {
         var type: String
         var query: [String] = []
         var body: JSONValue
+        /// The decision planning it gives on a fresh demo (the first record's, for a batch).
+        var decision: String
         var expect: String
     }
 
@@ -135,34 +137,44 @@ enum DemoData {
     static let examples: [Example] = [
         Example(file: "companies-prompt.json", type: "companies",
                 body: ["lookup": ["identifier": "name"], "name": "Acme Corporation", "data": ["industry": "robotics", "size": 120, "founded": 1999]],
+                decision: "conflict",
                 expect: "conflict: Acme Corporation is archived; the plan lists what each mode would do"),
         Example(file: "companies-unarchive.json", type: "companies",
                 body: ["lookup": ["identifier": "name"], "name": "Acme Corporation", "data": ["industry": "robotics", "size": 120, "founded": 1999], "on_archived_match": "unarchive"],
+                decision: "unarchive",
                 expect: "unarchive: restores Acme, keeps its values, fills only missing ones"),
         Example(file: "companies-unarchive_update.json", type: "companies",
                 body: ["lookup": ["identifier": "name"], "name": "Acme Corporation", "data": ["industry": "robotics", "size": 120, "founded": 1999], "on_archived_match": "unarchive_update"],
+                decision: "unarchive_update",
                 expect: "unarchive_update: restores Acme and applies the request"),
         Example(file: "companies-overwrite.json", type: "companies",
                 body: ["lookup": ["identifier": "name"], "name": "Acme Corporation", "data": ["industry": "robotics", "size": 120, "founded": 1999], "on_archived_match": "overwrite"],
+                decision: "overwrite",
                 expect: "overwrite: moves the archived Acme's name aside and creates a new company"),
         Example(file: "contacts-update.json", type: "contacts",
                 body: ["lookup": ["identifier": "contact_id", "value": "C00001"], "data": ["title": "VP Sales", "score": 99]],
+                decision: "update",
                 expect: "update: contact C00001 gets a new title and score"),
         Example(file: "properties-create.json", type: "properties",
                 body: ["lookup": ["paths": ["$.external_ids.rex.property_id", "$.id"]], "name": "7 Harbour Rd",
                        "data": ["external_ids": ["rex": ["property_id": "P-NEW-1"]], "beds": 2]],
+                decision: "create",
                 expect: "create: no property holds P-NEW-1"),
         Example(file: "voxworks-property.json", dialect: "voxworks", type: "properties",
                 body: ["name": "Riverside flat", "type_name": "properties", "data": ["external_ids": ["rex": ["property_id": "P1"]], "beds": 4, "price": 299000]],
+                decision: "update",
                 expect: "voxworks 200 updated: matched by the default key $.external_ids.rex.property_id = P1"),
         Example(file: "kizen-contact.json", dialect: "kizen", type: "contacts",
                 body: ["lookup_value": "JANE.SMITH@EXAMPLE.COM", "fields": ["title": "Head of Ops"]],
+                decision: "update",
                 expect: "kizen 200 updated: email matched case-insensitively; two contacts hold it, the oldest wins"),
         Example(file: "nex-contact.json", dialect: "nex", type: "contacts",
                 body: ["matching_attribute": "contact_id", "attributes": ["contact_id": "C00002", "tags": ["renewal"]]],
+                decision: "update",
                 expect: "nex 200: contact C00002 asserted, its tags replaced"),
         Example(file: "zendesk-company.json", dialect: "zendesk", type: "companies", query: ["name=GLOBEX INDUSTRIES"],
                 body: ["custom_object_record": ["custom_object_fields": ["size": 250]]],
+                decision: "update",
                 expect: "zendesk 200: Globex Industries found by name, case-insensitively; only size changes"),
         Example(file: "bulk-contacts.json", dialect: "bulk", type: "contacts",
                 body: ["records": [
@@ -170,6 +182,7 @@ enum DemoData {
                     ["attributes": ["score": 50], "identifiers": ["ext_id": "EXT-1"]],
                     ["attributes": ["title": "CFO"], "identifiers": ["id": "rec_does_not_exist"]],
                 ]],
+                decision: "create",
                 expect: "bulk 202: create, then update of the same record, then one invalid item; favourite_colour ignored with a warning"),
     ]
 }
