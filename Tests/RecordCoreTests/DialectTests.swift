@@ -82,6 +82,8 @@ enum DialectHarness {
     @Test func voxworksUniqueKeyIsAnAliasThatMustAgree() throws {
         let alias = try DialectHarness.single("voxworks", type: nil, body: ["name": "A", "type_id": "properties", "unique_key": ["path": "$.mls", "value": "M1"]])
         #expect(alias.lookup == .path(try JSONPath(parsing: "$.mls"), value: "M1"))
+        let decoded = try DialectHarness.decode("voxworks", type: nil, body: ["name": "A", "type_id": "properties", "unique_key": ["path": "$.mls", "value": "M1"]]).get()
+        #expect(decoded.items[0].warnings == ["unique_key is deprecated; send upsert_key"])
         let same = try DialectHarness.single("voxworks", type: nil, body: ["name": "A", "type_id": "properties",
                                                                               "upsert_key": ["path": "$.mls", "value": "M1"], "unique_key": ["path": "$.mls", "value": "M1"]])
         #expect(same.lookup == alias.lookup)

@@ -60,10 +60,3 @@ struct BodyFields {
     }
 }
 
-extension JSONValue {
-    /// `json` with its null members dropped.
-    var withoutNulls: JSONValue {
-        guard case .object(let o) = self else { return self }
-        return .object(o.filter { !$0.value.isNull })
-    }
-}

@@ -85,12 +85,16 @@ public protocol SingleRecordDialect: Dialect {
     func decodeOne(_ request: DialectRequest, type: ObjectType?) throws(RequestError) -> UpsertRequest
     /// The native response to its plan.
     func response(to plan: Plan, request: DialectRequest, type: ObjectType?) -> NativeResponse
+    /// Warnings about an accepted request (a deprecated member), added to its plan.
+    func warnings(for request: DialectRequest) -> [String]
 }
 
 extension SingleRecordDialect {
+    public func warnings(for request: DialectRequest) -> [String] { [] }
+
     public func decode(_ request: DialectRequest, type: ObjectType?) -> Result<DecodedBatch, RequestError> {
         Result { () throws(RequestError) -> DecodedBatch in
-            DecodedBatch(items: [DecodedItem(request: .success(try decodeOne(request, type: type)), body: request.body)])
+            DecodedBatch(items: [DecodedItem(request: .success(try decodeOne(request, type: type)), warnings: warnings(for: request), body: request.body)])
         }
     }
 

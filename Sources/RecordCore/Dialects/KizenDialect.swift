@@ -79,9 +79,10 @@ public struct KizenDialect: SingleRecordDialect {
         for e in plan.errors {
             switch (plan.decision, e.field) {
             case (.conflict, "on_archived_match"):
-                nonField.append(.string("A matching record is archived (\(e.message.split(separator: ";").first ?? "")); set oncreate_unarchive to unarchive or overwrite."))
-            case (.conflict, _):
-                nonField.append(.string("\(e.message.split(separator: ";").first ?? ""); set onupdate_archived_conflict to overwrite to take it."))
+                nonField.append(.string("The record matching lookup_value (\(plan.match?.id ?? "?")) is archived; set oncreate_unarchive to unarchive or overwrite."))
+            case (.conflict, let field):
+                let holders = plan.candidates.map(\.id).joined(separator: ", ")
+                nonField.append(.string("The new \(field) value belongs to archived record \(holders); set onupdate_archived_conflict to overwrite to take it."))
             case (_, let f) where f.hasPrefix("data."):
                 fields[String(f.dropFirst(5)), default: []].append(.string(e.message))
             case (_, "lookup_value"), (_, "oncreate_unarchive"), (_, "onupdate_archived_conflict"), (_, "fields"):

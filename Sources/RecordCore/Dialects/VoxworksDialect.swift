@@ -56,6 +56,10 @@ public struct VoxworksDialect: SingleRecordDialect {
         return (path, value)
     }
 
+    public func warnings(for request: DialectRequest) -> [String] {
+        request.body["unique_key"].map { $0.isNull ? [] : ["unique_key is deprecated; send upsert_key"] } ?? []
+    }
+
     public func response(to plan: Plan, request: DialectRequest, type: ObjectType?) -> NativeResponse {
         guard !plan.decision.isError, let r = plan.record else {
             let message = plan.errors.isEmpty ? plan.decision.rawValue : plan.errors.map(\.description).joined(separator: "; ")
