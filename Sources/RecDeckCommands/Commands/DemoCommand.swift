@@ -24,6 +24,8 @@ struct DemoCommand: ParsableCommand {
                 guard isDemo || !hasTypes else { throw CLIError("\(path) is not a demo database; --reset only rebuilds databases `recdeck demo` created") }
                 for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
             } else if isDemo {
+                // A demo made by an older recdeck may lack newer examples: add the missing files.
+                if !global.readOnly { try writeExamples(to: examples, onlyMissing: true) }
                 try summarize(existing, path: path, examples: examples)
                 return
             } else if hasTypes {
@@ -37,9 +39,9 @@ struct DemoCommand: ParsableCommand {
         try summarize(store, path: path, examples: examples)
     }
 
-    private func writeExamples(to folder: URL) throws {
+    private func writeExamples(to folder: URL, onlyMissing: Bool = false) throws {
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
-        for e in DemoData.examples {
+        for e in DemoData.examples where !onlyMissing || !FileManager.default.fileExists(atPath: folder.appendingPathComponent(e.file).path) {
             try Data((e.body.prettyText + "\n").utf8).write(to: folder.appendingPathComponent(e.file))
         }
     }
