@@ -78,7 +78,7 @@ enum Demo {
                 ImportItem(request: NativeRequest.result(type: type, body: body), body: body)
             }
             for plan in try store.importBatch(items, type: type, source: WriteSource("demo")) where plan.decision.isError {
-                throw CLIError("demo data rejected: \(plan.errors.map(\.description).joined(separator: "; "))")
+                throw CLIError("demo data rejected: \(plan.errorSummary)")
             }
         }
         for (type, key) in archive {

@@ -42,7 +42,7 @@ public struct Importer {
             for (item, p) in zip(items, plans) {
                 summary.decisions[p.decision.rawValue, default: 0] += 1
                 if p.decision.isError && p.decision != .conflict, summary.errors.count < 20 {
-                    summary.errors.append("\(item.label): \(p.decision.rawValue): " + p.errors.map(\.description).joined(separator: "; "))
+                    summary.errors.append("\(item.label): \(p.decision.rawValue): \(p.errorSummary)")
                 }
             }
             afterBatch(summary.batches, summary.items + 1, summary.items + plans.count, reader.bytesConsumed, reader.fileSize)
@@ -72,13 +72,13 @@ public struct Importer {
             }
             if exchange.refused {
                 summary.decisions["invalid", default: 0] += 1
-                summary.errors.append("\(label): request refused: " + exchange.plans.flatMap(\.errors).map(\.description).joined(separator: "; "))
+                summary.errors.append("\(label): request refused: " + exchange.plans.map(\.errorSummary).joined(separator: "; "))
             } else {
                 for (i, p) in exchange.plans.enumerated() {
                     summary.items += 1
                     summary.decisions[exchange.committed || !p.decision.writes ? p.decision.rawValue : "rolled_back", default: 0] += 1
                     if p.decision.isError && p.decision != .conflict, summary.errors.count < 20 {
-                        summary.errors.append("\(label) records[\(i)]: \(p.decision.rawValue): " + p.errors.map(\.description).joined(separator: "; "))
+                        summary.errors.append("\(label) records[\(i)]: \(p.decision.rawValue): \(p.errorSummary)")
                     }
                 }
                 if let id = exchange.processID { summary.processes.append(id) }

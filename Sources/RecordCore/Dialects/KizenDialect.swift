@@ -58,8 +58,7 @@ public struct KizenDialect: SingleRecordDialect {
                 "value": value,
             ]
         }
-        let status = plan.decision == .unchanged || plan.decision == .update ? 200 : 201
-        return NativeResponse(status: status, body: [
+        return NativeResponse(status: plan.status, body: [
             "id": .string(r.id),
             "object_type": .string(r.type),
             "name": r.name.map(JSONValue.string) ?? .null,

@@ -54,8 +54,7 @@ public struct NexDialect: SingleRecordDialect {
             default: (code, kind) = (plan.status == 413 ? "payload_too_large" : "validation_type", "invalid_request_error")
             }
             let status = plan.decision == .ambiguous ? 409 : plan.status
-            let message = plan.errors.isEmpty ? plan.decision.rawValue : plan.errors.map(\.description).joined(separator: "; ")
-            return NativeResponse(status: status, body: ["status_code": .int(Int64(status)), "type": .string(kind), "code": .string(code), "message": .string(message)])
+            return NativeResponse(status: status, body: ["status_code": .int(Int64(status)), "type": .string(kind), "code": .string(code), "message": .string(plan.errorSummary)])
         }
         return NativeResponse(status: 200, body: [
             "id": .string(r.id),

@@ -62,8 +62,7 @@ public struct VoxworksDialect: SingleRecordDialect {
 
     public func response(to plan: Plan, request: DialectRequest, type: ObjectType?) -> NativeResponse {
         guard !plan.decision.isError, let r = plan.record else {
-            let message = plan.errors.isEmpty ? plan.decision.rawValue : plan.errors.map(\.description).joined(separator: "; ")
-            return NativeResponse(status: plan.status, body: ["success": false, "message": .string(message)])
+            return NativeResponse(status: plan.status, body: ["success": false, "message": .string(plan.errorSummary)])
         }
         let key: JSONValue = plan.lookup.map { ["path": .string($0.path ?? ""), "value": $0.value] } ?? .null
         return NativeResponse(status: plan.status, body: [

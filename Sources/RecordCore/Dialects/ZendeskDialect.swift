@@ -60,7 +60,7 @@ public struct ZendeskDialect: SingleRecordDialect {
             }
             return NativeResponse(status: status, body: ["errors": .array(errors)])
         }
-        return NativeResponse(status: plan.decision == .update || plan.decision == .unchanged ? 200 : 201, body: [
+        return NativeResponse(status: plan.status, body: [
             "custom_object_record": [
                 "id": .string(r.id),
                 "name": r.name.map(JSONValue.string) ?? .null,

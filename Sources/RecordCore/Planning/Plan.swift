@@ -135,6 +135,11 @@ public struct Plan: Sendable, Equatable {
 
     public var status: Int { statusOverride ?? decision.status }
 
+    /// The errors on one line ("field: message; …"), or the decision's name when there are none.
+    public var errorSummary: String {
+        errors.isEmpty ? decision.rawValue : errors.map(\.description).joined(separator: "; ")
+    }
+
     /// Leaf changes the plan makes to the matched (or new) record; derived from its main write.
     public var diff: [DiffEntry] {
         guard let main = writes.last, main.op != .discard else { return [] }
