@@ -57,12 +57,7 @@ extension RecordStore {
         }
         guard dialect.isBatch, let key else {
             guard let item = batch.items.first else { return refusal(dialect, request, plan: .invalid([FieldError(field: "body", message: "no request")]), objectType: type) }
-            var plan: Plan
-            switch item.request {
-            case .failure(let e): plan = .invalid(e)
-            case .success(let r): plan = apply ? try upsert(r, source: source) : try self.plan(r)
-            }
-            plan.warnings = item.warnings + plan.warnings
+            let plan = try handle(item, apply: apply, source: source)
             return DialectExchange(plans: [plan], response: dialect.response(to: [plan], request: request, type: type, processID: nil),
                                    results: [dialect.itemResult(plan, index: 0)], processID: nil, refused: false,
                                    committed: apply && plan.decision.writes)
@@ -82,35 +77,44 @@ extension RecordStore {
                            arguments: [processID, key, dialect.name, committed ? "complete" : "rolled_back", results.count,
                                        JSONValue.array(results).jsonText, source.name, Timestamp.format(clock())])
         }
+        /// An atomic batch commits only when no record failed.
+        func commits(_ plans: [Plan]) -> Bool { !batch.atomic || !plans.contains { $0.decision.isError } }
         let plans: [Plan]
         var committed = false
         if apply {
             // The batch and its process row commit together; an atomic batch with a failed item rolls
             // back whole, and only its process row is then written.
-            plans = try writeTransaction("bulk upsert", commitIf: { plans in !batch.atomic || !plans.contains { $0.decision.isError } }) { db in
+            plans = try writeTransaction("bulk upsert", commitIf: commits) { db in
                 let plans = try applyBatch(batch.items, type: key, source: source, parkConflicts: !batch.atomic, db)
-                if !batch.atomic || !plans.contains(where: { $0.decision.isError }) { try record(results(plans, committed: true), committed: true, db) }
+                if commits(plans) { try record(results(plans, committed: true), committed: true, db) }
                 return plans
             }
-            committed = !batch.atomic || !plans.contains { $0.decision.isError }
+            committed = commits(plans)
             if !committed { try writeTransaction("bulk process") { db in try record(results(plans, committed: false), committed: false, db) } }
         } else if !readOnly {
             plans = try rolledBackTransaction("bulk preview") { db in try applyBatch(batch.items, type: key, source: source, parkConflicts: false, db) }
         } else {
             // A read-only store cannot run the rolled-back preview: each item is planned against the current state.
             plans = try batch.items.map { item in
-                switch item.request {
-                case .failure(let e): return .invalid(e)
-                case .success(let r):
-                    var p = try self.plan(r)
-                    p.warnings = item.warnings + p.warnings + ["read-only preview: planned against the stored state, without earlier items of the batch"]
-                    return p
-                }
+                var p = try handle(item, apply: false, source: source)
+                p.warnings.append("read-only preview: planned against the stored state, without earlier items of the batch")
+                return p
             }
         }
         return DialectExchange(plans: plans, response: dialect.response(to: plans, request: request, type: type, processID: processID),
                                results: results(plans, committed: committed), processID: processID, refused: false, committed: committed)
     }
+    /// One decoded item planned (with `apply`: applied in its own transaction), its decoding warnings first.
+    private func handle(_ item: DecodedItem, apply: Bool, source: WriteSource) throws -> Plan {
+        var plan: Plan
+        switch item.request {
+        case .failure(let e): plan = .invalid(e)
+        case .success(let r): plan = apply ? try upsert(r, source: source) : try self.plan(r)
+        }
+        plan.warnings = item.warnings + plan.warnings
+        return plan
+    }
+
     private func refusal(_ dialect: any Dialect, _ request: DialectRequest, plan: Plan, objectType: ObjectType?) -> DialectExchange {
         DialectExchange(plans: [plan], response: dialect.response(to: [plan], request: request, type: objectType, processID: nil),
                         results: [], processID: nil, refused: true, committed: false)
