@@ -1,10 +1,21 @@
-/// A text style: foreground/background colour indices and attributes.
+/// What a piece of text is, so the theme can colour it; screens never name colours.
+public enum StyleRole: String, Sendable, CaseIterable {
+    case normal, title, breadcrumb, status, hint, hintKey, header, selected, marked, dim, border
+    case error, warning, ok, accent, placeholder
+    case jsonKey = "json_key", jsonString = "json_string", jsonNumber = "json_number", jsonBool = "json_bool", jsonNull = "json_null"
+    case diffAdd = "diff_add", diffRemove = "diff_remove"
+    case badgeCreate = "badge_create", badgeUpdate = "badge_update", badgeUnarchive = "badge_unarchive"
+    case badgeConflict = "badge_conflict", badgeError = "badge_error", badgeNeutral = "badge_neutral"
+}
+
+/// A cell's style: its role plus attributes a screen adds (bold, dim, reverse).
 public struct CellStyle: Hashable, Sendable {
+    public var role: StyleRole
     public var bold = false
     public var dim = false
     public var reverse = false
-    public init(bold: Bool = false, dim: Bool = false, reverse: Bool = false) {
-        self.bold = bold; self.dim = dim; self.reverse = reverse
+    public init(_ role: StyleRole = .normal, bold: Bool = false, dim: Bool = false, reverse: Bool = false) {
+        self.role = role; self.bold = bold; self.dim = dim; self.reverse = reverse
     }
 }
 
@@ -14,6 +25,16 @@ public struct Cell: Hashable, Sendable {
     public var style: CellStyle
     public var isContinuation: Bool
     public static let blank = Cell(text: " ", style: CellStyle(), isContinuation: false)
+}
+
+/// A rectangle of the screen.
+public struct Rect: Equatable, Sendable {
+    public var row: Int, column: Int, width: Int, height: Int
+    public init(row: Int, column: Int, width: Int, height: Int) {
+        self.row = row; self.column = column; self.width = max(0, width); self.height = max(0, height)
+    }
+    public var bottom: Int { row + height }
+    public var right: Int { column + width }
 }
 
 /// A grid of cells that screens render into; a backend blits it, tests read its plain text.
@@ -28,29 +49,54 @@ public struct ScreenBuffer: Sendable {
         cells = Array(repeating: .blank, count: self.width * self.height)
     }
 
-    /// Writes `text` at (row, column), clipped to the buffer; control characters become visible placeholders.
-    /// Returns the column after the last written cell.
+    public var bounds: Rect { Rect(row: 0, column: 0, width: width, height: height) }
+
+    /// Writes `text` at (row, column), clipped to the buffer and to `maxWidth` columns; control characters,
+    /// escapes and bidi overrides become visible placeholders. Returns the column after the last written cell.
     @discardableResult
-    public mutating func put(_ text: String, row: Int, column: Int, style: CellStyle = CellStyle()) -> Int {
+    public mutating func put(_ text: String, row: Int, column: Int, maxWidth: Int? = nil, style: CellStyle = CellStyle()) -> Int {
         guard row >= 0, row < height else { return column }
+        let limit = min(width, maxWidth.map { column + max(0, $0) } ?? width)
         var col = column
         for ch in SafeText.visible(text) {
             let w = DisplayWidth.of(ch)
             if w == 0 { continue }
-            if col + w > width { break }
+            if col + w > limit { break }
             if col >= 0 {
-                cells[row * width + col] = Cell(text: String(ch), style: style, isContinuation: false)
-                if w == 2 { cells[row * width + col + 1] = Cell(text: "", style: style, isContinuation: true) }
+                set(row, col, Cell(text: String(ch), style: style, isContinuation: false))
+                if w == 2 { set(row, col + 1, Cell(text: "", style: style, isContinuation: true)) }
             }
             col += w
         }
         return col
     }
 
-    /// The buffer's rows as plain text, each framed `|...|` so trailing spaces survive comparison.
-    public func framedLines() -> [String] {
-        (0..<height).map { r in
-            "|" + (0..<width).map { c in cells[r * width + c].text }.joined() + "|"
+    /// Fills `width` cells of a row with spaces in `style`.
+    public mutating func fill(row: Int, column: Int, width: Int, style: CellStyle) {
+        guard row >= 0, row < height else { return }
+        for c in max(0, column)..<min(self.width, column + max(0, width)) {
+            set(row, c, Cell(text: " ", style: style, isContinuation: false))
         }
     }
+
+    /// Fills a rectangle with spaces in `style`.
+    public mutating func fill(_ rect: Rect, style: CellStyle) {
+        for r in rect.row..<rect.bottom { fill(row: r, column: rect.column, width: rect.width, style: style) }
+    }
+
+    /// Sets one cell, blanking the other half of any wide character it splits.
+    private mutating func set(_ row: Int, _ col: Int, _ cell: Cell) {
+        let i = row * width + col
+        if cells[i].isContinuation, col > 0, !cell.isContinuation { cells[i - 1] = Cell(text: " ", style: cells[i - 1].style, isContinuation: false) }
+        if !cell.isContinuation, col + 1 < width, cells[i + 1].isContinuation { cells[i + 1] = Cell(text: " ", style: cells[i + 1].style, isContinuation: false) }
+        cells[i] = cell
+    }
+
+    /// The plain text of one row.
+    public func line(_ row: Int) -> String {
+        (0..<width).map { cells[row * width + $0].text }.joined()
+    }
+
+    /// The buffer's rows as plain text, each framed `|...|` so trailing spaces survive comparison.
+    public func framedLines() -> [String] { (0..<height).map { "|" + line($0) + "|" } }
 }

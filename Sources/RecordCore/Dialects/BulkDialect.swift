@@ -105,4 +105,9 @@ public struct BulkDialect: Dialect {
             "warnings": .array(plan.warnings.map(JSONValue.string)),
         ]
     }
+
+    /// The request shape the composer starts from for `type`.
+    public func template(for type: ObjectType) -> DialectTemplate {
+        DialectTemplate(body: ["records": [["attributes": type.templateData.data, "identifiers": ["ext_id": ""]]]])
+    }
 }

@@ -72,6 +72,8 @@ public protocol Dialect: Sendable {
     func response(to plans: [Plan], request: DialectRequest, type: ObjectType?, processID: String?) -> NativeResponse
     /// One item's result as the dialect reports it per record (bulk process results).
     func itemResult(_ plan: Plan, index: Int) -> JSONValue
+    /// The request shape the upsert composer starts from for a type.
+    func template(for type: ObjectType) -> DialectTemplate
 }
 
 extension Dialect {

@@ -105,4 +105,9 @@ public struct KizenDialect: SingleRecordDialect {
         let words = key.split(separator: "_").joined(separator: " ")
         return words.prefix(1).uppercased() + words.dropFirst()
     }
+
+    /// The request shape the composer starts from for `type`.
+    public func template(for type: ObjectType) -> DialectTemplate {
+        DialectTemplate(body: ["lookup_value": "", "fields": type.templateData.data])
+    }
 }

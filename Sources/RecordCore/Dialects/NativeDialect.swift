@@ -15,4 +15,12 @@ public struct NativeDialect: SingleRecordDialect {
     public func response(to plan: Plan, request: DialectRequest, type: ObjectType?) -> NativeResponse {
         NativeResponse(status: plan.status, body: plan.json)
     }
+
+    /// The request shape the composer starts from for `type`.
+    public func template(for type: ObjectType) -> DialectTemplate {
+        let (_, data) = type.templateData
+        var body: [String: JSONValue] = ["name": "", "data": data]
+        if let id = type.identifiers.first { body["lookup"] = ["identifier": .string(id.name)] }
+        return DialectTemplate(body: .object(body))
+    }
 }

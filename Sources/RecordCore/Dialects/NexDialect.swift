@@ -66,4 +66,10 @@ public struct NexDialect: SingleRecordDialect {
             "attributes": r.data,
         ])
     }
+
+    /// The request shape the composer starts from for `type`.
+    public func template(for type: ObjectType) -> DialectTemplate {
+        let (field, data) = type.templateData
+        return DialectTemplate(body: ["matching_attribute": .string(field ?? "name"), "attributes": data])
+    }
 }

@@ -76,4 +76,9 @@ public struct VoxworksDialect: SingleRecordDialect {
             "upsert_key": key,
         ])
     }
+
+    /// The request shape the composer starts from for `type`.
+    public func template(for type: ObjectType) -> DialectTemplate {
+        DialectTemplate(body: ["type_name": .string(type.key), "name": "", "data": type.templateData.data])
+    }
 }

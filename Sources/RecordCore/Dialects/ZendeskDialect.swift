@@ -72,4 +72,9 @@ public struct ZendeskDialect: SingleRecordDialect {
             ],
         ])
     }
+
+    /// The request shape the composer starts from for `type`.
+    public func template(for type: ObjectType) -> DialectTemplate {
+        DialectTemplate(query: [("external_id", "")], body: ["custom_object_record": ["name": "", "custom_object_fields": .object([:])]])
+    }
 }

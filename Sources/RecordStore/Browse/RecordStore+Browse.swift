@@ -2,48 +2,6 @@ import Foundation
 import GRDB
 import RecordCore
 
-/// A type with its counts, as the Types view and `recdeck types` show it.
-public struct TypeSummary: Sendable {
-    public var type: ObjectType
-    public var active: Int
-    public var archived: Int
-    public var pendingConflicts: Int
-}
-
-/// One page of a keyset-paged listing; `next` is the cursor of the following page, nil at the end.
-public struct RecordPage: Sendable {
-    public var records: [Record]
-    public var next: Int64?
-}
-
-/// Which records a listing shows.
-public enum ArchiveFilter: Sendable { case active, archived, all }
-
-/// A revision of a record.
-public struct Revision: Sendable {
-    public var id: Int64
-    public var recordID: String
-    public var version: Int
-    public var op: String
-    public var before: Record?
-    public var after: Record
-    public var source: String
-    public var batch: String?
-    public var at: String
-}
-
-/// A request parked in the conflict queue.
-public struct ConflictEntry: Sendable {
-    public var id: Int64
-    public var type: String
-    public var request: String
-    public var plan: JSONValue
-    public var recordID: String?
-    public var status: String
-    public var resolution: String?
-    public var createdAt: String
-}
-
 extension RecordStore {
     /// Every type with its active/archived counts (kept by triggers: no table scan) and pending conflicts.
     public func types() throws -> [TypeSummary] {
@@ -144,7 +102,7 @@ extension RecordStore {
     public func conflicts(pendingOnly: Bool = true) throws -> [ConflictEntry] {
         try read { db in
             try Row.fetchAll(db, sql: "SELECT * FROM conflicts \(pendingOnly ? "WHERE status = 'pending'" : "") ORDER BY id").map { row in
-                ConflictEntry(id: row["id"], type: row["type"], request: row["request"],
+                ConflictEntry(id: row["id"], type: row["type"], dialect: row["dialect"], request: row["request"],
                               plan: (try? JSONValue.parse(row["plan"] as String)) ?? .null, recordID: row["record_id"],
                               status: row["status"], resolution: row["resolution"], createdAt: row["created_at"])
             }

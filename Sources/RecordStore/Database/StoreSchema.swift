@@ -103,6 +103,14 @@ enum StoreSchema {
                 CREATE INDEX processes_by_time ON processes(created_at);
                 """)
         }
+        m.registerMigration("v3-browse") { db in
+            // The dialect a parked conflict's request is written in, so the TUI can resolve it; and the
+            // index the Records view's name order pages through (keyset on (name, seq)).
+            try db.execute(sql: """
+                ALTER TABLE conflicts ADD COLUMN dialect TEXT NOT NULL DEFAULT 'native';
+                CREATE INDEX records_by_type_name ON records(type, ifnull(name, ''), seq);
+                """)
+        }
         return m
     }
 }

@@ -15,23 +15,41 @@ extension RecordStore {
         try setArchived(false, type: type, id: id, source: source)
     }
 
+    /// Archives several records of a type in one transaction: all of them, or none when any is refused.
+    @discardableResult
+    public func archive(type: String, ids: [String], source: WriteSource) throws -> [Record] {
+        try setArchived(true, type: type, ids: ids, source: source)
+    }
+
+    /// Restores several records of a type in one transaction: all of them, or none when any is refused.
+    @discardableResult
+    public func restore(type: String, ids: [String], source: WriteSource) throws -> [Record] {
+        try setArchived(false, type: type, ids: ids, source: source)
+    }
+
     private func setArchived(_ archived: Bool, type typeKey: String, id: String, source: WriteSource) throws -> Record {
+        try setArchived(archived, type: typeKey, ids: [id], source: source)[0]
+    }
+
+    private func setArchived(_ archived: Bool, type typeKey: String, ids: [String], source: WriteSource) throws -> [Record] {
         try writeTransaction(archived ? "archive" : "restore") { db in
             guard let type = try objectType(typeKey, db) else { throw StoreError.notFound("unknown object type \"\(typeKey)\"") }
-            guard let old = try RecordRow.fetch(id: id, db), old.type == typeKey else {
-                throw StoreError.notFound("no \(typeKey) record with id \"\(id)\"")
-            }
-            guard old.archived != archived else {
-                throw StoreError.refused("record \(id) is already \(archived ? "archived" : "active"); nothing written")
-            }
             let now = clock()
-            var new = old
-            new.archived = archived
-            new.archivedAt = archived ? now : nil
-            new.version += 1
-            new.updatedAt = now
-            try WriteApplier.apply(RecordWrite(op: archived ? .archive : .restore, before: old, after: new), type: type, source: source, at: now, db)
-            return new
+            return try ids.map { id in
+                guard let old = try RecordRow.fetch(id: id, db), old.type == typeKey else {
+                    throw StoreError.notFound("no \(typeKey) record with id \"\(id)\"")
+                }
+                guard old.archived != archived else {
+                    throw StoreError.refused("record \(id) is already \(archived ? "archived" : "active"); nothing written")
+                }
+                var new = old
+                new.archived = archived
+                new.archivedAt = archived ? now : nil
+                new.version += 1
+                new.updatedAt = now
+                try WriteApplier.apply(RecordWrite(op: archived ? .archive : .restore, before: old, after: new), type: type, source: source, at: now, db)
+                return new
+            }
         }
     }
 

@@ -2,36 +2,6 @@ import Foundation
 import GRDB
 import RecordCore
 
-/// What one native request did: the plan of each item, the native response, and for a batch its process.
-public struct DialectExchange: Sendable {
-    /// One plan per item (a refused request: its one refusing plan).
-    public var plans: [Plan]
-    public var response: NativeResponse
-    /// Each item's result as the dialect reports it per record.
-    public var results: [JSONValue]
-    /// The bulk process id (nil for single-record dialects and refused requests).
-    public var processID: String?
-    /// True when the whole request was refused before any item was planned.
-    public var refused: Bool
-    /// False for a preview, or an atomic batch that was rolled back.
-    public var committed: Bool
-}
-
-/// A bulk process: each record's result, kept under the id the 202 answer gave.
-public struct BulkProcess: Sendable {
-    public var id: String
-    public var type: String
-    public var dialect: String
-    /// `complete`, or `rolled_back` for an atomic batch with a failed item.
-    public var status: String
-    public var results: [JSONValue]
-    public var createdAt: String
-    public var json: JSONValue {
-        ["processId": .string(id), "object_type": .string(type), "dialect": .string(dialect), "status": .string(status),
-         "created_at": .string(createdAt), "results": .array(results)]
-    }
-}
-
 extension RecordStore {
     /// Decodes raw body bytes and handles the request; an unreadable body is answered in the dialect's
     /// own error envelope.
@@ -85,14 +55,14 @@ extension RecordStore {
             // The batch and its process row commit together; an atomic batch with a failed item rolls
             // back whole, and only its process row is then written.
             plans = try writeTransaction("bulk upsert", commitIf: commits) { db in
-                let plans = try applyBatch(batch.items, type: key, source: source, parkConflicts: !batch.atomic, db)
+                let plans = try applyBatch(batch.items, type: key, source: source, parkConflicts: batch.atomic ? nil : dialect.name, db)
                 if commits(plans) { try record(results(plans, committed: true), committed: true, db) }
                 return plans
             }
             committed = commits(plans)
             if !committed { try writeTransaction("bulk process") { db in try record(results(plans, committed: false), committed: false, db) } }
         } else if !readOnly {
-            plans = try rolledBackTransaction("bulk preview") { db in try applyBatch(batch.items, type: key, source: source, parkConflicts: false, db) }
+            plans = try rolledBackTransaction("bulk preview") { db in try applyBatch(batch.items, type: key, source: source, parkConflicts: nil, db) }
         } else {
             // A read-only store cannot run the rolled-back preview: each item is planned against the current state.
             plans = try batch.items.map { item in

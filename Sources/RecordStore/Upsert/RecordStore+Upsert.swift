@@ -63,11 +63,12 @@ extension RecordStore {
     /// one's effect). Prompt-mode conflicts are parked in the conflict queue, not failed.
     public func importBatch(_ items: [ImportItem], type typeKey: String, source: WriteSource) throws -> [Plan] {
         let decoded = items.map { DecodedItem(request: $0.request, body: $0.body ?? .null) }
-        return try writeTransaction("import") { db in try applyBatch(decoded, type: typeKey, source: source, parkConflicts: true, db) }
+        return try writeTransaction("import") { db in try applyBatch(decoded, type: typeKey, source: source, parkConflicts: "native", db) }
     }
 
     /// Plans and applies items in order inside the caller's transaction; decoding warnings join each plan.
-    func applyBatch(_ items: [DecodedItem], type typeKey: String, source: WriteSource, parkConflicts: Bool, _ db: Database) throws -> [Plan] {
+    /// With `parkConflicts` (the items' dialect), prompt-mode conflicts are parked in the queue.
+    func applyBatch(_ items: [DecodedItem], type typeKey: String, source: WriteSource, parkConflicts: String?, _ db: Database) throws -> [Plan] {
         let type = try objectType(typeKey, db)
         var plans: [Plan] = []
         plans.reserveCapacity(items.count)
@@ -78,10 +79,10 @@ extension RecordStore {
                 plan = .invalid(e)
             case .success(let request):
                 plan = try applyPlanned(request, type: type, source: source, db)
-                if parkConflicts, plan.decision == .conflict {
+                if let dialect = parkConflicts, plan.decision == .conflict {
                     try db.execute(sql: """
-                        INSERT INTO conflicts(type, request, plan, record_id, source, batch, created_at) VALUES (?,?,?,?,?,?,?)
-                        """, arguments: [typeKey, item.body.isNull ? "" : item.body.jsonText, plan.json.jsonText, plan.match?.id, source.name, source.batch, Timestamp.format(clock())])
+                        INSERT INTO conflicts(type, dialect, request, plan, record_id, source, batch, created_at) VALUES (?,?,?,?,?,?,?,?)
+                        """, arguments: [typeKey, dialect, item.body.isNull ? "" : item.body.jsonText, plan.json.jsonText, plan.match?.id, source.name, source.batch, Timestamp.format(clock())])
                 }
             }
             if !item.warnings.isEmpty { plan.warnings = item.warnings + plan.warnings }

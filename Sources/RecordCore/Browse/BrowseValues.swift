@@ -1,0 +1,95 @@
+/// Values the store hands to its readers (CLI and TUI): pure data, no I/O.
+
+/// A type with its counts, as the Types view and `recdeck types` show it.
+public struct TypeSummary: Sendable {
+    public var type: ObjectType
+    public var active: Int
+    public var archived: Int
+    public var pendingConflicts: Int
+    public init(type: ObjectType, active: Int, archived: Int, pendingConflicts: Int) {
+        self.type = type; self.active = active; self.archived = archived; self.pendingConflicts = pendingConflicts
+    }
+}
+
+/// One page of a keyset-paged listing; `next` is the cursor of the following page, nil at the end.
+public struct RecordPage: Sendable {
+    public var records: [Record]
+    public var next: Int64?
+    public init(records: [Record], next: Int64?) { self.records = records; self.next = next }
+}
+
+/// Which records a listing shows.
+public enum ArchiveFilter: Sendable { case active, archived, all }
+
+/// A revision of a record.
+public struct Revision: Sendable {
+    public var id: Int64
+    public var recordID: String
+    public var version: Int
+    public var op: String
+    public var before: Record?
+    public var after: Record
+    public var source: String
+    public var batch: String?
+    public var at: String
+    public init(id: Int64, recordID: String, version: Int, op: String, before: Record?, after: Record, source: String, batch: String?, at: String) {
+        self.id = id; self.recordID = recordID; self.version = version; self.op = op; self.before = before
+        self.after = after; self.source = source; self.batch = batch; self.at = at
+    }
+}
+
+/// A request parked in the conflict queue.
+public struct ConflictEntry: Sendable {
+    public var id: Int64
+    public var type: String
+    /// The dialect the request was written in (its body is that dialect's JSON for one record).
+    public var dialect: String
+    public var request: String
+    public var plan: JSONValue
+    public var recordID: String?
+    public var status: String
+    public var resolution: String?
+    public var createdAt: String
+    public init(id: Int64, type: String, dialect: String, request: String, plan: JSONValue, recordID: String?, status: String,
+                resolution: String?, createdAt: String) {
+        self.id = id; self.type = type; self.dialect = dialect; self.request = request; self.plan = plan; self.recordID = recordID
+        self.status = status; self.resolution = resolution; self.createdAt = createdAt
+    }
+}
+
+/// What one native request did: the plan of each item, the native response, and for a batch its process.
+public struct DialectExchange: Sendable {
+    /// One plan per item (a refused request: its one refusing plan).
+    public var plans: [Plan]
+    public var response: NativeResponse
+    /// Each item's result as the dialect reports it per record.
+    public var results: [JSONValue]
+    /// The bulk process id (nil for single-record dialects and refused requests).
+    public var processID: String?
+    /// True when the whole request was refused before any item was planned.
+    public var refused: Bool
+    /// False for a preview, or an atomic batch that was rolled back.
+    public var committed: Bool
+    public init(plans: [Plan], response: NativeResponse, results: [JSONValue], processID: String?, refused: Bool, committed: Bool) {
+        self.plans = plans; self.response = response; self.results = results; self.processID = processID
+        self.refused = refused; self.committed = committed
+    }
+}
+
+/// A bulk process: each record's result, kept under the id the 202 answer gave.
+public struct BulkProcess: Sendable {
+    public var id: String
+    public var type: String
+    public var dialect: String
+    /// `complete`, or `rolled_back` for an atomic batch with a failed item.
+    public var status: String
+    public var results: [JSONValue]
+    public var createdAt: String
+    public init(id: String, type: String, dialect: String, status: String, results: [JSONValue], createdAt: String) {
+        self.id = id; self.type = type; self.dialect = dialect; self.status = status; self.results = results; self.createdAt = createdAt
+    }
+    public var json: JSONValue {
+        ["processId": .string(id), "object_type": .string(type), "dialect": .string(dialect), "status": .string(status),
+         "created_at": .string(createdAt), "results": .array(results)]
+    }
+}

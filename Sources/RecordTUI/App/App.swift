@@ -1,0 +1,232 @@
+import RecordCore
+import TerminalScreen
+
+/// The terminal UI: a k9s-style stack of views with breadcrumbs, a `:` command line, `?` help,
+/// confirmations and a status bar. Pure state: the backend runtime feeds it keys and draws its buffer.
+public final class App {
+    public let context: AppContext
+    public private(set) var stack: [any View] = []
+    /// The `:` command line being typed, if open.
+    public private(set) var commandLine: String?
+    private var confirmation: Confirmation?
+    private var showingHelp = false
+    private var helpScroll = 0
+    private var message: (text: String, isError: Bool)?
+    /// Set when the app should exit.
+    public private(set) var quitRequested = false
+    /// An edit waiting for the runtime to run `$EDITOR`.
+    public var pendingExternalEdit: ExternalEdit?
+
+    /// The smallest terminal the UI draws in; smaller shows a message.
+    public static let minimumSize = (width: 50, height: 10)
+
+    public init(context: AppContext) {
+        self.context = context
+        stack = [TypesView(context: context)]
+    }
+
+    public var top: any View { stack[stack.count - 1] }
+
+    /// Shows a message in the status bar (startup warnings, a bad theme file).
+    public func notify(_ text: String, isError: Bool = false) { message = (text, isError) }
+
+    /// Handles one key.
+    public func handle(_ key: Key) {
+        if key == .resize { return }
+        if key == .ctrl("c") { quitRequested = true; return }
+        if showingHelp {
+            switch key {
+            case .down, .char("j"): helpScroll += 1
+            case .up, .char("k"): helpScroll = max(0, helpScroll - 1)
+            default: showingHelp = false; helpScroll = 0
+            }
+            return
+        }
+        if let c = confirmation {
+            switch key {
+            case .char("y"), .char("Y"), .enter: confirmation = nil; perform(c.onYes())
+            case .char("n"), .char("N"), .escape, .char("q"): confirmation = nil; message = ("cancelled; nothing written", false)
+            default: break
+            }
+            return
+        }
+        if commandLine != nil { editCommandLine(key); return }
+        message = nil
+        if !top.capturesText {
+            switch key {
+            case .char(":"): commandLine = ""; return
+            case .char("?"): showingHelp = true; return
+            case .char("q"): quitRequested = true; return
+            default: break
+            }
+        }
+        let effect = top.handle(key)
+        if case .none = effect, key == .escape, !top.capturesText { pop(); return }
+        perform(effect)
+    }
+
+    /// Handles keys in order (tests and scripted input).
+    public func handle(_ keys: [Key]) { for k in keys { handle(k) } }
+
+    private func editCommandLine(_ key: Key) {
+        guard var text = commandLine else { return }
+        switch key {
+        case .escape: commandLine = nil
+        case .enter: commandLine = nil; run(command: text)
+        case .backspace:
+            if text.isEmpty { commandLine = nil } else { text.removeLast(); commandLine = text }
+        case .char(let c): text.append(c); commandLine = text
+        case .tab: commandLine = complete(text)
+        default: break
+        }
+    }
+
+    /// Command names and type keys, for completion and errors.
+    private var commandNames: [String] {
+        var names = ["types", "conflicts", "upsert", "theme", "q", "quit", "help"]
+        names += (try? context.backend.types().map(\.type.key)) ?? []
+        return names
+    }
+
+    private func complete(_ text: String) -> String {
+        if text.hasPrefix("theme ") {
+            let p = String(text.dropFirst(6))
+            let m = context.themes.keys.sorted().filter { $0.hasPrefix(p) }
+            return m.count == 1 ? "theme " + m[0] : text
+        }
+        let m = commandNames.filter { $0.hasPrefix(text) }
+        return m.count == 1 ? m[0] : text
+    }
+
+    /// Runs a `:` command: `types`, a type key, `conflicts`, `upsert [TYPE]`, `theme NAME`, `q`.
+    public func run(command raw: String) {
+        let words = raw.split(separator: " ").map(String.init)
+        guard let name = words.first else { return }
+        switch name {
+        case "q", "quit", "q!": quitRequested = true
+        case "help": showingHelp = true
+        case "types": stack = [TypesView(context: context)]
+        case "conflicts": stack = [TypesView(context: context), ConflictsView(context: context)]
+        case "upsert", "compose":
+            let type = words.count > 1 ? words[1] : (top as? RecordsView)?.typeKey
+            perform(.push(ComposerView(context: context, type: type)))
+        case "theme":
+            guard words.count > 1 else { message = ("theme \(context.theme.name); available: \(context.themes.keys.sorted().joined(separator: ", "))", false); return }
+            if let t = context.themes[words[1]] { context.theme = t; message = ("theme \(t.name)", false) }
+            else { message = ("unknown theme \"\(words[1])\"; available: \(context.themes.keys.sorted().joined(separator: ", "))", true) }
+        default:
+            switch context.attempt({ try context.backend.objectType(name) }) {
+            case .success(let t?):
+                stack = [TypesView(context: context), RecordsView(context: context, type: t)]
+            case .success(nil):
+                message = ("unknown command or type \"\(name)\"; try :types, :conflicts, :upsert, :theme NAME, :q or a type key", true)
+            case .failure(let e): message = (e.message, true)
+            }
+        }
+    }
+
+    /// Applies an effect a view returned.
+    public func perform(_ effect: Effect) {
+        switch effect {
+        case .none: break
+        case .push(let v): stack.append(v)
+        case .pop: pop()
+        case .replace(let v): if stack.count > 1 { stack.removeLast() }; stack.append(v)
+        case .quit: quitRequested = true
+        case .message(let m): message = (m, false)
+        case .error(let m): message = (m, true)
+        case .confirm(let c): confirmation = c
+        case .externalEdit(let e): pendingExternalEdit = e
+        case .command(let c): run(command: c)
+        case .all(let effects): effects.forEach(perform)
+        }
+    }
+
+    /// Called by the runtime with what `$EDITOR` produced.
+    public func finishExternalEdit(_ result: Result<String, ExternalEditError>) {
+        guard let edit = pendingExternalEdit else { return }
+        pendingExternalEdit = nil
+        perform(edit.completion(result))
+    }
+
+    private func pop() {
+        guard stack.count > 1 else { return }
+        stack.removeLast()
+        top.reveal()
+    }
+
+    // MARK: Rendering
+
+    /// Draws the whole screen: title bar with breadcrumbs, the top view, the status bar, overlays.
+    public func render(into buffer: inout ScreenBuffer) {
+        let w = buffer.width, h = buffer.height
+        guard w >= Self.minimumSize.width, h >= Self.minimumSize.height else {
+            let lines = ["terminal too small", "\(w)×\(h); recdeck needs \(Self.minimumSize.width)×\(Self.minimumSize.height)"]
+            for (i, l) in lines.enumerated() where i < h {
+                buffer.put(TextLayout.fit(l, w), row: min(h - 1, max(0, h / 2 - 1 + i)), column: max(0, (w - DisplayWidth.of(l)) / 2))
+            }
+            return
+        }
+        // Title bar: breadcrumbs, then the database on the right.
+        buffer.fill(row: 0, column: 0, width: w, style: CellStyle(.title))
+        var col = buffer.put(" recdeck ", row: 0, column: 0, style: CellStyle(.title, bold: true))
+        let crumbs = stack.map(\.title).joined(separator: " › ")
+        let right = (context.readOnly ? "[read-only] " : "") + context.backend.location + " "
+        let rightWidth = min(DisplayWidth.of(right), w / 3)
+        col = buffer.put(TextLayout.fit(crumbs, w - col - rightWidth - 1), row: 0, column: col, style: CellStyle(.title))
+        buffer.put(TextLayout.fit(right, rightWidth), row: 0, column: w - rightWidth, style: CellStyle(.title))
+
+        top.render(into: &buffer, area: Rect(row: 1, column: 0, width: w, height: h - 2))
+        renderStatus(into: &buffer, row: h - 1)
+        if showingHelp { renderHelp(into: &buffer) }
+        if let c = confirmation { renderConfirmation(c, into: &buffer) }
+    }
+
+    private func renderStatus(into buffer: inout ScreenBuffer, row: Int) {
+        let w = buffer.width
+        buffer.fill(row: row, column: 0, width: w, style: CellStyle(.status))
+        if let text = commandLine {
+            buffer.put(":" + text + "█", row: row, column: 0, maxWidth: w, style: CellStyle(.status))
+            return
+        }
+        if let m = message {
+            buffer.put(TextLayout.fit(" " + m.text, w), row: row, column: 0, style: CellStyle(m.isError ? .error : .status, bold: m.isError))
+            return
+        }
+        var col = 0
+        if let s = top.status {
+            col = buffer.put(TextLayout.fit(" " + s + " ", w / 2), row: row, column: 0, style: CellStyle(.status, bold: true))
+        }
+        let hints = top.bindings.filter(\.hint).map { ($0.label, $0.help) } + [("?", "help"), ("q", "quit")]
+        col += 1
+        for (k, label) in hints {
+            let need = DisplayWidth.of(k) + DisplayWidth.of(label) + 3
+            if col + need > w { break }
+            col = buffer.put(k, row: row, column: col, style: CellStyle(.hintKey, bold: true))
+            col = buffer.put(" " + label + "  ", row: row, column: col, style: CellStyle(.hint))
+        }
+    }
+
+    private func renderHelp(into buffer: inout ScreenBuffer) {
+        var lines: [StyledLine] = [[Span(top.title, CellStyle(.header, bold: true))]]
+        let labelWidth = 12
+        for b in top.bindings {
+            lines.append([Span(TextLayout.pad(b.label, labelWidth), CellStyle(.accent, bold: true)), Span(b.help)])
+        }
+        lines.append([])
+        lines.append([Span("Everywhere", CellStyle(.header, bold: true))])
+        let global: [(String, String)] = top.capturesText
+            ? [("ctrl-c", "quit at once (the terminal is restored)")]
+            : [(":", "command line: :types  :<type key>  :conflicts  :upsert [TYPE]  :theme NAME  :q"), ("?", "this help"),
+               ("esc", "back"), ("q", "quit"), ("ctrl-c", "quit at once")]
+        for (k, h) in global { lines.append([Span(TextLayout.pad(k, labelWidth), CellStyle(.accent, bold: true)), Span(h)]) }
+        Widgets.dialog(into: &buffer, title: "Keys — any other key closes", lines: Array(lines.dropFirst(min(helpScroll, max(0, lines.count - 1)))))
+    }
+
+    private func renderConfirmation(_ c: Confirmation, into buffer: inout ScreenBuffer) {
+        var lines = c.lines
+        lines.append([])
+        lines.append([Span("y", CellStyle(.accent, bold: true)), Span(" confirm    "), Span("n", CellStyle(.accent, bold: true)), Span("/esc cancel")])
+        Widgets.dialog(into: &buffer, title: c.title, lines: lines)
+    }
+}

@@ -1,0 +1,45 @@
+import TerminalScreen
+
+/// A key a view answers: the keys, how help names them, what they do.
+public struct KeyBinding {
+    public var keys: [Key]
+    public var label: String
+    public var help: String
+    /// Shown in the status bar's key hints (not only in `?` help).
+    public var hint: Bool
+    public var run: () -> Effect
+    public init(_ keys: [Key], _ label: String? = nil, _ help: String, hint: Bool = false, run: @escaping () -> Effect) {
+        self.keys = keys; self.label = label ?? keys.map(\.description).joined(separator: "/"); self.help = help
+        self.hint = hint; self.run = run
+    }
+}
+
+/// A screen of the terminal UI: state that handles keys and renders into a buffer (no C, no I/O of its
+/// own: data comes through the `RecordBackend`).
+public protocol View: AnyObject {
+    /// The breadcrumb of this view.
+    var title: String { get }
+    /// The keymap: `?` help and the status bar's hints are generated from it.
+    var bindings: [KeyBinding] { get }
+    /// True while typed text belongs to the view (editors): `:`, `?` and `q` are then ordinary characters.
+    var capturesText: Bool { get }
+    /// Text for the status bar's left side (the current JSONPath, the row position).
+    var status: String? { get }
+    /// Handles a key; the default looks it up in `bindings`.
+    func handle(_ key: Key) -> Effect
+    func render(into buffer: inout ScreenBuffer, area: Rect)
+    /// Called when the view is shown again after the one above it closed: reload what may have changed.
+    func reveal()
+}
+
+extension View {
+    public var capturesText: Bool { false }
+    public var status: String? { nil }
+    public func reveal() {}
+    public func handle(_ key: Key) -> Effect { dispatch(key) }
+
+    /// Runs the binding for `key`, if any.
+    public func dispatch(_ key: Key) -> Effect {
+        bindings.first { $0.keys.contains(key) }?.run() ?? .none
+    }
+}

@@ -1,0 +1,245 @@
+import RecordCore
+import TerminalScreen
+
+/// The upsert composer: a request editor in any dialect beside a live preview that re-plans on each
+/// edit (decision badge, matched record and identifier, field diff, warnings), a strip with the outcome
+/// under every archive mode, and apply with confirmation. An archived match in prompt mode opens the
+/// conflict resolver.
+public final class ComposerView: View {
+    let context: AppContext
+    /// The type the request addresses (voxworks names it in the body; this is its default there).
+    public private(set) var typeKey: String?
+    public private(set) var dialect: any Dialect
+    public private(set) var editor: TextEditor
+    /// The query string (`k=v&k=v`).
+    public private(set) var queryText: String
+    private var editingQuery = false
+    /// The latest preview, or why there is none.
+    public private(set) var preview: Result<DialectExchange, BackendFailure>?
+    private var template: String
+    private var previewScroll = 0
+
+    /// A composer for `type` starting from its native template, or (with `from`) a native request that
+    /// would upsert that record again by its first identifier.
+    public init(context: AppContext, type: String?, from record: Record? = nil, objectType: ObjectType? = nil) {
+        self.context = context
+        typeKey = type
+        dialect = Dialects.named("native")!
+        let objectType = objectType ?? type.flatMap { try? context.backend.objectType($0) }
+        var body: JSONValue = ["name": "", "data": [:]]
+        var query: [(String, String)] = []
+        if let record, let objectType {
+            var o: [String: JSONValue] = ["data": record.data]
+            if let n = record.name { o["name"] = .string(n) }
+            if let id = objectType.identifiers.first { o["lookup"] = ["identifier": .string(id.name)] }
+            body = .object(o)
+        } else if let objectType {
+            let t = dialect.template(for: objectType)
+            body = t.body; query = t.query
+        }
+        template = body.prettyText
+        editor = TextEditor(text: template)
+        queryText = Self.queryString(query)
+        refresh()
+    }
+
+    public var title: String { "upsert" + (typeKey.map { " \($0)" } ?? "") }
+    public var capturesText: Bool { true }
+    public var status: String? { "\(dialect.name) · \(dialect.endpoint)" }
+
+    static func queryString(_ q: [(String, String)]) -> String { q.map { "\($0.0)=\($0.1)" }.joined(separator: "&") }
+
+    /// The query pairs typed in the query line.
+    var query: [(String, String)] {
+        queryText.split(separator: "&").compactMap { part in
+            guard let eq = part.firstIndex(of: "=") else { return part.isEmpty ? nil : (String(part), "") }
+            return (String(part[..<eq]), String(part[part.index(after: eq)...]))
+        }
+    }
+
+    public var bindings: [KeyBinding] {
+        [
+            KeyBinding([.ctrl("s")], "ctrl-s", "apply the request (asks first)", hint: true) { [unowned self] in apply() },
+            KeyBinding([.ctrl("t")], "ctrl-t", "next dialect (loads its template; ctrl-z brings your text back)", hint: true) { [unowned self] in nextDialect() },
+            KeyBinding([.tab], "tab", "edit the body / the query string", hint: true) { [unowned self] in editingQuery.toggle(); return .none },
+            KeyBinding([.ctrl("z"), .ctrl("u")], "ctrl-z", "undo") { [unowned self] in
+                if editor.undo() { refresh() }
+                return .none
+            },
+            KeyBinding([.ctrl("n")], "ctrl-n", "scroll the preview down") { [unowned self] in previewScroll += 3; return .none },
+            KeyBinding([.ctrl("p")], "ctrl-p", "scroll the preview up") { [unowned self] in previewScroll = max(0, previewScroll - 3); return .none },
+            KeyBinding([.escape], "esc", "close (asks when you changed the request)", hint: true) { [unowned self] in
+                guard editor.text != template else { return .pop }
+                return .confirm(Confirmation(title: "Close the composer?", lines: [[Span("Nothing was applied; the request text is dropped.", CellStyle(.dim))]]) { .pop })
+            },
+        ]
+    }
+
+    public func handle(_ key: Key) -> Effect {
+        if let b = bindings.first(where: { $0.keys.contains(key) }) { return b.run() }
+        if editingQuery {
+            switch key {
+            case .char(let c): queryText.append(c); refresh()
+            case .backspace: if !queryText.isEmpty { queryText.removeLast(); refresh() }
+            case .enter, .up, .down: editingQuery = false
+            default: break
+            }
+            return .none
+        }
+        if editor.handle(key) { refresh() }
+        return .none
+    }
+
+    private func nextDialect() -> Effect {
+        let all = Dialects.all
+        let i = all.firstIndex { $0.name == dialect.name } ?? 0
+        dialect = all[(i + 1) % all.count]
+        if let key = typeKey, case .success(let t?) = context.attempt({ try context.backend.objectType(key) }) {
+            let tpl = dialect.template(for: t)
+            template = tpl.body.prettyText
+            editor.setText(template)
+            queryText = Self.queryString(tpl.query)
+        }
+        refresh()
+        return .message("dialect \(dialect.name): \(dialect.endpoint)")
+    }
+
+    /// Re-plans the request as it stands (nothing is written).
+    func refresh() {
+        let bytes = Array(editor.text.utf8)
+        preview = context.attempt { try context.backend.exchange(dialect, type: typeKey, query: query, bytes: bytes, apply: false) }
+    }
+
+    /// The decoded unified request (for the resolver), when the body decodes to exactly one.
+    func decodedRequest() -> UpsertRequest? {
+        guard let body = try? JSONValue.parse(editor.text) else { return nil }
+        let request = DialectRequest(type: typeKey, query: query, body: body)
+        let type = dialect.typeKey(of: request).flatMap { try? context.backend.objectType($0) }
+        guard case .success(let batch) = dialect.decode(request, type: type), batch.items.count == 1, case .success(let r) = batch.items[0].request else { return nil }
+        return r
+    }
+
+    private func apply() -> Effect {
+        if let refusal = context.refusal("applying an upsert") { return refusal }
+        guard case .success(let ex)? = preview else {
+            if case .failure(let e)? = preview { return .error(e.message) }
+            return .none
+        }
+        if ex.refused { return .error("the request is refused (\(ex.response.status)): \(ex.plans.first?.errorSummary ?? "")") }
+        // A single request that meets an archived record in prompt mode goes to the resolver, not to a write.
+        if !dialect.isBatch, let plan = ex.plans.first, plan.decision == .conflict, plan.match?.archived == true, let request = decodedRequest() {
+            return .push(ResolverView(context: context, incoming: .request(request, text: editor.text, dialect: dialect.name), plan: plan))
+        }
+        var lines: [StyledLine] = []
+        for (i, p) in ex.plans.prefix(8).enumerated() {
+            lines.append([Span(ex.plans.count > 1 ? "#\(i + 1) " : ""), Widgets.badge(p.decision), Span(" " + (p.record?.name ?? p.match?.name ?? p.errorSummary))])
+        }
+        if ex.plans.count > 8 { lines.append([Span("… \(ex.plans.count - 8) more")]) }
+        if ex.plans.count == 1 { lines += Widgets.diffLines(ex.plans[0].diff) }
+        lines.append([Span("native response \(ex.response.status)", CellStyle(.dim))])
+        return .confirm(Confirmation(title: "Apply this \(dialect.name) request?", lines: lines) { [unowned self] in
+            let bytes = Array(editor.text.utf8)
+            switch context.attempt({ try context.backend.exchange(dialect, type: typeKey, query: query, bytes: bytes, apply: true) }) {
+            case .failure(let e): return .error("not applied: \(e.message)")
+            case .success(let done):
+                refresh()
+                let decisions = done.plans.map(\.decision.rawValue)
+                let parked = done.plans.filter { $0.decision == .conflict }.count
+                var text = "applied (\(done.response.status)): " + Set(decisions).sorted().map { d in "\(decisions.filter { $0 == d }.count) \(d)" }.joined(separator: ", ")
+                if dialect.isBatch, parked > 0 { text += "; \(parked) conflict\(parked == 1 ? "" : "s") parked: :conflicts" }
+                if let id = done.processID { text += "; process \(id)" }
+                return done.plans.contains { $0.decision.isError } ? .error(text) : .message(text)
+            }
+        })
+    }
+
+    // MARK: Rendering
+
+    public func render(into buffer: inout ScreenBuffer, area: Rect) {
+        // Line 1: dialects; line 2: query string.
+        var col = buffer.put(" dialect ", row: area.row, column: area.column, style: CellStyle(.dim))
+        for d in Dialects.all {
+            let on = d.name == dialect.name
+            col = buffer.put(on ? "[\(d.name)]" : " \(d.name) ", row: area.row, column: col, style: CellStyle(on ? .accent : .dim, bold: on, reverse: on))
+            col += 1
+        }
+        buffer.put("  type \(typeKey ?? "—")", row: area.row, column: col, maxWidth: area.width - col)
+        let qStyle = CellStyle(editingQuery ? .accent : .normal, bold: editingQuery)
+        let q = buffer.put(" query ?", row: area.row + 1, column: area.column, style: CellStyle(.dim))
+        buffer.put(queryText + (editingQuery ? "█" : "") + (queryText.isEmpty && !editingQuery ? "(none; tab to edit)" : ""), row: area.row + 1, column: q, maxWidth: area.width - q, style: qStyle)
+
+        let stripHeight = 4
+        let mainHeight = area.height - 2 - stripHeight
+        let leftWidth = area.width / 2
+        let left = Rect(row: area.row + 2, column: area.column, width: leftWidth, height: mainHeight)
+        let right = Rect(row: area.row + 2, column: area.column + leftWidth, width: area.width - leftWidth, height: mainHeight)
+        let editInner = Widgets.box(into: &buffer, left, title: "request body (\(dialect.name))", focused: !editingQuery)
+        var bodyError: Int?
+        if case .success(let ex)? = preview, ex.refused, let e = ex.plans.first?.errors.first, e.field == "body",
+           let r = e.message.range(of: "line ") { bodyError = Int(e.message[r.upperBound...].prefix { $0.isNumber }) }
+        editor.render(into: &buffer, editInner, focused: !editingQuery, errorLine: bodyError)
+
+        let previewInner = Widgets.box(into: &buffer, right, title: "preview — nothing is written until ctrl-s")
+        Widgets.lines(previewLines(), into: &buffer, Rect(row: previewInner.row, column: previewInner.column + 1, width: previewInner.width - 1, height: previewInner.height), offset: previewScroll)
+
+        let strip = Rect(row: left.bottom, column: area.column, width: area.width, height: stripHeight)
+        let stripInner = Widgets.box(into: &buffer, strip, title: "the same request under every archive mode")
+        renderStrip(into: &buffer, stripInner)
+    }
+
+    private func previewLines() -> [StyledLine] {
+        switch preview {
+        case nil: return []
+        case .failure(let e)?: return [[Span("error ", CellStyle(.error, bold: true)), Span(e.message)]]
+        case .success(let ex)?:
+            var lines: [StyledLine] = []
+            if ex.refused {
+                lines.append([Span(" REFUSED ", CellStyle(.badgeError, bold: true)), Span("  \(ex.response.status)")])
+                for e in ex.plans.first?.errors ?? [] { lines.append([Span("error ", CellStyle(.error, bold: true)), Span(e.description)]) }
+            } else if ex.plans.count == 1 {
+                lines += Widgets.planLines(ex.plans[0])
+            } else {
+                lines.append([Span("\(ex.plans.count) records, applied in order in one transaction", CellStyle(.dim))])
+                for (i, p) in ex.plans.enumerated() {
+                    lines.append([Span("#\(i + 1) "), Widgets.badge(p.decision), Span(" " + (p.record?.name ?? p.match?.name ?? p.errorSummary))])
+                    for w in p.warnings { lines.append([Span("   warning ", CellStyle(.warning)), Span(w)]) }
+                }
+            }
+            lines.append([])
+            lines.append([Span("native response ", CellStyle(.header, bold: true)), Span(String(ex.response.status), CellStyle(.accent, bold: true))])
+            for l in ex.response.body.prettyText.split(separator: "\n") { lines.append([Span(String(l), CellStyle(.dim))]) }
+            return lines
+        }
+    }
+
+    /// One cell per archive mode: the mode, its decision badge and what happens.
+    private func renderStrip(into buffer: inout ScreenBuffer, _ rect: Rect) {
+        guard rect.height > 0 else { return }
+        guard case .success(let ex)? = preview, !ex.refused, ex.plans.count == 1 else {
+            buffer.put("(shown for a single-record request that plans)", row: rect.row, column: rect.column + 1, maxWidth: rect.width - 1, style: CellStyle(.dim))
+            return
+        }
+        let plan = ex.plans[0]
+        let outcomes = Self.outcomes(plan)
+        let w = rect.width / outcomes.count
+        for (i, o) in outcomes.enumerated() {
+            let x = rect.column + i * w + 1
+            buffer.put(TextLayout.fit(o.mode.rawValue + (o.current ? " (this request)" : ""), w - 2), row: rect.row, column: x, style: CellStyle(o.current ? .accent : .dim, bold: o.current))
+            Widgets.draw([Widgets.badge(o.decision)], into: &buffer, row: rect.row + 1, column: x, width: w - 2)
+            if rect.height > 2 { buffer.put(TextLayout.fit(o.detail, w - 2), row: rect.row + 2, column: x, style: CellStyle(.dim)) }
+        }
+    }
+
+    /// What each archive mode does with this request: the plan's own mode, then its alternatives.
+    static func outcomes(_ plan: Plan) -> [(mode: ArchivedMatchMode, decision: Decision, detail: String, current: Bool)] {
+        let alternativeModes = Set(plan.alternatives.map(\.mode))
+        return ArchivedMatchMode.allCases.map { mode in
+            if let alt = plan.alternatives.first(where: { $0.mode == mode })?.alternative {
+                return (mode, alt.decision, alt.errors.first?.description ?? alt.action.map { "record \($0.rawValue)" } ?? "", false)
+            }
+            let current = plan.alternatives.isEmpty ? false : !alternativeModes.contains(mode)
+            let detail = plan.alternatives.isEmpty ? "no archived match: same for every mode" : (plan.action.map { "record \($0.rawValue)" } ?? plan.errorSummary)
+            return (mode, plan.decision, detail, current)
+        }
+    }
+}

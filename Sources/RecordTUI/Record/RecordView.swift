@@ -1,0 +1,214 @@
+import RecordCore
+import TerminalScreen
+
+/// One record: its metadata, its data as a foldable JSON tree (the cursor's JSONPath in the status bar)
+/// and its revisions; edit, archive / restore and undo from here.
+public final class RecordView: View {
+    let context: AppContext
+    let type: ObjectType
+    public private(set) var record: Record
+    private var tree: JSONTree
+    private var cursor = 0
+    private var offset = 0
+    private var showingRevisions = false
+    private var revisions: [Revision] = []
+    private var revisionCursor = 0
+    private var visible = 10
+
+    public init(context: AppContext, record: Record, type: ObjectType) {
+        self.context = context; self.record = record; self.type = type
+        tree = JSONTree(root: record.data)
+    }
+
+    public var title: String { record.name ?? record.id }
+
+    public func reveal() { reload() }
+
+    /// Re-reads the record (after an edit, an undo, another process's write).
+    func reload() {
+        if case .success(let r?) = context.attempt({ try context.backend.record(id: record.id) }) {
+            record = r
+            let folded = tree.folded
+            tree = JSONTree(root: r.data)
+            tree.folded = folded
+            cursor = min(cursor, max(0, tree.lines().count - 1))
+        }
+        if showingRevisions { loadRevisions() }
+    }
+
+    private func loadRevisions() {
+        if case .success(let h) = context.attempt({ try context.backend.history(recordID: record.id) }) {
+            revisions = h.reversed()
+            revisionCursor = min(revisionCursor, max(0, revisions.count - 1))
+        }
+    }
+
+    /// The JSONPath under the cursor.
+    public var currentPath: JSONPath {
+        let lines = tree.lines()
+        return lines.indices.contains(cursor) ? lines[cursor].path : .root
+    }
+
+    public var status: String? {
+        showingRevisions ? "revision \(revisionCursor + 1)/\(revisions.count)" : currentPath.description
+    }
+
+    public var bindings: [KeyBinding] {
+        [
+            KeyBinding([.char("j"), .down], "j/k", "move", hint: true) { [unowned self] in move(1) },
+            KeyBinding([.char("k"), .up], "k/↑", "up") { [unowned self] in move(-1) },
+            KeyBinding([.pageDown, .ctrl("f")], "pgdn", "page down") { [unowned self] in move(visible) },
+            KeyBinding([.pageUp, .ctrl("b")], "pgup", "page up") { [unowned self] in move(-visible) },
+            KeyBinding([.char("g"), .home], "g", "top") { [unowned self] in move(-Int.max / 2) },
+            KeyBinding([.char("G"), .end], "G", "bottom") { [unowned self] in move(Int.max / 2) },
+            KeyBinding([.char(" "), .enter], "space", "fold / unfold", hint: true) { [unowned self] in toggle() },
+            KeyBinding([.char("h"), .left], "h/←", "fold, or go to the parent") { [unowned self] in foldOrParent() },
+            KeyBinding([.char("l"), .right], "l/→", "unfold") { [unowned self] in setFolded(currentPath, false) },
+            KeyBinding([.char("-")], "-", "fold everything") { [unowned self] in
+                tree.folded = Set(tree.containerPaths().filter { !$0.segments.isEmpty }); cursor = 0; return .none
+            },
+            KeyBinding([.char("+"), .char("=")], "+", "unfold everything") { [unowned self] in tree.folded = []; return .none },
+            KeyBinding([.char("r")], "r", "revisions / data", hint: true) { [unowned self] in
+                showingRevisions.toggle()
+                if showingRevisions { loadRevisions() }
+                return .none
+            },
+            KeyBinding([.char("e")], "e", "edit inline", hint: true) { [unowned self] in edit() },
+            KeyBinding([.char("E")], "E", "edit in $EDITOR") { [unowned self] in
+                if let refusal = context.refusal("edit") { return refusal }
+                if record.archived { return .error("record is archived: restore it (R) before editing") }
+                let editor = EditorView(context: context, record: record)
+                return .all([.push(editor), editor.openExternal()])
+            },
+            KeyBinding([.char("D")], "D", "archive") { [unowned self] in setArchived(true) },
+            KeyBinding([.char("R")], "R", "restore") { [unowned self] in setArchived(false) },
+            KeyBinding([.char("u")], "u", "undo the last change to this record", hint: true) { [unowned self] in undo() },
+            KeyBinding([.char("P"), .char("p")], "p", "compose an upsert from this record") { [unowned self] in
+                .push(ComposerView(context: context, type: type.key, from: record, objectType: type))
+            },
+            KeyBinding([.ctrl("r")], "ctrl-r", "reload") { [unowned self] in reload(); return .message("reloaded") },
+        ]
+    }
+
+    private func move(_ d: Int) -> Effect {
+        if showingRevisions {
+            revisionCursor = max(0, min(revisions.count - 1, revisionCursor + max(-revisions.count, min(revisions.count, d))))
+        } else {
+            let n = tree.lines().count
+            cursor = max(0, min(n - 1, cursor + max(-n, min(n, d))))
+        }
+        return .none
+    }
+
+    private func toggle() -> Effect {
+        let line = tree.lines()[cursor]
+        guard tree.isContainer(line.value) else { return .none }
+        return setFolded(line.path, !tree.folded.contains(line.path))
+    }
+
+    @discardableResult
+    private func setFolded(_ path: JSONPath, _ fold: Bool) -> Effect {
+        let lines = tree.lines()
+        guard lines.indices.contains(cursor), tree.isContainer(lines[cursor].value) else { return .none }
+        if fold { tree.folded.insert(path) } else { tree.folded.remove(path) }
+        // Keep the cursor on the container's opening line.
+        cursor = tree.lines().firstIndex { $0.path == path && !$0.isClosing } ?? cursor
+        return .none
+    }
+
+    private func foldOrParent() -> Effect {
+        let lines = tree.lines()
+        let line = lines[cursor]
+        if tree.isContainer(line.value), !tree.folded.contains(line.path), !line.isClosing { return setFolded(line.path, true) }
+        guard !line.path.segments.isEmpty else { return .none }
+        let parent = JSONPath(segments: Array(line.path.segments.dropLast()))
+        cursor = lines.firstIndex { $0.path == parent && !$0.isClosing } ?? cursor
+        return .none
+    }
+
+    private func edit() -> Effect {
+        if let refusal = context.refusal("edit") { return refusal }
+        if record.archived { return .error("record is archived: restore it (R) before editing") }
+        return .push(EditorView(context: context, record: record))
+    }
+
+    private func setArchived(_ archive: Bool) -> Effect {
+        let verb = archive ? "archive" : "restore"
+        if let refusal = context.refusal(verb) { return refusal }
+        if record.archived == archive { return .message("the record is already \(archive ? "archived" : "active")") }
+        return .confirm(Confirmation(title: "\(verb.capitalized) \(record.name ?? record.id)?", lines: [
+            [Span(archive ? "The record stays in the database, hidden from the active list; R restores it, u undoes." : "The record becomes active again.", CellStyle(.dim))],
+        ]) { [unowned self] in
+            let r = context.attempt { archive ? try context.backend.archive(type: type.key, ids: [record.id]) : try context.backend.restore(type: type.key, ids: [record.id]) }
+            switch r {
+            case .failure(let e): return .error("\(verb): \(e.message)")
+            case .success: reload(); return .message("\(archive ? "archived" : "restored") \(record.name ?? record.id) (u undoes)")
+            }
+        })
+    }
+
+    /// Undoes the record's newest revision, after showing what it puts back.
+    private func undo() -> Effect {
+        if let refusal = context.refusal("undo") { return refusal }
+        let latest: Revision?
+        switch context.attempt({ try context.backend.latestRevision(recordID: record.id) }) {
+        case .failure(let e): return .error(e.message)
+        case .success(let r): latest = r
+        }
+        guard let rev = latest else { return .message("nothing to undo") }
+        let history = (try? context.backend.history(recordID: record.id)) ?? []
+        let before = history.first { $0.id == rev.id }?.before
+        var lines: [StyledLine] = [[Span("revision \(rev.id): \(rev.op) by \(rev.source) at \(rev.at) (version \(rev.version))", CellStyle(.dim))]]
+        if let before {
+            lines += Widgets.diffLines(Planner.diff(record, before))
+            if before.archived != record.archived { lines.append([Span(before.archived ? "the record is archived again" : "the record becomes active again", CellStyle(.warning))]) }
+        } else {
+            lines.append([Span("this revision created the record: undoing it archives the record (nothing is deleted)", CellStyle(.warning))])
+        }
+        return .confirm(Confirmation(title: "Undo the last change (\(rev.op))?", lines: lines) { [unowned self] in
+            switch context.attempt({ try context.backend.undo(revision: rev.id) }) {
+            case .failure(let e): return .error("undo: \(e.message)")
+            case .success(let r): reload(); return .message("undone: \(rev.op) → now version \(r.version)")
+            }
+        })
+    }
+
+    public func render(into buffer: inout ScreenBuffer, area: Rect) {
+        let meta = Widgets.metadataLines(record)
+        let metaHeight = min(meta.count + 2, area.height / 2)
+        let metaInner = Widgets.box(into: &buffer, Rect(row: area.row, column: area.column, width: area.width, height: metaHeight),
+                                    title: "\(type.key) record" + (record.archived ? " — ARCHIVED" : ""))
+        Widgets.lines(meta, into: &buffer, Rect(row: metaInner.row, column: metaInner.column + 1, width: metaInner.width - 1, height: metaInner.height))
+        let rest = Rect(row: area.row + metaHeight, column: area.column, width: area.width, height: area.height - metaHeight)
+        if showingRevisions { renderRevisions(into: &buffer, rest); return }
+        let inner = Widgets.box(into: &buffer, rest, title: "data  (space folds, - / + all, r revisions)", focused: true)
+        visible = max(1, inner.height)
+        let lines = tree.lines()
+        offset = Table.scroll(offset: offset, selected: cursor, visible: visible)
+        for (i, idx) in (offset..<min(lines.count, offset + visible)).enumerated() {
+            let row = inner.row + i
+            if idx == cursor {
+                buffer.fill(row: row, column: inner.column, width: inner.width, style: CellStyle(.selected, reverse: true))
+                buffer.put(">", row: row, column: inner.column, style: CellStyle(.selected, reverse: true))
+            }
+            var spans = tree.render(lines[idx])
+            if idx == cursor { spans = spans.map { Span($0.text, CellStyle(.selected, bold: $0.style.bold, reverse: true)) } }
+            Widgets.draw(spans, into: &buffer, row: row, column: inner.column + 1, width: inner.width - 1)
+        }
+    }
+
+    private func renderRevisions(into buffer: inout ScreenBuffer, _ rect: Rect) {
+        let inner = Widgets.box(into: &buffer, rect, title: "revisions, newest first  (u undoes the newest, r data)", focused: true)
+        guard inner.height > 0 else { return }
+        let listHeight = min(revisions.count + 1, max(2, inner.height / 2))
+        let rows = revisions.map { r in [String(r.version), r.op, r.source, r.at, "\(Planner.diff(r.before, r.after).count) changes"] }
+        Table.draw(into: &buffer, area: Rect(row: inner.row, column: inner.column, width: inner.width, height: listHeight),
+                   columns: [Column("V", 4, right: true), Column("OP", 10), Column("SOURCE", 14), Column("AT", 24), Column("", 0)],
+                   rows: rows, selected: revisionCursor, offset: Table.scroll(offset: 0, selected: revisionCursor, visible: listHeight - 1))
+        guard revisions.indices.contains(revisionCursor) else { return }
+        let rev = revisions[revisionCursor]
+        let diff = Widgets.diffLines(Planner.diff(rev.before, rev.after))
+        Widgets.lines([[Span("changes in version \(rev.version)", CellStyle(.header, bold: true))]] + diff, into: &buffer,
+                      Rect(row: inner.row + listHeight + 1, column: inner.column + 1, width: inner.width - 1, height: inner.height - listHeight - 1))
+    }
+}

@@ -1,0 +1,138 @@
+import RecordCore
+import TerminalScreen
+
+/// Drawing helpers shared by the views.
+public enum Widgets {
+    /// Draws styled spans from `column`, clipped to `width` columns; returns the column after them.
+    @discardableResult
+    public static func draw(_ line: StyledLine, into buffer: inout ScreenBuffer, row: Int, column: Int, width: Int) -> Int {
+        var col = column
+        for span in line {
+            let room = column + width - col
+            if room <= 0 { break }
+            col = buffer.put(TextLayout.fit(span.text, room), row: row, column: col, maxWidth: room, style: span.style)
+        }
+        return col
+    }
+
+    /// A box with a border and a title; returns the inner area.
+    @discardableResult
+    public static func box(into buffer: inout ScreenBuffer, _ rect: Rect, title: String, focused: Bool = false) -> Rect {
+        guard rect.width >= 2, rect.height >= 2 else { return Rect(row: rect.row, column: rect.column, width: 0, height: 0) }
+        let style = CellStyle(focused ? .accent : .border)
+        buffer.fill(rect, style: CellStyle())
+        let inner = String(repeating: "─", count: rect.width - 2)
+        buffer.put("┌" + inner + "┐", row: rect.row, column: rect.column, style: style)
+        buffer.put("└" + inner + "┘", row: rect.bottom - 1, column: rect.column, style: style)
+        for r in (rect.row + 1)..<(rect.bottom - 1) {
+            buffer.put("│", row: r, column: rect.column, style: style)
+            buffer.put("│", row: r, column: rect.right - 1, style: style)
+        }
+        if !title.isEmpty {
+            buffer.put(TextLayout.fit(" " + title + " ", rect.width - 4), row: rect.row, column: rect.column + 2, style: CellStyle(focused ? .accent : .header, bold: true))
+        }
+        return Rect(row: rect.row + 1, column: rect.column + 1, width: rect.width - 2, height: rect.height - 2)
+    }
+
+    /// A centred dialog sized to its lines (at most the screen less a margin).
+    public static func dialog(into buffer: inout ScreenBuffer, title: String, lines: [StyledLine]) {
+        let widest = lines.map { $0.reduce(0) { $0 + DisplayWidth.of(SafeText.visible($1.text)) } }.max() ?? 0
+        let width = min(buffer.width - 4, max(DisplayWidth.of(title) + 8, widest + 4))
+        let height = min(buffer.height - 2, lines.count + 2)
+        let rect = Rect(row: (buffer.height - height) / 2, column: (buffer.width - width) / 2, width: width, height: height)
+        let inner = box(into: &buffer, rect, title: title, focused: true)
+        for (i, line) in lines.prefix(inner.height).enumerated() {
+            draw(line, into: &buffer, row: inner.row + i, column: inner.column + 1, width: inner.width - 1)
+        }
+    }
+
+    /// Lines of text in a rectangle, scrolled by `offset`.
+    public static func lines(_ lines: [StyledLine], into buffer: inout ScreenBuffer, _ rect: Rect, offset: Int = 0) {
+        for (i, line) in lines.dropFirst(offset).prefix(rect.height).enumerated() {
+            draw(line, into: &buffer, row: rect.row + i, column: rect.column, width: rect.width)
+        }
+    }
+
+    /// The badge style of a decision.
+    public static func badgeStyle(_ d: Decision) -> CellStyle {
+        switch d {
+        case .create, .overwrite: return CellStyle(.badgeCreate, bold: true)
+        case .update: return CellStyle(.badgeUpdate, bold: true)
+        case .unarchive, .unarchive_update: return CellStyle(.badgeUnarchive, bold: true)
+        case .conflict, .ambiguous, .stale: return CellStyle(.badgeConflict, bold: true)
+        case .invalid, .not_found: return CellStyle(.badgeError, bold: true)
+        case .unchanged, .skip: return CellStyle(.badgeNeutral, bold: true)
+        }
+    }
+
+    /// ` DECISION ` as a badge span.
+    public static func badge(_ d: Decision) -> Span { Span(" " + d.rawValue.uppercased() + " ", badgeStyle(d)) }
+
+    /// A JSON value as one short line (strings quoted).
+    public static func short(_ v: JSONValue?) -> String { v.map { $0.jsonText } ?? "—" }
+
+    /// The diff of a plan or an edit, one line per changed leaf.
+    public static func diffLines(_ diff: [DiffEntry]) -> [StyledLine] {
+        if diff.isEmpty { return [[Span("no changes", CellStyle(.dim))]] }
+        return diff.map { d -> StyledLine in
+            switch d.op {
+            case .add: return [Span("+ ", CellStyle(.diffAdd, bold: true)), Span(d.path + " = "), Span(short(d.after), CellStyle(.diffAdd))]
+            case .remove: return [Span("- ", CellStyle(.diffRemove, bold: true)), Span(d.path + " = "), Span(short(d.before), CellStyle(.diffRemove))]
+            case .replace: return [Span("~ ", CellStyle(.accent, bold: true)), Span(d.path + ": "), Span(short(d.before), CellStyle(.diffRemove)),
+                                   Span(" → "), Span(short(d.after), CellStyle(.diffAdd))]
+            }
+        }
+    }
+
+    /// A plan as the composer's preview shows it: badge, matched record and how, diff, side effects,
+    /// warnings and errors.
+    public static func planLines(_ plan: Plan) -> [StyledLine] {
+        var out: [StyledLine] = []
+        var head: StyledLine = [badge(plan.decision), Span("  status \(plan.status)")]
+        if let a = plan.action { head.append(Span("  → \(a.rawValue)")) }
+        out.append(head)
+        if let m = plan.match {
+            var line: StyledLine = [Span("matched ", CellStyle(.dim)), Span(m.name ?? m.id, CellStyle(.accent, bold: true)), Span(" (\(m.id))", CellStyle(.dim))]
+            if m.archived { line.append(Span(" archived", CellStyle(.warning))) }
+            out.append(line)
+            if let via = m.via { out.append([Span("     on ", CellStyle(.dim)), Span(viaText(via))]) }
+        } else if let l = plan.lookup {
+            out.append([Span("no match ", CellStyle(.dim)), Span("for " + viaText(l))])
+        } else {
+            out.append([Span("no lookup: always creates", CellStyle(.dim))])
+        }
+        if plan.candidates.count > 1 {
+            out.append([Span("candidates: ", CellStyle(.warning)), Span(plan.candidates.map { $0.name ?? $0.id }.joined(separator: ", "))])
+        }
+        if plan.decision.writes || plan.decision == .unchanged {
+            out.append([Span("changes", CellStyle(.header, bold: true))])
+            out += diffLines(plan.diff)
+        }
+        for s in plan.sideEffects {
+            out.append([Span("side effect ", CellStyle(.warning)), Span("\(s.recordID) \(s.identifier): \(short(s.before)) → \(short(s.after))")])
+        }
+        for w in plan.warnings { out.append([Span("warning ", CellStyle(.warning, bold: true)), Span(w)]) }
+        for e in plan.errors { out.append([Span("error ", CellStyle(.error, bold: true)), Span(e.description)]) }
+        return out
+    }
+
+    /// `identifier email = "a@b" (a@b)` or `path $.x = 1`.
+    public static func viaText(_ via: MatchVia) -> String {
+        var s = via.identifier.map { "identifier \($0)" } ?? via.path.map { "path \($0)" } ?? "lookup"
+        s += " = " + via.value.jsonText
+        if let n = via.normalized, n != via.value.stringValue { s += " (normalised \(n))" }
+        return s
+    }
+
+    /// A record's metadata lines.
+    public static func metadataLines(_ r: Record) -> [StyledLine] {
+        func row(_ k: String, _ v: String, _ style: CellStyle = CellStyle()) -> StyledLine { [Span(TextLayout.pad(k, 12), CellStyle(.dim)), Span(v, style)] }
+        var out = [row("id", r.id), row("name", r.name ?? "—"), row("external id", r.externalID ?? "—"),
+                   row("version", String(r.version)), row("created", Timestamp.format(r.createdAt)), row("updated", Timestamp.format(r.updatedAt))]
+        out.append(r.archived ? row("archived", "yes, " + (r.archivedAt.map(Timestamp.format) ?? ""), CellStyle(.warning, bold: true)) : row("archived", "no"))
+        if let p = r.parentID { out.append(row("parent", p)) }
+        if !r.associations.isEmpty { out.append(row("associated", r.associations.joined(separator: ", "))) }
+        if let m = r.mergedInto { out.append(row("merged into", m)) }
+        return out
+    }
+}
