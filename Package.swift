@@ -11,6 +11,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.9.0"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
     ],
     targets: [
         // The domain: JSON, JSONPath, schemas, identifiers, upsert planning, merge. Pure, no I/O.
@@ -30,14 +31,16 @@ let package = Package(
         .target(name: "CursesBackend", dependencies: ["CNcursesW", "TerminalScreen"]),
         // The command line: one subcommand per file.
         .target(name: "RecDeckCommands", dependencies: [
-            "RecordCore", "RecordStore", "RecordTUI", "CursesBackend",
+            "RecordCore", "RecordStore", "RecordTUI", "CursesBackend", "TerminalScreen",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
-        ]),
+            .product(name: "TOMLKit", package: "TOMLKit"),
+        ], resources: [.copy("themes")]),
         .executableTarget(name: "recdeck", dependencies: ["RecDeckCommands"]),
         .executableTarget(name: "recdeck-bench", dependencies: ["RecordCore", "RecordStore", "RecDeckCommands"]),
         .testTarget(name: "RecordCoreTests", dependencies: ["RecordCore"]),
         .testTarget(name: "RecordStoreTests", dependencies: ["RecordCore", "RecordStore"]),
         .testTarget(name: "RecDeckCommandsTests", dependencies: ["RecDeckCommands", "RecordStore", "RecordCore"]),
+        .testTarget(name: "RecordTUITests", dependencies: ["RecordTUI", "TerminalScreen", "RecDeckCommands", "RecordStore", "RecordCore"]),
     ],
     swiftLanguageModes: [.v6]
 )

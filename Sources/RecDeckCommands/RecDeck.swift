@@ -11,11 +11,12 @@ public struct RecDeck: ParsableCommand {
         discussion: "Exit codes: 0 ok, 1 error, 2 usage, 3 conflict needing a decision, 4 scenario expectation failed.",
         version: "0.1.0",
         subcommands: [
-            DemoCommand.self, TypesCommand.self, TypeCommand.self, ListCommand.self, GetCommand.self,
+            TUICommand.self, DemoCommand.self, TypesCommand.self, TypeCommand.self, ListCommand.self, GetCommand.self,
             PlanCommand.self, UpsertCommand.self, ImportCommand.self, ExportCommand.self,
             ArchiveCommand.self, RestoreCommand.self, HistoryCommand.self, UndoCommand.self,
             ConflictsCommand.self, ProcessCommand.self, ScenarioCommand.self,
-        ])
+        ],
+        defaultSubcommand: TUICommand.self)
 
     public init() {}
 
@@ -26,7 +27,7 @@ public struct RecDeck: ParsableCommand {
         var rest = args
         while let first = rest.first, first.hasPrefix("--") {
             if first == "--db", rest.count > 1 { globals += rest.prefix(2); rest.removeFirst(2) }
-            else if first.hasPrefix("--db=") || first == "--read-only" || first == "--json" { globals.append(first); rest.removeFirst() }
+            else if first.hasPrefix("--db=") || first == "--read-only" || first == "--json" || first == "--demo" { globals.append(first); rest.removeFirst() }
             else { break }
         }
         let names = configuration.subcommands.compactMap { $0.configuration.commandName }

@@ -1,6 +1,6 @@
 /// What a piece of text is, so the theme can colour it; screens never name colours.
 public enum StyleRole: String, Sendable, CaseIterable {
-    case normal, title, breadcrumb, status, hint, hintKey, header, selected, marked, dim, border
+    case normal, title, breadcrumb, status, hint, hintKey = "hint_key", header, selected, marked, dim, border
     case error, warning, ok, accent, placeholder
     case jsonKey = "json_key", jsonString = "json_string", jsonNumber = "json_number", jsonBool = "json_bool", jsonNull = "json_null"
     case diffAdd = "diff_add", diffRemove = "diff_remove"

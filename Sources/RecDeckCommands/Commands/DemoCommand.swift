@@ -14,32 +14,43 @@ struct DemoCommand: ParsableCommand {
 
     func run() throws {
         let path = try global.databasePath(defaultName: "demo.sqlite")
-        let examples = URL(fileURLWithPath: path).deletingLastPathComponent().appendingPathComponent("recdeck-demo-requests")
+        let store = try Self.prepare(path: path, readOnly: global.readOnly, reset: reset)
+        try summarize(store, path: path, examples: Self.examplesFolder(path))
+    }
+
+    /// Where the example requests live: beside the demo database.
+    static func examplesFolder(_ path: String) -> URL {
+        URL(fileURLWithPath: path).deletingLastPathComponent().appendingPathComponent("recdeck-demo-requests")
+    }
+
+    /// Opens the demo database at `path`, building it (and its example files) when missing or on `reset`.
+    /// A database that holds other data is never touched.
+    static func prepare(path: String, readOnly: Bool, reset: Bool = false) throws -> RecordStore {
+        let examples = examplesFolder(path)
         if FileManager.default.fileExists(atPath: path) {
             let existing = try RecordStore.open(path: path, readOnly: true)
             let isDemo = try existing.meta("demo") == "1"
             let hasTypes = try !existing.types().isEmpty
             if reset {
-                try global.requireWritable("demo --reset")
+                if readOnly { throw CLIError("--read-only: demo --reset would write to the database; refused, nothing written") }
                 guard isDemo || !hasTypes else { throw CLIError("\(path) is not a demo database; --reset only rebuilds databases `recdeck demo` created") }
                 for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
             } else if isDemo {
                 // A demo made by an older recdeck may lack newer examples: add the missing files.
-                if !global.readOnly { try writeExamples(to: examples, onlyMissing: true) }
-                try summarize(existing, path: path, examples: examples)
-                return
+                if !readOnly { try writeExamples(to: examples, onlyMissing: true) }
+                return readOnly ? existing : try RecordStore.open(path: path)
             } else if hasTypes {
                 throw CLIError("\(path) already holds data and is not a demo database; use another --db")
             }
         }
-        try global.requireWritable("demo")
+        if readOnly { throw CLIError("--read-only: building the demo would write to the database; refused, nothing written") }
         let store = try RecordStore.open(path: path)
         try Demo.build(into: store)
         try writeExamples(to: examples)
-        try summarize(store, path: path, examples: examples)
+        return store
     }
 
-    private func writeExamples(to folder: URL, onlyMissing: Bool = false) throws {
+    private static func writeExamples(to folder: URL, onlyMissing: Bool = false) throws {
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         for e in DemoData.examples where !onlyMissing || !FileManager.default.fileExists(atPath: folder.appendingPathComponent(e.file).path) {
             try Data((e.body.prettyText + "\n").utf8).write(to: folder.appendingPathComponent(e.file))

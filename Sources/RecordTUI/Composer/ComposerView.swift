@@ -160,7 +160,7 @@ public final class ComposerView: View {
         var col = buffer.put(" dialect ", row: area.row, column: area.column, style: CellStyle(.dim))
         for d in Dialects.all {
             let on = d.name == dialect.name
-            col = buffer.put(on ? "[\(d.name)]" : " \(d.name) ", row: area.row, column: col, style: CellStyle(on ? .accent : .dim, bold: on, reverse: on))
+            col = buffer.put(on ? "[\(d.name)]" : " \(d.name) ", row: area.row, column: col, style: CellStyle(on ? .selected : .dim, bold: on))
             col += 1
         }
         buffer.put("  type \(typeKey ?? "—")", row: area.row, column: col, maxWidth: area.width - col)

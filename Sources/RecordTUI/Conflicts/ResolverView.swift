@@ -263,7 +263,7 @@ public final class ResolverView: View {
         for (i, c) in Self.choices.enumerated() where i < inner.height {
             let on = i == selected
             let d = outcome(c).decision
-            let style = CellStyle(on ? .selected : .normal, bold: on, reverse: on)
+            let style = CellStyle(on ? .selected : .normal, bold: on)
             buffer.fill(row: inner.row + i, column: inner.column, width: listWidth, style: on ? style : CellStyle())
             buffer.put((on ? "> " : "  ") + "\(i + 1) \(c.label)" + (d.map { " → \($0.rawValue)" } ?? ""), row: inner.row + i, column: inner.column, maxWidth: listWidth, style: style)
         }

@@ -188,11 +188,11 @@ public final class RecordView: View {
         for (i, idx) in (offset..<min(lines.count, offset + visible)).enumerated() {
             let row = inner.row + i
             if idx == cursor {
-                buffer.fill(row: row, column: inner.column, width: inner.width, style: CellStyle(.selected, reverse: true))
-                buffer.put(">", row: row, column: inner.column, style: CellStyle(.selected, reverse: true))
+                buffer.fill(row: row, column: inner.column, width: inner.width, style: CellStyle(.selected))
+                buffer.put(">", row: row, column: inner.column, style: CellStyle(.selected))
             }
             var spans = tree.render(lines[idx])
-            if idx == cursor { spans = spans.map { Span($0.text, CellStyle(.selected, bold: $0.style.bold, reverse: true)) } }
+            if idx == cursor { spans = spans.map { Span($0.text, CellStyle(.selected, bold: $0.style.bold)) } }
             Widgets.draw(spans, into: &buffer, row: row, column: inner.column + 1, width: inner.width - 1)
         }
     }

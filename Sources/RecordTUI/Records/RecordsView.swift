@@ -183,7 +183,7 @@ public final class RecordsView: View {
         let prefixFiltered: Bool = { if case .prefix = window.query.filter { return true } else { return false } }()
         if prefixFiltered { columns.append(Column("MATCHED", 24)) }
         if window.query.archived != .active { columns.append(Column("STATE", 8)) }
-        columns += [Column("UPDATED", 20), Column("V", 3, right: true)]
+        columns += [Column("UPDATED", 24), Column("V", 3, right: true)]
         let rows: [[String]] = window.rows.map { row in
             let r = row.record
             var cells = [marks.contains(r.id) ? "*" : "", r.name ?? "(\(r.id))"]

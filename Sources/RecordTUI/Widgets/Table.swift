@@ -43,7 +43,7 @@ public enum Table {
         for (n, i) in (offset..<min(rows.count, offset + area.height - 1)).enumerated() {
             let r = area.row + 1 + n
             var s = style(i)
-            if i == selected { s.reverse = true; s.role = s.role == .normal ? .selected : s.role }
+            if i == selected { s = CellStyle(.selected, bold: s.bold) }
             buffer.fill(row: r, column: area.column, width: area.width, style: i == selected ? s : CellStyle())
             buffer.put(i == selected ? ">" : " ", row: r, column: area.column, style: s)
             col = area.column + 1
