@@ -96,6 +96,12 @@ enum Demo {
             guard let r = try store.findRecord(type: type, key: key) else { throw CLIError("demo: \(type) \(key) missing") }
             try store.archive(type: type, id: r.id, source: WriteSource("demo"))
         }
+        // Requests that meet archived contacts in prompt mode: parked in the conflict queue, for the
+        // Conflicts view to work through.
+        let parked = DemoData.parkedConflicts.map { body in
+            ImportItem(request: NativeRequest.result(type: "contacts", body: body), body: body)
+        }
+        _ = try store.importBatch(parked, type: "contacts", source: WriteSource("demo"))
         try store.setMeta("demo", "1")
     }
 }

@@ -106,6 +106,15 @@ enum DemoData {
             }
         }
 
+        // Untrusted text: wide characters, emoji, escape sequences (an OSC title, a colour), a bidi
+        // override. The TUI must keep them aligned and show the controls as placeholders.
+        let hostile: [(String, String)] = [("T0001", "王小明 Wang Xiaoming"), ("T0002", "Zoë 🚀 Rocket"),
+                                           ("T0003", "Evil\u{1B}]0;pwned\u{07}\u{1B}[31mRed"), ("T0004", "Bidi \u{202E}gnp.exe")]
+        for (id, name) in hostile {
+            contacts.append(["lookup": ["identifier": "contact_id"], "name": .string(name),
+                             "data": ["contact_id": .string(id), "title": .string(name), "email": .string("\(id.lowercased())@unicode.example")]])
+        }
+
         var properties: [JSONValue] = []
         for i in 0..<100 {
             let street = "\(1 + rng.next() % 200) \(pick(streets))"
@@ -119,6 +128,13 @@ enum DemoData {
         }
         return ([("companies", companies), ("contacts", contacts), ("properties", properties)], archive)
     }
+
+    /// Requests for archived contacts (prompt mode): the demo parks them in the conflict queue.
+    static let parkedConflicts: [JSONValue] = [
+        ["lookup": ["identifier": "contact_id", "value": "C00003"], "data": ["title": "Returning customer", "score": 70]],
+        ["lookup": ["identifier": "contact_id", "value": "C00017"], "data": ["title": "Renewed", "tags": ["renewal"]]],
+        ["lookup": ["identifier": "contact_id", "value": "C00031"], "data": ["phone": "+1 555 0100"]],
+    ]
 
     /// An example request written beside the demo database, with the command that previews it.
     struct Example {

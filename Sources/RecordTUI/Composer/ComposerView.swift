@@ -44,6 +44,9 @@ public final class ComposerView: View {
     }
 
     public var title: String { "upsert" + (typeKey.map { " \($0)" } ?? "") }
+
+    /// Re-plans when shown again (the resolver may have changed the state).
+    public func reveal() { refresh() }
     public var capturesText: Bool { true }
     public var status: String? { "\(dialect.name) · \(dialect.endpoint)" }
 
@@ -168,7 +171,7 @@ public final class ComposerView: View {
         let q = buffer.put(" query ?", row: area.row + 1, column: area.column, style: CellStyle(.dim))
         buffer.put(queryText + (editingQuery ? "█" : "") + (queryText.isEmpty && !editingQuery ? "(none; tab to edit)" : ""), row: area.row + 1, column: q, maxWidth: area.width - q, style: qStyle)
 
-        let stripHeight = 4
+        let stripHeight = 5
         let mainHeight = area.height - 2 - stripHeight
         let leftWidth = area.width / 2
         let left = Rect(row: area.row + 2, column: area.column, width: leftWidth, height: mainHeight)

@@ -259,7 +259,7 @@ public final class ResolverView: View {
 
         let bottom = Rect(row: top.bottom, column: area.column, width: area.width, height: optionsHeight)
         let inner = Widgets.box(into: &buffer, bottom, title: "choose — each option previewed; enter applies", focused: true)
-        let listWidth = 24
+        let listWidth = 40
         for (i, c) in Self.choices.enumerated() where i < inner.height {
             let on = i == selected
             let d = outcome(c).decision
