@@ -52,6 +52,7 @@ public enum Key: Hashable, Sendable, CustomStringConvertible {
         case "tab": return .tab
         case "s-tab": return .backTab
         case "lt": return .char("<")
+        case "resize": return .resize
         default:
             let n = name.lowercased()
             if n.hasPrefix("c-"), n.count == 3, let c = n.last { return .ctrl(c) }
