@@ -46,10 +46,11 @@ final class Harness {
     /// The screen as one string (for `contains` checks).
     var text: String { screen().joined(separator: "\n") }
 
-    /// The status bar (last line, unframed, trailing spaces trimmed).
+    /// The status bar (last line, unframed, outer spaces trimmed).
     var statusBar: String {
         var s = String(screen().last!.dropFirst().dropLast())
         while s.hasSuffix(" ") { s.removeLast() }
+        while s.hasPrefix(" ") { s.removeFirst() }
         return s
     }
 

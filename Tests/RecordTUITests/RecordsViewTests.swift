@@ -1,0 +1,96 @@
+import Foundation
+import Testing
+import RecordCore
+import RecordTUI
+import TerminalScreen
+
+@Suite struct RecordsViewTests {
+    @Test func firstScreenListsActiveRecordsWithPosition() throws {
+        let h = try Harness(width: 100, height: 12)
+        h.press(":contacts<enter>")
+        let s = h.screen()
+        #expect(s[1] == "|   NAME                  CONTACT_ID             EXTERNAL_ID            UPDATED                    V |")
+        #expect(s[2] == "|>  Olivia Kim            C00000                                        2026-09-21T14:13:20Z       1 |")
+        #expect(h.statusBar.hasPrefix("1/410 · oldest first"))
+    }
+
+    @Test func jumpToLastAndBackPagesByKeyset() throws {
+        let h = try Harness(width: 100, height: 12)
+        h.press(":contacts<enter>G")
+        #expect(h.statusBar.hasPrefix("410/410"))
+        #expect(h.text.contains(">  Bidi"))
+        h.press("k")
+        #expect(h.statusBar.hasPrefix("409/410"))
+        h.press("g")
+        #expect(h.statusBar.hasPrefix("1/410"))
+        // Paging down through more rows than the window holds keeps counting.
+        for _ in 0..<40 { h.press("<pgdn>") }
+        #expect(h.statusBar.hasPrefix("361/410"))
+    }
+
+    @Test func prefixFilterMatchesIdentifiersAndNames() throws {
+        let h = try Harness(width: 110, height: 20)
+        h.press(":contacts<enter>/C0001<enter>")
+        #expect(h.statusBar.contains("filter C0001…"))
+        #expect(h.text.contains("contact_id C00010"))
+        h.press("/Zo<enter>")
+        let rows = h.screen().dropFirst(2).filter { $0.contains("name Zo") }
+        #expect(!rows.isEmpty)
+        #expect(h.screen()[2].contains("Zo"))
+        h.press("/<enter>")
+        #expect(!h.statusBar.contains("filter"))
+    }
+
+    @Test func pathFilterAndItsErrors() throws {
+        let h = try Harness(width: 110, height: 20)
+        h.press(":contacts<enter>/$.contact_id = C00002<enter>")
+        #expect(h.text.contains("Lars Nguyen"))
+        #expect(h.statusBar.hasPrefix("1/? ") || h.statusBar.hasPrefix("row 1"))
+        h.press("/email = x<enter>")
+        #expect(h.statusBar.contains("filter: \"email\" is not a path"))
+        h.press("/$.a[ = 1<enter>")
+        #expect(h.statusBar.contains("bad JSONPath"))
+    }
+
+    @Test func archivedToggleShowsThemWithState() throws {
+        let h = try Harness(width: 110, height: 12)
+        h.press(":contacts<enter>")
+        #expect(!h.text.contains("archived"))
+        h.press("a")
+        #expect(h.statusBar.contains("showing archived records"))
+        h.press("jjj")
+        #expect(h.text.contains("STATE"))
+        #expect(h.screen()[5].contains("archived"))
+        #expect(h.statusBar.contains("4/440 · +archived"))
+    }
+
+    @Test func sortCyclesThroughOrders() throws {
+        let h = try Harness(width: 100, height: 12)
+        h.press(":contacts<enter>s")
+        #expect(h.statusBar.contains("newest first"))
+        #expect(h.screen()[2].contains("Bidi"))
+        h.press("s")
+        #expect(h.statusBar.contains("name A→Z"))
+        #expect(h.screen()[2].contains("Aisha"))
+        h.press("s")
+        #expect(h.screen()[2].contains("王小明") || h.screen()[2].contains("Zoë"))
+    }
+
+    @Test func marksAndArchiveManyInOneConfirmation() throws {
+        let h = try Harness(width: 100, height: 20)
+        h.press(":contacts<enter>  ")
+        #expect(h.statusBar.contains("2 marked"))
+        h.press("D")
+        #expect(h.text.contains("Archive 2 records?"))
+        h.press("y")
+        #expect(h.statusBar.contains("archived 2 records"))
+        #expect(try h.contact("C00000").archived)
+        #expect(try h.contact("C00001").archived)
+        h.press("a/C0000<enter>")
+        h.press(" R")
+        #expect(h.text.contains("Restore 1 record?"))
+        h.press("n")
+        #expect(h.statusBar.contains("cancelled"))
+        #expect(try h.contact("C00000").archived)
+    }
+}
