@@ -50,7 +50,7 @@ enum ThemeLoader {
                     switch attr {
                     case "fg", "bg":
                         guard let text = value.string ?? value.int.map(String.init), let c = ThemeColor(name: text) else {
-                            throw Problem(file: file, line: line(of: key), reason: "\(key).\(attr): bad colour \(value); use default, a name (red, bright-red), 0-255 or \"#rrggbb\"")
+                            throw Problem(file: file, line: line(of: key), reason: "\(key).\(attr): bad colour \(value.string ?? value.int.map(String.init) ?? "\(value)"); use default, a name (red, bright-red), 0-255 or \"#rrggbb\"")
                         }
                         if attr == "fg" { s.fg = c } else { s.bg = c }
                     case "bold", "dim", "reverse", "underline":

@@ -50,7 +50,7 @@ public final class RecordWindow {
         atStart = rows.count < pageSize
         firstIndex = atStart ? 0 : total.map { $0 - rows.count }
         cursor = max(0, rows.count - 1)
-        offset = cursor
+        offset = 0  // the view scrolls so the last row sits at the bottom
     }
 
     /// Re-reads the rows around the cursor's record (after a write), keeping the cursor on it when it
