@@ -36,7 +36,7 @@ let package = Package(
             .product(name: "TOMLKit", package: "TOMLKit"),
         ], resources: [.copy("themes")]),
         .executableTarget(name: "recdeck", dependencies: ["RecDeckCommands"]),
-        .executableTarget(name: "recdeck-bench", dependencies: ["RecordCore", "RecordStore", "RecDeckCommands"]),
+        .executableTarget(name: "recdeck-bench", dependencies: ["RecordCore", "RecordStore", "RecDeckCommands", "RecordTUI", "TerminalScreen"]),
         .testTarget(name: "RecordCoreTests", dependencies: ["RecordCore"]),
         .testTarget(name: "RecordStoreTests", dependencies: ["RecordCore", "RecordStore"]),
         .testTarget(name: "RecDeckCommandsTests", dependencies: ["RecDeckCommands", "RecordStore", "RecordCore"]),

@@ -127,6 +127,15 @@ public final class CursesTerminal {
             }
         }
         guard let scalar = Unicode.Scalar(UInt32(ch)) else { return nil }
+        if scalar == "\u{1B}" {
+            // An escape sequence the terminfo entry does not know arrives as ESC plus more bytes at once:
+            // drop it whole rather than acting on ESC (back, cancel) and typing the rest.
+            timeout(0)
+            var next: wint_t = 0
+            var swallowed = false
+            while get_wch(&next) != ERR { swallowed = true }
+            if swallowed { return nil }
+        }
         return Key.from(Character(scalar))
     }
 }

@@ -7,10 +7,16 @@ import RecordStore
 /// compares recdeck and raw sqlite3 on the same data in the same run and prints the ratio.
 ///
 ///   swift run -c release recdeck-bench import [--count N]
+///   swift run -c release recdeck-bench tui [--count N] [--db PATH]
 
 func fail(_ message: String) -> Never {
     FileHandle.standardError.write(Data("recdeck-bench: \(message)\n".utf8))
     exit(2)
+}
+
+if CommandLine.arguments.dropFirst().first == "tui" {
+    do { try TUIBench.run(Array(CommandLine.arguments.dropFirst(2))) } catch { fail("\(error)") }
+    exit(0)
 }
 
 /// Parsed arguments.
