@@ -56,6 +56,7 @@ enum TUIBench {
             if i % 100_000 == 0 { print("  imported \(i)") }
         }
         print(String(format: "built %d contacts in %.1f s", count, Date().timeIntervalSince(start)))
+        fflush(nil)
     }
 
     static func milliseconds(_ body: () throws -> Void) rethrows -> Double {
