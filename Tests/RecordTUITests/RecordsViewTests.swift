@@ -88,7 +88,7 @@ import TerminalScreen
         #expect(try h.contact("C00001").archived)
         h.press("a/C0000<enter>")
         h.press(" R")
-        #expect(h.text.contains("Restore 1 record?"))
+        #expect(h.text.contains("Restore Olivia Kim?"))
         h.press("n")
         #expect(h.statusBar.contains("cancelled"))
         #expect(try h.contact("C00000").archived)

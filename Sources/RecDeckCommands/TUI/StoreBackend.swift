@@ -29,7 +29,6 @@ public final class StoreBackend: RecordBackend {
     public func archive(type: String, ids: [String]) throws -> [Record] { try store.archive(type: type, ids: ids, source: source) }
     public func restore(type: String, ids: [String]) throws -> [Record] { try store.restore(type: type, ids: ids, source: source) }
     public func undo(revision: Int64) throws -> Record { try store.undo(revision: revision, source: source) }
-    public func latestRevision(recordID: String) throws -> Revision? { try store.latestRevision(recordID: recordID) }
     public func conflicts() throws -> [ConflictEntry] { try store.conflicts() }
     public func resolveConflict(id: Int64, request: UpsertRequest?, resolution: String) throws -> Plan? {
         try store.resolveConflict(id: id, request: request, resolution: resolution, source: source)

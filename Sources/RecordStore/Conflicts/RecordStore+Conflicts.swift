@@ -27,11 +27,4 @@ extension RecordStore {
         }
     }
 
-    /// The newest revision of a record (what `u` undoes).
-    public func latestRevision(recordID: String) throws -> Revision? {
-        try read { db in
-            guard let row = try Row.fetchOne(db, sql: "SELECT * FROM revisions WHERE record_id = ? ORDER BY id DESC LIMIT 1", arguments: [recordID]) else { return nil }
-            return try Self.revision(row, before: nil)
-        }
-    }
 }

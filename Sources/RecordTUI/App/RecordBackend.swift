@@ -27,7 +27,6 @@ public protocol RecordBackend: AnyObject {
     func restore(type: String, ids: [String]) throws -> [Record]
     /// Writes a revision's previous state back as a new revision.
     func undo(revision: Int64) throws -> Record
-    func latestRevision(recordID: String) throws -> Revision?
     /// Pending conflicts, oldest first.
     func conflicts() throws -> [ConflictEntry]
     /// Applies the chosen request (nil: skip) and marks the conflict resolved, in one transaction.

@@ -178,8 +178,7 @@ public final class ComposerView: View {
         let right = Rect(row: area.row + 2, column: area.column + leftWidth, width: area.width - leftWidth, height: mainHeight)
         let editInner = Widgets.box(into: &buffer, left, title: "request body (\(dialect.name))", focused: !editingQuery)
         var bodyError: Int?
-        if case .success(let ex)? = preview, ex.refused, let e = ex.plans.first?.errors.first, e.field == "body",
-           let r = e.message.range(of: "line ") { bodyError = Int(e.message[r.upperBound...].prefix { $0.isNumber }) }
+        if case .success(let ex)? = preview, ex.refused, let e = ex.plans.first?.errors.first, e.field == "body" { bodyError = Widgets.lineNumber(in: e.message) }
         editor.render(into: &buffer, editInner, focused: !editingQuery, errorLine: bodyError)
 
         let previewInner = Widgets.box(into: &buffer, right, title: "preview — nothing is written until ctrl-s")

@@ -79,10 +79,7 @@ public final class EditorView: View {
     }
 
     /// The line number an error message names, if any.
-    var problemLine: Int? {
-        guard let p = problem, let r = p.range(of: "line ") else { return nil }
-        return Int(p[r.upperBound...].prefix { $0.isNumber })
-    }
+    var problemLine: Int? { Widgets.lineNumber(in: problem) }
 
     private func validate() {
         if case .failure(let e) = request() { problem = e.message } else { problem = nil }

@@ -133,31 +133,19 @@ public final class RecordView: View {
     }
 
     private func setArchived(_ archive: Bool) -> Effect {
-        let verb = archive ? "archive" : "restore"
-        if let refusal = context.refusal(verb) { return refusal }
-        if record.archived == archive { return .message("the record is already \(archive ? "archived" : "active")") }
-        return .confirm(Confirmation(title: "\(verb.capitalized) \(record.name ?? record.id)?", lines: [
-            [Span(archive ? "The record stays in the database, hidden from the active list; R restores it, u undoes." : "The record becomes active again.", CellStyle(.dim))],
-        ]) { [unowned self] in
-            let r = context.attempt { archive ? try context.backend.archive(type: type.key, ids: [record.id]) : try context.backend.restore(type: type.key, ids: [record.id]) }
-            switch r {
-            case .failure(let e): return .error("\(verb): \(e.message)")
-            case .success: reload(); return .message("\(archive ? "archived" : "restored") \(record.name ?? record.id) (u undoes)")
-            }
-        })
+        ArchiveAction.confirm(context: context, type: type.key, records: [record], archive: archive) { [unowned self] in reload() }
     }
 
     /// Undoes the record's newest revision, after showing what it puts back.
     private func undo() -> Effect {
         if let refusal = context.refusal("undo") { return refusal }
-        let latest: Revision?
-        switch context.attempt({ try context.backend.latestRevision(recordID: record.id) }) {
+        let history: [Revision]
+        switch context.attempt({ try context.backend.history(recordID: record.id) }) {
         case .failure(let e): return .error(e.message)
-        case .success(let r): latest = r
+        case .success(let h): history = h
         }
-        guard let rev = latest else { return .message("nothing to undo") }
-        let history = (try? context.backend.history(recordID: record.id)) ?? []
-        let before = history.first { $0.id == rev.id }?.before
+        guard let rev = history.last else { return .message("nothing to undo") }
+        let before = rev.before
         var lines: [StyledLine] = [[Span("revision \(rev.id): \(rev.op) by \(rev.source) at \(rev.at) (version \(rev.version))", CellStyle(.dim))]]
         if let before {
             lines += Widgets.diffLines(Planner.diff(record, before))

@@ -126,8 +126,7 @@ public final class RecordsView: View {
 
     /// Archives (or restores) the marked records, or the selected one, after confirmation; one transaction.
     private func setArchived(_ archive: Bool) -> Effect {
-        let verb = archive ? "archive" : "restore"
-        if let refusal = context.refusal(verb) { return refusal }
+        if let refusal = context.refusal(archive ? "archive" : "restore") { return refusal }
         var targets: [Record]
         if marks.isEmpty {
             guard let r = window.current?.record else { return .none }
@@ -143,24 +142,10 @@ public final class RecordsView: View {
             }
             targets = found
         }
-        let skipped = targets.filter { $0.archived == archive }
-        targets.removeAll { $0.archived == archive }
-        guard !targets.isEmpty else { return .message("nothing to \(verb): \(skipped.count == 1 ? "the record is" : "they are all") already \(archive ? "archived" : "active")") }
-        var lines: [StyledLine] = targets.prefix(12).map { [Span("• "), Span($0.name ?? $0.id, CellStyle(.accent)), Span("  \($0.id)", CellStyle(.dim))] }
-        if targets.count > 12 { lines.append([Span("… and \(targets.count - 12) more")]) }
-        if !skipped.isEmpty { lines.append([Span("\(skipped.count) already \(archive ? "archived" : "active"): left as they are", CellStyle(.dim))]) }
-        lines.append([Span(archive ? "Archived records stay in the database and can be restored (R) or undone (u)." : "Restored records become active again.", CellStyle(.dim))])
-        let ids = targets.map(\.id)
-        return .confirm(Confirmation(title: "\(verb.capitalized) \(ids.count) record\(ids.count == 1 ? "" : "s")?", lines: lines) { [unowned self] in
-            let result = context.attempt { archive ? try context.backend.archive(type: type.key, ids: ids) : try context.backend.restore(type: type.key, ids: ids) }
-            switch result {
-            case .failure(let e): return .error("\(verb): \(e.message)")
-            case .success(let done):
-                marks = []
-                load { try window.reload() }
-                return .message("\(archive ? "archived" : "restored") \(done.count) record\(done.count == 1 ? "" : "s") (u on a record undoes)")
-            }
-        })
+        return ArchiveAction.confirm(context: context, type: type.key, records: targets, archive: archive) { [unowned self] in
+            marks = []
+            load { try window.reload() }
+        }
     }
 
     public func render(into buffer: inout ScreenBuffer, area: Rect) {

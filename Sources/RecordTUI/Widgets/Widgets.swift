@@ -68,6 +68,12 @@ public enum Widgets {
     /// ` DECISION ` as a badge span.
     public static func badge(_ d: Decision) -> Span { Span(" " + d.rawValue.uppercased() + " ", badgeStyle(d)) }
 
+    /// The line number an error message names ("… at line 3, column 5"), if any.
+    public static func lineNumber(in message: String?) -> Int? {
+        guard let m = message, let r = m.range(of: "line ") else { return nil }
+        return Int(m[r.upperBound...].prefix { $0.isNumber })
+    }
+
     /// A JSON value as one short line (strings quoted).
     public static func short(_ v: JSONValue?) -> String { v.map { $0.jsonText } ?? "—" }
 
