@@ -27,12 +27,13 @@ public struct RecDeck: ParsableCommand {
         var rest = args
         while let first = rest.first, first.hasPrefix("--") {
             if first == "--db", rest.count > 1 { globals += rest.prefix(2); rest.removeFirst(2) }
-            else if first.hasPrefix("--db=") || first == "--read-only" || first == "--json" || first == "--demo" { globals.append(first); rest.removeFirst() }
+            else if first.hasPrefix("--db=") || first == "--read-only" || first == "--json" { globals.append(first); rest.removeFirst() }
             else { break }
         }
         let names = configuration.subcommands.compactMap { $0.configuration.commandName }
         guard !globals.isEmpty, let sub = rest.first else { return args }
-        guard names.contains(sub) else { return rest }
+        // No subcommand: the default one (the TUI) parses every option itself.
+        guard names.contains(sub) else { return args }
         // `recdeck type apply` has a nested subcommand: keep the globals after the leaf.
         if sub == "type", rest.count > 1 { return [sub, rest[1]] + globals + rest.dropFirst(2) }
         if sub == "scenario", rest.count > 1 { return [sub, rest[1]] + globals + rest.dropFirst(2) }

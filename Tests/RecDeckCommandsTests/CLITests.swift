@@ -67,6 +67,9 @@ let contactsSchema = #"{"key":"contacts","kind":"contact","fields":[{"key":"emai
         #expect(RecDeck.normalizedArguments(["--db", "x", "list", "t"]) == ["list", "--db", "x", "t"])
         #expect(RecDeck.normalizedArguments(["--read-only", "type", "apply", "f"]) == ["type", "apply", "--read-only", "f"])
         #expect(RecDeck.normalizedArguments(["list", "--db", "x", "t"]) == ["list", "--db", "x", "t"])
+        // Without a subcommand the TUI (the default) gets every option, --demo and --theme included.
+        #expect(RecDeck.normalizedArguments(["--read-only", "--demo", "--theme", "light"]) == ["--read-only", "--demo", "--theme", "light"])
+        #expect(RecDeck.normalizedArguments(["--db", "x", "--theme", "light"]) == ["--db", "x", "--theme", "light"])
     }
 
     @Test(arguments: [["plan", "contacts", "{}"], ["list", "t", "--limit", "5", "--archived"], ["import", "t", "f.jsonl", "--key", "$.email"],
