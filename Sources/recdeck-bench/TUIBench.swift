@@ -39,7 +39,7 @@ enum TUIBench {
     /// Imports `count` contacts unless the database already holds them.
     static func build(path: String, count: Int) throws {
         let store = try RecordStore.open(path: path)
-        if let c = try store.counts(type: "contacts"), c.active == count { print("reusing \(path) (\(count) contacts)"); return }
+        if let c = try store.counts(type: "contacts"), c.active == count { print("reusing \(path) (\(count) contacts)"); fflush(nil); return }
         guard try store.types().isEmpty else { fail("\(path) holds other data; give another --db") }
         try store.applyType(ObjectType(json: JSONValue.parse(#"{"key":"contacts","name":"Contacts","kind":"contact","identifiers":[{"name":"email","source":"$.email","normalize":"email"}]}"#)))
         let start = Date()
