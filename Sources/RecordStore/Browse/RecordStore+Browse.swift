@@ -48,20 +48,12 @@ extension RecordStore {
         }
     }
 
-    /// One page of a type's records in insertion order, starting after `cursor`.
+    /// One page of a type's records in insertion order, starting after `cursor` (the CLI's `--after`):
+    /// the Records view's keyset paging, with the cursor as a plain sequence number.
     public func list(type: String, filter: ArchiveFilter = .active, after cursor: Int64? = nil, limit: Int = 100) throws -> RecordPage {
-        try read { db in
-            var sql = "SELECT seq, \(RecordRow.columns) FROM records WHERE type = ?"
-            switch filter {
-            case .active: sql += " AND archived = 0"
-            case .archived: sql += " AND archived = 1"
-            case .all: break
-            }
-            sql += " AND seq > ? ORDER BY seq LIMIT ?"
-            let rows = try Row.fetchAll(db.cachedStatement(sql: sql), arguments: [type, cursor ?? 0, limit + 1])
-            let page = rows.prefix(limit)
-            return RecordPage(records: try page.map(RecordRow.record), next: rows.count > limit ? page.last?["seq"] : nil)
-        }
+        let rows = try page(RecordQuery(type: type, archived: filter), from: cursor.map { PageKey(seq: $0) }, limit: limit + 1)
+        let shown = rows.prefix(limit)
+        return RecordPage(records: shown.map(\.record), next: rows.count > limit ? shown.last?.key.seq : nil)
     }
 
     /// The record with this id, if any.

@@ -7,7 +7,9 @@ public final class RecordView: View {
     let context: AppContext
     let type: ObjectType
     public private(set) var record: Record
-    private var tree: JSONTree
+    /// The tree and its visible lines, recomputed only when the tree or its folding changes.
+    private var tree: JSONTree { didSet { lines = tree.lines() } }
+    private var lines: [JSONTree.Line]
     private var cursor = 0
     private var offset = 0
     private var showingRevisions = false
@@ -18,6 +20,7 @@ public final class RecordView: View {
     public init(context: AppContext, record: Record, type: ObjectType) {
         self.context = context; self.record = record; self.type = type
         tree = JSONTree(root: record.data)
+        lines = tree.lines()
     }
 
     public var title: String { record.name ?? record.id }
@@ -28,10 +31,10 @@ public final class RecordView: View {
     func reload() {
         if case .success(let r?) = context.attempt({ try context.backend.record(id: record.id) }) {
             record = r
-            let folded = tree.folded
-            tree = JSONTree(root: r.data)
-            tree.folded = folded
-            cursor = min(cursor, max(0, tree.lines().count - 1))
+            var next = JSONTree(root: r.data)
+            next.folded = tree.folded
+            tree = next
+            cursor = min(cursor, max(0, lines.count - 1))
         }
         if showingRevisions { loadRevisions() }
     }
@@ -45,8 +48,7 @@ public final class RecordView: View {
 
     /// The JSONPath under the cursor.
     public var currentPath: JSONPath {
-        let lines = tree.lines()
-        return lines.indices.contains(cursor) ? lines[cursor].path : .root
+        lines.indices.contains(cursor) ? lines[cursor].path : .root
     }
 
     public var status: String? {
@@ -94,30 +96,28 @@ public final class RecordView: View {
         if showingRevisions {
             revisionCursor = max(0, min(revisions.count - 1, revisionCursor + max(-revisions.count, min(revisions.count, d))))
         } else {
-            let n = tree.lines().count
+            let n = lines.count
             cursor = max(0, min(n - 1, cursor + max(-n, min(n, d))))
         }
         return .none
     }
 
     private func toggle() -> Effect {
-        let line = tree.lines()[cursor]
+        let line = lines[cursor]
         guard tree.isContainer(line.value) else { return .none }
         return setFolded(line.path, !tree.folded.contains(line.path))
     }
 
     @discardableResult
     private func setFolded(_ path: JSONPath, _ fold: Bool) -> Effect {
-        let lines = tree.lines()
         guard lines.indices.contains(cursor), tree.isContainer(lines[cursor].value) else { return .none }
         if fold { tree.folded.insert(path) } else { tree.folded.remove(path) }
         // Keep the cursor on the container's opening line.
-        cursor = tree.lines().firstIndex { $0.path == path && !$0.isClosing } ?? cursor
+        cursor = lines.firstIndex { $0.path == path && !$0.isClosing } ?? cursor
         return .none
     }
 
     private func foldOrParent() -> Effect {
-        let lines = tree.lines()
         let line = lines[cursor]
         if tree.isContainer(line.value), !tree.folded.contains(line.path), !line.isClosing { return setFolded(line.path, true) }
         guard !line.path.segments.isEmpty else { return .none }
@@ -171,7 +171,6 @@ public final class RecordView: View {
         if showingRevisions { renderRevisions(into: &buffer, rest); return }
         let inner = Widgets.box(into: &buffer, rest, title: "data  (space folds, - / + all, r revisions)", focused: true)
         visible = max(1, inner.height)
-        let lines = tree.lines()
         offset = Table.scroll(offset: offset, selected: cursor, visible: visible)
         for (i, idx) in (offset..<min(lines.count, offset + visible)).enumerated() {
             let row = inner.row + i

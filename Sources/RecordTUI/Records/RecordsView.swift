@@ -126,12 +126,13 @@ public final class RecordsView: View {
 
     /// Archives (or restores) the marked records, or the selected one, after confirmation; one transaction.
     private func setArchived(_ archive: Bool) -> Effect {
-        if let refusal = context.refusal(archive ? "archive" : "restore") { return refusal }
-        var targets: [Record]
+        let targets: [Record]
         if marks.isEmpty {
             guard let r = window.current?.record else { return .none }
             targets = [r]
         } else {
+            // Refuse before reading the marked records.
+            if let refusal = context.refusal(archive ? "archive" : "restore") { return refusal }
             var found: [Record] = []
             for id in marks.sorted() {
                 switch context.attempt({ try context.backend.record(id: id) }) {
