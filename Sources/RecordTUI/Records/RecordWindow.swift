@@ -105,7 +105,6 @@ public final class RecordWindow {
         rows = page + rows
         cursor += page.count; offset += page.count
         if page.count < pageSize { atStart = true; firstIndex = 0 } else { firstIndex = firstIndex.map { $0 - page.count } }
-        if atStart { firstIndex = 0 }
         if rows.count > maxRows {
             rows.removeLast(rows.count - maxRows)
             atEnd = false
