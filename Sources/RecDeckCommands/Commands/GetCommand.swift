@@ -9,6 +9,8 @@ struct GetCommand: ParsableCommand {
 
     func run() throws {
         let r = try record.resolve(in: global.openStore())
-        Output.out(global.json ? r.json.prettyText : Output.cell(r.json.prettyText, max: Int.max))
+        if global.json { Output.json(r.json); return }
+        // Line by line, so newlines stay newlines while controls inside values become placeholders.
+        for line in r.json.prettyText.split(separator: "\n", omittingEmptySubsequences: false) { Output.out(Output.cell(String(line), max: Int.max)) }
     }
 }

@@ -47,9 +47,9 @@ struct ImportCommand: ParsableCommand {
         let importer = Importer(type: type, keyPath: keyPath, onArchivedMatch: mode, batchSize: batchSize)
         let summary = try importer.run(file, into: store) { batch, first, last, done, size in
             if verbose { Output.err("batch \(batch) committed: items \(first)–\(last)") }
-            if progress { drawProgress(done: done, of: size, items: last) }
+            if progress { Output.progress(size > 0 ? Double(done) / Double(size) : 1, "\(last) items") }
         }
-        if progress { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
+        if progress { Output.clearProgress() }
         try report(summary)
     }
 
@@ -83,13 +83,5 @@ struct ImportCommand: ParsableCommand {
         }
         let failed = summary.failed
         if failed > 0 { throw CLIError("\(failed) item\(failed == 1 ? "" : "s") not applied (see above); every other item was committed") }
-    }
-
-    private func drawProgress(done: Int, of total: Int, items: Int) {
-        let fraction = total > 0 ? min(1, Double(done) / Double(total)) : 1
-        let width = 30
-        let filled = Int(fraction * Double(width))
-        let bar = String(repeating: "█", count: filled) + String(repeating: "░", count: width - filled)
-        FileHandle.standardError.write(Data("\r\(bar) \(Int(fraction * 100))%  \(items) items".utf8))
     }
 }

@@ -1,15 +1,31 @@
 import ArgumentParser
+import RecordCore
 import RecordStore
 
-/// `recdeck undo REVISION`: write a revision's previous state back as a new revision.
+/// `recdeck undo REVISION` or `recdeck undo --merge ID`: write the previous state back as new revisions.
 struct UndoCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "undo", abstract: "Undo a revision (only while the record is still at that revision's version).")
+    static let configuration = CommandConfiguration(
+        commandName: "undo", abstract: "Undo a revision (while the record is still at its version), or a whole merge with --merge ID.")
     @OptionGroup var global: GlobalOptions
-    @Argument(help: "Revision number (see `recdeck history`).") var revision: Int64
+    @Argument(help: "Revision number (see `recdeck history`).") var revision: Int64?
+    @Option(help: "Undo this merge (the id `recdeck merge` printed): every record it wrote gets its earlier state back.") var merge: Int64?
+
+    func validate() throws {
+        guard (revision == nil) != (merge == nil) else { throw ValidationError("give either a REVISION or --merge ID") }
+    }
 
     func run() throws {
         try global.requireWritable("undo")
-        let r = try global.openStore().undo(revision: revision, source: WriteSource("cli"))
+        let store = try global.openStore()
+        if let merge {
+            let records = try store.undoMerge(id: merge, source: WriteSource("cli"))
+            if global.json { Output.json(["merge": .int(merge), "records": .array(records.map(\.json))]); return }
+            Output.out("undid merge \(merge): \(records.count) record\(records.count == 1 ? "" : "s") restored")
+            for r in records { Output.out("  \(r.id) version \(r.version)\(r.archived ? " (archived)" : "")") }
+            return
+        }
+        guard let revision else { return }
+        let r = try store.undo(revision: revision, source: WriteSource("cli"))
         if global.json { Output.json(r.json) } else { Output.out("undid revision \(revision): \(r.id) is now at version \(r.version)\(r.archived ? " (archived)" : "")") }
     }
 }

@@ -102,7 +102,7 @@ enum DemoData {
                 let parts = name.split(separator: " ").map(String.init)
                 contacts.append(["lookup": ["identifier": "contact_id"], "name": .string(name),
                                  "data": ["contact_id": .string("N\(n)\(k)"), "email": .string("\(parts[0].lowercased())\(k)@names.example"),
-                                          "phone": "+1 555 0199", "first_name": .string(parts[0]), "last_name": .string(parts[1])]])
+                                          "phone": .string("+1 555 019\(n)"), "first_name": .string(parts[0]), "last_name": .string(parts[1])]])
             }
         }
 

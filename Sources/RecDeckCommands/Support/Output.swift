@@ -39,4 +39,16 @@ enum Output {
             }.joined(separator: "  ")
         }
     }
+
+    /// A progress bar on stderr's line (only when stderr is a terminal; callers check).
+    static func progress(_ fraction: Double, _ label: String) {
+        let f = min(1, max(0, fraction))
+        let width = 30
+        let filled = Int(f * Double(width))
+        let bar = String(repeating: "█", count: filled) + String(repeating: "░", count: width - filled)
+        FileHandle.standardError.write(Data("\r\(bar) \(Int(f * 100))%  \(label)\u{1B}[K".utf8))
+    }
+
+    /// Clears the progress bar's line.
+    static func clearProgress() { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
 }

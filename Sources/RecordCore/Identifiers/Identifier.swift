@@ -70,3 +70,28 @@ extension ObjectType {
         return out
     }
 }
+
+extension ObjectType {
+    /// The record with its value for an identifier key moved aside: every value (or array element) whose
+    /// normalised form is `key.value` becomes `<value><suffix>`, so the key is free for another record.
+    public func movingAside(_ key: IdentifierKey, in record: Record, suffix: String) -> (Record, SideEffect?) {
+        guard let id = identifier(named: key.identifier) else { return (record, nil) }
+        var r = record
+        func moved(_ v: JSONValue) -> JSONValue {
+            guard id.normalize.apply(v) == key.value, let s = v.stringValue ?? (v.isNull ? nil : v.jsonText) else { return v }
+            return .string(s + suffix)
+        }
+        let before = id.rawValue(name: r.name, externalID: r.externalID, data: r.data) ?? .null
+        let after: JSONValue
+        switch before {
+        case .array(let items): after = .array(items.map(moved))
+        default: after = moved(before)
+        }
+        switch id.source {
+        case .name: r.name = after.stringValue
+        case .externalID: r.externalID = after.stringValue
+        case .data(let path): r.data = path.setting(after, in: r.data)
+        }
+        return (r, SideEffect(recordID: r.id, identifier: id.name, before: before, after: after))
+    }
+}

@@ -354,25 +354,7 @@ public struct Planner {
 
     /// Moves an archived record's identifier value aside: `<value>_discarded_<unix seconds>`.
     private func discard(_ key: IdentifierKey, in record: Record, type: ObjectType) -> (Record, SideEffect?) {
-        guard let id = type.identifier(named: key.identifier) else { return (record, nil) }
-        let suffix = "_discarded_\(Int(now.timeIntervalSince1970))"
-        var r = record
-        func moved(_ v: JSONValue) -> JSONValue {
-            guard id.normalize.apply(v) == key.value, let s = v.stringValue ?? (v.isNull ? nil : v.jsonText) else { return v }
-            return .string(s + suffix)
-        }
-        let before = id.rawValue(name: r.name, externalID: r.externalID, data: r.data) ?? .null
-        let after: JSONValue
-        switch before {
-        case .array(let items): after = .array(items.map(moved))
-        default: after = moved(before)
-        }
-        switch id.source {
-        case .name: r.name = after.stringValue
-        case .externalID: r.externalID = after.stringValue
-        case .data(let path): r.data = path.setting(after, in: r.data)
-        }
-        return (r, SideEffect(recordID: r.id, identifier: id.name, before: before, after: after))
+        type.movingAside(key, in: record, suffix: "_discarded_\(Int(now.timeIntervalSince1970))")
     }
 
     private func discardWrites(_ discards: [String: (original: Record, moved: Record)]) -> [RecordWrite] {

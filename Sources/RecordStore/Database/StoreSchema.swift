@@ -111,6 +111,21 @@ enum StoreSchema {
                 CREATE INDEX records_by_type_name ON records(type, ifnull(name, ''), seq);
                 """)
         }
+        m.registerMigration("v4-merges") { db in
+            // Each merge: its records and plan; the writes carry the batch `merge:<id>`, so undo finds them.
+            try db.execute(sql: """
+                CREATE TABLE merges(
+                    id INTEGER PRIMARY KEY,
+                    type TEXT NOT NULL,
+                    survivor_id TEXT NOT NULL,
+                    loser_ids TEXT NOT NULL,
+                    plan TEXT NOT NULL,
+                    source TEXT NOT NULL,
+                    at TEXT NOT NULL,
+                    undone_at TEXT);
+                CREATE INDEX revisions_by_batch ON revisions(batch) WHERE batch IS NOT NULL;
+                """)
+        }
         return m
     }
 }

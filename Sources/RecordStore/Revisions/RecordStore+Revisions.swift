@@ -54,36 +54,45 @@ extension RecordStore {
     }
 
     /// Undoes a revision by writing its `before` state back as a new revision, when the record is still
-    /// at that revision's version. Undoing a create archives the record (nothing is ever deleted).
+    /// at that revision's version. Undoing a create archives the record (nothing is ever deleted). A
+    /// revision written by a merge is undone with the whole merge (`undoMerge`), never alone.
     @discardableResult
     public func undo(revision revisionID: Int64, source: WriteSource) throws -> Record {
         try writeTransaction("undo") { db in
-            guard let row = try Row.fetchOne(db, sql: "SELECT * FROM revisions WHERE id = ?", arguments: [revisionID]) else {
-                throw StoreError.notFound("no revision \(revisionID)")
+            let batch = try String.fetchOne(db, sql: "SELECT batch FROM revisions WHERE id = ?", arguments: [revisionID])
+            if let merge = Self.mergeID(ofBatch: batch) {
+                throw StoreError.refused("revision \(revisionID) is part of merge \(merge); undo the whole merge with `recdeck undo --merge \(merge)`")
             }
-            let previous = try String.fetchOne(db, sql: "SELECT after FROM revisions WHERE record_id = ? AND id < ? ORDER BY id DESC LIMIT 1",
-                                               arguments: [row["record_id"] as String, revisionID])
-            let rev = try Self.revision(row, before: previous.map { try Record(json: JSONValue.parse($0), defaultTime: Date(timeIntervalSince1970: 0)) })
-            guard let current = try RecordRow.fetch(id: rev.recordID, db), let type = try objectType(current.type, db) else {
-                throw StoreError.notFound("record \(rev.recordID) of revision \(revisionID) no longer exists")
-            }
-            guard current.version == rev.version else {
-                throw StoreError.refused("record \(current.id) is at version \(current.version), but revision \(revisionID) made version \(rev.version); undo the later revisions first")
-            }
-            let now = clock()
-            var new: Record
-            if let before = rev.before {
-                new = before
-                new.createdAt = current.createdAt
-            } else {
-                new = current
-                new.archived = true
-                new.archivedAt = now
-            }
-            new.version = current.version + 1
-            new.updatedAt = now
-            try WriteApplier.apply(RecordWrite(op: .undo, before: current, after: new), type: type, source: WriteSource(source.name, batch: "undo:\(revisionID)"), at: now, db)
-            return new
+            return try revert(revision: revisionID, source: WriteSource(source.name, batch: "undo:\(revisionID)"), at: clock(), db)
         }
+    }
+
+    /// Writes the state before a revision back as a new revision (inside the caller's transaction).
+    func revert(revision revisionID: Int64, source: WriteSource, at now: Date, _ db: Database) throws -> Record {
+        guard let row = try Row.fetchOne(db, sql: "SELECT * FROM revisions WHERE id = ?", arguments: [revisionID]) else {
+            throw StoreError.notFound("no revision \(revisionID)")
+        }
+        let previous = try String.fetchOne(db, sql: "SELECT after FROM revisions WHERE record_id = ? AND id < ? ORDER BY id DESC LIMIT 1",
+                                           arguments: [row["record_id"] as String, revisionID])
+        let rev = try Self.revision(row, before: previous.map { try Record(json: JSONValue.parse($0), defaultTime: Date(timeIntervalSince1970: 0)) })
+        guard let current = try RecordRow.fetch(id: rev.recordID, db), let type = try objectType(current.type, db) else {
+            throw StoreError.notFound("record \(rev.recordID) of revision \(revisionID) no longer exists")
+        }
+        guard current.version == rev.version else {
+            throw StoreError.refused("record \(current.id) is at version \(current.version), but revision \(revisionID) made version \(rev.version); undo the later revisions first; nothing written")
+        }
+        var new: Record
+        if let before = rev.before {
+            new = before
+            new.createdAt = current.createdAt
+        } else {
+            new = current
+            new.archived = true
+            new.archivedAt = now
+        }
+        new.version = current.version + 1
+        new.updatedAt = now
+        try WriteApplier.apply(RecordWrite(op: .undo, before: current, after: new), type: type, source: source, at: now, db)
+        return new
     }
 }

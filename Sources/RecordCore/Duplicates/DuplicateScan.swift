@@ -1,0 +1,254 @@
+/// Finds duplicate groups among the records fed to it (DESIGN §6, issue 6). Pure: the store feeds each
+/// record's values in insertion order and asks for the groups; nothing here reads a database.
+///
+/// Key conditions never compare pairs: each normalised value remembers the first record that held it
+/// (its anchor), so grouping a million records is one dictionary probe per value. Fuzzy names compare
+/// only names sharing a blocking key (see `NameSimilarity.blockingKeys`), each distinct name once.
+public struct DuplicateScan {
+    public let rules: [DuplicateRule]
+    /// The distinct key conditions of all rules: `add` takes one raw value per entry, in this order.
+    public let keys: [DuplicateKey]
+    /// True when a rule compares names: `add` must be given each record's name.
+    public let needsNames: Bool
+    /// Blocks with more distinct names than this are skipped (a token so common it says nothing).
+    public var blockLimit = 2000
+
+    private var ids: [String] = []
+    /// Per key: each record's anchor (the first record holding its value), -1 when it has no value.
+    private var anchors: [[Int32]]
+    /// Per key: further anchors of records with several values (multi-valued identifiers).
+    private var extraAnchors: [[Int32: [Int32]]]
+    private var firstHolder: [[String: Int32]]
+    /// Per record: its distinct normalised name's index, -1 when it has none.
+    private var nameOf: [Int32] = []
+    private var distinctNames: [[UInt32]] = []
+    private var distinctTokens: [[String]] = []
+    private var firstWithName: [Int32] = []
+    private var nameIndex: [String: Int32] = [:]
+
+    public init(rules: [DuplicateRule]) {
+        self.rules = rules
+        var keys: [DuplicateKey] = []
+        var names = false
+        for rule in rules {
+            for c in rule.conditions {
+                switch c {
+                case .key(let k): if !keys.contains(k) { keys.append(k) }
+                case .similarName: names = true
+                }
+            }
+        }
+        self.keys = keys
+        self.needsNames = names
+        anchors = Array(repeating: [], count: keys.count)
+        extraAnchors = Array(repeating: [:], count: keys.count)
+        firstHolder = Array(repeating: [:], count: keys.count)
+    }
+
+    /// How many records were added.
+    public var count: Int { ids.count }
+
+    /// Adds a record: `values[k]` is its raw value at `keys[k].source`.
+    public mutating func add(id: String, name: String?, values: [JSONValue?]) {
+        let index = Int32(ids.count)
+        ids.append(id)
+        for k in keys.indices {
+            let found = keys[k].keys(of: k < values.count ? values[k] : nil)
+            var own: [Int32] = []
+            for value in found {
+                if let first = firstHolder[k][value] { own.append(first) } else { firstHolder[k][value] = index; own.append(index) }
+            }
+            anchors[k].append(own.first ?? -1)
+            if own.count > 1 { extraAnchors[k][index] = Array(own.dropFirst()) }
+        }
+        guard needsNames else { return }
+        let tokens = name.map(NameSimilarity.tokens) ?? []
+        guard !tokens.isEmpty else { nameOf.append(-1); return }
+        let text = tokens.joined(separator: " ")
+        if let n = nameIndex[text] { nameOf.append(n); return }
+        let n = Int32(distinctNames.count)
+        nameIndex[text] = n
+        distinctNames.append(Array(text.unicodeScalars.map(\.value)))
+        distinctTokens.append(tokens)
+        firstWithName.append(index)
+        nameOf.append(n)
+    }
+
+    private func anchorsOf(_ k: Int, _ r: Int32) -> [Int32] {
+        let a = anchors[k][Int(r)]
+        guard a >= 0 else { return [] }
+        return [a] + (extraAnchors[k][r] ?? [])
+    }
+
+    private func shares(_ k: Int, _ a: Int32, _ b: Int32) -> Bool {
+        let x = anchors[k][Int(a)], y = anchors[k][Int(b)]
+        guard x >= 0, y >= 0 else { return false }
+        if x == y { return true }
+        if extraAnchors[k][a] == nil && extraAnchors[k][b] == nil { return false }
+        return !Set(anchorsOf(k, a)).isDisjoint(with: anchorsOf(k, b))
+    }
+
+    private func nameSimilarity(_ a: Int32, _ b: Int32) -> Double {
+        let x = nameOf[Int(a)], y = nameOf[Int(b)]
+        guard x >= 0, y >= 0 else { return 0 }
+        return x == y ? 1 : NameSimilarity.jaroWinkler(distinctNames[Int(x)], distinctNames[Int(y)])
+    }
+
+    /// The score of a pair under one rule, nil when the rule does not hold.
+    private func score(_ rule: DuplicateRule, _ a: Int32, _ b: Int32, similarity: Double?) -> Double? {
+        var score = 1.0
+        for c in rule.conditions {
+            switch c {
+            case .key(let key):
+                guard shares(keys.firstIndex(of: key)!, a, b) else { return nil }
+            case .similarName(let t):
+                let s = similarity ?? nameSimilarity(a, b)
+                guard s >= t else { return nil }
+                score = min(score, s)
+            }
+        }
+        return score
+    }
+
+    /// The pair as reported: every rule's evidence, scored by the best rule that holds.
+    private func pair(_ a: Int32, _ b: Int32) -> DuplicatePair? {
+        let similarity = needsNames ? nameSimilarity(a, b) : nil
+        let scores = rules.compactMap { score($0, a, b, similarity: similarity) }
+        guard let best = scores.max() else { return nil }
+        var reasons: [String] = []
+        if let similarity, let t = rules.flatMap(\.conditions).compactMap({ c -> Double? in
+            if case .similarName(let t) = c { return t } else { return nil } }).min(), similarity >= t {
+            reasons.append(similarity >= 1 ? "same name ignoring case and accents" : "names \(String(format2: similarity)) similar")
+        }
+        for (k, key) in keys.enumerated() where shares(k, a, b) { reasons.append(key.reason) }
+        return DuplicatePair(first: ids[Int(a)], second: ids[Int(b)], score: best, reasons: reasons)
+    }
+
+    /// Groups of duplicates, surest first. `shouldContinue` is called now and then with the fraction done;
+    /// returning false cancels the scan (the result is then nil).
+    public func groups(shouldContinue: (Double) -> Bool = { _ in true }) -> (groups: [DuplicateGroup], warnings: [String])? {
+        var found: [UInt64: DuplicatePair] = [:]
+        var order: [UInt64] = []
+        var warnings: [String] = []
+        var work = 0
+        func consider(_ a: Int32, _ b: Int32) -> Bool {
+            guard a != b else { return true }
+            let (x, y) = a < b ? (a, b) : (b, a)
+            let id = UInt64(UInt32(x)) << 32 | UInt64(UInt32(y))
+            if found[id] == nil, let p = pair(x, y) { found[id] = p; order.append(id) }
+            work += 1
+            return work & 4095 != 0 || shouldContinue(progress)
+        }
+        var progress = 0.0
+        for (r, rule) in rules.enumerated() {
+            let share = 1.0 / Double(rules.count)
+            let base = Double(r) * share
+            if let firstKey = rule.conditions.lazy.compactMap({ c -> DuplicateKey? in if case .key(let k) = c { return k } else { return nil } }).first {
+                // Buckets of records sharing a value of the rule's first key; the other conditions are
+                // checked within a bucket.
+                let k = keys.firstIndex(of: firstKey)!
+                var buckets: [Int32: [Int32]] = [:]
+                for i in ids.indices {
+                    for a in anchorsOf(k, Int32(i)) where a != Int32(i) { buckets[a, default: [a]].append(Int32(i)) }
+                }
+                let keyOnly = rule.conditions.count == 1
+                var done = 0
+                for anchor in buckets.keys.sorted() {
+                    let members = buckets[anchor]!
+                    done += 1
+                    progress = base + share * Double(done) / Double(buckets.count)
+                    if keyOnly {
+                        for m in members.dropFirst() { guard consider(anchor, m) else { return nil } }
+                    } else if members.count > blockLimit {
+                        warnings.append("\(members.count) records share one \(firstKey.label); too many to compare pairwise under \(rule), skipped")
+                    } else {
+                        for i in members.indices { for j in members.indices where j > i { guard consider(members[i], members[j]) else { return nil } } }
+                    }
+                }
+            } else {
+                // Names only: identical names first, then similar names within blocks.
+                for (i, n) in nameOf.enumerated() where n >= 0 && firstWithName[Int(n)] != Int32(i) {
+                    guard consider(firstWithName[Int(n)], Int32(i)) else { return nil }
+                }
+                var blockIDs: [String: Int32] = [:]
+                var blocks: [[Int32]] = []
+                var blocksOf: [[Int32]] = []
+                for (n, tokens) in distinctTokens.enumerated() {
+                    var mine: [Int32] = []
+                    for key in NameSimilarity.blockingKeys(tokens: tokens) {
+                        let b: Int32
+                        if let existing = blockIDs[key] { b = existing } else { b = Int32(blocks.count); blockIDs[key] = b; blocks.append([]) }
+                        blocks[Int(b)].append(Int32(n))
+                        mine.append(b)
+                    }
+                    blocksOf.append(mine.sorted())
+                }
+                let threshold = rule.conditions.compactMap { c -> Double? in if case .similarName(let t) = c { return t } else { return nil } }.max() ?? DuplicateRule.defaultThreshold
+                var skipped = 0
+                for (b, members) in blocks.enumerated() {
+                    progress = base + share * Double(b + 1) / Double(max(1, blocks.count))
+                    guard members.count > 1 else { continue }
+                    if members.count > blockLimit { skipped += 1; continue }
+                    for i in members.indices {
+                        let u = members[i]
+                        for j in members.indices where j > i {
+                            let v = members[j]
+                            work += 1
+                            if work & 4095 == 0, !shouldContinue(progress) { return nil }
+                            // Compare each pair of names once: in the first block they share.
+                            guard firstShared(blocksOf[Int(u)], blocksOf[Int(v)]) == Int32(b) else { continue }
+                            guard NameSimilarity.jaroWinkler(distinctNames[Int(u)], distinctNames[Int(v)]) >= threshold else { continue }
+                            guard consider(firstWithName[Int(u)], firstWithName[Int(v)]) else { return nil }
+                        }
+                    }
+                }
+                if skipped > 0 { warnings.append("\(skipped) name blocks with over \(blockLimit) names were not compared pairwise (tokens too common to tell people apart)") }
+            }
+        }
+        return (group(order.map { found[$0]! }, order: order), warnings)
+    }
+
+    private func firstShared(_ a: [Int32], _ b: [Int32]) -> Int32 {
+        var i = 0, j = 0
+        while i < a.count, j < b.count {
+            if a[i] == b[j] { return a[i] }
+            if a[i] < b[j] { i += 1 } else { j += 1 }
+        }
+        return -1
+    }
+
+    /// Joins pairs into groups (union–find), members in insertion order, surest and largest first.
+    private func group(_ pairs: [DuplicatePair], order: [UInt64]) -> [DuplicateGroup] {
+        var parent: [Int32: Int32] = [:]
+        func root(_ x: Int32) -> Int32 {
+            var r = x
+            while let p = parent[r], p != r { r = p }
+            var y = x
+            while let p = parent[y], p != r { parent[y] = r; y = p }
+            return r
+        }
+        for id in order {
+            let a = Int32(truncatingIfNeeded: id >> 32), b = Int32(truncatingIfNeeded: id & 0xFFFF_FFFF)
+            let ra = root(a), rb = root(b)
+            if ra != rb { parent[max(ra, rb)] = min(ra, rb) }
+            if parent[a] == nil { parent[a] = a }
+            if parent[b] == nil { parent[b] = b }
+        }
+        var members: [Int32: [Int32]] = [:]
+        for r in parent.keys { members[root(r), default: []].append(r) }
+        var pairsOf: [Int32: [DuplicatePair]] = [:]
+        for (n, id) in order.enumerated() { pairsOf[root(Int32(truncatingIfNeeded: id >> 32)), default: []].append(pairs[n]) }
+        return members.keys.sorted().map { r in
+            let ps = pairsOf[r] ?? []
+            return DuplicateGroup(recordIDs: members[r]!.sorted().map { ids[Int($0)] }, score: ps.map(\.score).min() ?? 1, pairs: ps)
+        }.sorted { ($0.score, $0.recordIDs.count) > ($1.score, $1.recordIDs.count) }
+    }
+}
+
+extension String {
+    /// Two decimals ("0.93").
+    init(format2 value: Double) {
+        let hundredths = Int((value * 100).rounded())
+        self = "\(hundredths / 100).\(hundredths % 100 < 10 ? "0" : "")\(hundredths % 100)"
+    }
+}
