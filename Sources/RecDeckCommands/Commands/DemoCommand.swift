@@ -96,6 +96,18 @@ enum Demo {
             guard let r = try store.findRecord(type: type, key: key) else { throw CLIError("demo: \(type) \(key) missing") }
             try store.archive(type: type, id: r.id, source: WriteSource("demo"))
         }
+        // The duplicate Jane Smith (D0B) owns two properties and is associated with a company, so merging
+        // her into D0A shows children and associations re-pointed.
+        guard let loser = try store.findRecord(type: "contacts", key: "D0B") else { throw CLIError("demo: contact D0B missing") }
+        let relations: [(String, JSONValue)] = [
+            ("properties", ["lookup": ["identifier": "id", "value": "X1001"], "parent_id": .string(loser.id)]),
+            ("properties", ["lookup": ["identifier": "id", "value": "X1002"], "parent_id": .string(loser.id)]),
+            ("companies", ["lookup": ["identifier": "name", "value": "Globex Corp"], "associations": [.string(loser.id)]]),
+        ]
+        for (type, body) in relations {
+            let plan = try store.upsert(NativeRequest.result(type: type, body: body).get(), source: WriteSource("demo"))
+            if plan.decision.isError { throw CLIError("demo relation rejected: \(plan.errorSummary)") }
+        }
         // Requests that meet archived contacts in prompt mode: parked in the conflict queue, for the
         // Conflicts view to work through.
         let parked = DemoData.parkedConflicts.map { body in

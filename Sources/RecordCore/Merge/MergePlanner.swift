@@ -120,10 +120,17 @@ public enum MergePlanner {
         }
         for loser in losers {
             stage(loser) { r in
-                for key in type.keys(of: r) {
-                    let (moved, effect) = type.movingAside(key, in: r, suffix: suffix)
-                    r = moved
-                    if let effect { movedAside.append(effect) }
+                // One side effect per identifier, however many values it moves.
+                let keys = type.keys(of: r)
+                for id in type.identifiers {
+                    var first: SideEffect?, last: SideEffect?
+                    for key in keys where key.identifier == id.name {
+                        let (moved, effect) = type.movingAside(key, in: r, suffix: suffix)
+                        r = moved
+                        if first == nil { first = effect }
+                        last = effect ?? last
+                    }
+                    if var last, let first { last.before = first.before; movedAside.append(last) }
                 }
                 r.archived = true; r.archivedAt = now; r.mergedInto = survivor.id
             }

@@ -42,13 +42,15 @@ extension RecordStore {
             let rows = try Row.fetchCursor(db, sql: "SELECT \(columns.joined(separator: ", ")) FROM records WHERE type = ? AND archived = 0 ORDER BY seq",
                                            arguments: [typeKey])
             let readShare = scan.needsNames || rules.contains { $0.conditions.count > 1 } ? 0.4 : 0.8
+            guard progress(ScanProgress(phase: "reading", fraction: 0)) else { return nil }
             var n = 0
             while let row = try rows.next() {
                 scan.add(id: row[0], name: scan.needsNames ? row[1] : nil, values: decoders.map { $0(row) })
                 n += 1
                 if n & 8191 == 0, !progress(ScanProgress(phase: "reading", fraction: readShare * min(1, Double(n) / Double(total)))) { return nil }
             }
-            guard let found = scan.groups(shouldContinue: { progress(ScanProgress(phase: "comparing", fraction: readShare + (1 - readShare) * $0)) }) else {
+            guard progress(ScanProgress(phase: "comparing", fraction: readShare)),
+                  let found = scan.groups(shouldContinue: { progress(ScanProgress(phase: "comparing", fraction: readShare + (1 - readShare) * $0)) }) else {
                 return nil
             }
             _ = progress(ScanProgress(phase: "done", fraction: 1))
