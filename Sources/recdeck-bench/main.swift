@@ -8,10 +8,16 @@ import RecordStore
 ///
 ///   swift run -c release recdeck-bench import [--count N]
 ///   swift run -c release recdeck-bench tui [--count N] [--db PATH]
+///   swift run -c release recdeck-bench dupes [--count N] [--fuzzy-count M] [--folder PATH]
 
 func fail(_ message: String) -> Never {
     FileHandle.standardError.write(Data("recdeck-bench: \(message)\n".utf8))
     exit(2)
+}
+
+if CommandLine.arguments.dropFirst().first == "dupes" {
+    do { try DupesBench.run(Array(CommandLine.arguments.dropFirst(2))) } catch { fail("\(error)") }
+    exit(0)
 }
 
 if CommandLine.arguments.dropFirst().first == "tui" {

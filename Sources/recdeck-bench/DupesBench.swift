@@ -1,0 +1,127 @@
+import Foundation
+import RecDeckCommands
+import RecordCore
+import RecordStore
+
+/// `recdeck-bench dupes [--count N] [--fuzzy-count M] [--folder PATH]`: duplicate scans (issue 6).
+/// Email groups over N contacts (1 in 100 is a case/whitespace variant of the one before it), and a
+/// fuzzy-name pass over M contacts with varied names (1 in 50 a typo of an earlier name). Databases are
+/// built once through the real import path and kept in --folder; each scan runs in a fresh child
+/// process, so its time and peak memory are the scan's alone. Also reports how many planted pairs
+/// were found.
+enum DupesBench {
+    static func run(_ arguments: [String]) throws {
+        var count = 1_000_000, fuzzyCount = 100_000
+        var folder = FileManager.default.temporaryDirectory.path
+        var scan: String?, scanPath = ""
+        var args = arguments
+        while let a = args.first {
+            args.removeFirst()
+            func value() -> String { guard let v = args.first else { fail("\(a) needs a value") }; args.removeFirst(); return v }
+            switch a {
+            case "--count": guard let n = Int(value()), n > 0 else { fail("--count needs a positive number") }; count = n
+            case "--fuzzy-count": guard let n = Int(value()), n > 0 else { fail("--fuzzy-count needs a positive number") }; fuzzyCount = n
+            case "--folder": folder = value()
+            case "--scan": scan = value(); scanPath = args.popLast() ?? ""
+            default: fail("usage: recdeck-bench dupes [--count N] [--fuzzy-count M] [--folder PATH]")
+            }
+        }
+        if let scan { try measure(scan: scan, path: scanPath, count: count, planted: fuzzyCount); return }
+        let emailDB = folder + "/recdeck-bench-dupes-email-\(count).sqlite"
+        let fuzzyDB = folder + "/recdeck-bench-dupes-fuzzy-\(fuzzyCount).sqlite"
+        try build(path: emailDB, count: count, body: emailContact)
+        try build(path: fuzzyDB, count: fuzzyCount, body: namedContact)
+        print("duplicate scans (a fresh process each):")
+        fflush(nil)
+        for (rule, path, n, planted, goal) in [("email", emailDB, count, 99, "≤ 3 s"),
+                                               ("fuzzy-name", fuzzyDB, fuzzyCount, 49, "≤ 10 s, ≤ 500 MB")] {
+            let p = Process()
+            p.executableURL = URL(fileURLWithPath: CommandLine.arguments[0]).standardizedFileURL
+            p.arguments = ["dupes", "--scan", rule, "--count", String(n), "--fuzzy-count", String(planted), path]
+            try p.run()
+            p.waitUntilExit()
+            if p.terminationStatus != 0 { fail("scan \(rule) failed with status \(p.terminationStatus)") }
+            print("    goal \(goal)"); fflush(nil)
+        }
+    }
+
+    /// Contact `i`: every hundredth repeats the previous contact's email with other case and a space.
+    static func emailContact(_ i: Int) -> JSONValue {
+        let email = i % 100 == 99 ? " USER\(i - 1)@Example.COM" : "user\(i)@example.com"
+        return ["name": .string("Person \(i)"), "data": ["contact_id": .string("C\(i)"), "email": .string(email), "score": .int(Int64(i % 100))]]
+    }
+
+    static let firstNames = ["James", "Mary", "Robert", "Patricia", "John", "Jennifer", "Michael", "Linda", "David", "Elizabeth", "William",
+                             "Barbara", "Richard", "Susan", "Joseph", "Jessica", "Thomas", "Sarah", "Charles", "Karen", "Wei", "Aisha",
+                             "Kenji", "Priya", "Mateo", "Fatima", "Lars", "Sofia", "Ivan", "Chloe", "Yusuf", "Olga", "Diego", "Amara",
+                             "Hiroshi", "Ingrid", "Pedro", "Leila", "Tomasz", "Nia"]
+    static let syllables = ["ka", "lo", "mi", "ren", "tas", "vi", "son", "ber", "dal", "gor", "han", "jel", "kov", "lin", "mar", "nov", "ost",
+                            "pel", "qui", "ros", "sil", "tor", "ul", "var", "wen", "yam", "zel", "bra", "cha", "dre"]
+
+    /// Contact `i` with a varied name; every fiftieth is a typo (two letters swapped) of an earlier one.
+    static func namedContact(_ i: Int) -> JSONValue {
+        func name(_ k: Int) -> String {
+            var rng = k &* 2_654_435_761 & 0x7FFF_FFFF
+            func next(_ n: Int) -> Int { rng = (rng &* 1_103_515_245 &+ 12345) & 0x7FFF_FFFF; return (rng >> 8) % n }
+            let last = (0..<(2 + next(2))).map { _ in syllables[next(syllables.count)] }.joined()
+            return firstNames[next(firstNames.count)] + " " + last.prefix(1).uppercased() + last.dropFirst()
+        }
+        var n = name(i)
+        if i % 50 == 49 {
+            var chars = Array(name(i - 7))
+            let p = chars.count - 3
+            chars.swapAt(p, p + 1)
+            n = String(chars)
+        }
+        return ["name": .string(n), "data": ["contact_id": .string("C\(i)"), "email": .string("p\(i)@example.com")]]
+    }
+
+    static func build(path: String, count: Int, body: (Int) -> JSONValue) throws {
+        let store = try RecordStore.open(path: path)
+        if let c = try store.counts(type: "contacts"), c.active == count { print("reusing \(path)"); fflush(nil); return }
+        guard try store.types().isEmpty else { fail("\(path) holds other data") }
+        try store.applyType(ObjectType(json: [
+            "key": "contacts", "name": "Contacts", "kind": "contact",
+            "fields": [["key": "contact_id", "type": "string"], ["key": "email", "type": "email"], ["key": "score", "type": "integer"]],
+            "identifiers": [["name": "contact_id", "source": "$.contact_id", "normalize": "exact"]]]))
+        let start = Date()
+        var i = 0
+        while i < count {
+            let n = min(1000, count - i)
+            let items = (i..<(i + n)).map { k -> ImportItem in
+                var b = body(k).objectValue!
+                b["lookup"] = ["identifier": "contact_id"]
+                let json = JSONValue.object(b)
+                return ImportItem(request: NativeRequest.result(type: "contacts", body: json), body: nil)
+            }
+            _ = try store.importBatch(items, type: "contacts", source: WriteSource("bench"))
+            i += n
+            if i % 200_000 == 0 { print("  imported \(i)"); fflush(nil) }
+        }
+        print(String(format: "built %d contacts in %.1f s (%@)", count, Date().timeIntervalSince(start), path))
+        fflush(nil)
+    }
+
+    /// One scan in this (fresh) process: time, groups, planted pairs found, peak memory.
+    static func measure(scan rule: String, path: String, count: Int, planted: Int) throws {
+        let store = try RecordStore.open(path: path, readOnly: true)
+        guard let type = try store.objectType("contacts") else { fail("no contacts in \(path)") }
+        let rules = [try DuplicateRule.parse(rule, for: type)]
+        var report: DuplicateReport?
+        let ms = TUIBench.milliseconds { report = try? store.scanDuplicates(type: "contacts", rules: rules) }
+        guard let report else { fail("scan failed") }
+        // Planted pairs: contact i with i-1 (email) or i-7 (names), for every i ending in `planted` mod 100/50.
+        var groupOf: [String: Int] = [:]
+        for (g, group) in report.groups.enumerated() { for id in group.recordIDs { groupOf[id] = g } }
+        let step = planted == 99 ? 100 : 50, back = planted == 99 ? 1 : 7
+        var plantedPairs = 0, found = 0
+        for i in stride(from: planted, to: count, by: step) {
+            plantedPairs += 1
+            guard let a = try store.findRecord(type: "contacts", key: "C\(i)"), let b = try store.findRecord(type: "contacts", key: "C\(i - back)") else { continue }
+            if let g = groupOf[a.id], groupOf[b.id] == g { found += 1 }
+        }
+        print(String(format: "  %@ over %d records: %.2f s, %d groups, planted pairs found %d of %d, peak RSS %.0f MB",
+                     rule, count, ms / 1000, report.groups.count, found, plantedPairs, TUIBench.memory("VmHWM")))
+        fflush(nil)
+    }
+}
