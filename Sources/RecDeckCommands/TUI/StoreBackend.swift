@@ -8,7 +8,12 @@ public final class StoreBackend: RecordBackend {
     let store: RecordStore
     let source = WriteSource("tui")
 
-    public init(store: RecordStore) { self.store = store }
+    /// Runs background work: a new thread by default; tests pass one they step by hand.
+    let runInBackground: (@escaping @Sendable () -> Void) -> Void
+
+    public init(store: RecordStore, runInBackground: @escaping (@escaping @Sendable () -> Void) -> Void = { Thread.detachNewThread($0) }) {
+        self.store = store; self.runInBackground = runInBackground
+    }
 
     public var readOnly: Bool { store.readOnly }
     public var location: String { URL(fileURLWithPath: store.path).lastPathComponent }
@@ -33,4 +38,24 @@ public final class StoreBackend: RecordBackend {
     public func resolveConflict(id: Int64, request: UpsertRequest?, resolution: String) throws -> Plan? {
         try store.resolveConflict(id: id, request: request, resolution: resolution, source: source)
     }
+    public func scanDuplicates(type: String, rules: [DuplicateRule]) -> BackgroundJob<DuplicateReport> {
+        let job = BackgroundJob<DuplicateReport>()
+        let store = self.store
+        runInBackground {
+            do {
+                let report = try store.scanDuplicates(type: type, rules: rules) { job.report($0.fraction, $0.phase) }
+                job.finish(report.map { .done($0) } ?? .cancelled)
+            } catch {
+                job.finish(.failed("\(error)"))
+            }
+        }
+        return job
+    }
+    public func planMerge(type: String, survivor: String, losers: [String], take: [String: String]) throws -> MergePlan {
+        try store.planMerge(type: type, survivor: survivor, losers: losers, take: take)
+    }
+    public func merge(type: String, survivor: String, losers: [String], take: [String: String]) throws -> Int64 {
+        try store.merge(type: type, survivor: survivor, losers: losers, take: take, source: source).id
+    }
+    public func undoMerge(id: Int64) throws -> [Record] { try store.undoMerge(id: id, source: source) }
 }

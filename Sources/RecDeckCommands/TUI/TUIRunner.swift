@@ -28,8 +28,13 @@ enum TUIRunner {
                 terminal.draw(buffer, theme: app.context.theme)
                 dirty = false
             }
-            guard let key = terminal.readKey(timeoutMilliseconds: 1000) else { continue }
+            // Background work (a duplicate scan) reports between key reads: poll often while it runs.
+            guard let key = terminal.readKey(timeoutMilliseconds: app.isBusy ? 80 : 1000) else {
+                if app.tick() { dirty = true }
+                continue
+            }
             app.handle(key)
+            app.tick()
             dirty = true
         }
     }

@@ -247,7 +247,7 @@ public struct DuplicateScan {
 
 extension String {
     /// Two decimals ("0.93").
-    init(format2 value: Double) {
+    public init(format2 value: Double) {
         let hundredths = Int((value * 100).rounded())
         self = "\(hundredths / 100).\(hundredths % 100 < 10 ? "0" : "")\(hundredths % 100)"
     }

@@ -65,6 +65,17 @@ public final class App {
         perform(effect)
     }
 
+    /// True while a view waits on background work (the UI loop polls `tick` often then).
+    public var isBusy: Bool { stack.contains { $0.isBusy } }
+
+    /// Lets views take in background progress between key reads; true when the screen should be redrawn.
+    @discardableResult
+    public func tick() -> Bool {
+        var changed = false
+        for v in stack where v.isBusy || v === top { changed = v.tick() || changed }
+        return changed
+    }
+
     /// Handles keys in order (tests and scripted input).
     public func handle(_ keys: [Key]) { for k in keys { handle(k) } }
 
@@ -83,7 +94,7 @@ public final class App {
 
     /// Command names and type keys, for completion and errors.
     private var commandNames: [String] {
-        var names = ["types", "conflicts", "upsert", "theme", "q", "quit", "help"]
+        var names = ["types", "conflicts", "upsert", "dupes", "theme", "q", "quit", "help"]
         names += (try? context.backend.types().map(\.type.key)) ?? []
         return names
     }
@@ -98,7 +109,7 @@ public final class App {
         return m.count == 1 ? m[0] : text
     }
 
-    /// Runs a `:` command: `types`, a type key, `conflicts`, `upsert [TYPE]`, `theme NAME`, `q`.
+    /// Runs a `:` command: `types`, a type key, `conflicts`, `upsert [TYPE]`, `dupes [TYPE]`, `theme NAME`, `q`.
     public func run(command raw: String) {
         let words = raw.split(separator: " ").map(String.init)
         guard let name = words.first else { return }
@@ -110,6 +121,14 @@ public final class App {
         case "upsert", "compose":
             let type = words.count > 1 ? words[1] : (top as? RecordsView)?.typeKey
             perform(.push(ComposerView(context: context, type: type)))
+        case "dupes", "duplicates":
+            let key = words.count > 1 ? words[1] : (top as? RecordsView)?.typeKey
+            guard let key else { message = ("usage: :dupes TYPE", true); return }
+            switch context.attempt({ try context.backend.objectType(key) }) {
+            case .success(let t?): perform(.push(DuplicatesView(context: context, type: t)))
+            case .success(nil): message = ("unknown type \"\(key)\"", true)
+            case .failure(let e): message = (e.message, true)
+            }
         case "theme":
             guard words.count > 1 else { message = ("theme \(context.theme.name); available: \(context.themes.keys.sorted().joined(separator: ", "))", false); return }
             if let t = context.themes[words[1]] { context.theme = t; message = ("theme \(t.name)", false) }
@@ -119,7 +138,7 @@ public final class App {
             case .success(let t?):
                 stack = [TypesView(context: context), RecordsView(context: context, type: t)]
             case .success(nil):
-                message = ("unknown command or type \"\(name)\"; try :types, :conflicts, :upsert, :theme NAME, :q or a type key", true)
+                message = ("unknown command or type \"\(name)\"; try :types, :conflicts, :upsert, :dupes TYPE, :theme NAME, :q or a type key", true)
             case .failure(let e): message = (e.message, true)
             }
         }
@@ -217,7 +236,7 @@ public final class App {
         lines.append([Span("Everywhere", CellStyle(.header, bold: true))])
         let global: [(String, String)] = top.capturesText
             ? [("ctrl-c", "quit at once (the terminal is restored)")]
-            : [(":", "command line: :types  :<type key>  :conflicts  :upsert [TYPE]  :theme NAME  :q"), ("?", "this help"),
+            : [(":", "command line: :types  :<type key>  :conflicts  :upsert [TYPE]  :dupes [TYPE]  :theme NAME  :q"), ("?", "this help"),
                ("esc", "back"), ("q", "quit"), ("ctrl-c", "quit at once")]
         for (k, h) in global { lines.append([Span(TextLayout.pad(k, labelWidth), CellStyle(.accent, bold: true)), Span(h)]) }
         Widgets.dialog(into: &buffer, title: "Keys — any other key closes", lines: Array(lines.dropFirst(min(helpScroll, max(0, lines.count - 1)))))

@@ -31,4 +31,12 @@ public protocol RecordBackend: AnyObject {
     func conflicts() throws -> [ConflictEntry]
     /// Applies the chosen request (nil: skip) and marks the conflict resolved, in one transaction.
     func resolveConflict(id: Int64, request: UpsertRequest?, resolution: String) throws -> Plan?
+    /// Starts a duplicate scan off the main actor; the view polls the job.
+    func scanDuplicates(type: String, rules: [DuplicateRule]) -> BackgroundJob<DuplicateReport>
+    /// Plans a merge against the current state; writes nothing.
+    func planMerge(type: String, survivor: String, losers: [String], take: [String: String]) throws -> MergePlan
+    /// Applies a merge in one transaction; returns the merge id (for undo).
+    func merge(type: String, survivor: String, losers: [String], take: [String: String]) throws -> Int64
+    /// Undoes a merge in one transaction.
+    func undoMerge(id: Int64) throws -> [Record]
 }

@@ -30,12 +30,18 @@ public protocol View: AnyObject {
     func render(into buffer: inout ScreenBuffer, area: Rect)
     /// Called when the view is shown again after the one above it closed: reload what may have changed.
     func reveal()
+    /// True while the view waits on background work: the UI loop then polls `tick` often.
+    var isBusy: Bool { get }
+    /// Polls background work between key reads; true when the view changed and should be redrawn.
+    func tick() -> Bool
 }
 
 extension View {
     public var capturesText: Bool { false }
     public var status: String? { nil }
     public func reveal() {}
+    public var isBusy: Bool { false }
+    public func tick() -> Bool { false }
     public func handle(_ key: Key) -> Effect { dispatch(key) }
 
     /// Runs the binding for `key`, if any.

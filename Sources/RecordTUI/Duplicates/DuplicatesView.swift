@@ -1,0 +1,174 @@
+import RecordCore
+import TerminalScreen
+
+/// Groups of duplicate records of one type under a chosen rule (issue 6). The scan runs in the
+/// background with a progress bar; keys keep working and `x` cancels it. `enter` opens the Merge view.
+public final class DuplicatesView: View {
+    let context: AppContext
+    let type: ObjectType
+    let rules: [DuplicateRule]
+    private(set) var ruleIndex = 0
+    private var job: BackgroundJob<DuplicateReport>?
+    private(set) var report: DuplicateReport?
+    private var notice: (text: String, isError: Bool)?
+    private var selected = 0
+    private var offset = 0
+    /// Records shown in the group list and detail, fetched once each.
+    private var names: [String: Record] = [:]
+    /// The last merge made from here, for `u`.
+    private(set) var lastMerge: Int64?
+
+    public init(context: AppContext, type: ObjectType) {
+        self.context = context
+        self.type = type
+        rules = DuplicateRule.suggestions(for: type)
+        startScan()
+    }
+
+    public var title: String { "dupes \(type.key)" }
+    public var isBusy: Bool { job != nil }
+    public var status: String? {
+        if let job { return "scanning \(Int(job.progress.fraction * 100))%" }
+        guard let report, !report.groups.isEmpty else { return nil }
+        return "group \(selected + 1)/\(report.groups.count)"
+    }
+    var groups: [DuplicateGroup] { report?.groups ?? [] }
+
+    func startScan() {
+        job?.cancel()
+        report = nil; selected = 0; offset = 0
+        notice = nil
+        job = context.backend.scanDuplicates(type: type.key, rules: [rules[ruleIndex]])
+    }
+
+    public func tick() -> Bool {
+        guard let job else { return false }
+        switch job.outcome {
+        case nil: return true
+        case .done(let r)?: report = r; notice = nil
+        case .cancelled?: notice = ("scan cancelled; r scans again", false)
+        case .failed(let m)?: notice = (m, true)
+        }
+        self.job = nil
+        return true
+    }
+
+    /// After a merge elsewhere (or this view's), the groups are stale: scan again.
+    func merged(_ id: Int64) {
+        lastMerge = id
+        startScan()
+    }
+
+    public var bindings: [KeyBinding] {
+        var b = [
+            KeyBinding([.char("j"), .down], "j/k", "next / previous group", hint: true) { [unowned self] in
+                selected = min(max(0, groups.count - 1), selected + 1); return .none
+            },
+            KeyBinding([.char("k"), .up], "k/↑", "previous group") { [unowned self] in selected = max(0, selected - 1); return .none },
+            KeyBinding([.tab, .char("l"), .right], "tab", "next rule, and scan by it", hint: true) { [unowned self] in
+                ruleIndex = (ruleIndex + 1) % rules.count; startScan(); return .none
+            },
+            KeyBinding([.char("h"), .left], "h/←", "previous rule, and scan by it") { [unowned self] in
+                ruleIndex = (ruleIndex + rules.count - 1) % rules.count; startScan(); return .none
+            },
+            KeyBinding([.char("r")], "r", "scan again") { [unowned self] in startScan(); return .none },
+            KeyBinding([.enter], "enter", "merge this group", hint: true) { [unowned self] in
+                guard job == nil else { return .message("the scan is still running; wait or press x to cancel it") }
+                guard groups.indices.contains(selected) else { return .message("no group selected") }
+                return .push(MergeView(context: context, type: type, recordIDs: groups[selected].recordIDs) { [weak self] id in self?.merged(id) })
+            },
+            KeyBinding([.char("u")], "u", "undo the last merge made here", hint: lastMerge != nil) { [unowned self] in undoLastMerge() },
+        ]
+        for (n, rule) in rules.enumerated() where n < 9 {
+            b.append(KeyBinding([.char(Character(String(n + 1)))], "\(n + 1)", "scan by \(rule)") { [unowned self] in
+                ruleIndex = n; startScan(); return .none
+            })
+        }
+        if job != nil {
+            b.insert(KeyBinding([.char("x"), .escape], "x/esc", "cancel the scan", hint: true) { [unowned self] in
+                job?.cancel(); return .message("cancelling the scan…")
+            }, at: 0)
+        }
+        return b
+    }
+
+    private func undoLastMerge() -> Effect {
+        guard let id = lastMerge else { return .message("no merge made here yet; `recdeck undo --merge ID` undoes older ones") }
+        if let refusal = context.refusal("undo") { return refusal }
+        return .confirm(Confirmation(title: "Undo merge \(id)?", lines: [[Span("Every record the merge wrote gets its earlier state back (one transaction).")]]) { [unowned self] in
+            switch context.attempt({ try context.backend.undoMerge(id: id) }) {
+            case .success(let records):
+                lastMerge = nil
+                startScan()
+                return .message("undid merge \(id): \(records.count) records restored")
+            case .failure(let e): return .error(e.message)
+            }
+        })
+    }
+
+    private func record(_ id: String) -> Record? {
+        if let r = names[id] { return r }
+        let r = try? context.backend.record(id: id)
+        names[id] = r
+        return r
+    }
+
+    public func render(into buffer: inout ScreenBuffer, area: Rect) {
+        // Rule picker.
+        var col = area.column + 1
+        col = buffer.put("Rule ", row: area.row, column: col, style: CellStyle(.dim))
+        for (n, rule) in rules.enumerated() {
+            let text = " \(n + 1) \(rule) "
+            guard col + DisplayWidth.of(text) < area.column + area.width else { break }
+            col = buffer.put(text, row: area.row, column: col, style: n == ruleIndex ? CellStyle(.selected, bold: true) : CellStyle(.hint))
+            col += 1
+        }
+        // Progress, or the summary.
+        let line = area.row + 1
+        if let job {
+            let p = job.progress
+            let width = max(10, min(40, area.width - 40))
+            let filled = Int(p.fraction * Double(width))
+            var c = area.column + 1
+            c = buffer.put("Scanning by \(rules[ruleIndex]) ", row: line, column: c, style: CellStyle(.accent))
+            c = buffer.put(String(repeating: "█", count: filled), row: line, column: c, style: CellStyle(.ok))
+            c = buffer.put(String(repeating: "░", count: width - filled), row: line, column: c, style: CellStyle(.dim))
+            buffer.put(" \(Int(p.fraction * 100))% \(p.phase) · x cancels", row: line, column: c, maxWidth: area.column + area.width - c)
+            return
+        }
+        if let notice {
+            buffer.put(TextLayout.fit(notice.text, area.width - 2), row: line, column: area.column + 1, style: CellStyle(notice.isError ? .error : .warning))
+            return
+        }
+        guard let report else { return }
+        let summary = "\(report.scanned) active records scanned · \(report.groups.count) group\(report.groups.count == 1 ? "" : "s")"
+            + (report.warnings.isEmpty ? "" : " · " + report.warnings.joined(separator: "; "))
+        buffer.put(TextLayout.fit(summary, area.width - 2), row: line, column: area.column + 1, style: CellStyle(.dim))
+        guard !groups.isEmpty else {
+            buffer.put("No duplicates under this rule. Tab tries the next one.", row: line + 2, column: area.column + 2, maxWidth: area.width - 2)
+            return
+        }
+        // Groups, then the selected group's members and pairs.
+        let detailHeight = min(area.height / 2, groups[selected].recordIDs.count + groups[selected].pairs.count + 3)
+        let listArea = Rect(row: line + 1, column: area.column, width: area.width, height: max(2, area.height - 2 - detailHeight))
+        offset = Table.scroll(offset: offset, selected: selected, visible: listArea.height - 1)
+        let visible = groups[offset..<min(groups.count, offset + listArea.height - 1)]
+        let rows: [[String]] = groups.indices.map { i in
+            guard visible.indices.contains(i) else { return [] }
+            let g = groups[i]
+            let members = g.recordIDs.prefix(4).map { SafeText.visible(record($0)?.name ?? $0) }.joined(separator: " · ")
+            return [String(format2: g.score), String(g.recordIDs.count), g.reason, members]
+        }
+        Table.draw(into: &buffer, area: listArea, columns: [Column("SCORE", 5, right: true), Column("N", 3, right: true), Column("REASON", 44), Column("RECORDS", 0)],
+                   rows: rows, selected: selected, offset: offset)
+        let detail = Widgets.box(into: &buffer, Rect(row: listArea.row + listArea.height, column: area.column, width: area.width,
+                                                      height: area.row + area.height - listArea.row - listArea.height), title: "group \(selected + 1)")
+        let g = groups[selected]
+        var lines: [StyledLine] = g.recordIDs.enumerated().map { n, id in
+            let r = record(id)
+            return [Span(n == 0 ? "★ " : "  ", CellStyle(.accent)), Span(id + "  ", CellStyle(.dim)), Span(r?.name ?? "")]
+        }
+        lines += g.pairs.map { p in [Span("  \(p.second) ~ \(p.first): ", CellStyle(.dim)), Span("\(p.reason) (\(String(format2: p.score)))")] }
+        Widgets.lines(lines, into: &buffer, detail)
+    }
+}

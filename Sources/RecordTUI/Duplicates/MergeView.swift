@@ -1,0 +1,174 @@
+import RecordCore
+import TerminalScreen
+
+/// Merges duplicate records (issue 6), lazygit-style: a column per record and a row per field; move to
+/// a cell and press space to take that record's value for the field. Below, every knock-on effect of
+/// the merge (children and associations re-pointed, identifier values moved aside, losers archived);
+/// ctrl-s shows the survivor's diff and merges in one transaction.
+public final class MergeView: View {
+    let context: AppContext
+    let type: ObjectType
+    /// Survivor first, then the losers.
+    private(set) var recordIDs: [String]
+    private(set) var take: [String: String] = [:]
+    private(set) var plan: MergePlan?
+    private var planError: String?
+    private var row = 0
+    private var column = 0
+    private var offset = 0
+    private var records: [String: Record] = [:]
+    private let onMerged: (Int64) -> Void
+
+    public init(context: AppContext, type: ObjectType, recordIDs: [String], onMerged: @escaping (Int64) -> Void = { _ in }) {
+        self.context = context; self.type = type; self.recordIDs = recordIDs; self.onMerged = onMerged
+        replan()
+    }
+
+    public var title: String { "merge" }
+    public var status: String? {
+        guard let f = field else { return nil }
+        return "\(f.field) · \(f.choice.label)\(f.conflicting ? " · records differ" : "")"
+    }
+
+    /// The fields some record has, in the plan's order.
+    var fields: [MergeField] { plan?.fields.filter { f in f.values.contains { $0 != nil } } ?? [] }
+    private var field: MergeField? { fields.indices.contains(row) ? fields[row] : nil }
+
+    private func replan() {
+        switch context.attempt({ try context.backend.planMerge(type: type.key, survivor: recordIDs[0], losers: Array(recordIDs.dropFirst()), take: take) }) {
+        case .success(let p): plan = p; planError = nil
+        case .failure(let e): plan = nil; planError = e.message
+        }
+        for id in recordIDs where records[id] == nil { records[id] = try? context.backend.record(id: id) }
+        row = min(row, max(0, fields.count - 1))
+        column = min(column, recordIDs.count - 1)
+    }
+
+    public var bindings: [KeyBinding] {
+        [
+            KeyBinding([.char("j"), .down], "j/k", "next / previous field", hint: true) { [unowned self] in row = min(max(0, fields.count - 1), row + 1); return .none },
+            KeyBinding([.char("k"), .up], "k/↑", "previous field") { [unowned self] in row = max(0, row - 1); return .none },
+            KeyBinding([.char("l"), .right, .tab], "h/l", "next / previous record", hint: true) { [unowned self] in column = min(recordIDs.count - 1, column + 1); return .none },
+            KeyBinding([.char("h"), .left], "h/←", "previous record") { [unowned self] in column = max(0, column - 1); return .none },
+            KeyBinding([.char(" "), .enter], "space", "take this record's value for the field (again: back to the default)", hint: true) { [unowned self] in
+                guard let f = field else { return .none }
+                let id = recordIDs[column]
+                if take[f.field] == id { take[f.field] = nil } else { take[f.field] = id }
+                replan()
+                return .none
+            },
+            KeyBinding([.char("s")], "s", "make this record the survivor", hint: true) { [unowned self] in
+                let id = recordIDs.remove(at: column)
+                recordIDs.insert(id, at: 0)
+                column = 0
+                replan()
+                return .message("\(id) is the survivor")
+            },
+            KeyBinding([.char("x")], "x", "leave this record out of the merge") { [unowned self] in
+                guard recordIDs.count > 2 else { return .message("a merge needs two records; esc goes back") }
+                let id = recordIDs.remove(at: column)
+                take = take.filter { $0.value != id }
+                replan()
+                return .message("\(id) left out")
+            },
+            KeyBinding([.char("c")], "c", "clear every pick (defaults again)") { [unowned self] in take = [:]; replan(); return .none },
+            KeyBinding([.ctrl("s"), .char("m")], "ctrl-s", "merge (shows the diff first)", hint: true) { [unowned self] in confirmMerge() },
+        ]
+    }
+
+    private func confirmMerge() -> Effect {
+        if let refusal = context.refusal("merge") { return refusal }
+        guard let plan else { return .error(planError ?? "no plan") }
+        guard plan.isValid else { return .error("cannot merge: " + plan.errors.joined(separator: "; ")) }
+        var lines: [StyledLine] = [[Span("Survivor \(plan.survivorID)", CellStyle(bold: true))]]
+        lines += plan.diff.isEmpty ? [[Span("  its values stay as they are", CellStyle(.dim))]] : Widgets.diffLines(plan.diff)
+        lines += effectLines(plan)
+        return .confirm(Confirmation(title: "Merge \(plan.loserIDs.count) record\(plan.loserIDs.count == 1 ? "" : "s") into \(plan.survivorID)?", lines: lines) { [unowned self] in
+            switch context.attempt({ try context.backend.merge(type: type.key, survivor: plan.survivorID, losers: plan.loserIDs, take: take) }) {
+            case .success(let id):
+                onMerged(id)
+                return .all([.pop, .message("merged into \(plan.survivorID) (merge \(id)); u in the duplicates view undoes it")])
+            case .failure(let e): return .error(e.message)
+            }
+        })
+    }
+
+    private func label(_ id: String) -> String {
+        let name = records[id]?.name.map { " " + $0 } ?? ""
+        return id + name
+    }
+
+    private func effectLines(_ plan: MergePlan) -> [StyledLine] {
+        var lines: [StyledLine] = []
+        for id in plan.repointedChildren { lines.append([Span("  child ", CellStyle(.accent)), Span("\(id): parent_id → \(plan.survivorID)")]) }
+        for id in plan.repointedAssociations { lines.append([Span("  association ", CellStyle(.accent)), Span("\(id) → \(plan.survivorID)")]) }
+        for e in plan.movedAside {
+            lines.append([Span("  moved aside ", CellStyle(.warning)), Span("\(e.recordID) \(e.identifier) \(Widgets.short(e.before)) → \(Widgets.short(e.after))")])
+        }
+        lines.append([Span("  archived ", CellStyle(.dim)), Span(plan.loserIDs.joined(separator: ", ") + " with merged_into \(plan.survivorID)")])
+        for w in plan.warnings { lines.append([Span("  warning: \(w)", CellStyle(.warning))]) }
+        for e in plan.errors { lines.append([Span("  error: \(e)", CellStyle(.error))]) }
+        return lines
+    }
+
+    public func render(into buffer: inout ScreenBuffer, area: Rect) {
+        guard let plan else {
+            buffer.put(TextLayout.fit(planError ?? "", area.width - 2), row: area.row, column: area.column + 1, style: CellStyle(.error))
+            return
+        }
+        buffer.put(TextLayout.fit("★ survivor \(label(plan.survivorID)) · ● the value kept · space takes the cell under the cursor", area.width - 2),
+                   row: area.row, column: area.column + 1, style: CellStyle(.dim))
+        let effects = effectLines(plan)
+        let effectsHeight = min(max(3, effects.count + 2), area.height / 3)
+        let grid = Widgets.box(into: &buffer, Rect(row: area.row + 1, column: area.column, width: area.width, height: area.height - 1 - effectsHeight),
+                               title: "fields", focused: true)
+        drawGrid(plan, into: &buffer, grid)
+        let box = Widgets.box(into: &buffer, Rect(row: area.row + area.height - effectsHeight, column: area.column, width: area.width, height: effectsHeight),
+                              title: "effects")
+        Widgets.lines(effects, into: &buffer, box)
+    }
+
+    private func drawGrid(_ plan: MergePlan, into buffer: inout ScreenBuffer, _ area: Rect) {
+        let fields = self.fields
+        let fieldWidth = min(20, max(8, fields.map { DisplayWidth.of($0.field) }.max() ?? 8) + 2)
+        let howWidth = 12
+        let cells = recordIDs.count + 1
+        let cellWidth = max(6, (area.width - fieldWidth - howWidth - cells) / cells)
+        func x(_ c: Int) -> Int { area.column + fieldWidth + c * (cellWidth + 1) }
+        // Headers: each record (★ the survivor), then the result.
+        for (c, id) in recordIDs.enumerated() {
+            buffer.put(TextLayout.fit((c == 0 ? "★ " : "  ") + label(id), cellWidth), row: area.row, column: x(c), style: CellStyle(.header, bold: true))
+        }
+        buffer.put("RESULT", row: area.row, column: x(recordIDs.count), style: CellStyle(.header, bold: true))
+        buffer.put("HOW", row: area.row, column: x(recordIDs.count) + cellWidth + 1, maxWidth: howWidth, style: CellStyle(.header, bold: true))
+        offset = Table.scroll(offset: offset, selected: row, visible: area.height - 1)
+        for (n, i) in (offset..<min(fields.count, offset + area.height - 1)).enumerated() {
+            let f = fields[i]
+            let r = area.row + 1 + n
+            buffer.put(TextLayout.fit((f.conflicting ? "! " : "  ") + f.field, fieldWidth - 1), row: r, column: area.column,
+                       style: CellStyle(f.conflicting ? .warning : .normal, bold: i == row))
+            let kept = keptColumns(f)
+            for (c, v) in f.values.enumerated() {
+                let mark = kept.contains(c) ? "●" : " "
+                var style = CellStyle(v == nil ? .dim : kept.contains(c) ? .ok : .normal)
+                if i == row && c == column { style = CellStyle(.selected, bold: true) }
+                buffer.put(TextLayout.pad(mark + Self.text(v), cellWidth), row: r, column: x(c), style: style)
+            }
+            buffer.put(TextLayout.pad(Self.text(f.result), cellWidth), row: r, column: x(recordIDs.count), style: CellStyle(.accent))
+            buffer.put(TextLayout.fit(f.choice.label, howWidth), row: r, column: x(recordIDs.count) + cellWidth + 1, style: CellStyle(.dim))
+        }
+    }
+
+    /// A value as a cell shows it: strings without quotes, other values as JSON, a missing one as —.
+    static func text(_ v: JSONValue?) -> String { v.map { $0.stringValue ?? $0.jsonText } ?? "—" }
+
+    /// The columns whose value the result keeps (several for a union or combined object).
+    private func keptColumns(_ f: MergeField) -> Set<Int> {
+        switch f.choice {
+        case .same: return Set(f.values.indices.filter { f.values[$0] != nil && f.values[$0] == f.result })
+        case .survivor: return [0]
+        case .filled(let id), .taken(let id): return recordIDs.firstIndex(of: id).map { [$0] } ?? []
+        case .union, .combined: return Set(f.values.indices.filter { f.values[$0] != nil })
+        }
+    }
+}
