@@ -12,6 +12,8 @@ final class Harness {
     let app: App
     var width: Int
     var height: Int
+    /// Background work (duplicate scans) waits here until `runJobs` runs it, so tests see each stage.
+    let jobs = ManualJobs()
 
     /// A fixed clock, so rendered timestamps are stable.
     static let clock: @Sendable () -> Date = { Date(timeIntervalSince1970: 1_790_000_000) }
@@ -24,7 +26,8 @@ final class Harness {
         if demo { try Demo.build(into: writer) }
         try setup(writer)
         store = readOnly ? try RecordStore.open(path: path, readOnly: true, clock: Self.clock) : writer
-        app = App(context: AppContext(backend: StoreBackend(store: store)))
+        let jobs = self.jobs
+        app = App(context: AppContext(backend: StoreBackend(store: store, runInBackground: { jobs.pending.append($0) })))
         self.width = width; self.height = height
     }
 
@@ -54,6 +57,30 @@ final class Harness {
         return s
     }
 
+    /// Runs the background work started so far, then lets the app take in its results.
+    @discardableResult
+    func runJobs() -> Harness {
+        while !jobs.pending.isEmpty { jobs.pending.removeFirst()() }
+        app.tick()
+        return self
+    }
+
+    /// The screen with record ids replaced by `<key>` labels (contacts by contact_id, `others` by type and key) padded to an id's width, so frames
+    /// compare across runs (ids are random).
+    func screen(naming ids: [String], others: [(type: String, key: String)] = []) throws -> [String] {
+        var names: [(String, String)] = []
+        for (type, key) in ids.map({ ("contacts", $0) }) + others {
+            let label = "<" + key + ">"
+            names.append((try store.findRecord(type: type, key: key)!.id, label + String(repeating: "_", count: 22 - label.count)))
+        }
+        return screen().map { line in names.reduce(line) { $0.replacingOccurrences(of: $1.0, with: $1.1) } }
+    }
+
     /// A contact by its contact_id.
     func contact(_ id: String) throws -> Record { try store.findRecord(type: "contacts", key: id)! }
+}
+
+/// Background work held until a test runs it.
+final class ManualJobs: @unchecked Sendable {
+    var pending: [@Sendable () -> Void] = []
 }

@@ -15,6 +15,18 @@ public enum MergeChoice: Sendable, Equatable {
     /// Chosen by hand (`--take FIELD=RECORD`, or picked in the Merge view).
     case taken(from: String)
 
+    /// One word, for narrow columns: same, survivor, filled, union, combined, taken.
+    public var shortLabel: String {
+        switch self {
+        case .same: return "same"
+        case .survivor: return "survivor"
+        case .filled: return "filled"
+        case .union: return "union"
+        case .combined: return "combined"
+        case .taken: return "taken"
+        }
+    }
+
     public var label: String {
         switch self {
         case .same: return "same"

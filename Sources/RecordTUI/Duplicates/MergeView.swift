@@ -93,15 +93,17 @@ public final class MergeView: View {
         })
     }
 
-    private func label(_ id: String) -> String {
-        let name = records[id]?.name.map { " " + $0 } ?? ""
-        return id + name
+    /// A record the merge touches, as the effects list names it: id, type and name.
+    private func describe(_ id: String) -> String {
+        if records[id] == nil { records[id] = try? context.backend.record(id: id) }
+        guard let r = records[id] else { return id }
+        return "\(id) (\(r.type)\(r.name.map { " · " + $0 } ?? ""))"
     }
 
     private func effectLines(_ plan: MergePlan) -> [StyledLine] {
         var lines: [StyledLine] = []
-        for id in plan.repointedChildren { lines.append([Span("  child ", CellStyle(.accent)), Span("\(id): parent_id → \(plan.survivorID)")]) }
-        for id in plan.repointedAssociations { lines.append([Span("  association ", CellStyle(.accent)), Span("\(id) → \(plan.survivorID)")]) }
+        for id in plan.repointedChildren { lines.append([Span("  child ", CellStyle(.accent)), Span("\(describe(id)): parent_id → ★")]) }
+        for id in plan.repointedAssociations { lines.append([Span("  association ", CellStyle(.accent)), Span("\(describe(id)) → ★")]) }
         for e in plan.movedAside {
             lines.append([Span("  moved aside ", CellStyle(.warning)), Span("\(e.recordID) \(e.identifier) \(Widgets.short(e.before)) → \(Widgets.short(e.after))")])
         }
@@ -116,8 +118,8 @@ public final class MergeView: View {
             buffer.put(TextLayout.fit(planError ?? "", area.width - 2), row: area.row, column: area.column + 1, style: CellStyle(.error))
             return
         }
-        buffer.put(TextLayout.fit("★ survivor \(label(plan.survivorID)) · ● the value kept · space takes the cell under the cursor", area.width - 2),
-                   row: area.row, column: area.column + 1, style: CellStyle(.dim))
+        let columns = recordIDs.enumerated().map { n, id in "\(n + 1)\(n == 0 ? "★" : "") \(id)" }.joined(separator: "  ")
+        buffer.put(TextLayout.fit(columns + "   ● kept · space takes the cell", area.width - 2), row: area.row, column: area.column + 1, style: CellStyle(.dim))
         let effects = effectLines(plan)
         let effectsHeight = min(max(3, effects.count + 2), area.height / 3)
         let grid = Widgets.box(into: &buffer, Rect(row: area.row + 1, column: area.column, width: area.width, height: area.height - 1 - effectsHeight),
@@ -130,14 +132,14 @@ public final class MergeView: View {
 
     private func drawGrid(_ plan: MergePlan, into buffer: inout ScreenBuffer, _ area: Rect) {
         let fields = self.fields
-        let fieldWidth = min(20, max(8, fields.map { DisplayWidth.of($0.field) }.max() ?? 8) + 2)
+        let fieldWidth = min(26, max(8, fields.map { DisplayWidth.of($0.field) }.max() ?? 8) + 4)
         let howWidth = 12
         let cells = recordIDs.count + 1
         let cellWidth = max(6, (area.width - fieldWidth - howWidth - cells) / cells)
         func x(_ c: Int) -> Int { area.column + fieldWidth + c * (cellWidth + 1) }
         // Headers: each record (★ the survivor), then the result.
         for (c, id) in recordIDs.enumerated() {
-            buffer.put(TextLayout.fit((c == 0 ? "★ " : "  ") + label(id), cellWidth), row: area.row, column: x(c), style: CellStyle(.header, bold: true))
+            buffer.put(TextLayout.fit("\(c + 1)\(c == 0 ? "★" : " ") " + (records[id]?.name ?? id), cellWidth), row: area.row, column: x(c), style: CellStyle(.header, bold: true))
         }
         buffer.put("RESULT", row: area.row, column: x(recordIDs.count), style: CellStyle(.header, bold: true))
         buffer.put("HOW", row: area.row, column: x(recordIDs.count) + cellWidth + 1, maxWidth: howWidth, style: CellStyle(.header, bold: true))
@@ -155,7 +157,7 @@ public final class MergeView: View {
                 buffer.put(TextLayout.pad(mark + Self.text(v), cellWidth), row: r, column: x(c), style: style)
             }
             buffer.put(TextLayout.pad(Self.text(f.result), cellWidth), row: r, column: x(recordIDs.count), style: CellStyle(.accent))
-            buffer.put(TextLayout.fit(f.choice.label, howWidth), row: r, column: x(recordIDs.count) + cellWidth + 1, style: CellStyle(.dim))
+            buffer.put(TextLayout.fit(f.choice.shortLabel, howWidth), row: r, column: x(recordIDs.count) + cellWidth + 1, style: CellStyle(.dim))
         }
     }
 
