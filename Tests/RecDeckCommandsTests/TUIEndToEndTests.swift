@@ -31,13 +31,15 @@ import RecordCore
 
         func keys(_ keys: String...) throws { try run(["send-keys", "-t", target] + keys, output: false) }
 
-        /// Waits (polling the pane, at most `seconds`) until it shows `text`.
-        func waitFor(_ text: String, seconds: Double = 20) throws -> String {
+        /// Waits (polling the pane, at most `seconds`) until it shows every one of `texts` at once (a
+        /// capture can catch the screen half drawn).
+        func waitFor(_ texts: String..., seconds: Double = 20) throws -> String {
+            let text = texts.joined(separator: "\" and \"")
             let deadline = Date().addingTimeInterval(seconds)
             var screen = ""
             while Date() < deadline {
                 screen = try capture()
-                if screen.contains(text) { return screen }
+                if texts.allSatisfy(screen.contains) { return screen }
                 usleep(50_000)
             }
             try? "timed out waiting for \"\(text)\"; the pane shows:\n\(screen)\n".write(toFile: NSTemporaryDirectory() + "/recdeck-e2e-pane.txt", atomically: true, encoding: .utf8)
@@ -81,7 +83,7 @@ import RecordCore
         try tmux.keys("a")
         _ = try tmux.waitFor("archived")
         try tmux.keys("P")
-        let preview = try tmux.waitFor(" CONFLICT ")
+        let preview = try tmux.waitFor(" CONFLICT ", "prompt (this request)", "UNARCHIVE_UPDATE")
         #expect(preview.contains("prompt (this request)"))
         #expect(preview.contains("UNARCHIVE_UPDATE"))
         try tmux.keys("C-s")
@@ -91,6 +93,17 @@ import RecordCore
         try tmux.keys("y")
         _ = try tmux.waitFor("unarchive: Acme Corporation")
         // Quit; the program exits cleanly.
+        try tmux.keys("Escape")
+        _ = try tmux.waitFor("j/k move  enter open the record")
+        // Find duplicate contacts by email and merge the first group (Jane Smith D0B into D0A).
+        try tmux.keys(":dupes contacts", "Enter")
+        _ = try tmux.waitFor("410 active records scanned · 5 groups")
+        try tmux.keys("Enter")
+        _ = try tmux.waitFor("● kept")
+        try tmux.keys("C-s")
+        _ = try tmux.waitFor("Merge 1 record into")
+        try tmux.keys("y")
+        _ = try tmux.waitFor("409 active records scanned · 4 groups")
         try tmux.keys("Escape")
         _ = try tmux.waitFor("j/k move  enter open the record")
         try tmux.keys("q")
@@ -108,5 +121,12 @@ import RecordCore
         let history = try box.run(["history", "--db", box.db, "companies", "Acme Corporation"])
         #expect(history.out.contains("unarchive"))
         #expect(history.out.contains("tui"))
+        // The merge: D0B is archived into D0A (its contact_id moved aside), and its property now belongs to D0A.
+        let jane = try JSONValue.parse(box.run(["get", "--db", box.db, "--json", "contacts", "D0A"]).out)
+        #expect(try box.run(["get", "--db", box.db, "contacts", "D0B"]).status == 1)
+        let property = try JSONValue.parse(box.run(["get", "--db", box.db, "--json", "properties", "X1001"]).out)
+        #expect(property["parent_id"] == jane["id"])
+        let moved = try box.run(["history", "--db", box.db, "properties", "X1001"]).out
+        #expect(moved.contains("merge") && moved.contains("tui"), "\(moved)")
     }
 }
