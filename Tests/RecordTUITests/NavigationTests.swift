@@ -17,7 +17,7 @@ import TerminalScreen
             "|                                                                                                    |",
             "|                                                                                                    |",
             "|                                                                                                    |",
-            "| 1/3  j/k move  enter open the type's records  c conflict queue  p compose an upsert for this type  |",
+            "| 1/3  j/k move  enter open the type's records  c conflict queue  d duplicates: find and merge       |",
         ])
     }
 

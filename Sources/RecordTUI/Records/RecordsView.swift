@@ -73,7 +73,7 @@ public final class RecordsView: View {
                 if let refusal = context.refusal("edit") { return refusal }
                 return .push(EditorView(context: context, record: r))
             },
-            KeyBinding([.char("d")], "d", "find duplicates of this type", hint: true) { [unowned self] in .push(DuplicatesView(context: context, type: type)) },
+            KeyBinding([.char("d")], "d", "duplicates: find and merge", hint: true) { [unowned self] in .push(DuplicatesView(context: context, type: type)) },
             KeyBinding([.char("p")], "p", "compose an upsert for this type", hint: true) { [unowned self] in
                 .push(ComposerView(context: context, type: type.key))
             },

@@ -36,7 +36,7 @@ public final class TypesView: View {
             KeyBinding([.char("G"), .end], "G", "last type") { [unowned self] in selected = max(0, types.count - 1); return .none },
             KeyBinding([.enter, .char("l"), .right], "enter", "open the type's records", hint: true) { [unowned self] in open() },
             KeyBinding([.char("c")], "c", "conflict queue", hint: true) { .push(ConflictsView(context: self.context)) },
-            KeyBinding([.char("d")], "d", "find duplicates of this type", hint: true) { [unowned self] in
+            KeyBinding([.char("d")], "d", "duplicates: find and merge", hint: true) { [unowned self] in
                 guard types.indices.contains(selected) else { return .none }
                 return .push(DuplicatesView(context: context, type: types[selected].type))
             },
