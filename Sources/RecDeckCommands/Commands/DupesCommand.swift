@@ -36,11 +36,10 @@ struct DupesCommand: ParsableCommand {
             Output.out("")
             Output.out("#\(n + 1)  score \(String(format: "%.2f", group.score))  \(group.recordIDs.count) records  \(group.reason)")
             let records = try group.recordIDs.compactMap { try store.record(id: $0) }
-            let keys = parsed.flatMap(\.conditions).compactMap { c -> DuplicateKey? in if case .key(let k) = c { return k } else { return nil } }
+            let keys = parsed.flatMap(\.keys).reduce(into: [DuplicateKey]()) { if !$0.contains($1) { $0.append($1) } }
             Output.tableLines(["", "ID", "NAME"] + keys.map(\.label), records.enumerated().map { i, r in
                 [i == 0 ? "*" : "", r.id, Output.cell(r.name ?? "", max: 30)]
-                    + keys.map { k in Output.cell(Identifier(name: k.label, source: k.source, normalize: k.normalize)
-                        .rawValue(name: r.name, externalID: r.externalID, data: r.data).map { $0.stringValue ?? $0.jsonText } ?? "", max: 36) }
+                    + keys.map { k in Output.cell(k.rawValue(of: r).map { $0.stringValue ?? $0.jsonText } ?? "", max: 36) }
             }).forEach { Output.out("  " + $0) }
             if group.pairs.count > 1 {
                 for p in group.pairs { Output.out("    \(p.second) ~ \(p.first): \(p.reason) (\(String(format: "%.2f", p.score)))") }

@@ -18,9 +18,14 @@ public struct DuplicateKey: Hashable, Sendable {
         }
     }
 
+    private var identifier: Identifier { Identifier(name: label, source: source, normalize: normalize) }
+
     /// Normalised keys of a raw value: one per element of an array, none for empty values.
-    public func keys(of raw: JSONValue?) -> [String] {
-        Identifier(name: label, source: source, normalize: normalize).keys(of: raw)
+    public func keys(of raw: JSONValue?) -> [String] { identifier.keys(of: raw) }
+
+    /// The raw value a record holds at this key's source.
+    public func rawValue(of record: Record) -> JSONValue? {
+        identifier.rawValue(name: record.name, externalID: record.externalID, data: record.data)
     }
 }
 
@@ -42,6 +47,14 @@ public struct DuplicateRule: Hashable, Sendable, CustomStringConvertible {
 
     public init(conditions: [DuplicateCondition], description: String) {
         self.conditions = conditions; self.description = description
+    }
+
+    /// The rule's key conditions, in order.
+    public var keys: [DuplicateKey] { conditions.compactMap { if case .key(let k) = $0 { return k } else { return nil } } }
+
+    /// The strictest name-similarity threshold among the rule's conditions, nil when it compares no names.
+    public var nameThreshold: Double? {
+        conditions.compactMap { if case .similarName(let t) = $0 { return t } else { return nil } }.max()
     }
 
     /// The default fuzzy-name threshold.

@@ -116,8 +116,7 @@ public struct DuplicateScan {
         let scores = rules.compactMap { score($0, a, b, similarity: similarity) }
         guard let best = scores.max() else { return nil }
         var reasons: [String] = []
-        if let similarity, let t = rules.flatMap(\.conditions).compactMap({ c -> Double? in
-            if case .similarName(let t) = c { return t } else { return nil } }).min(), similarity >= t {
+        if let similarity, let t = rules.compactMap(\.nameThreshold).min(), similarity >= t {
             reasons.append(similarity >= 1 ? "same name ignoring case and accents" : "names \(String(format2: similarity)) similar")
         }
         for (k, key) in keys.enumerated() where shares(k, a, b) { reasons.append(key.reason) }
@@ -143,7 +142,7 @@ public struct DuplicateScan {
         for (r, rule) in rules.enumerated() {
             let share = 1.0 / Double(rules.count)
             let base = Double(r) * share
-            if let firstKey = rule.conditions.lazy.compactMap({ c -> DuplicateKey? in if case .key(let k) = c { return k } else { return nil } }).first {
+            if let firstKey = rule.keys.first {
                 // Buckets of records sharing a value of the rule's first key; the other conditions are
                 // checked within a bucket.
                 let k = keys.firstIndex(of: firstKey)!
@@ -183,7 +182,7 @@ public struct DuplicateScan {
                     }
                     blocksOf.append(mine.sorted())
                 }
-                let threshold = rule.conditions.compactMap { c -> Double? in if case .similarName(let t) = c { return t } else { return nil } }.max() ?? DuplicateRule.defaultThreshold
+                let threshold = rule.nameThreshold ?? DuplicateRule.defaultThreshold
                 var skipped = 0
                 for (b, members) in blocks.enumerated() {
                     progress = base + share * Double(b + 1) / Double(max(1, blocks.count))

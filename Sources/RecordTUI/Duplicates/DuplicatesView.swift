@@ -25,6 +25,8 @@ public final class DuplicatesView: View {
         startScan()
     }
 
+    deinit { job?.cancel() }
+
     public var title: String { "dupes \(type.key)" }
     public var isBusy: Bool { job != nil }
     public var status: String? {
@@ -38,6 +40,7 @@ public final class DuplicatesView: View {
         job?.cancel()
         report = nil; selected = 0; offset = 0
         notice = nil
+        names = [:]
         job = context.backend.scanDuplicates(type: type.key, rules: [rules[ruleIndex]])
     }
 
@@ -166,7 +169,9 @@ public final class DuplicatesView: View {
         let g = groups[selected]
         var lines: [StyledLine] = g.recordIDs.enumerated().map { n, id in
             let r = record(id)
-            return [Span(n == 0 ? "★ " : "  ", CellStyle(.accent)), Span(id + "  ", CellStyle(.dim)), Span(r?.name ?? "")]
+            // The values the rule compared, beside the name.
+            let values = rules[ruleIndex].keys.compactMap { k in r.flatMap { k.rawValue(of: $0) }.map { "  \(k.label) " + ($0.stringValue ?? $0.jsonText) } }
+            return [Span(n == 0 ? "★ " : "  ", CellStyle(.accent)), Span(id + "  ", CellStyle(.dim)), Span(r?.name ?? ""), Span(values.joined(), CellStyle(.dim))]
         }
         lines += g.pairs.map { p in [Span("  \(p.second) ~ \(p.first): ", CellStyle(.dim)), Span("\(p.reason) (\(String(format2: p.score)))")] }
         Widgets.lines(lines, into: &buffer, detail)
