@@ -113,3 +113,22 @@ extension Result where Failure == DuplicateRuleError {
         #expect(scan.groups(shouldContinue: { _ in false }) == nil)
     }
 }
+
+@Suite struct DuplicateChainTests {
+    @Test func similarNamesDoNotChainIntoOneGroup() throws {
+        // Each name is similar to the next, but the ends are not similar to each other.
+        let names = ["Maria Kalomirenta", "Maria Kalomirento", "Maria Kalomirbnto", "Maria Kalomxrbnto", "Maria Kalxmxrbnto", "Maria Kxlxmxrbnto"]
+        let type = DuplicateRuleTests.contacts
+        var scan = DuplicateScan(rules: [try DuplicateRule.parse("fuzzy-name:0.96", for: type)])
+        for (i, n) in names.enumerated() { scan.add(id: "\(i)", name: n, values: []) }
+        let groups = try #require(scan.groups()).groups
+        let similarToFirst = names.map { NameSimilarity.similarity(names[0], $0) >= 0.96 }
+        #expect(similarToFirst.contains(false))
+        // Every group's members are similar to its first member.
+        for g in groups {
+            let first = names[Int(g.recordIDs[0])!]
+            #expect(g.recordIDs.allSatisfy { NameSimilarity.similarity(first, names[Int($0)!]) >= 0.96 }, "\(g.recordIDs)")
+        }
+        #expect(!groups.contains { $0.recordIDs.count == names.count })
+    }
+}

@@ -53,13 +53,18 @@ public struct DuplicateScan {
         let index = Int32(ids.count)
         ids.append(id)
         for k in keys.indices {
-            let found = keys[k].keys(of: k < values.count ? values[k] : nil)
-            var own: [Int32] = []
-            for value in found {
-                if let first = firstHolder[k][value] { own.append(first) } else { firstHolder[k][value] = index; own.append(index) }
+            let raw = k < values.count ? values[k] : nil
+            if case .array? = raw {
+                // Multi-valued: an anchor per value.
+                var own: [Int32] = []
+                for value in keys[k].keys(of: raw) { own.append(anchor(k, value, index)) }
+                anchors[k].append(own.first ?? -1)
+                if own.count > 1 { extraAnchors[k][index] = Array(own.dropFirst()) }
+            } else if let raw, let value = keys[k].normalize.apply(raw) {
+                anchors[k].append(anchor(k, value, index))
+            } else {
+                anchors[k].append(-1)
             }
-            anchors[k].append(own.first ?? -1)
-            if own.count > 1 { extraAnchors[k][index] = Array(own.dropFirst()) }
         }
         guard needsNames else { return }
         let tokens = name.map(NameSimilarity.tokens) ?? []
@@ -72,6 +77,12 @@ public struct DuplicateScan {
         distinctTokens.append(tokens)
         firstWithName.append(index)
         nameOf.append(n)
+    }
+
+    /// The first record holding `value` under key `k` (this one, when it is the first): one hash probe.
+    private mutating func anchor(_ k: Int, _ value: String, _ index: Int32) -> Int32 {
+        func read(_ slot: inout Int32) -> Int32 { slot }
+        return read(&firstHolder[k][value, default: index])
     }
 
     private func anchorsOf(_ k: Int, _ r: Int32) -> [Int32] {
@@ -110,31 +121,41 @@ public struct DuplicateScan {
         return score
     }
 
-    /// The pair as reported: every rule's evidence, scored by the best rule that holds.
-    private func pair(_ a: Int32, _ b: Int32) -> DuplicatePair? {
+    /// The best score of the rules a pair satisfies, nil when none holds.
+    private func bestScore(_ a: Int32, _ b: Int32) -> Double? {
         let similarity = needsNames ? nameSimilarity(a, b) : nil
-        let scores = rules.compactMap { score($0, a, b, similarity: similarity) }
-        guard let best = scores.max() else { return nil }
+        return rules.compactMap { score($0, a, b, similarity: similarity) }.max()
+    }
+
+    /// The pair as reported: every rule's evidence, scored by the best rule that holds.
+    private func pair(_ a: Int32, _ b: Int32, score: Double) -> DuplicatePair {
         var reasons: [String] = []
-        if let similarity, let t = rules.compactMap(\.nameThreshold).min(), similarity >= t {
-            reasons.append(similarity >= 1 ? "same name ignoring case and accents" : "names \(String(format2: similarity)) similar")
+        if needsNames, let t = rules.compactMap(\.nameThreshold).min() {
+            let similarity = nameSimilarity(a, b)
+            if similarity >= t { reasons.append(similarity >= 1 ? "same name ignoring case and accents" : "names \(String(format2: similarity)) similar") }
         }
         for (k, key) in keys.enumerated() where shares(k, a, b) { reasons.append(key.reason) }
-        return DuplicatePair(first: ids[Int(a)], second: ids[Int(b)], score: best, reasons: reasons)
+        return DuplicatePair(first: ids[Int(a)], second: ids[Int(b)], score: score, reasons: reasons)
     }
+
+    /// A found pair, kept small until the groups are known (a fuzzy pass can find millions).
+    private struct Link { var a: Int32; var b: Int32; var score: Double }
 
     /// Groups of duplicates, surest first. `shouldContinue` is called now and then with the fraction done;
     /// returning false cancels the scan (the result is then nil).
     public func groups(shouldContinue: (Double) -> Bool = { _ in true }) -> (groups: [DuplicateGroup], warnings: [String])? {
-        var found: [UInt64: DuplicatePair] = [:]
-        var order: [UInt64] = []
+        var links: [Link] = []
+        // Only several rules or multi-valued keys can find one pair twice.
+        let mayRepeat = rules.count > 1 || extraAnchors.contains { !$0.isEmpty }
+        var seen = Set<UInt64>()
         var warnings: [String] = []
         var work = 0
         func consider(_ a: Int32, _ b: Int32) -> Bool {
             guard a != b else { return true }
             let (x, y) = a < b ? (a, b) : (b, a)
-            let id = UInt64(UInt32(x)) << 32 | UInt64(UInt32(y))
-            if found[id] == nil, let p = pair(x, y) { found[id] = p; order.append(id) }
+            if !mayRepeat || seen.insert(UInt64(UInt32(x)) << 32 | UInt64(UInt32(y))).inserted, let score = bestScore(x, y) {
+                links.append(Link(a: x, b: y, score: score))
+            }
             work += 1
             return work & 4095 != 0 || shouldContinue(progress)
         }
@@ -204,7 +225,7 @@ public struct DuplicateScan {
                 if skipped > 0 { warnings.append("\(skipped) name blocks with over \(blockLimit) names were not compared pairwise (tokens too common to tell people apart)") }
             }
         }
-        return (group(order.map { found[$0]! }, order: order), warnings)
+        return (group(links), warnings)
     }
 
     private func firstShared(_ a: [Int32], _ b: [Int32]) -> Int32 {
@@ -216,8 +237,12 @@ public struct DuplicateScan {
         return -1
     }
 
-    /// Joins pairs into groups (union–find), members in insertion order, surest and largest first.
-    private func group(_ pairs: [DuplicatePair], order: [UInt64]) -> [DuplicateGroup] {
+    /// Joins pairs into groups (union–find), surest pairs first, members in insertion order, surest and
+    /// largest groups first. Equal values are transitive, similar names are not: a pair below 1 joins two
+    /// groups only when their first members' names are similar too, so a chain of near names
+    /// (Jon ~ John ~ Joan ~ Jean) does not grow into one huge group.
+    private func group(_ links: [Link]) -> [DuplicateGroup] {
+        let threshold = rules.compactMap(\.nameThreshold).min()
         var parent: [Int32: Int32] = [:]
         func root(_ x: Int32) -> Int32 {
             var r = x
@@ -226,17 +251,22 @@ public struct DuplicateScan {
             while let p = parent[y], p != r { parent[y] = r; y = p }
             return r
         }
-        for id in order {
-            let a = Int32(truncatingIfNeeded: id >> 32), b = Int32(truncatingIfNeeded: id & 0xFFFF_FFFF)
-            let ra = root(a), rb = root(b)
-            if ra != rb { parent[max(ra, rb)] = min(ra, rb) }
-            if parent[a] == nil { parent[a] = a }
-            if parent[b] == nil { parent[b] = b }
+        let order = links.indices.sorted { links[$0].score != links[$1].score ? links[$0].score > links[$1].score : $0 < $1 }
+        var accepted: [Int] = []
+        for i in order {
+            let l = links[i]
+            let ra = root(l.a), rb = root(l.b)
+            if ra != rb {
+                if l.score < 1, let threshold, nameSimilarity(ra, rb) < threshold { continue }
+                parent[max(ra, rb)] = min(ra, rb)
+                if parent[min(ra, rb)] == nil { parent[min(ra, rb)] = min(ra, rb) }
+            }
+            accepted.append(i)
         }
         var members: [Int32: [Int32]] = [:]
         for r in parent.keys { members[root(r), default: []].append(r) }
         var pairsOf: [Int32: [DuplicatePair]] = [:]
-        for (n, id) in order.enumerated() { pairsOf[root(Int32(truncatingIfNeeded: id >> 32)), default: []].append(pairs[n]) }
+        for i in accepted.sorted() { pairsOf[root(links[i].a), default: []].append(pair(links[i].a, links[i].b, score: links[i].score)) }
         return members.keys.sorted().map { r in
             let ps = pairsOf[r] ?? []
             return DuplicateGroup(recordIDs: members[r]!.sorted().map { ids[Int($0)] }, score: ps.map(\.score).min() ?? 1, pairs: ps)

@@ -63,8 +63,9 @@ public enum NameSimilarity {
 
     /// Blocking keys: two names are only compared when they share one. Each token gives its first two
     /// letters with the first letter of every other token ("jo|s" for "john smith": catches typos inside
-    /// tokens), and its full text with the length of every other token ("smith|4": catches a different
-    /// first letter in the other token). Single-token names give their first two letters.
+    /// tokens), and its full text with the last two letters of every other token ("olsen#ne": catches a
+    /// different first letter in the other token, Katherine/Catherine). Single-token names give their
+    /// first two letters.
     public static func blockingKeys(tokens: [String]) -> [String] {
         let tokens = Array(tokens.prefix(4))
         guard tokens.count > 1 else { return tokens.first.map { ["\($0.prefix(2))|"] } ?? [] }
@@ -72,7 +73,7 @@ public enum NameSimilarity {
         for (i, t) in tokens.enumerated() {
             let others = tokens.enumerated().filter { $0.offset != i }.map(\.element)
             keys.insert("\(t.prefix(2))|" + others.map { String($0.prefix(1)) }.joined(separator: ","))
-            keys.insert("\(t)#" + others.map { String($0.count) }.joined(separator: ","))
+            keys.insert("\(t)#" + others.map { String($0.suffix(2)) }.joined(separator: ","))
         }
         return keys.sorted()
     }
