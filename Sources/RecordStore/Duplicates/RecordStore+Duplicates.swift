@@ -21,6 +21,7 @@ extension RecordStore {
             guard try objectType(typeKey, db) != nil else { throw StoreError.notFound("unknown object type \"\(typeKey)\"") }
             var scan = DuplicateScan(rules: rules)
             let total = max(1, try Int.fetchOne(db, sql: "SELECT active FROM types WHERE key = ?", arguments: [typeKey]) ?? 1)
+            scan.reserve(total)
             var columns = ["id", "name"]
             var decoders: [(Row) -> JSONValue?] = []
             for key in scan.keys {
@@ -66,7 +67,7 @@ extension RecordStore {
         guard let text, !text.isEmpty else { return nil }
         let utf8 = text.utf8
         if utf8.first == UInt8(ascii: "\""), utf8.count >= 2, !utf8.contains(UInt8(ascii: "\\")) {
-            return .string(String(text.dropFirst().dropLast()))
+            return .string(String(decoding: utf8.dropFirst().dropLast(), as: UTF8.self))
         }
         if text == "null" { return nil }
         return try? JSONValue.parse(text)
