@@ -39,7 +39,7 @@ struct DupesCommand: ParsableCommand {
             let keys = parsed.flatMap(\.keys).reduce(into: [DuplicateKey]()) { if !$0.contains($1) { $0.append($1) } }
             Output.tableLines(["", "ID", "NAME"] + keys.map(\.label), records.enumerated().map { i, r in
                 [i == 0 ? "*" : "", r.id, Output.cell(r.name ?? "", max: 30)]
-                    + keys.map { k in Output.cell(k.rawValue(of: r).map { $0.stringValue ?? $0.jsonText } ?? "", max: 36) }
+                    + keys.map { k in Output.cell(k.rawValue(of: r)?.plainText ?? "", max: 36) }
             }).forEach { Output.out("  " + $0) }
             if group.pairs.count > 1 {
                 for p in group.pairs { Output.out("    \(p.second) ~ \(p.first): \(p.reason) (\(String(format: "%.2f", p.score)))") }

@@ -52,8 +52,8 @@ struct MergeCommand: ParsableCommand {
     private func print(_ plan: MergePlan) {
         Output.out("merge into \(plan.survivorID) (*) from \(plan.loserIDs.joined(separator: ", "))")
         let rows = plan.fields.filter { f in f.values.contains { $0 != nil } }.map { f in
-            [f.conflicting ? "!" : "", f.field] + f.values.map { Output.cell($0.map { $0.stringValue ?? $0.jsonText } ?? "—", max: 24) }
-                + [Output.cell(f.result.map { $0.stringValue ?? $0.jsonText } ?? "—", max: 30), f.choice.label]
+            [f.conflicting ? "!" : "", f.field] + f.values.map { Output.cell($0?.plainText ?? "—", max: 24) }
+                + [Output.cell(f.result?.plainText ?? "—", max: 30), f.choice.label]
         }
         Output.table(["", "FIELD", "*" + plan.survivorID] + plan.loserIDs + ["RESULT", "HOW"], rows)
         if !plan.diff.isEmpty {

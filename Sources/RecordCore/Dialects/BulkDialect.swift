@@ -58,7 +58,7 @@ public struct BulkDialect: Dialect {
                 guard let ids = try assoc.objectValue("identifiers") else { throw RequestError(field: field + ".identifiers", "\(field).identifiers is required") }
                 switch try Self.lookup(ids, field: field + ".identifiers") {
                 case .recordID(let id): r.associations?.append(.id(id))
-                case .source(_, let v, _): r.associations?.append(.externalID(type: target, value: v.stringValue ?? v.jsonText))
+                case .source(_, let v, _): r.associations?.append(.externalID(type: target, value: v.plainText))
                 default: throw RequestError(field: field + ".identifiers", "\(field).identifiers needs id or ext_id")
                 }
             }

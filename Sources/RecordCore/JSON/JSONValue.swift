@@ -38,6 +38,9 @@ public enum JSONValue: Sendable, Hashable {
     }
 
     public var isNull: Bool { if case .null = self { return true } else { return false } }
+    /// The value as a person reads it: a string as itself (no quotes), anything else as JSON text.
+    public var plainText: String { stringValue ?? jsonText }
+
     public var stringValue: String? { if case .string(let s) = self { return s } else { return nil } }
     public var objectValue: [String: JSONValue]? { if case .object(let o) = self { return o } else { return nil } }
     public var arrayValue: [JSONValue]? { if case .array(let a) = self { return a } else { return nil } }

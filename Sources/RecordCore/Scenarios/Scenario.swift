@@ -24,7 +24,7 @@ public struct Scenario: Sendable {
                 let rr = try JSONReader(req, context: "\(sr.context).request")
                 var query: [(String, String)] = []
                 if let q = rr.object["query"]?.objectValue {
-                    for k in q.keys.sorted() { query.append((k, q[k]!.stringValue ?? q[k]!.jsonText)) }
+                    for k in q.keys.sorted() { query.append((k, q[k]!.plainText)) }
                 }
                 let modeText = try sr.string("mode") ?? "apply"
                 guard modeText == "apply" || modeText == "plan" else { throw SchemaError("\(sr.context).mode must be plan or apply") }

@@ -28,9 +28,12 @@ extension RecordStore {
                                        source.name, Timestamp.format(now)])
             let id = db.lastInsertedRowID
             let batch = WriteSource(source.name, batch: "merge:\(id)")
+            // Children and referrers may be of other types: each schema is read once, not once per write.
+            var types = [type: objectType]
             for write in plan.writes {
-                let writeType = write.after.type == type ? objectType : try self.objectType(write.after.type, db)
-                guard let writeType else { throw StoreError.notFound("unknown object type \"\(write.after.type)\"") }
+                let key = write.after.type
+                if types[key] == nil { types[key] = try self.objectType(key, db) }
+                guard let writeType = types[key] else { throw StoreError.notFound("unknown object type \"\(key)\"") }
                 try WriteApplier.apply(write, type: writeType, source: batch, at: now, db)
             }
             return MergeOutcome(id: id, plan: plan)

@@ -72,7 +72,7 @@ public final class App {
     @discardableResult
     public func tick() -> Bool {
         var changed = false
-        for v in stack where v.isBusy || v === top { changed = v.tick() || changed }
+        for v in stack where v.isBusy { changed = v.tick() || changed }
         return changed
     }
 

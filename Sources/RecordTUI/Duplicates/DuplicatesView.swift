@@ -170,7 +170,7 @@ public final class DuplicatesView: View {
         var lines: [StyledLine] = g.recordIDs.enumerated().map { n, id in
             let r = record(id)
             // The values the rule compared, beside the name.
-            let values = rules[ruleIndex].keys.compactMap { k in r.flatMap { k.rawValue(of: $0) }.map { "  \(k.label) " + ($0.stringValue ?? $0.jsonText) } }
+            let values = rules[ruleIndex].keys.compactMap { k in r.flatMap { k.rawValue(of: $0) }.map { "  \(k.label) " + $0.plainText } }
             return [Span(n == 0 ? "★ " : "  ", CellStyle(.accent)), Span(id + "  ", CellStyle(.dim)), Span(r?.name ?? ""), Span(values.joined(), CellStyle(.dim))]
         }
         lines += g.pairs.map { p in [Span("  \(p.second) ~ \(p.first): ", CellStyle(.dim)), Span("\(p.reason) (\(String(format2: p.score)))")] }

@@ -162,7 +162,7 @@ public final class MergeView: View {
     }
 
     /// A value as a cell shows it: strings without quotes, other values as JSON, a missing one as —.
-    static func text(_ v: JSONValue?) -> String { v.map { $0.stringValue ?? $0.jsonText } ?? "—" }
+    static func text(_ v: JSONValue?) -> String { v?.plainText ?? "—" }
 
     /// The columns whose value the result keeps (several for a union or combined object).
     private func keptColumns(_ f: MergeField) -> Set<Int> {

@@ -174,7 +174,7 @@ public final class RecordsView: View {
         let rows: [[String]] = window.rows.map { row in
             let r = row.record
             var cells = [marks.contains(r.id) ? "*" : "", r.name ?? "(\(r.id))"]
-            cells += ids.map { id in id.rawValue(name: r.name, externalID: r.externalID, data: r.data).map { $0.stringValue ?? $0.jsonText } ?? "" }
+            cells += ids.map { id in id.rawValue(name: r.name, externalID: r.externalID, data: r.data)?.plainText ?? "" }
             if prefixFiltered { cells.append(row.matched ?? "") }
             if window.query.archived != .active { cells.append(r.archived ? "archived" : "active") }
             cells += [Timestamp.format(r.updatedAt), String(r.version)]
