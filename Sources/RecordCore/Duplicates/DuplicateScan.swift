@@ -130,8 +130,8 @@ public struct DuplicateScan {
     }
 
     /// The best score of the rules a pair satisfies, nil when none holds.
-    private func bestScore(_ a: Int32, _ b: Int32) -> Double? {
-        let similarity = needsNames ? nameSimilarity(a, b) : nil
+    private func bestScore(_ a: Int32, _ b: Int32, similarity known: Double? = nil) -> Double? {
+        let similarity = needsNames ? known ?? nameSimilarity(a, b) : nil
         return rules.compactMap { score($0, a, b, similarity: similarity) }.max()
     }
 
@@ -158,10 +158,10 @@ public struct DuplicateScan {
         var seen = Set<UInt64>()
         var warnings: [String] = []
         var work = 0
-        func consider(_ a: Int32, _ b: Int32) -> Bool {
+        func consider(_ a: Int32, _ b: Int32, similarity: Double? = nil) -> Bool {
             guard a != b else { return true }
             let (x, y) = a < b ? (a, b) : (b, a)
-            if !mayRepeat || seen.insert(UInt64(UInt32(x)) << 32 | UInt64(UInt32(y))).inserted, let score = bestScore(x, y) {
+            if !mayRepeat || seen.insert(UInt64(UInt32(x)) << 32 | UInt64(UInt32(y))).inserted, let score = bestScore(x, y, similarity: similarity) {
                 links.append(Link(a: x, b: y, score: score))
             }
             work += 1
@@ -224,8 +224,9 @@ public struct DuplicateScan {
                             if work & 4095 == 0, !shouldContinue(progress) { return nil }
                             // Compare each pair of names once: in the first block they share.
                             guard firstShared(blocksOf[Int(u)], blocksOf[Int(v)]) == Int32(b) else { continue }
-                            guard NameSimilarity.jaroWinkler(distinctNames[Int(u)], distinctNames[Int(v)]) >= threshold else { continue }
-                            guard consider(firstWithName[Int(u)], firstWithName[Int(v)]) else { return nil }
+                            let similarity = NameSimilarity.jaroWinkler(distinctNames[Int(u)], distinctNames[Int(v)])
+                            guard similarity >= threshold else { continue }
+                            guard consider(firstWithName[Int(u)], firstWithName[Int(v)], similarity: similarity) else { return nil }
                         }
                     }
                 }
