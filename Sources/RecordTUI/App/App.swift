@@ -122,8 +122,8 @@ public final class App {
             let type = words.count > 1 ? words[1] : (top as? RecordsView)?.typeKey
             perform(.push(ComposerView(context: context, type: type)))
         case "dupes", "duplicates":
-            let key = words.count > 1 ? words[1] : (top as? RecordsView)?.typeKey
-            guard let key else { message = ("usage: :dupes TYPE", true); return }
+            let key = words.count > 1 ? words[1] : (top as? RecordsView)?.typeKey ?? (top as? DuplicatesView)?.type.key
+            guard let key else { message = ("usage: :dupes TYPE (or open a type's records first)", true); return }
             switch context.attempt({ try context.backend.objectType(key) }) {
             case .success(let t?): perform(.push(DuplicatesView(context: context, type: t)))
             case .success(nil): message = ("unknown type \"\(key)\"", true)
