@@ -12,6 +12,8 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.9.0"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
+        .package(url: "https://github.com/yaslab/CSV.swift", from: "2.5.2"),
+        .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
     ],
     targets: [
         // The domain: JSON, JSONPath, schemas, identifiers, upsert planning, merge. Pure, no I/O.
@@ -34,10 +36,13 @@ let package = Package(
             "RecordCore", "RecordStore", "RecordTUI", "CursesBackend", "TerminalScreen",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "TOMLKit", package: "TOMLKit"),
+            .product(name: "CSV", package: "CSV.swift"),
         ], resources: [.copy("themes")]),
         .executableTarget(name: "recdeck", dependencies: ["RecDeckCommands"]),
         .executableTarget(name: "recdeck-bench", dependencies: ["RecordCore", "RecordStore", "RecDeckCommands", "RecordTUI", "TerminalScreen"]),
-        .testTarget(name: "RecordCoreTests", dependencies: ["RecordCore"]),
+        .testTarget(name: "RecordCoreTests", dependencies: [
+            "RecordCore", .product(name: "PropertyBased", package: "swift-property-based"),
+        ]),
         .testTarget(name: "RecordStoreTests", dependencies: ["RecordCore", "RecordStore"]),
         .testTarget(name: "RecDeckCommandsTests", dependencies: ["RecDeckCommands", "RecordStore", "RecordCore"]),
         .testTarget(name: "RecordTUITests", dependencies: ["RecordTUI", "TerminalScreen", "RecDeckCommands", "RecordStore", "RecordCore"]),

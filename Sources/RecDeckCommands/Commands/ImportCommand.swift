@@ -7,15 +7,16 @@ import RecordStore
 struct ImportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "import",
-        abstract: "Import requests (JSONL or a JSON array) in batches of 1000 per transaction.",
+        abstract: "Import requests (JSONL, a JSON array or CSV) in batches of 1000 per transaction.",
         discussion: """
-            Items are native requests, or plain data objects with --key PATH. With --dialect bulk each item is a bulk request body \
+            Items are native requests, or plain data objects with --key PATH. A .csv file is read as plain data objects: \
+            its header row names the attributes, typed by the schema (numbers, booleans, JSON arrays); empty cells are left out. With --dialect bulk each item is a bulk request body \
             ({"records": [...]}, or the whole file as one such object) applied as one batch under its own process id. \
             Prompt-mode archive conflicts are parked in the conflict queue (recdeck conflicts).
             """)
     @OptionGroup var global: GlobalOptions
     @Argument(help: "Type key.") var type: String
-    @Argument(help: "JSONL or JSON array file.") var file: String
+    @Argument(help: "JSONL, JSON array or .csv file.") var file: String
     @Option(help: "Item dialect: native (each item one request) or bulk (each item one batch request).") var dialect = "native"
     @Option(help: "Items are plain data objects looked up by this JSONPath.") var key: String?
     @Option(help: "Archive mode for items that do not set one (prompt, unarchive, unarchive_update, overwrite).") var onArchivedMatch: String?

@@ -30,7 +30,7 @@ public struct Importer {
     /// Imports `path`; `afterBatch` gets (batch number, first item, last item, bytes read, file size) after each commit.
     public func run(_ path: String, into store: RecordStore, source: String = "import",
                     afterBatch: (Int, Int, Int, Int, Int) -> Void = { _, _, _, _, _ in }) throws -> ImportSummary {
-        var reader = try ImportReader(path: path, type: type, keyPath: keyPath, onArchivedMatch: onArchivedMatch)
+        var reader = try ImportReader(path: path, type: type, keyPath: keyPath, onArchivedMatch: onArchivedMatch, schema: try store.objectType(type))
         let started = Date()
         let runID = "\(source)-\(Int(started.timeIntervalSince1970))"
         var summary = ImportSummary()
@@ -56,6 +56,7 @@ public struct Importer {
     /// applied in one transaction and kept under its own process id.
     public func runBulk(_ path: String, into store: RecordStore, source: String = "import",
                         afterBatch: (_ label: String, _ exchange: DialectExchange) -> Void = { _, _ in }) throws -> ImportSummary {
+        guard !ImportReader.isCSV(path) else { throw CLIError("\(path): a bulk import reads JSON request bodies, not CSV rows") }
         var reader = try ImportReader(path: path, type: type, keyPath: nil, onArchivedMatch: nil)
         let started = Date()
         var summary = ImportSummary()

@@ -12,15 +12,7 @@ public struct DialectRequest: Sendable {
     /// Parses raw body bytes: over 1 MiB is refused (413) before parsing; malformed JSON is a 400
     /// naming the line and column.
     public init(type: String?, query: [(String, String)] = [], bytes: [UInt8]) throws(RequestError) {
-        guard bytes.count <= Limits.maxBodyBytes else {
-            throw RequestError(field: "body", "request body is \(bytes.count) bytes, over the 1 MiB limit", status: 413)
-        }
-        guard let text = String(validating: bytes, as: UTF8.self) else {
-            throw RequestError(field: "body", "request body is not valid UTF-8")
-        }
-        do { self.init(type: type, query: query, body: try JSONValue.parse(text)) } catch {
-            throw RequestError(field: "body", "request body is not valid JSON: \(error.message)")
-        }
+        self.init(type: type, query: query, body: try Limits.parseBody(bytes))
     }
 
     /// The last value given for a query parameter.

@@ -178,6 +178,9 @@ public struct Planner {
             errors.append(FieldError(field: "name", message: "\(type.key) names are autonumbered (\(type.nameField.prefix)N) and cannot be set"))
         }
         if var data = request.data?.objectValue {
+            if Limits.exceedsBodySize(.object(data)) {
+                errors.append(FieldError(field: "data", message: "data is over the 1 MiB limit"))
+            }
             if data.count > Limits.maxAttributes {
                 errors.append(FieldError(field: "data", message: "data has \(data.count) attributes; the limit is \(Limits.maxAttributes)"))
             }

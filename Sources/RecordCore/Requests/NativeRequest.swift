@@ -16,13 +16,7 @@ public enum NativeRequest {
 
     /// Decodes raw body bytes, enforcing the 1 MiB limit (413) before parsing.
     public static func decode(type: String, bytes: [UInt8]) throws(RequestError) -> UpsertRequest {
-        guard bytes.count <= Limits.maxBodyBytes else {
-            throw RequestError(field: "body", "request body is \(bytes.count) bytes, over the 1 MiB limit", status: 413)
-        }
-        let value: JSONValue
-        do { value = try JSONValue.parse(String(decoding: bytes, as: UTF8.self)) } catch {
-            throw RequestError(field: "body", error.message)
-        }
+        let value = try Limits.parseBody(bytes)
         return try decode(type: type, body: value)
     }
 

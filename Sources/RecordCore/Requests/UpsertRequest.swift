@@ -76,4 +76,41 @@ public enum Limits {
     public static let maxAttributes = 500
     public static let maxAssociations = 10
     public static let maxBatch = 1000
+
+    /// Parses raw request body bytes: over 1 MiB is refused (413) before parsing, then invalid UTF-8
+    /// and malformed JSON (naming line and column; nesting deeper than 512 levels is malformed) are 400s.
+    public static func parseBody(_ bytes: [UInt8]) throws(RequestError) -> JSONValue {
+        guard bytes.count <= maxBodyBytes else {
+            throw RequestError(field: "body", "request body is \(bytes.count) bytes, over the 1 MiB limit", status: 413)
+        }
+        guard let text = String(validating: bytes, as: UTF8.self) else {
+            throw RequestError(field: "body", "request body is not valid UTF-8")
+        }
+        do { return try JSONValue.parse(text) } catch {
+            throw RequestError(field: "body", "request body is not valid JSON: \(error.message)")
+        }
+    }
+
+    /// True when `value`'s compact JSON text would be longer than `maxBodyBytes`; stops counting as
+    /// soon as it is (a request built from an import array or an editor never passes through bytes).
+    public static func exceedsBodySize(_ value: JSONValue) -> Bool {
+        var budget = maxBodyBytes
+        func spend(_ v: JSONValue) -> Bool {
+            switch v {
+            case .null, .bool, .int, .double: budget -= 24
+            case .string(let s): budget -= s.utf8.count + 2
+            case .array(let a):
+                budget -= a.count + 2
+                for e in a where budget >= 0 { if spend(e) { return true } }
+            case .object(let o):
+                budget -= o.count * 2 + 2
+                for (k, e) in o where budget >= 0 {
+                    budget -= k.utf8.count + 2
+                    if spend(e) { return true }
+                }
+            }
+            return budget < 0
+        }
+        return spend(value)
+    }
 }
