@@ -71,3 +71,23 @@ import RecordCore
         #expect(empty.jsonText(dataText: empty.data.jsonText) == empty.json.jsonText)
     }
 }
+
+@Suite struct JSONNumberEdgeTests {
+    /// Found by the fuzzer: 2^63 came back as -2^63 (read as UInt64, converted with wrapping).
+    @Test(arguments: [("9223372036854775808", 9.223372036854775808e18), ("18446744073709551615", 1.8446744073709551615e19),
+                      ("-19223372036854775808", -1.9223372036854775808e19), ("123456789012345678901234567890", 1.2345678901234568e29)])
+    func integersBeyondInt64BecomeTheirNearestDouble(_ text: String, _ expected: Double) throws {
+        let value = try JSONValue.parse(text)
+        #expect(value == .double(expected))
+        #expect(try JSONValue.parse(value.jsonText) == value)
+    }
+
+    @Test func edgeIntegersStayIntegers() throws {
+        #expect(try JSONValue.parse("9223372036854775807") == .int(.max))
+        #expect(try JSONValue.parse("-9223372036854775808") == .int(.min))
+    }
+
+    @Test func numbersBeyondDoubleAreRefusedClearly() {
+        #expect { try JSONValue.parse("1e400") } throws: { ($0 as? JSONSyntaxError)?.message.contains("1e400") == true }
+    }
+}

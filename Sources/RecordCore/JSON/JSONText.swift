@@ -26,8 +26,16 @@ extension JSONValue {
         case let n as NSNumber:
             switch String(cString: n.objCType) {
             case "c", "B": self = .bool(n.boolValue)
+            case _ where n is NSDecimalNumber:
+                // Integers beyond 64 bits: the correctly rounded double of their text (NSDecimalNumber's
+                // own doubleValue can be off by an ulp, which would not survive a round trip).
+                self = .double(Double(n.description) ?? n.doubleValue)
             case "d", "f": self = .double(n.doubleValue)
-            default: self = n is NSDecimalNumber ? .double(n.doubleValue) : .int(n.int64Value)
+            case "Q", "L", "I", "S", "C":
+                // Unsigned: above Int64.max it must not wrap to a negative number.
+                let u = n.uint64Value
+                self = u <= UInt64(Int64.max) ? .int(Int64(u)) : .double(Double(u))
+            default: self = .int(n.int64Value)
             }
         default: self = .null
         }
