@@ -9,6 +9,8 @@ import RecordStore
 ///   swift run -c release recdeck-bench import [--count N]
 ///   swift run -c release recdeck-bench tui [--count N] [--db PATH]
 ///   swift run -c release recdeck-bench dupes [--count N] [--fuzzy-count M] [--folder PATH]
+///   swift run -c release recdeck-bench crash [--count N] [--kills K] [--batch-size B] [--seed S]
+///   swift run -c release recdeck-bench concurrency [--processes P] [--keys K] [--batch-size B]
 
 func fail(_ message: String) -> Never {
     FileHandle.standardError.write(Data("recdeck-bench: \(message)\n".utf8))
@@ -17,6 +19,16 @@ func fail(_ message: String) -> Never {
 
 if CommandLine.arguments.dropFirst().first == "dupes" {
     do { try DupesBench.run(Array(CommandLine.arguments.dropFirst(2))) } catch { fail("\(error)") }
+    exit(0)
+}
+
+if CommandLine.arguments.dropFirst().first == "crash" {
+    do { try CrashBench.run(Array(CommandLine.arguments.dropFirst(2))) } catch { fail("\(error)") }
+    exit(0)
+}
+
+if CommandLine.arguments.dropFirst().first == "concurrency" {
+    do { try ConcurrencyBench.run(Array(CommandLine.arguments.dropFirst(2))) } catch { fail("\(error)") }
     exit(0)
 }
 

@@ -1,0 +1,109 @@
+import Foundation
+import RecordCore
+import RecordStore
+
+/// `recdeck-bench crash [--count N] [--kills K] [--batch-size B] [--seed S] [--folder PATH]`: crash
+/// safety (issue 7). Times one complete `recdeck import` of N contacts, then K times imports the same
+/// file into a fresh database and `kill -9`s it at a random moment inside that time. After each kill
+/// the database is reopened as a user would: `PRAGMA integrity_check` must say ok, every batch the
+/// import reported committed (`--verbose`) must be there, and what is there must be whole batches
+/// (items 1…m, m a multiple of B): no partial batch.
+enum CrashBench {
+    static func run(_ arguments: [String]) throws {
+        var count = 200_000, kills = 10, batch = 1000
+        var seed = UInt64(Date().timeIntervalSince1970)
+        var folder = FileManager.default.temporaryDirectory.appendingPathComponent("recdeck-bench-crash-\(getpid())").path
+        var args = arguments
+        while let a = args.first {
+            args.removeFirst()
+            func number() -> Int { guard let v = args.first.flatMap(Int.init), v > 0 else { fail("\(a) needs a positive number") }; args.removeFirst(); return v }
+            switch a {
+            case "--count": count = number()
+            case "--kills": kills = number()
+            case "--batch-size": batch = number()
+            case "--seed": seed = UInt64(number())
+            case "--folder": guard let v = args.first else { fail("--folder needs a path") }; folder = v; args.removeFirst()
+            default: fail("usage: recdeck-bench crash [--count N] [--kills K] [--batch-size B] [--seed S] [--folder PATH]")
+            }
+        }
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        let items = folder + "/items.jsonl"
+        let lines = (0..<count).map { #"{"email":"u\#($0)@x.io","first_name":"P\#($0)","score":\#($0 % 100)}"# }
+        try Data((lines.joined(separator: "\n") + "\n").utf8).write(to: URL(fileURLWithPath: items))
+        func importArgs(_ db: String) -> [String] { ["import", "--db", db, "contacts", items, "--key", "$.email", "--batch-size", String(batch), "--verbose"] }
+
+        // A complete run sets the window the kills fall in.
+        let full = folder + "/full.sqlite"
+        try prepare(full)
+        let started = Date()
+        let whole = try Child(importArgs(full), stdout: "/dev/null", stderr: folder + "/full.err")
+        guard whole.wait() == 0 else { fail("the complete import failed: see \(folder)/full.err") }
+        let duration = Date().timeIntervalSince(started)
+        print("crash safety: import of \(count) contacts in batches of \(batch), complete run \(String(format: "%.2f", duration)) s; seed \(seed)")
+        print("kill  at (s)  batches reported  records found  whole batches  integrity")
+
+        var rng = SplitMix(seed)
+        var failures = 0
+        for k in 1...kills {
+            let db = folder + "/kill-\(k).sqlite"
+            try prepare(db)
+            let err = folder + "/kill-\(k).err"
+            let delay = duration * (0.05 + 0.9 * rng.unit())
+            let child = try Child(importArgs(db), stdout: "/dev/null", stderr: err)
+            usleep(UInt32(delay * 1_000_000))
+            kill(child.pid, SIGKILL)
+            let status = child.wait()
+            let reported = try reportedItems(err)
+            let store = try RecordStore.open(path: db)
+            let integrity = try store.integrityCheck()
+            var present: [Int] = []
+            try store.forEachRecord(type: "contacts") { r in
+                if let e = r.data["email"]?.stringValue, let n = Int(e.dropFirst().prefix { $0.isNumber }) { present.append(n) }
+            }
+            present.sort()
+            let m = present.count
+            let contiguous = present == Array(0..<m)
+            let whole = contiguous && (m % batch == 0 || m == count)
+            let ok = integrity == "ok" && whole && m >= reported
+            if !ok { failures += 1 }
+            print(String(format: "%4d  %6.2f  %16d  %13d  %13@  %@%@", k, delay, reported / batch, m,
+                         whole ? "yes" : "NO", integrity, status == 128 + SIGKILL ? "" : " (finished before the kill)"))
+            fflush(nil)
+        }
+        try? FileManager.default.removeItem(atPath: folder)
+        if failures > 0 { fail("\(failures) of \(kills) kills left a damaged database or a partial batch") }
+        print("all \(kills) kills: integrity ok, every reported batch present, no partial batch")
+    }
+
+    /// A new database with the contacts type.
+    static func prepare(_ path: String) throws {
+        for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
+        let store = try RecordStore.open(path: path)
+        try store.applyType(ObjectType(json: JSONValue.parse(#"{"key":"contacts","kind":"contact","fields":[{"key":"email","type":"email","required":true},{"key":"first_name","type":"string"},{"key":"score","type":"integer"}],"identifiers":[{"name":"email","source":"$.email","normalize":"email"}]}"#)))
+    }
+
+    /// The last item number of the last batch the import reported committed ("batch 7 committed: items 6001–7000").
+    static func reportedItems(_ path: String) throws -> Int {
+        let text = (try? String(contentsOfFile: path, encoding: .utf8)) ?? ""
+        var last = 0
+        for line in text.split(separator: "\n") where line.hasPrefix("batch ") {
+            if let dash = line.lastIndex(of: "–"), let n = Int(line[line.index(after: dash)...]) { last = max(last, n) }
+        }
+        return last
+    }
+}
+
+/// SplitMix64: a seeded generator, so a run can be repeated with `--seed`.
+struct SplitMix {
+    private var state: UInt64
+    init(_ seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+    /// A number in [0, 1).
+    mutating func unit() -> Double { Double(next() >> 11) / Double(1 << 53) }
+}
