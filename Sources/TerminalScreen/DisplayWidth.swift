@@ -1,12 +1,27 @@
 /// Display width of characters, owned here rather than taken from glibc `wcwidth` (DESIGN §1).
 public enum DisplayWidth {
-    /// Columns a character occupies: 0 for combining marks and joiners, 2 for East Asian wide and emoji.
+    /// Columns a character occupies: the sum of its scalars' widths (see `of(scalar:)`), since the
+    /// screen gives each scalar that has a width its own cell.
     public static func of(_ ch: Character) -> Int {
-        guard let first = ch.unicodeScalars.first else { return 0 }
-        let v = first.value
-        if v == 0x200D || v == 0x200B || (0x0300...0x036F).contains(v) || (0xFE00...0xFE0F).contains(v) { return 0 }
-        if first.properties.isEmojiPresentation { return 2 }
-        if ch.unicodeScalars.contains(where: { $0.value == 0xFE0F }) { return 2 }
+        let scalars = ch.unicodeScalars
+        if scalars.count == 1 { return of(scalar: scalars.first!) }
+        return scalars.reduce(0) { $0 + of(scalar: $1) }
+    }
+
+    /// Columns one scalar occupies, as the C library's `wcwidth` (which ncurses and tmux follow) counts
+    /// it: 0 for combining marks, format characters and variation selectors; 2 for East Asian wide and
+    /// emoji-presentation characters (regional indicators excepted: 1); else 1. Text reaching the
+    /// screen has been through `SafeText`, so controls are already placeholders.
+    public static func of(scalar: Unicode.Scalar) -> Int {
+        let v = scalar.value
+        if v < 0x300 { return 1 }
+        switch scalar.properties.generalCategory {
+        case .nonspacingMark, .enclosingMark, .format: return 0
+        default: break
+        }
+        if v == 0x200B { return 0 }
+        if (0x1F1E6...0x1F1FF).contains(v) { return 1 }
+        if scalar.properties.isEmojiPresentation { return 2 }
         switch v {
         case 0x1100...0x115F, 0x2E80...0x303E, 0x3041...0x33FF, 0x3400...0x4DBF, 0x4E00...0x9FFF,
              0xA000...0xA4CF, 0xAC00...0xD7A3, 0xF900...0xFAFF, 0xFE30...0xFE4F, 0xFF00...0xFF60,

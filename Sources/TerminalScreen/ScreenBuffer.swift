@@ -58,13 +58,22 @@ public struct ScreenBuffer: Sendable {
         guard row >= 0, row < height else { return column }
         let limit = min(width, maxWidth.map { column + max(0, $0) } ?? width)
         var col = column
-        for ch in SafeText.visible(text) {
-            let w = DisplayWidth.of(ch)
-            if w == 0 { continue }
+        // A cell per scalar that has a width, with the zero-width marks after it: the terminal then
+        // advances exactly as `DisplayWidth` counts, whatever it does with emoji sequences.
+        var last: (row: Int, col: Int)?
+        for scalar in SafeText.visible(text).unicodeScalars {
+            let w = DisplayWidth.of(scalar: scalar)
+            if w == 0 {
+                if let last { cells[last.row * width + last.col].text.unicodeScalars.append(scalar) }
+                continue
+            }
             if col + w > limit { break }
             if col >= 0 {
-                set(row, col, Cell(text: String(ch), style: style, isContinuation: false))
+                set(row, col, Cell(text: String(scalar), style: style, isContinuation: false))
                 if w == 2 { set(row, col + 1, Cell(text: "", style: style, isContinuation: true)) }
+                last = (row, col)
+            } else {
+                last = nil
             }
             col += w
         }
