@@ -44,7 +44,7 @@ let package = Package(
             "RecordCore", .product(name: "PropertyBased", package: "swift-property-based"),
         ]),
         .testTarget(name: "RecordStoreTests", dependencies: ["RecordCore", "RecordStore"]),
-        .testTarget(name: "RecDeckCommandsTests", dependencies: ["RecDeckCommands", "RecordStore", "RecordCore"]),
+        .testTarget(name: "RecDeckCommandsTests", dependencies: ["RecDeckCommands", "RecordStore", "RecordCore", "TerminalScreen"]),
         .testTarget(name: "RecordTUITests", dependencies: ["RecordTUI", "TerminalScreen", "RecDeckCommands", "RecordStore", "RecordCore"]),
     ],
     swiftLanguageModes: [.v6]

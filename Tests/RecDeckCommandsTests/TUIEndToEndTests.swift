@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import RecordCore
+import TerminalScreen
 
 /// Drives the real binary inside tmux: navigate to a record, edit a value, preview an upsert that hits
 /// an archived record, resolve it with unarchive, quit; then check the database with the CLI.
@@ -28,6 +29,15 @@ import RecordCore
         }
 
         func capture() throws -> String { try run(["capture-pane", "-p", "-t", target]) }
+
+        /// Runs a shell command inside the tmux server (`run-shell`), e.g. to signal a process.
+        func shell(_ command: String) throws { try run(["run-shell", command], output: false) }
+
+        /// The pane's title, which OSC 0/2 sequences would change.
+        func paneTitle() throws -> String { try run(["display-message", "-p", "-t", target, "#{pane_title}"]) }
+
+        /// The server's paste buffers, which OSC 52 sequences would fill (with `set-clipboard on`).
+        func buffers() throws -> String { try run(["list-buffers"]) }
 
         func keys(_ keys: String...) throws { try run(["send-keys", "-t", target] + keys, output: false) }
 
@@ -128,5 +138,126 @@ import RecordCore
         #expect(property["parent_id"] == jane["id"])
         let moved = try box.run(["history", "--db", box.db, "properties", "X1001"]).out
         #expect(moved.contains("merge") && moved.contains("tui"), "\(moved)")
+    }
+
+    /// The terminal is given back as it was (`stty -a` before and after) when the UI is ended by
+    /// SIGINT, by SIGTERM, by an error thrown out of its loop, and by a trap (crash).
+    @Test(.enabled(if: tmuxAvailable, "tmux is not installed (CI installs it)"), arguments: ["INT", "TERM", "throw", "trap"])
+    func terminalIsRestored(after ending: String) throws {
+        let box = try Sandbox()
+        #expect(try box.run(["demo", "--db", box.db]).status == 0)
+        let tmux = Tmux()
+        let dir = box.url.path
+        let fault = ["throw", "trap"].contains(ending) ? "RECDECK_TEST_FAULT=\(ending) " : ""
+        // The shell survives the UI's death by a signal (`trap true INT`) to record the terminal after it.
+        let command = "trap true INT; stty -a > \(dir)/before; env HOME=\(dir) \(fault)\(Binary.url.path) --db \(box.db) 2>\(dir)/err; "
+            + "echo EXIT-$? > \(dir)/rc; stty -a > \(dir)/after; echo RECDECK-DONE; sleep 600"
+        try tmux.run(["new-session", "-d", "-s", tmux.target, "-x", "100", "-y", "30", command], output: false)
+        if fault.isEmpty {
+            _ = try tmux.waitFor("CONFLICTS IDENTIFIERS")
+            try tmux.shell("pkill -\(ending) -f '^\(Binary.url.path) --db \(box.db)'")
+        }
+        _ = try tmux.waitFor("RECDECK-DONE")
+        let rc = try String(contentsOfFile: dir + "/rc", encoding: .utf8)
+        let expected = ["INT": "EXIT-130", "TERM": "EXIT-143", "throw": "EXIT-1", "trap": "EXIT-132"][ending]!
+        #expect(rc.hasPrefix(expected), "\(rc)")
+        let before = try String(contentsOfFile: dir + "/before", encoding: .utf8)
+        let after = try String(contentsOfFile: dir + "/after", encoding: .utf8)
+        #expect(!before.isEmpty)
+        #expect(before == after, "stty -a changed:\n\(before)\n---\n\(after)")
+        if ending == "throw" {
+            #expect(try String(contentsOfFile: dir + "/err", encoding: .utf8).contains("recdeck: injected test fault"))
+        }
+    }
+
+    /// The terminal corpus (`scripts/terminal-corpus.jsonl`) shown in the record, edit, composer,
+    /// duplicates and merge views of the real binary: the pane's title and tmux's paste buffers (OSC 0/2
+    /// and OSC 52 targets, with `set-clipboard on`) are unchanged, the placeholders show, and framed
+    /// rows end at the pane's last column.
+    @Test(.enabled(if: tmuxAvailable, "tmux is not installed (CI installs it)"))
+    func hostileValuesLeaveTitleAndClipboardAlone() throws {
+        let box = try Sandbox()
+        #expect(try box.run(["demo", "--db", box.db]).status == 0)
+        let corpus = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("scripts/terminal-corpus.jsonl").path
+        let imported = try box.run(["import", "--db", box.db, "contacts", corpus])
+        #expect(imported.status == 0, "\(imported.err)")
+        let tmux = Tmux()
+        let command = "env HOME=\(box.url.path) \(Binary.url.path) --db \(box.db) --type contacts; echo RECDECK-EXITED-$?; sleep 600"
+        try tmux.run(["new-session", "-d", "-s", tmux.target, "-x", "100", "-y", "30", command], output: false)
+        try tmux.run(["set-option", "-s", "set-clipboard", "on"], output: false)
+        _ = try tmux.waitFor("Types › contacts")
+        let title = try tmux.paneTitle()
+        #expect(try tmux.buffers().isEmpty)
+        try tmux.keys("/")
+        try tmux.keys("-l", "H")
+        try tmux.keys("Enter")
+        _ = try tmux.waitFor("filter H")
+        var screens = ""
+        for n in 1...12 {
+            try tmux.keys("Enter")
+            screens += try tmux.waitFor(String(format: "H%02d", n), "created")
+            try tmux.keys("e")
+            screens += try tmux.waitFor("valid JSON")
+            try tmux.keys("Escape")
+            _ = try tmux.waitFor(String(format: "H%02d", n), "created")
+            try tmux.keys("Escape")
+            _ = try tmux.waitFor("filter H")
+            try tmux.keys("j")
+        }
+        try tmux.keys("d")
+        _ = try tmux.waitFor("groups")
+        try tmux.keys("2")
+        screens += try tmux.waitFor("same phone")
+        try tmux.keys("Enter")
+        screens += try tmux.waitFor("─ fields ", "─ effects ", "RESULT")
+        for _ in 0..<12 {
+            try tmux.keys("l")
+            screens += try tmux.capture()
+        }
+        try tmux.keys("Escape")
+        _ = try tmux.waitFor("same phone")
+        try tmux.keys("q")
+        _ = try tmux.waitFor("RECDECK-EXITED-0")
+
+        #expect(try tmux.paneTitle() == title)
+        #expect(try tmux.buffers().isEmpty, "an OSC 52 write reached tmux")
+        for placeholder in ["␛]0;pwned-title␇", "␛]52;c;cHduZWQ=␇", "<U+9B>31m", "<U+202E>gnp.exe", "<U+200D>", "␡␡"] {
+            #expect(screens.contains(placeholder), "never shown: \(placeholder)")
+        }
+        // Boxed rows end at the last column: nothing shifted them.
+        let framed = screens.split(separator: "\n").filter { $0.hasSuffix("│") || $0.hasSuffix("┐") || $0.hasSuffix("┘") }
+        #expect(framed.count > 100)
+        for line in framed where DisplayWidth.of(String(line)) != 100 {
+            Issue.record("row is \(DisplayWidth.of(String(line))) columns, not 100: \(line)")
+        }
+    }
+
+    /// A TUI edit of a record that the CLI changed meanwhile (another process) is refused as stale,
+    /// and the CLI's change stays.
+    @Test(.enabled(if: tmuxAvailable, "tmux is not installed (CI installs it)"))
+    func editOfARecordTheCLIChangedIsRefused() throws {
+        let box = try Sandbox()
+        #expect(try box.run(["demo", "--db", box.db]).status == 0)
+        let tmux = Tmux()
+        let command = "env HOME=\(box.url.path) \(Binary.url.path) --db \(box.db) --type contacts; echo RECDECK-EXITED-$?; sleep 600"
+        try tmux.run(["new-session", "-d", "-s", tmux.target, "-x", "120", "-y", "36", command], output: false)
+        _ = try tmux.waitFor("Olivia Kim")
+        try tmux.keys("e")
+        _ = try tmux.waitFor("valid JSON")
+        try tmux.keys("Down", "Down", "End", "Left", "Left")
+        try tmux.keys("-l", "X")
+        _ = try tmux.waitFor("GringottsX")
+        // Meanwhile the CLI changes the same record.
+        let body = #"{"lookup":{"identifier":"contact_id"},"data":{"contact_id":"C00000","title":"changed by the CLI"}}"#
+        #expect(try box.run(["upsert", "--db", box.db, "contacts", body]).status == 0)
+        try tmux.keys("C-s")
+        _ = try tmux.waitFor("changed meanwhile")
+        try tmux.keys("C-c")
+        _ = try tmux.waitFor("RECDECK-EXITED-0")
+        let olivia = try JSONValue.parse(box.run(["get", "--db", box.db, "--json", "contacts", "C00000"]).out)
+        #expect(olivia["data"]?["title"] == "changed by the CLI")
+        #expect(olivia["data"]?["company"] == "Gringotts")
+        #expect(olivia["version"] == 2)
     }
 }

@@ -29,6 +29,6 @@ struct TUICommand: ParsableCommand {
         let app = App(context: context)
         if let type { app.run(command: type) }
         if !selection.messages.isEmpty { app.notify(selection.messages.joined(separator: " · "), isError: true) }
-        MainActor.assumeIsolated { TUIRunner.run(app) }
+        try MainActor.assumeIsolated { try TUIRunner.run(app) }
     }
 }

@@ -16,6 +16,8 @@ public final class MergeView: View {
     private var row = 0
     private var column = 0
     private var offset = 0
+    /// The first record column shown when they do not all fit across.
+    private var firstColumn = 0
     private var records: [String: Record] = [:]
     private let onMerged: (Int64) -> Void
 
@@ -134,15 +136,29 @@ public final class MergeView: View {
         let fields = self.fields
         let fieldWidth = min(26, max(8, fields.map { DisplayWidth.of($0.field) }.max() ?? 8) + 4)
         let howWidth = 12
-        let cells = recordIDs.count + 1
-        let cellWidth = max(6, (area.width - fieldWidth - howWidth - cells) / cells)
-        func x(_ c: Int) -> Int { area.column + fieldWidth + c * (cellWidth + 1) }
-        // Headers: each record (★ the survivor), then the result.
-        for (c, id) in recordIDs.enumerated() {
-            buffer.put(TextLayout.fit("\(c + 1)\(c == 0 ? "★" : " ") " + (records[id]?.name ?? id), cellWidth), row: area.row, column: x(c), style: CellStyle(.header, bold: true))
+        // Record columns at least 10 wide; when they do not all fit, a window of them scrolls with the
+        // cursor (the RESULT and HOW columns always show).
+        let minCell = 10
+        let all = recordIDs.count
+        var cellWidth = (area.width - fieldWidth - howWidth - (all + 1)) / (all + 1)
+        var shown = all
+        if cellWidth < minCell {
+            cellWidth = minCell
+            shown = max(1, (area.width - fieldWidth - howWidth - 1) / (cellWidth + 1) - 1)
         }
-        buffer.put("RESULT", row: area.row, column: x(recordIDs.count), style: CellStyle(.header, bold: true))
-        buffer.put("HOW", row: area.row, column: x(recordIDs.count) + cellWidth + 1, maxWidth: howWidth, style: CellStyle(.header, bold: true))
+        firstColumn = min(max(firstColumn, column - shown + 1), column, max(0, all - shown))
+        let visible = Array(firstColumn..<min(all, firstColumn + shown))
+        func x(_ c: Int) -> Int { area.column + fieldWidth + (c - firstColumn) * (cellWidth + 1) }
+        let resultX = area.column + fieldWidth + visible.count * (cellWidth + 1)
+        let right = area.column + area.width
+        // Headers: each record (★ the survivor), then the result.
+        for c in visible {
+            let id = recordIDs[c]
+            let more = (c == visible.first && c > 0) ? "‹" : (c == visible.last && c < all - 1) ? "›" : ""
+            buffer.put(TextLayout.fit(more + "\(c + 1)\(c == 0 ? "★" : " ") " + (records[id]?.name ?? id), cellWidth), row: area.row, column: x(c), style: CellStyle(.header, bold: true))
+        }
+        buffer.put("RESULT", row: area.row, column: resultX, maxWidth: right - resultX, style: CellStyle(.header, bold: true))
+        buffer.put("HOW", row: area.row, column: resultX + cellWidth + 1, maxWidth: max(0, right - resultX - cellWidth - 1), style: CellStyle(.header, bold: true))
         offset = Table.scroll(offset: offset, selected: row, visible: area.height - 1)
         for (n, i) in (offset..<min(fields.count, offset + area.height - 1)).enumerated() {
             let f = fields[i]
@@ -150,14 +166,15 @@ public final class MergeView: View {
             buffer.put(TextLayout.fit((f.conflicting ? "! " : "  ") + f.field, fieldWidth - 1), row: r, column: area.column,
                        style: CellStyle(f.conflicting ? .warning : .normal, bold: i == row))
             let kept = keptColumns(f)
-            for (c, v) in f.values.enumerated() {
+            for (c, v) in f.values.enumerated() where visible.contains(c) {
                 let mark = kept.contains(c) ? "●" : " "
                 var style = CellStyle(v == nil ? .dim : kept.contains(c) ? .ok : .normal)
                 if i == row && c == column { style = CellStyle(.selected, bold: true) }
                 buffer.put(TextLayout.pad(mark + Self.text(v), cellWidth), row: r, column: x(c), style: style)
             }
-            buffer.put(TextLayout.pad(Self.text(f.result), cellWidth), row: r, column: x(recordIDs.count), style: CellStyle(.accent))
-            buffer.put(TextLayout.fit(f.choice.shortLabel, howWidth), row: r, column: x(recordIDs.count) + cellWidth + 1, style: CellStyle(.dim))
+            buffer.put(TextLayout.pad(Self.text(f.result), cellWidth), row: r, column: resultX, maxWidth: right - resultX, style: CellStyle(.accent))
+            buffer.put(TextLayout.fit(f.choice.shortLabel, howWidth), row: r, column: resultX + cellWidth + 1,
+                       maxWidth: max(0, right - resultX - cellWidth - 1), style: CellStyle(.dim))
         }
     }
 
