@@ -42,13 +42,13 @@ enum CrashBench {
         print("crash safety: import of \(count) contacts in batches of \(batch), complete run \(String(format: "%.2f", duration)) s; seed \(seed)")
         print("kill  at (s)  batches reported  records found  whole batches  integrity")
 
-        var rng = SplitMix(seed)
+        var rng = SeededRandom(seed: seed)
         var failures = 0
         for k in 1...kills {
             let db = folder + "/kill-\(k).sqlite"
             try prepare(db)
             let err = folder + "/kill-\(k).err"
-            let delay = duration * (0.05 + 0.9 * rng.unit())
+            let delay = duration * Double.random(in: 0.05..<0.95, using: &rng)
             let child = try Child(importArgs(db), stdout: "/dev/null", stderr: err)
             usleep(UInt32(delay * 1_000_000))
             kill(child.pid, SIGKILL)
@@ -93,17 +93,3 @@ enum CrashBench {
     }
 }
 
-/// SplitMix64: a seeded generator, so a run can be repeated with `--seed`.
-struct SplitMix {
-    private var state: UInt64
-    init(_ seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-    /// A number in [0, 1).
-    mutating func unit() -> Double { Double(next() >> 11) / Double(1 << 53) }
-}

@@ -177,25 +177,17 @@ struct EmptyLookup: RecordLookup {
     func nextAutonumber(type: String) throws -> Int { 1 }
 }
 
-/// A seeded generator of JSON values and mutations (SplitMix64), so a failing seed replays exactly.
+/// A seeded generator of JSON values and mutations, so a failing seed replays exactly.
 struct Mixer {
-    private var state: UInt64
+    private var random: SeededRandom
     let vocabulary: [String]
 
     init(_ seed: UInt64, vocabulary: [String] = ["a", "b"]) {
-        state = seed
+        random = SeededRandom(seed: seed)
         self.vocabulary = vocabulary.isEmpty ? ["a"] : vocabulary
     }
 
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
-    mutating func int(_ bound: Int) -> Int { Int(next() % UInt64(max(bound, 1))) }
+    mutating func int(_ bound: Int) -> Int { Int(random.next() % UInt64(max(bound, 1))) }
 
     static let strings = ["", " ", "a@x.io", "A@X.IO ", "+1 (555) 010-0000", "x", "null", "$.email", "$[", "2026-01-01T00:00:00Z",
                           "é\u{301}", "\u{202E}evil", "\u{1B}[31m", "\u{0}", "🧑‍💻", String(repeating: "z", count: 300), "-1", "true"]

@@ -3,18 +3,6 @@ import RecordCore
 
 /// The demo database's content: types, generated requests (deterministic) and example requests.
 enum DemoData {
-    /// SplitMix64: a small seeded generator, so every demo database is the same.
-    struct SeededRandom: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
-
     static let types: [JSONValue] = [
         ["key": "companies", "name": "Companies", "kind": "custom",
          "name_field": ["required": true, "unique": true],
@@ -49,7 +37,7 @@ enum DemoData {
 
     /// Native requests per type, in the order they are imported; plus ids to archive afterwards.
     static func requests() -> (byType: [(type: String, bodies: [JSONValue])], archive: [(type: String, key: String)]) {
-        var rng = SeededRandom(state: 42)
+        var rng = SeededRandom(seed: 42)
         func pick<T>(_ a: [T]) -> T { a[Int(rng.next() % UInt64(a.count))] }
 
         var companies: [JSONValue] = []
