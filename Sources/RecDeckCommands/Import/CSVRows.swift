@@ -46,17 +46,20 @@ final class CSVRows {
     /// The next row as a labelled data object; nil at the end. A row with a different number of cells
     /// than the header is a failure for that row alone; invalid UTF-8 ends the file with an error.
     func next() throws -> (label: String, value: Result<JSONValue, RequestError>)? {
-        let cells = reader.next()
-        // CSV.swift reports the end of its input as `cannotReadFile`; any other error means the row it
-        // returned, if any, was cut short where the error was met, so that row is refused too.
-        if let error = reader.error, !Self.isEndOfInput(error) {
-            throw CLIError("\(path): \(Self.describe(error, at: "row \(row + 1)")); the rows before it were imported, none after it")
-        }
-        guard let cells else { return nil }
-        row += 1
-        bytesRead += cells.reduce(cells.count) { $0 + $1.utf8.count }
+        var cells: [String] = []
+        repeat {
+            let read = reader.next()
+            // CSV.swift reports the end of its input as `cannotReadFile`; any other error means the row it
+            // returned, if any, was cut short where the error was met, so that row is refused too.
+            if let error = reader.error, !Self.isEndOfInput(error) {
+                throw CLIError("\(path): \(Self.describe(error, at: "row \(row + 1)")); the rows before it were imported, none after it")
+            }
+            guard let read else { return nil }
+            row += 1
+            bytesRead += read.reduce(read.count) { $0 + $1.utf8.count }
+            cells = read
+        } while cells.count == 1 && cells[0].isEmpty  // blank lines are skipped
         let label = "row \(row)"
-        if cells.count == 1, cells[0].isEmpty { return try next() }
         guard cells.count == header.count else {
             return (label, .failure(RequestError(field: "body", "row has \(cells.count) cells; the header has \(header.count) columns")))
         }
