@@ -71,9 +71,11 @@ import RecordStore
         #expect(hugeLine.status == 1 && hugeLine.err.contains("line 1: invalid: body: line is over the 1 MiB limit"))
         let hugeItem = try importing("huge.json", Array(#"[{"email":"h@x.io","note":""#.utf8) + Array(huge.utf8) + Array("\"}]".utf8))
         #expect(hugeItem.status == 1 && hugeItem.err.contains("item 1: invalid: data: data is over the 1 MiB limit"))
-        let badUTF8 = try importing("bad.jsonl", Array(#"{"email":"u@x.io"}"#.utf8) + [0x0A] + Array(#"{"email":"v@x.io","note":"\#u{1}"#.utf8).dropLast(0) + [0xFF, 0xFE] + Array("\"}\n".utf8))
+        // Line 2 holds the bytes FF FE inside a string: not UTF-8.
+        let badUTF8 = try importing("bad.jsonl", Array("{\"email\":\"u@x.io\"}\n{\"email\":\"v@x.io\",\"note\":\"".utf8) + [0xFF, 0xFE] + Array("\"}\n".utf8))
         #expect(badUTF8.status == 1 && badUTF8.err.contains("line 2: invalid: body: malformed JSON: input is not valid UTF-8"))
-        let badCSV = try importing("bad.csv", Array("email,n\nc1@x.io,1\nc2@x.io,2\u{FF}".utf8).dropLast(2) + [0xFF, 0x0A] + Array("c3@x.io,3\n".utf8), args: [])
+        // Row 2 ends in the byte FF: not UTF-8. Row 1 is imported, rows 2 and 3 are not.
+        let badCSV = try importing("bad.csv", Array("email,n\nc1@x.io,1\nc2@x.io,2".utf8) + [0xFF, 0x0A] + Array("c3@x.io,3\n".utf8), args: [])
         #expect(badCSV.status == 1 && badCSV.err.contains("bad.csv: row 2 is not valid UTF-8; the rows before it were imported, none after it"))
         let wide = (0..<10_000).map { "c\($0)" }.joined(separator: ",") + "\n" + Array(repeating: "v", count: 10_000).joined(separator: ",") + "\n"
         let wideCSV = try importing("wide.csv", Array(wide.utf8), args: [])

@@ -30,6 +30,32 @@ import TerminalScreen
 
         func capture() throws -> String { try run(["capture-pane", "-p", "-t", target]) }
 
+        /// The pane once it has stopped changing (two captures 50 ms apart agree), so a check never
+        /// reads a half-drawn screen.
+        func settled(seconds: Double = 10) throws -> String {
+            let deadline = Date().addingTimeInterval(seconds)
+            var last = try capture()
+            while Date() < deadline {
+                usleep(50_000)
+                let now = try capture()
+                if now == last { return now }
+                last = now
+            }
+            return last
+        }
+
+        /// Starts the session: `shell` (a /bin/sh command line) in a `width`×`height` pane.
+        func start(_ shell: String, width: Int = 120, height: Int = 36) throws {
+            try run(["new-session", "-d", "-s", target, "-x", String(width), "-y", String(height), shell], output: false)
+        }
+
+        /// Starts `recdeck ARGUMENTS` on the sandbox's database with HOME in the sandbox; when it exits the
+        /// pane shows `RECDECK-EXITED-<status>`.
+        func startRecdeck(_ box: Sandbox, _ arguments: String, width: Int = 120, height: Int = 36) throws {
+            try start("env HOME=\(box.url.path) \(Binary.url.path) --db \(box.db) \(arguments); echo RECDECK-EXITED-$?; sleep 600",
+                      width: width, height: height)
+        }
+
         /// Runs a shell command inside the tmux server (`run-shell`), e.g. to signal a process.
         func shell(_ command: String) throws { try run(["run-shell", command], output: false) }
 
@@ -68,7 +94,7 @@ import TerminalScreen
         let tmux = Tmux()
         let command = "env HOME=\(box.url.path) XDG_DATA_HOME=\(box.url.path)/data XDG_CONFIG_HOME=\(box.url.path)/config "
             + "\(Binary.url.path) --db \(box.db) --demo; echo RECDECK-EXITED-$?; sleep 600"
-        try tmux.run(["new-session", "-d", "-s", tmux.target, "-x", "120", "-y", "36", command], output: false)
+        try tmux.start(command)
 
         _ = try tmux.waitFor("CONFLICTS IDENTIFIERS")
         // Navigate: the contacts type, then its first record.
@@ -152,7 +178,7 @@ import TerminalScreen
         // The shell survives the UI's death by a signal (`trap true INT`) to record the terminal after it.
         let command = "trap true INT; stty -a > \(dir)/before; env HOME=\(dir) \(fault)\(Binary.url.path) --db \(box.db) 2>\(dir)/err; "
             + "echo EXIT-$? > \(dir)/rc; stty -a > \(dir)/after; echo RECDECK-DONE; sleep 600"
-        try tmux.run(["new-session", "-d", "-s", tmux.target, "-x", "100", "-y", "30", command], output: false)
+        try tmux.start(command, width: 100, height: 30)
         if fault.isEmpty {
             _ = try tmux.waitFor("CONFLICTS IDENTIFIERS")
             try tmux.shell("pkill -\(ending) -f '^\(Binary.url.path) --db \(box.db)'")
@@ -183,8 +209,7 @@ import TerminalScreen
         let imported = try box.run(["import", "--db", box.db, "contacts", corpus])
         #expect(imported.status == 0, "\(imported.err)")
         let tmux = Tmux()
-        let command = "env HOME=\(box.url.path) \(Binary.url.path) --db \(box.db) --type contacts; echo RECDECK-EXITED-$?; sleep 600"
-        try tmux.run(["new-session", "-d", "-s", tmux.target, "-x", "100", "-y", "30", command], output: false)
+        try tmux.startRecdeck(box, "--type contacts", width: 100, height: 30)
         try tmux.run(["set-option", "-s", "set-clipboard", "on"], output: false)
         _ = try tmux.waitFor("Types › contacts")
         let title = try tmux.paneTitle()
@@ -196,9 +221,11 @@ import TerminalScreen
         var screens = ""
         for n in 1...12 {
             try tmux.keys("Enter")
-            screens += try tmux.waitFor(String(format: "H%02d", n), "created")
+            _ = try tmux.waitFor(String(format: "H%02d", n), "created")
+            screens += try tmux.settled()
             try tmux.keys("e")
-            screens += try tmux.waitFor("valid JSON")
+            _ = try tmux.waitFor("valid JSON")
+            screens += try tmux.settled()
             try tmux.keys("Escape")
             _ = try tmux.waitFor(String(format: "H%02d", n), "created")
             try tmux.keys("Escape")
@@ -208,12 +235,14 @@ import TerminalScreen
         try tmux.keys("d")
         _ = try tmux.waitFor("groups")
         try tmux.keys("2")
-        screens += try tmux.waitFor("same phone")
+        _ = try tmux.waitFor("same phone")
+        screens += try tmux.settled()
         try tmux.keys("Enter")
-        screens += try tmux.waitFor("─ fields ", "─ effects ", "RESULT")
+        _ = try tmux.waitFor("─ fields ", "─ effects ", "RESULT")
+        screens += try tmux.settled()
         for _ in 0..<12 {
             try tmux.keys("l")
-            screens += try tmux.capture()
+            screens += try tmux.settled()
         }
         try tmux.keys("Escape")
         _ = try tmux.waitFor("same phone")
@@ -240,8 +269,7 @@ import TerminalScreen
         let box = try Sandbox()
         #expect(try box.run(["demo", "--db", box.db]).status == 0)
         let tmux = Tmux()
-        let command = "env HOME=\(box.url.path) \(Binary.url.path) --db \(box.db) --type contacts; echo RECDECK-EXITED-$?; sleep 600"
-        try tmux.run(["new-session", "-d", "-s", tmux.target, "-x", "120", "-y", "36", command], output: false)
+        try tmux.startRecdeck(box, "--type contacts")
         _ = try tmux.waitFor("Olivia Kim")
         try tmux.keys("e")
         _ = try tmux.waitFor("valid JSON")

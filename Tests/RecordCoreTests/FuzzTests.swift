@@ -71,12 +71,12 @@ import RecordCore
     // MARK: Dialect decoders and the planner behind them
 
     /// Request bodies of the conformance scenarios, by dialect: the seeds that mutations start from.
-    static let seeds: [(dialect: String, type: String?, query: [(String, String)], body: JSONValue)] = {
-        ConformanceFiles.scenarios().flatMap { $0.steps.map { ($0.dialect, $0.type, $0.query, $0.body) } }
-    }()
+    static let scenarios = ConformanceFiles.scenarios()
+    static let seeds: [(dialect: String, type: String?, query: [(String, String)], body: JSONValue)] =
+        scenarios.flatMap { $0.steps.map { ($0.dialect, $0.type, $0.query, $0.body) } }
     static let types: [String: ObjectType] = {
         var out: [String: ObjectType] = [:]
-        for s in ConformanceFiles.scenarios() { for t in s.types { out[t.key] = t } }
+        for s in scenarios { for t in s.types { out[t.key] = t } }
         return out
     }()
 
@@ -107,7 +107,7 @@ import RecordCore
                 _ = dialect.response(to: [.invalid(e)], request: request, type: type, processID: nil)
             case .success(let batch):
                 var n = 0
-                let planner = Planner(lookup: EmptyLookup(types: Self.types), now: Date(timeIntervalSince1970: 1_767_225_600),
+                let planner = Planner(lookup: MemoryLookup(types: Self.types, records: []), now: Date(timeIntervalSince1970: 1_767_225_600),
                                       makeID: { n += 1; return "new\(n)" })
                 let plans = batch.items.map { item -> Plan in
                     switch item.request {
@@ -165,16 +165,6 @@ final class Counter: @unchecked Sendable {
     private var n = 0
     func add() { lock.lock(); n += 1; lock.unlock() }
     var value: Int { lock.lock(); defer { lock.unlock() }; return n }
-}
-
-/// A store with types and no records.
-struct EmptyLookup: RecordLookup {
-    var types: [String: ObjectType]
-    func records(type: String, identifier: String, value: String) throws -> [Record] { [] }
-    func scan(type: String, matching: (Record) -> Bool) throws -> [Record] { [] }
-    func record(id: String) throws -> Record? { nil }
-    func idempotencyEntry(key: String) throws -> IdempotencyEntry? { nil }
-    func nextAutonumber(type: String) throws -> Int { 1 }
 }
 
 /// A seeded generator of JSON values and mutations, so a failing seed replays exactly.
