@@ -121,8 +121,9 @@ import RecordCore
                 #expect((100...599).contains(response.status))
             }
         }
-        // The mutations must not all be refused at the door: some reach the planner.
-        #expect(planned.value > Self.count / 10, "only \(planned.value) of \(Self.count) mutated bodies reached the planner")
+        // The mutations must not all be refused at the door: some reach the planner. (Nex, with the
+        // fewest seeds, gets about 10% through; 4% is four standard deviations below that at 400 cases.)
+        #expect(planned.value > Self.count / 25, "only \(planned.value) of \(Self.count) mutated bodies reached the planner")
     }
 
     // MARK: Scenario loader
