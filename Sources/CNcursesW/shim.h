@@ -18,9 +18,9 @@ static inline attr_t rd_a_dim(void) { return A_DIM; }
 static inline attr_t rd_a_reverse(void) { return A_REVERSE; }
 static inline attr_t rd_a_underline(void) { return A_UNDERLINE; }
 static inline int rd_key_resize(void) { return KEY_RESIZE; }
+static inline int rd_key_f(int n) { return KEY_F(n); }
 static inline void rd_setlocale(void) { setlocale(LC_ALL, ""); }
 static inline attr_t rd_a_normal(void) { return A_NORMAL; }
-static inline attr_t rd_color_pair(int n) { return COLOR_PAIR(n); }
 
 // Restores the terminal on a fatal signal (SIGINT/SIGTERM/SIGHUP from outside, or a crash), then lets
 // the signal do what it would have done.

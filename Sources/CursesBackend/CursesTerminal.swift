@@ -70,7 +70,10 @@ public final class CursesTerminal {
                     if !cell.isContinuation { text += cell.text }
                     col += 1
                 }
-                _ = attr_set(attributes(style, theme), 0, nil)
+                let (attrs, pairNumber) = attributes(style, theme)
+                // The colour pair goes in attr_set's second argument: COLOR_PAIR bits in the first are
+                // ignored there (DESIGN §1), which once drew every theme uncoloured.
+                _ = attr_set(attrs, pairNumber, nil)
                 _ = mvaddstr(Int32(row), Int32(start), text)
             }
         }
@@ -78,18 +81,20 @@ public final class CursesTerminal {
         _ = refresh()
     }
 
-    private func attributes(_ style: CellStyle, _ theme: Theme) -> attr_t {
+    /// The attributes and the colour pair number a cell style is drawn with.
+    private func attributes(_ style: CellStyle, _ theme: Theme) -> (attr_t, Int16) {
         let spec = theme.spec(style.role)
         var a: attr_t = rd_a_normal()
         if spec.bold || style.bold { a |= rd_a_bold() }
         if spec.dim || style.dim { a |= rd_a_dim() }
         if spec.reverse || style.reverse { a |= rd_a_reverse() }
         if spec.underline { a |= rd_a_underline() }
+        var pairNumber: Int16 = 0
         if hasColors, colors >= 8 {
             let p = Pair(fg: spec.fg.resolved(colors: colors), bg: spec.bg.resolved(colors: colors))
-            if p.fg >= 0 || p.bg >= 0 { a |= rd_color_pair(Int32(pair(p))) }
+            if p.fg >= 0 || p.bg >= 0 { pairNumber = pair(p) }
         }
-        return a
+        return (a, pairNumber)
     }
 
     private func pair(_ p: Pair) -> Int16 {
@@ -123,6 +128,7 @@ public final class CursesTerminal {
             case KEY_BTAB: return .backTab
             case KEY_ENTER: return .enter
             case rd_key_resize(): return .resize
+            case rd_key_f(1): return .f1
             default: return nil
             }
         }
@@ -130,11 +136,12 @@ public final class CursesTerminal {
         if scalar == "\u{1B}" {
             // An escape sequence the terminfo entry does not know arrives as ESC plus more bytes at once:
             // drop it whole rather than acting on ESC (back, cancel) and typing the rest.
+            // Sequences terminfo does not name but terminals commonly send (Home/End under tmux) are decoded.
             timeout(0)
             var next: wint_t = 0
-            var swallowed = false
-            while get_wch(&next) != ERR { swallowed = true }
-            if swallowed { return nil }
+            var rest = ""
+            while get_wch(&next) != ERR { rest.unicodeScalars.append(Unicode.Scalar(UInt32(next)) ?? "?") }
+            if !rest.isEmpty { return Key.escapeSequence(rest) }
         }
         return Key.from(Character(scalar))
     }

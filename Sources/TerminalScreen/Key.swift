@@ -4,6 +4,8 @@ public enum Key: Hashable, Sendable, CustomStringConvertible {
     case ctrl(Character)
     case up, down, left, right, pageUp, pageDown, home, end
     case enter, escape, backspace, delete, tab, backTab
+    /// F1, the help key that also works inside editors (where `?` is typed text).
+    case f1
     /// The terminal changed size.
     case resize
 
@@ -53,6 +55,7 @@ public enum Key: Hashable, Sendable, CustomStringConvertible {
         case "s-tab": return .backTab
         case "lt": return .char("<")
         case "resize": return .resize
+        case "f1": return .f1
         default:
             let n = name.lowercased()
             if n.hasPrefix("c-"), n.count == 3, let c = n.last { return .ctrl(c) }
@@ -81,6 +84,27 @@ public enum Key: Hashable, Sendable, CustomStringConvertible {
         case .tab: return "tab"
         case .backTab: return "shift-tab"
         case .resize: return "resize"
+        case .f1: return "F1"
+        }
+    }
+
+    /// The key an escape sequence stands for, from the bytes after ESC (`[1~`, `OH`, `[4~`…): the common
+    /// xterm, tmux, rxvt and linux-console forms, so Home/End and friends work whatever `TERM` says
+    /// (tmux sends `ESC [1~` for Home while an `xterm-256color` terminfo expects `ESC OH`).
+    public static func escapeSequence(_ rest: String) -> Key? {
+        switch rest {
+        case "[A", "OA": return .up
+        case "[B", "OB": return .down
+        case "[C", "OC": return .right
+        case "[D", "OD": return .left
+        case "[H", "OH", "[1~", "[7~": return .home
+        case "[F", "OF", "[4~", "[8~": return .end
+        case "[5~": return .pageUp
+        case "[6~": return .pageDown
+        case "[3~": return .delete
+        case "[Z": return .backTab
+        case "OP", "[11~", "[[A": return .f1
+        default: return nil
         }
     }
 }

@@ -1,11 +1,47 @@
 /// What a piece of text is, so the theme can colour it; screens never name colours.
 public enum StyleRole: String, Sendable, CaseIterable {
-    case normal, title, breadcrumb, status, hint, hintKey = "hint_key", header, selected, marked, dim, border
+    case normal, title, breadcrumb, status, hint, hintKey = "hint_key", header, selected, marked, dim, border, cursor
     case error, warning, ok, accent, placeholder
     case jsonKey = "json_key", jsonString = "json_string", jsonNumber = "json_number", jsonBool = "json_bool", jsonNull = "json_null"
     case diffAdd = "diff_add", diffRemove = "diff_remove"
     case badgeCreate = "badge_create", badgeUpdate = "badge_update", badgeUnarchive = "badge_unarchive"
     case badgeConflict = "badge_conflict", badgeError = "badge_error", badgeNeutral = "badge_neutral"
+
+    /// One letter per role, for screen tests' role frames (`.` is `normal`).
+    public var letter: Character {
+        switch self {
+        case .normal: return "."
+        case .title: return "T"
+        case .breadcrumb: return "B"
+        case .status: return "s"
+        case .hint: return "h"
+        case .hintKey: return "k"
+        case .header: return "H"
+        case .selected: return "S"
+        case .marked: return "m"
+        case .dim: return "d"
+        case .border: return "b"
+        case .cursor: return "C"
+        case .error: return "E"
+        case .warning: return "W"
+        case .ok: return "o"
+        case .accent: return "a"
+        case .placeholder: return "p"
+        case .jsonKey: return "K"
+        case .jsonString: return "q"
+        case .jsonNumber: return "n"
+        case .jsonBool: return "t"
+        case .jsonNull: return "0"
+        case .diffAdd: return "+"
+        case .diffRemove: return "-"
+        case .badgeCreate: return "1"
+        case .badgeUpdate: return "2"
+        case .badgeUnarchive: return "3"
+        case .badgeConflict: return "4"
+        case .badgeError: return "5"
+        case .badgeNeutral: return "6"
+        }
+    }
 }
 
 /// A cell's style: its role plus attributes a screen adds (bold, dim, reverse).
@@ -108,4 +144,13 @@ public struct ScreenBuffer: Sendable {
 
     /// The buffer's rows as plain text, each framed `|...|` so trailing spaces survive comparison.
     public func framedLines() -> [String] { (0..<height).map { "|" + line($0) + "|" } }
+
+    /// The style role of every cell of a row, one letter per column (`StyleRole.letter`).
+    public func roles(_ row: Int) -> String {
+        String((0..<width).map { cells[row * width + $0].style.role.letter })
+    }
+
+    /// The buffer's rows as role letters, framed like `framedLines`, so screen tests can compare the
+    /// selection, the cursor, dimmed rows and badges beside the text.
+    public func framedRoles() -> [String] { (0..<height).map { "|" + roles($0) + "|" } }
 }

@@ -86,6 +86,7 @@ public struct Theme: Equatable, Sendable {
         .title: StyleSpec(bold: true, reverse: true), .breadcrumb: StyleSpec(bold: true), .status: StyleSpec(reverse: true),
         .hint: StyleSpec(reverse: true), .hintKey: StyleSpec(bold: true, reverse: true),
         .header: StyleSpec(bold: true, underline: true), .selected: StyleSpec(reverse: true), .marked: StyleSpec(bold: true),
+        .cursor: StyleSpec(reverse: true),
         .dim: StyleSpec(dim: true), .error: StyleSpec(bold: true), .warning: StyleSpec(bold: true), .ok: StyleSpec(),
         .accent: StyleSpec(bold: true), .placeholder: StyleSpec(dim: true), .jsonKey: StyleSpec(bold: true),
         .jsonNull: StyleSpec(dim: true), .diffAdd: StyleSpec(bold: true), .diffRemove: StyleSpec(dim: true),

@@ -11,6 +11,8 @@ public final class App {
     private var confirmation: Confirmation?
     private var showingHelp = false
     private var helpScroll = 0
+    /// True when the last render found the terminal below `minimumSize` (keys are swallowed then).
+    private var tooSmall = false
     private var message: (text: String, isError: Bool)?
     /// Set when the app should exit.
     public private(set) var quitRequested = false
@@ -34,6 +36,9 @@ public final class App {
     public func handle(_ key: Key) {
         if key == .resize { return }
         if key == .ctrl("c") { quitRequested = true; return }
+        // "terminal too small" hides the views: keys must not act on what cannot be seen.
+        if tooSmall { return }
+        if key == .f1 { showingHelp.toggle(); helpScroll = 0; return }
         if showingHelp {
             switch key {
             case .down, .char("j"): helpScroll += 1
@@ -82,12 +87,12 @@ public final class App {
     private func editCommandLine(_ key: Key) {
         guard var text = commandLine else { return }
         switch key {
-        case .escape: commandLine = nil
-        case .enter: commandLine = nil; run(command: text)
+        case .escape: commandLine = nil; message = nil
+        case .enter: commandLine = nil; message = nil; run(command: text)
         case .backspace:
             if text.isEmpty { commandLine = nil } else { text.removeLast(); commandLine = text }
         case .char(let c): text.append(c); commandLine = text
-        case .tab: commandLine = complete(text)
+        case .tab: message = nil; commandLine = complete(text)
         default: break
         }
     }
@@ -99,14 +104,34 @@ public final class App {
         return names
     }
 
+    /// Commands that take an argument: completing one adds the space before it.
+    private static let commandsWithArguments: Set<String> = ["theme", "upsert", "compose", "dupes", "duplicates", "export"]
+
+    /// Tab completion: a unique candidate completes (with a space after a command that takes an argument);
+    /// several complete to their common prefix and are listed in the status bar.
     private func complete(_ text: String) -> String {
+        let prefix: String, candidates: [String], takesArgument: Bool
         if text.hasPrefix("theme ") {
-            let p = String(text.dropFirst(6))
-            let m = context.themes.keys.sorted().filter { $0.hasPrefix(p) }
-            return m.count == 1 ? "theme " + m[0] : text
+            prefix = "theme "
+            candidates = context.themes.keys.sorted().filter { $0.hasPrefix(text.dropFirst(6)) }
+            takesArgument = false
+        } else {
+            prefix = ""
+            candidates = commandNames.filter { $0.hasPrefix(text) }
+            takesArgument = candidates.count == 1 && Self.commandsWithArguments.contains(candidates[0])
         }
-        let m = commandNames.filter { $0.hasPrefix(text) }
-        return m.count == 1 ? m[0] : text
+        switch candidates.count {
+        case 0:
+            message = ("no command, type or theme starts with \"\(text.dropFirst(prefix.count))\"", true)
+            return text
+        case 1:
+            return prefix + candidates[0] + (takesArgument ? " " : "")
+        default:
+            message = (candidates.joined(separator: "  "), false)
+            var common = candidates[0]
+            for c in candidates.dropFirst() { while !c.hasPrefix(common) { common.removeLast() } }
+            return prefix + common
+        }
     }
 
     /// Runs a `:` command: `types`, a type key, `conflicts`, `upsert [TYPE]`, `dupes [TYPE]`, `theme NAME`, `q`.
@@ -179,7 +204,8 @@ public final class App {
     /// Draws the whole screen: title bar with breadcrumbs, the top view, the status bar, overlays.
     public func render(into buffer: inout ScreenBuffer) {
         let w = buffer.width, h = buffer.height
-        guard w >= Self.minimumSize.width, h >= Self.minimumSize.height else {
+        tooSmall = w < Self.minimumSize.width || h < Self.minimumSize.height
+        guard !tooSmall else {
             let lines = ["terminal too small", "\(w)×\(h); recdeck needs \(Self.minimumSize.width)×\(Self.minimumSize.height)"]
             for (i, l) in lines.enumerated() where i < h {
                 buffer.put(TextLayout.fit(l, w), row: min(h - 1, max(0, h / 2 - 1 + i)), column: max(0, (w - DisplayWidth.of(l)) / 2))
@@ -205,7 +231,9 @@ public final class App {
         let w = buffer.width
         buffer.fill(row: row, column: 0, width: w, style: CellStyle(.status))
         if let text = commandLine {
-            buffer.put(":" + text + "█", row: row, column: 0, maxWidth: w, style: CellStyle(.status))
+            // Completion candidates (or why there are none) follow the input on the same line.
+            Widgets.input(":" + text, hint: message.map { "   " + $0.text } ?? "", into: &buffer, row: row, column: 0, width: w,
+                          style: CellStyle(.status))
             return
         }
         if let m = message {
@@ -216,14 +244,28 @@ public final class App {
         if let s = top.status {
             col = buffer.put(TextLayout.fit(" " + s + " ", w / 2), row: row, column: 0, style: CellStyle(.status, bold: true))
         }
-        let hints = top.bindings.filter(\.hint).map { ($0.label, $0.help) } + [("?", "help"), ("q", "quit")]
+        // `? help` is always shown at the right; the view's hints fill what is left, cut with `…`.
+        let help = [(top.capturesText ? "F1" : "?", "help")]
+        let helpWidth = help.reduce(0) { $0 + DisplayWidth.of($1.0) + DisplayWidth.of($1.1) + 3 }
+        let hints = top.bindings.filter(\.hint).map { ($0.label, $0.help) } + (top.capturesText ? [] : [("q", "quit")])
         col += 1
+        let limit = w - helpWidth
         for (k, label) in hints {
             let need = DisplayWidth.of(k) + DisplayWidth.of(label) + 3
-            if col + need > w { break }
-            col = buffer.put(k, row: row, column: col, style: CellStyle(.hintKey, bold: true))
-            col = buffer.put(" " + label + "  ", row: row, column: col, style: CellStyle(.hint))
+            if col + need > limit {
+                if col + 2 <= limit { buffer.put("…", row: row, column: col, style: CellStyle(.hint)) }
+                break
+            }
+            col = drawHint(k, label, into: &buffer, row: row, column: col)
         }
+        col = w - helpWidth + 1
+        for (k, label) in help { col = drawHint(k, label, into: &buffer, row: row, column: col) }
+    }
+
+    @discardableResult
+    private func drawHint(_ key: String, _ label: String, into buffer: inout ScreenBuffer, row: Int, column: Int) -> Int {
+        let col = buffer.put(key, row: row, column: column, style: CellStyle(.hintKey, bold: true))
+        return buffer.put(" " + label + "  ", row: row, column: col, style: CellStyle(.hint))
     }
 
     private func renderHelp(into buffer: inout ScreenBuffer) {
@@ -235,8 +277,9 @@ public final class App {
         lines.append([])
         lines.append([Span("Everywhere", CellStyle(.header, bold: true))])
         let global: [(String, String)] = top.capturesText
-            ? [("ctrl-c", "quit at once (the terminal is restored)")]
-            : [(":", "command line: :types  :<type key>  :conflicts  :upsert [TYPE]  :dupes [TYPE]  :theme NAME  :q"), ("?", "this help"),
+            ? [("F1", "this help"), ("ctrl-c", "quit at once (the terminal is restored)")]
+            : [(":", "command line: :types  :<type key>  :conflicts  :upsert [TYPE]  :dupes [TYPE]  :export PATH  :theme NAME  :q"),
+               ("?/F1", "this help"),
                ("esc", "back"), ("q", "quit"), ("ctrl-c", "quit at once")]
         for (k, h) in global { lines.append([Span(TextLayout.pad(k, labelWidth), CellStyle(.accent, bold: true)), Span(h)]) }
         Widgets.dialog(into: &buffer, title: "Keys — any other key closes", lines: Array(lines.dropFirst(min(helpScroll, max(0, lines.count - 1)))))

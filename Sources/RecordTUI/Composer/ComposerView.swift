@@ -169,7 +169,13 @@ public final class ComposerView: View {
         buffer.put("  type \(typeKey ?? "—")", row: area.row, column: col, maxWidth: area.width - col)
         let qStyle = CellStyle(editingQuery ? .accent : .normal, bold: editingQuery)
         let q = buffer.put(" query ?", row: area.row + 1, column: area.column, style: CellStyle(.dim))
-        buffer.put(queryText + (editingQuery ? "█" : "") + (queryText.isEmpty && !editingQuery ? "(none; tab to edit)" : ""), row: area.row + 1, column: q, maxWidth: area.width - q, style: qStyle)
+        if editingQuery {
+            Widgets.input(queryText, hint: "  enter or tab: back to the body", into: &buffer, row: area.row + 1, column: q,
+                          width: area.width - q, style: qStyle)
+        } else {
+            buffer.put(queryText.isEmpty ? "(none; tab to edit)" : queryText, row: area.row + 1, column: q, maxWidth: area.width - q,
+                       style: queryText.isEmpty ? CellStyle(.dim) : qStyle)
+        }
 
         let stripHeight = 5
         let mainHeight = area.height - 2 - stripHeight

@@ -131,7 +131,7 @@ public struct TextEditor {
             if focused, n == row {
                 let cx = rect.column + gutter + cursorX - left
                 let under = column < lines[row].count ? SafeText.visible(String(lines[row][column])) : " "
-                buffer.put(under, row: r, column: cx, style: CellStyle(.selected))
+                buffer.put(under, row: r, column: cx, style: CellStyle(.cursor))
             }
         }
     }

@@ -15,6 +15,22 @@ public enum Widgets {
         return col
     }
 
+    /// A one-line text input: `text`, then the cursor as a cell in the `cursor` role (visible in every
+    /// theme, reversed in mono), then an optional dimmed hint. Returns the column after the cursor.
+    @discardableResult
+    public static func input(_ text: String, hint: String = "", into buffer: inout ScreenBuffer, row: Int, column: Int, width: Int,
+                             style: CellStyle) -> Int {
+        buffer.fill(row: row, column: column, width: width, style: style)
+        // Keep the end of a long text in view: the cursor sits at its end.
+        let room = max(1, width - 1)
+        var shown = text
+        while DisplayWidth.of(SafeText.visible(shown)) > room - 1, !shown.isEmpty { shown.removeFirst() }
+        var col = buffer.put(shown, row: row, column: column, maxWidth: room, style: style)
+        col = buffer.put(" ", row: row, column: col, style: CellStyle(.cursor))
+        if !hint.isEmpty { buffer.put(hint, row: row, column: col, maxWidth: column + width - col, style: CellStyle(.dim)) }
+        return col
+    }
+
     /// A box with a border and a title; returns the inner area.
     @discardableResult
     public static func box(into buffer: inout ScreenBuffer, _ rect: Rect, title: String, focused: Bool = false) -> Rect {
