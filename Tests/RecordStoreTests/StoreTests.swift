@@ -188,3 +188,29 @@ enum StoreFixtures {
         #expect(try RecordStore.open(path: path).counts(type: "contacts")! == (50, 0))
     }
 }
+
+/// Issue 14: "oldest wins" among records created in the same millisecond follows insertion order.
+@Suite struct OldestMatchTests {
+    /// Twenty contacts share an email (the type keys them by `n`, so they can) and one creation time; every
+    /// order-dependent choice must pick the first inserted, not the one with the smallest random id.
+    @Test func sameMillisecondCandidatesAreOrderedByInsertion() throws {
+        let store = try RecordStore.inMemory(clock: { Date(timeIntervalSince1970: 1_790_000_000) })
+        try store.applyType(ObjectType(json: [
+            "key": "people", "kind": "contact",
+            "fields": [["key": "email", "type": "email"], ["key": "n", "type": "integer"]],
+            "identifiers": [["name": "n", "source": "$.n", "normalize": "exact"]],
+        ]))
+        var ids: [String] = []
+        for n in 0..<20 {
+            let body: JSONValue = ["lookup": ["identifier": "n"], "data": ["email": "same@x.example", "n": .int(Int64(n))]]
+            ids.append(try store.upsert(NativeRequest.decode(type: "people", body: body), source: WriteSource("t")).record!.id)
+        }
+        let kizen = try store.exchange(KizenDialect(), DialectRequest(type: "people", body: ["lookup_value": "SAME@X.EXAMPLE", "fields": ["n": 99]]),
+                                       apply: false, source: WriteSource("t"))
+        #expect(kizen.plans.first?.match?.id == ids[0])
+        let first = try NativeRequest.decode(type: "people", body: [
+            "lookup": ["path": "$.email", "value": "same@x.example"], "on_multiple_matches": "first", "data": ["n": 100],
+        ])
+        #expect(try store.plan(first).match?.id == ids[0])
+    }
+}

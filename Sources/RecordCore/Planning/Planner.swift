@@ -102,7 +102,10 @@ public struct Planner {
                 }
             }
         }
-        let active = matches.filter { !$0.record.archived }.sorted { ($0.record.createdAt, $0.record.id) < ($1.record.createdAt, $1.record.id) }
+        // Oldest first: by creation time, then in the order the lookup listed them (insertion order), never
+        // by the random id — two records created in the same millisecond must keep their insertion order.
+        let active = matches.enumerated().filter { !$0.element.record.archived }
+            .sorted { ($0.element.record.createdAt, $0.offset) < ($1.element.record.createdAt, $1.offset) }.map(\.element)
         let archived = matches.filter { $0.record.archived }
 
         var plan: Plan

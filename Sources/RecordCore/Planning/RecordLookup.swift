@@ -12,7 +12,7 @@ public struct IdempotencyEntry: Sendable, Equatable {
 /// What the planner may ask of the current state. The store answers inside its write transaction;
 /// tests answer from memory. Planning stays a pure function of the request, the type and these answers.
 public protocol RecordLookup {
-    /// Records of `type` holding the normalised identifier value, active and archived.
+    /// Records of `type` holding the normalised identifier value, active and archived, in insertion order.
     func records(type: String, identifier: String, value: String) throws -> [Record]
     /// Records of `type` for which `matching` holds, oldest first (a full scan).
     func scan(type: String, matching: (Record) -> Bool) throws -> [Record]

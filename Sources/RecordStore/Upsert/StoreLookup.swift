@@ -10,6 +10,7 @@ struct StoreLookup: RecordLookup {
         SELECT \(RecordRow.columns.split(separator: ",").map { "r." + $0.filter { $0 != " " } }.joined(separator: ", "))
         FROM record_keys k JOIN records r ON r.id = k.record_id
         WHERE k.type = ? AND k.identifier = ? AND k.value = ?
+        ORDER BY r.seq
         """
 
     func records(type: String, identifier: String, value: String) throws -> [Record] {
