@@ -25,10 +25,14 @@ struct TUICommand: ParsableCommand {
             store = try global.openStore()
         }
         let selection = ThemeLoader.select(requested: theme)
-        let context = AppContext(backend: StoreBackend(store: store), themes: selection.themes, theme: selection.theme)
+        let config = UserConfig.load()
+        let views = ViewsFile()
+        let context = AppContext(backend: StoreBackend(store: store), themes: selection.themes, theme: selection.theme,
+                                 clipboard: TerminalClipboard(osc52: config.config.osc52), viewSettings: views)
         let app = App(context: context)
         if let type { app.run(command: type) }
-        if !selection.messages.isEmpty { app.notify(selection.messages.joined(separator: " · "), isError: true) }
+        let problems = selection.messages + [config.problem, views.problem].compactMap { $0 }
+        if !problems.isEmpty { app.notify(problems.joined(separator: " · "), isError: true) }
         try MainActor.assumeIsolated { try TUIRunner.run(app) }
     }
 }

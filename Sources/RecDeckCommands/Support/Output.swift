@@ -10,11 +10,13 @@ enum Output {
     static func json(_ value: JSONValue) { out(value.prettyText) }
 
     static var stderrIsTerminal: Bool { isatty(STDERR_FILENO) == 1 }
+    static let stdoutIsTerminal = isatty(STDOUT_FILENO) == 1
 
-    /// A cell made safe for a terminal (control characters shown as placeholders) and cut to `max` columns.
+    /// A cell made safe for a terminal (control characters shown as placeholders), cut to `max` columns
+    /// only when stdout is a terminal: piped output is never cut short (DESIGN §5).
     static func cell(_ text: String, max: Int = 40) -> String {
         let safe = SafeText.visible(text)
-        guard DisplayWidth.of(safe) > max else { return safe }
+        guard stdoutIsTerminal, DisplayWidth.of(safe) > max else { return safe }
         var out = ""
         var w = 0
         for ch in safe {

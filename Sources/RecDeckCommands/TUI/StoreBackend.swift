@@ -23,7 +23,58 @@ public final class StoreBackend: RecordBackend {
     public func page(_ query: RecordQuery, from key: PageKey?, direction: PageDirection, limit: Int) throws -> [ListedRecord] {
         try store.page(query, from: key, direction: direction, limit: limit)
     }
-    public func count(_ query: RecordQuery) throws -> Int? { try store.count(query) }
+    public func count(_ query: RecordQuery) throws -> RowCount? { try store.count(query) }
+    public func hasSortIndex(_ column: SortColumn) throws -> Bool { try store.hasSortIndex(column) }
+    public func buildSortIndex(_ column: SortColumn) -> BackgroundJob<Double> {
+        let job = BackgroundJob<Double>()
+        let store = self.store
+        // Cancelling interrupts the CREATE INDEX statement: SQLite rolls it back, nothing is left.
+        job.onCancel = { store.interrupt() }
+        runInBackground {
+            let start = Date()
+            _ = job.report(0, "building an index on \(column)")
+            do {
+                try store.buildSortIndex(column)
+                job.finish(.done(Date().timeIntervalSince(start)))
+            } catch {
+                job.finish(job.isCancelled ? .cancelled : .failed("\(error)"))
+            }
+        }
+        return job
+    }
+    public func frequencies(of column: GridColumn, in query: RecordQuery) -> BackgroundJob<FrequencyTable> {
+        let job = BackgroundJob<FrequencyTable>()
+        let store = self.store
+        runInBackground {
+            do {
+                let table = try store.frequencies(of: column, in: query) { job.report($0, "counting values of \(column)") }
+                job.finish(table.map { .done($0) } ?? .cancelled)
+            } catch {
+                job.finish(.failed("\(error)"))
+            }
+        }
+        return job
+    }
+    public func children(of id: String) throws -> [Record] { try store.children(of: id) }
+    public func export(_ query: RecordQuery, ids: [String]?, columns: [GridColumn], to path: String) -> BackgroundJob<ExportSummary> {
+        let job = BackgroundJob<ExportSummary>()
+        let store = self.store
+        runInBackground {
+            do {
+                let format = try ExportFormat(path: path)
+                // CSV takes the grid's columns; JSONL writes whole records (what `import` reads back).
+                let total = ids?.count ?? (try? store.count(query))??.value
+                let written = try RecordExporter.export(store: store, query: query, ids: ids, columns: format == .csv ? columns : nil,
+                                                        format: format, to: path) { n in
+                    job.report(total.map { Double(n) / Double(max(1, $0)) } ?? 0, "exported \(n) rows")
+                }
+                job.finish(written.map { .done(ExportSummary(path: path, rows: $0, format: format.rawValue)) } ?? .cancelled)
+            } catch {
+                job.finish(.failed("\(error)"))
+            }
+        }
+        return job
+    }
     public func record(id: String) throws -> Record? { try store.record(id: id) }
     public func history(recordID: String) throws -> [Revision] { try store.history(recordID: recordID) }
     public func plan(_ request: UpsertRequest) throws -> Plan { try store.plan(request) }
@@ -31,8 +82,22 @@ public final class StoreBackend: RecordBackend {
     public func exchange(_ dialect: any Dialect, type: String?, query: [(String, String)], bytes: [UInt8], apply: Bool) throws -> DialectExchange {
         try store.exchange(dialect, type: type, query: query, bytes: bytes, apply: apply, source: source)
     }
-    public func archive(type: String, ids: [String]) throws -> [Record] { try store.archive(type: type, ids: ids, source: source) }
-    public func restore(type: String, ids: [String]) throws -> [Record] { try store.restore(type: type, ids: ids, source: source) }
+    public func archive(type: String, ids: [String]) throws -> String {
+        let batch = Self.batchID("archive")
+        try store.archive(type: type, ids: ids, source: WriteSource(source.name, batch: batch))
+        return batch
+    }
+    public func restore(type: String, ids: [String]) throws -> String {
+        let batch = Self.batchID("restore")
+        try store.restore(type: type, ids: ids, source: WriteSource(source.name, batch: batch))
+        return batch
+    }
+    public func undoBatch(_ batch: String) throws -> [Record] { try store.undoBatch(batch, source: source) }
+
+    /// A batch id for one TUI bulk action: `tui-archive-<time>-<random>`.
+    static func batchID(_ action: String) -> String {
+        "tui-\(action)-\(Int(Date().timeIntervalSince1970))-\(UInt32.random(in: 0...UInt32.max))"
+    }
     public func undo(revision: Int64) throws -> Record { try store.undo(revision: revision, source: source) }
     public func conflicts() throws -> [ConflictEntry] { try store.conflicts() }
     public func resolveConflict(id: Int64, request: UpsertRequest?, resolution: String) throws -> Plan? {

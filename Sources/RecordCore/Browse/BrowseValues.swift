@@ -93,3 +93,23 @@ public struct BulkProcess: Sendable {
          "created_at": .string(createdAt), "results": .array(results)]
     }
 }
+
+/// How often each value of a column occurs: the most frequent first (DESIGN §6, the frequency view).
+public struct FrequencyTable: Sendable {
+    public struct Row: Sendable {
+        /// The value (nil: the column is absent in those records).
+        public var value: JSONValue?
+        public var count: Int
+        public init(value: JSONValue?, count: Int) { self.value = value; self.count = count }
+    }
+    /// The most frequent values (at most the number asked for).
+    public var rows: [Row]
+    /// The rows counted.
+    public var total: Int
+    /// The number of distinct values.
+    public var distinct: Int
+    public init(rows: [Row], total: Int, distinct: Int) { self.rows = rows; self.total = total; self.distinct = distinct }
+
+    /// A value's share of the rows counted (0…1).
+    public func share(_ row: Row) -> Double { total == 0 ? 0 : Double(row.count) / Double(total) }
+}

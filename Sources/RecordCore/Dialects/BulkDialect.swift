@@ -107,7 +107,9 @@ public struct BulkDialect: Dialect {
     }
 
     /// The request shape the composer starts from for `type`.
-    public func template(for type: ObjectType) -> DialectTemplate {
-        DialectTemplate(body: ["records": [["attributes": type.templateData.data, "identifiers": ["ext_id": ""]]]])
+    public func template(for type: ObjectType, example: Record?) -> DialectTemplate {
+        // Bulk matches by external id or record id only.
+        let identifiers: JSONValue = example.map { e in e.externalID.map { ["ext_id": .string($0)] } ?? ["id": .string(e.id)] } ?? ["ext_id": ""]
+        return DialectTemplate(body: ["records": [["attributes": type.templateData(example: nil).data, "identifiers": identifiers]]])
     }
 }

@@ -64,8 +64,9 @@ public protocol Dialect: Sendable {
     func response(to plans: [Plan], request: DialectRequest, type: ObjectType?, processID: String?) -> NativeResponse
     /// One item's result as the dialect reports it per record (bulk process results).
     func itemResult(_ plan: Plan, index: Int) -> JSONValue
-    /// The request shape the upsert composer starts from for a type.
-    func template(for type: ObjectType) -> DialectTemplate
+    /// The request the upsert composer starts from for a type: with an `example` record its lookup holds
+    /// that record's value (so it previews an update of it), else an empty value (a create).
+    func template(for type: ObjectType, example: Record?) -> DialectTemplate
 }
 
 extension Dialect {

@@ -107,7 +107,7 @@ public struct KizenDialect: SingleRecordDialect {
     }
 
     /// The request shape the composer starts from for `type`.
-    public func template(for type: ObjectType) -> DialectTemplate {
-        DialectTemplate(body: ["lookup_value": "", "fields": type.templateData.data])
+    public func template(for type: ObjectType, example: Record?) -> DialectTemplate {
+        DialectTemplate(body: ["lookup_value": type.templateLookupValue(example: example), "fields": type.templateData(example: nil).data])
     }
 }

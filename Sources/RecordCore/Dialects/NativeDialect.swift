@@ -17,10 +17,14 @@ public struct NativeDialect: SingleRecordDialect {
     }
 
     /// The request shape the composer starts from for `type`.
-    public func template(for type: ObjectType) -> DialectTemplate {
-        let (_, data) = type.templateData
-        var body: [String: JSONValue] = ["name": "", "data": data]
-        if let id = type.identifiers.first { body["lookup"] = ["identifier": .string(id.name)] }
+    public func template(for type: ObjectType, example: Record?) -> DialectTemplate {
+        let (field, data) = type.templateData(example: example)
+        var body: [String: JSONValue] = ["name": .string(example?.name ?? ""), "data": data]
+        // The lookup names an identifier the body holds a value for: the data one, else the unique name.
+        if let id = type.identifiers.first(where: { $0.source.description == "$.\(field ?? "")" })
+            ?? type.identifiers.first(where: { $0.source == .name }) ?? type.identifiers.first {
+            body["lookup"] = ["identifier": .string(id.name)]
+        }
         return DialectTemplate(body: .object(body))
     }
 }

@@ -68,8 +68,8 @@ public struct NexDialect: SingleRecordDialect {
     }
 
     /// The request shape the composer starts from for `type`.
-    public func template(for type: ObjectType) -> DialectTemplate {
-        let (field, data) = type.templateData
+    public func template(for type: ObjectType, example: Record?) -> DialectTemplate {
+        let (field, data) = type.templateData(example: example)
         return DialectTemplate(body: ["matching_attribute": .string(field ?? "name"), "attributes": data])
     }
 }

@@ -78,7 +78,10 @@ public struct VoxworksDialect: SingleRecordDialect {
     }
 
     /// The request shape the composer starts from for `type`.
-    public func template(for type: ObjectType) -> DialectTemplate {
-        DialectTemplate(body: ["type_name": .string(type.key), "name": "", "data": type.templateData.data])
+    public func template(for type: ObjectType, example: Record?) -> DialectTemplate {
+        let (field, data) = type.templateData(example: example)
+        var body: [String: JSONValue] = ["type_name": .string(type.key), "name": .string(example?.name ?? ""), "data": data]
+        if let field { body["upsert_key"] = ["path": .string("$.\(field)"), "value": data[field] ?? ""] }
+        return DialectTemplate(body: .object(body))
     }
 }

@@ -74,7 +74,10 @@ public struct ZendeskDialect: SingleRecordDialect {
     }
 
     /// The request shape the composer starts from for `type`.
-    public func template(for type: ObjectType) -> DialectTemplate {
-        DialectTemplate(query: [("external_id", "")], body: ["custom_object_record": ["name": "", "custom_object_fields": .object([:])]])
+    public func template(for type: ObjectType, example: Record?) -> DialectTemplate {
+        // Zendesk finds a record by external id, or by name where names are unique.
+        let query: [(String, String)] = example?.externalID.map { [("external_id", $0)] }
+            ?? (type.nameField.unique ? [("name", example?.name ?? "")] : [("external_id", "")])
+        return DialectTemplate(query: query, body: ["custom_object_record": ["name": .string(example?.name ?? ""), "custom_object_fields": .object([:])]])
     }
 }

@@ -9,112 +9,158 @@ extension RecordStore {
     /// key starts at the first row (forward) or the last (backward).
     public func page(_ query: RecordQuery, from key: PageKey?, direction: PageDirection = .forward, limit: Int) throws -> [ListedRecord] {
         try read { db in
+            guard let type = try objectType(query.type, db) else { return [] }
             if case .prefix(let text) = query.filter {
-                guard let type = try objectType(query.type, db) else { return [] }
                 return try prefixPage(query, type: type, text: text, from: key, direction: direction, limit: limit, db)
             }
-            return try orderedPage(query, from: key, direction: direction, limit: limit, db)
+            return try orderedPage(query, type: type, from: key, direction: direction, limit: limit, db)
         }
     }
 
-    /// The number of rows `query` lists, when it is known without a scan (no filter: the type's counts).
-    public func count(_ query: RecordQuery) throws -> Int? {
-        guard query.filter == nil, let c = try counts(type: query.type) else { return nil }
-        switch query.archived {
-        case .active: return c.active
-        case .archived: return c.archived
-        case .all: return c.active + c.archived
-        }
-    }
-
-    private static func archivedClause(_ filter: ArchiveFilter, column: String) -> String {
-        switch filter {
-        case .active: return " AND \(column) = 0"
-        case .archived: return " AND \(column) = 1"
-        case .all: return ""
-        }
-    }
-
-    /// Insertion or name order, with an optional `path = value` / column filter as a residual condition.
-    private func orderedPage(_ query: RecordQuery, from key: PageKey?, direction: PageDirection, limit: Int, _ db: Database) throws -> [ListedRecord] {
-        let byName = query.sort == .name || query.sort == .nameDescending
-        let sortAscending = query.sort == .inserted || query.sort == .name
-        let ascending = sortAscending == (direction == .forward)
-        let op = ascending ? ">" : "<", order = ascending ? "ASC" : "DESC"
-        let nameExpr = "ifnull(name, '')"
-        var sql = "SELECT seq, \(byName ? nameExpr : "NULL") AS ktext, \(RecordRow.columns) FROM records WHERE type = ?"
-        var args: StatementArguments = [query.type]
-        sql += Self.archivedClause(query.archived, column: "archived")
-        switch query.filter {
-        case .equals(let path, let value)?:
-            let literal = try Self.sqlitePath(path)
-            if value.isNull {
-                sql += " AND json_type(data, '\(literal)') = 'null'"
-            } else {
-                sql += " AND json_extract(data, '\(literal)') = ?"
-                switch value {
-                case .bool(let b): _ = args.append(contentsOf: [b ? 1 : 0])
-                case .int(let i): _ = args.append(contentsOf: [i])
-                case .double(let d): _ = args.append(contentsOf: [d])
-                case .string(let s): _ = args.append(contentsOf: [s])
-                default: _ = args.append(contentsOf: [value.jsonText])
-                }
+    /// How many rows `query` lists: the type's counts without a filter (kept by triggers: no scan), else
+    /// the matches counted up to `RowCount.filterCap`.
+    public func count(_ query: RecordQuery) throws -> RowCount? {
+        guard query.filter != nil else {
+            guard let c = try counts(type: query.type) else { return nil }
+            switch query.archived {
+            case .active: return RowCount(c.active)
+            case .archived: return RowCount(c.archived)
+            case .all: return RowCount(c.active + c.archived)
             }
-        case .column(let column, let value)?:
-            sql += column == "name" ? " AND name = ?" : " AND external_id = ?"
-            _ = args.append(contentsOf: [value])
-        default: break
         }
+        return try read { db in
+            guard let type = try objectType(query.type, db) else { return nil }
+            let cap = RowCount.filterCap
+            var n = 0
+            if case .prefix(let text) = query.filter {
+                for group in Self.prefixGroups(type: type, text: text) where n <= cap {
+                    var (sql, args) = Self.prefixSelect(group, type: type, archived: query.archived, columns: "1")
+                    sql += " LIMIT ?"
+                    _ = args.append(contentsOf: [cap + 1 - n])
+                    n += try Int.fetchOne(db, sql: "SELECT count(*) FROM (\(sql))", arguments: args) ?? 0
+                }
+            } else {
+                let (condition, args) = try BrowseSQL.filterCondition(query.filter, type: type)
+                var all: StatementArguments = [query.type]
+                all += args
+                _ = all.append(contentsOf: [cap + 1])
+                let sql = "SELECT 1 FROM records WHERE type = ?" + BrowseSQL.archivedClause(query.archived) + condition + " LIMIT ?"
+                n = try Int.fetchOne(db, sql: "SELECT count(*) FROM (\(sql))", arguments: all) ?? 0
+            }
+            return n > cap ? RowCount(cap, isCapped: true) : RowCount(n)
+        }
+    }
+
+    /// Insertion order or a column's order, with an optional filter as a residual condition.
+    private func orderedPage(_ query: RecordQuery, type: ObjectType, from key: PageKey?, direction: PageDirection, limit: Int,
+                             _ db: Database) throws -> [ListedRecord] {
+        let (sql, args, sorted) = try Self.orderedSelect(query, type: type, from: key, direction: direction, limit: limit)
+        let rows = try Row.fetchAll(db.cachedStatement(sql: sql), arguments: args).map { row in
+            let value: SortValue? = sorted ? BrowseSQL.sortValue(row["kval"]) : nil
+            return ListedRecord(record: try RecordRow.record(row), key: PageKey(seq: row["seq"], value: value))
+        }
+        return direction == .forward ? rows : rows.reversed()
+    }
+
+    /// `EXPLAIN QUERY PLAN` of a query's first page (each prefix group's), for checking index use.
+    public func explain(_ query: RecordQuery) throws -> String {
+        try read { db in
+            guard let type = try objectType(query.type, db) else { return "" }
+            var selects: [(String, StatementArguments)] = []
+            if case .prefix(let text) = query.filter {
+                selects = Self.prefixGroups(type: type, text: text).map { Self.prefixSelect($0, type: type, archived: query.archived, columns: "r.id") }
+            } else {
+                let (sql, args, _) = try Self.orderedSelect(query, type: type, from: nil, direction: .forward, limit: 100)
+                selects = [(sql, args)]
+            }
+            return try selects.flatMap { sql, args in
+                try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN " + sql, arguments: args).map { $0["detail"] as String }
+            }.joined(separator: "\n")
+        }
+    }
+
+    /// The SQL of one ordered page, its arguments, and whether it is sorted by a column (`kval`).
+    private static func orderedSelect(_ query: RecordQuery, type: ObjectType, from key: PageKey?, direction: PageDirection,
+                                      limit: Int) throws -> (String, StatementArguments, Bool) {
+        let ascending = !query.sort.descending == (direction == .forward)
+        let op = ascending ? ">" : "<", order = ascending ? "ASC" : "DESC"
+        let sortExpr = try query.sort.column.map(BrowseSQL.sortExpression)
+        var sql = "SELECT seq, \(sortExpr ?? "NULL") AS kval, \(RecordRow.columns) FROM records WHERE type = ?"
+        var args: StatementArguments = [query.type]
+        sql += BrowseSQL.archivedClause(query.archived)
+        let (condition, conditionArgs) = try BrowseSQL.filterCondition(query.filter, type: type)
+        sql += condition
+        args += conditionArgs
         if let key {
-            if byName {
-                sql += " AND (\(nameExpr), seq) \(op) (?, ?)"
-                _ = args.append(contentsOf: [key.text ?? "", key.seq])
+            if let sortExpr {
+                sql += " AND (\(sortExpr), seq) \(op) (?, ?)"
+                _ = args.append(contentsOf: [BrowseSQL.databaseValue(key.value), key.seq])
             } else {
                 sql += " AND seq \(op) ?"
                 _ = args.append(contentsOf: [key.seq])
             }
         }
-        sql += byName ? " ORDER BY \(nameExpr) \(order), seq \(order)" : " ORDER BY seq \(order)"
+        sql += sortExpr.map { " ORDER BY \($0) \(order), seq \(order)" } ?? " ORDER BY seq \(order)"
         sql += " LIMIT ?"
         _ = args.append(contentsOf: [limit])
-        let rows = try Row.fetchAll(db.cachedStatement(sql: sql), arguments: args).map { row in
-            ListedRecord(record: try RecordRow.record(row), key: PageKey(seq: row["seq"], text: row["ktext"]))
-        }
-        return direction == .forward ? rows : rows.reversed()
+        return (sql, args, sortExpr != nil)
     }
 
-    /// A prefix filter: each identifier's keys (normalised as that identifier normalises), then the name,
-    /// each an index range read in (group, value) order.
+    /// One group of a prefix filter: an identifier's keys (normalised as it normalises), or the name.
+    struct PrefixGroup {
+        var label: String
+        var identifier: String?
+        var prefix: String
+    }
+
+    /// The groups a prefix is looked up in: the type's identifiers, then the name unless an identifier covers it.
+    static func prefixGroups(type: ObjectType, text: String) -> [PrefixGroup] {
+        var groups = type.identifiers.compactMap { id in id.normalize.apply(text).map { PrefixGroup(label: id.name, identifier: id.name, prefix: $0) } }
+        if !type.identifiers.contains(where: { $0.source == .name }) { groups.append(PrefixGroup(label: "name", identifier: nil, prefix: text)) }
+        return groups
+    }
+
+    /// The rows of one prefix group, case-insensitively (NOCASE folds ASCII), in index order: identifier
+    /// keys by `(value NOCASE, value)`, names by `(name NOCASE, seq)`.
+    static func prefixSelect(_ group: PrefixGroup, type: ObjectType, archived: ArchiveFilter, columns: String) -> (String, StatementArguments) {
+        let upper = group.prefix + "\u{10FFFF}"
+        if let identifier = group.identifier {
+            let sql = "SELECT \(columns) FROM record_keys k JOIN records r ON r.id = k.record_id WHERE k.type = ? AND k.identifier = ?"
+                + " AND k.value COLLATE NOCASE >= ? AND k.value COLLATE NOCASE < ?" + BrowseSQL.archivedClause(archived, column: "r.archived")
+            return (sql, [type.key, identifier, group.prefix, upper])
+        }
+        let sql = "SELECT \(columns) FROM records r WHERE r.type = ? AND ifnull(r.name, '') COLLATE NOCASE >= ?"
+            + " AND ifnull(r.name, '') COLLATE NOCASE < ?" + BrowseSQL.archivedClause(archived, column: "r.archived")
+        return (sql, [type.key, group.prefix, upper])
+    }
+
+    /// A prefix filter: each group an index range read in (group, value) order.
     private func prefixPage(_ query: RecordQuery, type: ObjectType, text: String, from key: PageKey?, direction: PageDirection,
                             limit: Int, _ db: Database) throws -> [ListedRecord] {
-        // Groups: the type's identifiers, then the name unless an identifier already covers it.
-        var groups: [(label: String, identifier: String?, prefix: String)] = type.identifiers.compactMap { id in
-            id.normalize.apply(text).map { (id.name, id.name, $0) }
-        }
-        if !type.identifiers.contains(where: { $0.source == .name }) { groups.append(("name", nil, text)) }
+        let groups = Self.prefixGroups(type: type, text: text)
         let forward = direction == .forward
+        let op = forward ? ">" : "<", order = forward ? "ASC" : "DESC"
+        let columns = RecordRow.columns.split(separator: ",").map { "r." + $0.trimmingCharacters(in: .whitespaces) }.joined(separator: ", ")
         var out: [ListedRecord] = []
         var g = key?.group ?? (forward ? 0 : groups.count - 1)
         while out.count < limit, g >= 0, g < groups.count {
             let group = groups[g]
             let after = key?.group == g ? key : nil
-            let op = forward ? ">" : "<", order = forward ? "ASC" : "DESC"
-            let upper = group.prefix + "\u{10FFFF}"
-            var sql: String
-            var args: StatementArguments
-            if let identifier = group.identifier {
-                sql = "SELECT r.seq AS seq, k.value AS ktext, \(RecordRow.columns.split(separator: ",").map { "r." + $0.trimmingCharacters(in: .whitespaces) }.joined(separator: ", ")) FROM record_keys k JOIN records r ON r.id = k.record_id WHERE k.type = ? AND k.identifier = ? AND k.value >= ? AND k.value < ?"
-                args = [type.key, identifier, group.prefix, upper]
-                sql += Self.archivedClause(query.archived, column: "r.archived")
-                if let after { sql += " AND k.value \(op) ?"; _ = args.append(contentsOf: [after.text ?? ""]) }
-                sql += " ORDER BY k.value \(order) LIMIT ?"
+            var sql: String, args: StatementArguments
+            if group.identifier != nil {
+                (sql, args) = Self.prefixSelect(group, type: type, archived: query.archived, columns: "r.seq AS seq, k.value AS ktext, \(columns)")
+                if let after {
+                    sql += " AND (k.value COLLATE NOCASE, k.value) \(op) (?, ?)"
+                    _ = args.append(contentsOf: [after.text ?? "", after.text ?? ""])
+                }
+                sql += " ORDER BY k.value COLLATE NOCASE \(order), k.value \(order) LIMIT ?"
             } else {
-                let nameExpr = "ifnull(name, '')"
-                sql = "SELECT seq, \(nameExpr) AS ktext, \(RecordRow.columns) FROM records WHERE type = ? AND \(nameExpr) >= ? AND \(nameExpr) < ?"
-                args = [type.key, group.prefix, upper]
-                sql += Self.archivedClause(query.archived, column: "archived")
-                if let after { sql += " AND (\(nameExpr), seq) \(op) (?, ?)"; _ = args.append(contentsOf: [after.text ?? "", after.seq]) }
-                sql += " ORDER BY \(nameExpr) \(order), seq \(order) LIMIT ?"
+                (sql, args) = Self.prefixSelect(group, type: type, archived: query.archived, columns: "r.seq AS seq, ifnull(r.name, '') AS ktext, \(columns)")
+                if let after {
+                    sql += " AND (ifnull(r.name, '') COLLATE NOCASE, r.seq) \(op) (?, ?)"
+                    _ = args.append(contentsOf: [after.text ?? "", after.seq])
+                }
+                sql += " ORDER BY ifnull(r.name, '') COLLATE NOCASE \(order), r.seq \(order) LIMIT ?"
             }
             _ = args.append(contentsOf: [limit - out.count])
             for row in try Row.fetchAll(db.cachedStatement(sql: sql), arguments: args) {
@@ -127,17 +173,6 @@ extension RecordStore {
         return forward ? out : out.reversed()
     }
 
-    /// A JSONPath as an SQLite JSON path literal (`$."key"[0]`), safe to write inside single quotes.
-    static func sqlitePath(_ path: JSONPath) throws -> String {
-        var s = "$"
-        for seg in path.segments {
-            switch seg {
-            case .key(let k):
-                guard !k.contains("\"") else { throw StoreError.invalid("a filter path key cannot contain a double quote: \(k)") }
-                s += ".\"" + k + "\""
-            case .index(let i): s += "[\(i)]"
-            }
-        }
-        return s.replacingOccurrences(of: "'", with: "''")
-    }
+    /// A JSONPath as an SQLite JSON path literal (kept for callers outside browsing).
+    static func sqlitePath(_ path: JSONPath) throws -> String { try BrowseSQL.sqlitePath(path) }
 }

@@ -126,6 +126,15 @@ enum StoreSchema {
                 CREATE INDEX revisions_by_batch ON revisions(batch) WHERE batch IS NOT NULL;
                 """)
         }
+        m.registerMigration("v5-case-insensitive-browse") { db in
+            // Filters find identifier values and names whatever their case, and the name order ignores
+            // case: both read NOCASE indexes. The name index is rebuilt NOCASE (it served only browsing).
+            try db.execute(sql: """
+                CREATE INDEX record_keys_nocase ON record_keys(type, identifier, value COLLATE NOCASE, value);
+                DROP INDEX records_by_type_name;
+                CREATE INDEX records_by_type_name ON records(type, ifnull(name, '') COLLATE NOCASE, seq);
+                """)
+        }
         return m
     }
 }

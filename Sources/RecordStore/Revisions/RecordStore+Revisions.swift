@@ -67,6 +67,22 @@ extension RecordStore {
         }
     }
 
+    /// Undoes every revision written under one batch id (a bulk archive or restore, an import batch) in one
+    /// transaction, newest first; refused as a whole, naming the record, when any record changed since.
+    /// A merge's batch is undone with `undoMerge`.
+    @discardableResult
+    public func undoBatch(_ batch: String, source: WriteSource) throws -> [Record] {
+        try writeTransaction("undo batch") { db in
+            if let merge = Self.mergeID(ofBatch: batch) {
+                throw StoreError.refused("batch \(batch) is merge \(merge); undo it with `recdeck undo --merge \(merge)`")
+            }
+            let revisions = try Int64.fetchAll(db, sql: "SELECT id FROM revisions WHERE batch = ? ORDER BY id DESC", arguments: [batch])
+            guard !revisions.isEmpty else { throw StoreError.notFound("no revisions in batch \"\(batch)\"") }
+            let undo = WriteSource(source.name, batch: "undo:\(batch)")
+            return try revisions.map { try revert(revision: $0, source: undo, at: clock(), db) }
+        }
+    }
+
     /// Writes the state before a revision back as a new revision (inside the caller's transaction).
     func revert(revision revisionID: Int64, source: WriteSource, at now: Date, _ db: Database) throws -> Record {
         guard let row = try Row.fetchOne(db, sql: "SELECT * FROM revisions WHERE id = ?", arguments: [revisionID]) else {

@@ -77,7 +77,10 @@ public final class App {
     @discardableResult
     public func tick() -> Bool {
         var changed = false
-        for v in stack where v.isBusy { changed = v.tick() || changed }
+        for v in stack where v.isBusy {
+            changed = v.tick() || changed
+            if let e = v.takeEffect() { perform(e); changed = true }
+        }
         return changed
     }
 
@@ -99,7 +102,7 @@ public final class App {
 
     /// Command names and type keys, for completion and errors.
     private var commandNames: [String] {
-        var names = ["types", "conflicts", "upsert", "dupes", "theme", "q", "quit", "help"]
+        var names = ["types", "conflicts", "upsert", "dupes", "export", "theme", "q", "quit", "help"]
         names += (try? context.backend.types().map(\.type.key)) ?? []
         return names
     }
@@ -154,6 +157,11 @@ public final class App {
             case .success(nil): message = ("unknown type \"\(key)\"", true)
             case .failure(let e): message = (e.message, true)
             }
+        case "export":
+            guard let records = top as? RecordsView else { message = ("open a type's records first: :export writes the grid", true); return }
+            let path = raw.drop { $0 == " " }.dropFirst(name.count).trimmingCharacters(in: .whitespaces)
+            guard !path.isEmpty else { message = ("usage: :export PATH.jsonl or PATH.csv (the grid's rows, or the marked ones)", true); return }
+            perform(records.export(to: path))
         case "theme":
             guard words.count > 1 else { message = ("theme \(context.theme.name); available: \(context.themes.keys.sorted().joined(separator: ", "))", false); return }
             if let t = context.themes[words[1]] { context.theme = t; message = ("theme \(t.name)", false) }
@@ -247,7 +255,7 @@ public final class App {
         // `? help` is always shown at the right; the view's hints fill what is left, cut with `…`.
         let help = [(top.capturesText ? "F1" : "?", "help")]
         let helpWidth = help.reduce(0) { $0 + DisplayWidth.of($1.0) + DisplayWidth.of($1.1) + 3 }
-        let hints = top.bindings.filter(\.hint).map { ($0.label, $0.help) } + (top.capturesText ? [] : [("q", "quit")])
+        let hints = top.bindings.filter(\.hint).map { ($0.label, $0.short ?? $0.help) } + (top.capturesText ? [] : [("q", "quit")])
         col += 1
         let limit = w - helpWidth
         for (k, label) in hints {

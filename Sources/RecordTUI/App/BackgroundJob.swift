@@ -25,8 +25,19 @@ public final class BackgroundJob<Value: Sendable>: @unchecked Sendable {
     public var outcome: JobOutcome<Value>? { lock.withLock { result } }
     public var isCancelled: Bool { lock.withLock { cancelled } }
 
-    /// Asks the work to stop at its next progress report.
-    public func cancel() { lock.withLock { cancelled = true } }
+    /// Called (once, on the main actor) when the job is cancelled: for work that cannot poll, e.g. one
+    /// long SQL statement that must be interrupted.
+    public var onCancel: (@Sendable () -> Void)? {
+        get { lock.withLock { cancelHandler } }
+        set { lock.withLock { cancelHandler = newValue } }
+    }
+    private var cancelHandler: (@Sendable () -> Void)?
+
+    /// Asks the work to stop at its next progress report (and runs `onCancel`).
+    public func cancel() {
+        let handler = lock.withLock { () -> (@Sendable () -> Void)? in cancelled = true; return cancelHandler }
+        handler?()
+    }
 
     /// Called by the work: records progress; false when the work should stop.
     public func report(_ fraction: Double, _ phase: String) -> Bool {

@@ -11,8 +11,20 @@ public protocol RecordBackend: AnyObject {
     func objectType(_ key: String) throws -> ObjectType?
     /// Up to `limit` rows after (or before) a keyset cursor, in display order.
     func page(_ query: RecordQuery, from key: PageKey?, direction: PageDirection, limit: Int) throws -> [ListedRecord]
-    /// The number of rows a query lists, when known without a scan.
-    func count(_ query: RecordQuery) throws -> Int?
+    /// The number of rows a query lists (a filter's matches counted up to 10,000).
+    func count(_ query: RecordQuery) throws -> RowCount?
+    /// True when sorting by `column` reads an index (else `buildSortIndex` makes one).
+    func hasSortIndex(_ column: SortColumn) throws -> Bool
+    /// Builds the index a sort by `column` pages through, off the main actor; the job's value is the
+    /// time it took in seconds. Cancelling interrupts the build, which leaves nothing behind.
+    func buildSortIndex(_ column: SortColumn) -> BackgroundJob<Double>
+    /// Counts a column's values over a listing, off the main actor (the frequency view).
+    func frequencies(of column: GridColumn, in query: RecordQuery) -> BackgroundJob<FrequencyTable>
+    /// A record's children, oldest first.
+    func children(of id: String) throws -> [Record]
+    /// Writes a listing's rows (or only the records `ids`, in that order) to a file, JSONL or CSV by its
+    /// extension, off the main actor; the file appears whole or not at all.
+    func export(_ query: RecordQuery, ids: [String]?, columns: [GridColumn], to path: String) -> BackgroundJob<ExportSummary>
     func record(id: String) throws -> Record?
     func history(recordID: String) throws -> [Revision]
     /// Plans a unified request against the current state; writes nothing.
@@ -21,10 +33,12 @@ public protocol RecordBackend: AnyObject {
     func upsert(_ request: UpsertRequest) throws -> Plan
     /// A native request in a dialect: previewed (`apply: false`) or applied.
     func exchange(_ dialect: any Dialect, type: String?, query: [(String, String)], bytes: [UInt8], apply: Bool) throws -> DialectExchange
-    /// Archives records of one type in one transaction (all or none).
-    func archive(type: String, ids: [String]) throws -> [Record]
-    /// Restores records of one type in one transaction (all or none).
-    func restore(type: String, ids: [String]) throws -> [Record]
+    /// Archives records of one type in one transaction (all or none); returns the batch id `undoBatch` takes.
+    func archive(type: String, ids: [String]) throws -> String
+    /// Restores records of one type in one transaction (all or none); returns the batch id.
+    func restore(type: String, ids: [String]) throws -> String
+    /// Undoes every revision of a batch in one transaction (refused when a record changed since).
+    func undoBatch(_ batch: String) throws -> [Record]
     /// Writes a revision's previous state back as a new revision.
     func undo(revision: Int64) throws -> Record
     /// Pending conflicts, oldest first.
@@ -39,4 +53,12 @@ public protocol RecordBackend: AnyObject {
     func merge(type: String, survivor: String, losers: [String], take: [String: String]) throws -> Int64
     /// Undoes a merge in one transaction.
     func undoMerge(id: Int64) throws -> [Record]
+}
+
+/// What an export wrote.
+public struct ExportSummary: Sendable {
+    public var path: String
+    public var rows: Int
+    public var format: String
+    public init(path: String, rows: Int, format: String) { self.path = path; self.rows = rows; self.format = format }
 }

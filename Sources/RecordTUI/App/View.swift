@@ -7,10 +7,12 @@ public struct KeyBinding {
     public var help: String
     /// Shown in the status bar's key hints (not only in `?` help).
     public var hint: Bool
+    /// The hint's words in the status bar (short), when they differ from `help`.
+    public var short: String?
     public var run: () -> Effect
-    public init(_ keys: [Key], _ label: String? = nil, _ help: String, hint: Bool = false, run: @escaping () -> Effect) {
+    public init(_ keys: [Key], _ label: String? = nil, _ help: String, hint: Bool = false, short: String? = nil, run: @escaping () -> Effect) {
         self.keys = keys; self.label = label ?? keys.map(\.description).joined(separator: "/"); self.help = help
-        self.hint = hint; self.run = run
+        self.hint = hint; self.short = short; self.run = run
     }
 }
 
@@ -34,6 +36,8 @@ public protocol View: AnyObject {
     var isBusy: Bool { get }
     /// Polls background work between key reads; true when the view changed and should be redrawn.
     func tick() -> Bool
+    /// What finished background work has to say (a message, a pushed view), taken once after `tick`.
+    func takeEffect() -> Effect?
 }
 
 extension View {
@@ -42,6 +46,7 @@ extension View {
     public func reveal() {}
     public var isBusy: Bool { false }
     public func tick() -> Bool { false }
+    public func takeEffect() -> Effect? { nil }
     public func handle(_ key: Key) -> Effect { dispatch(key) }
 
     /// Runs the binding for `key`, if any.

@@ -18,14 +18,25 @@ public final class ComposerView: View {
     public private(set) var preview: Result<DialectExchange, BackendFailure>?
     private var template: String
     private var previewScroll = 0
+    /// Each dialect's own text, kept while another dialect is shown: switching never loses work.
+    private var drafts: [String: Draft] = [:]
+    /// The record templates take their lookup values from (so a template previews an update of it).
+    private let example: Record?
+
+    /// One dialect's request as typed: its editor (with its undo), query string and starting template.
+    private struct Draft { var editor: TextEditor; var query: String; var template: String }
 
     /// A composer for `type` starting from its native template, or (with `from`) a native request that
-    /// would upsert that record again by its first identifier.
+    /// would upsert that record again by its first identifier. Templates take their lookup values from
+    /// `from`, else from the type's first record, so each previews cleanly.
     public init(context: AppContext, type: String?, from record: Record? = nil, objectType: ObjectType? = nil) {
         self.context = context
         typeKey = type
         dialect = Dialects.named("native")!
         let objectType = objectType ?? type.flatMap { try? context.backend.objectType($0) }
+        example = record ?? type.flatMap { key in
+            try? context.backend.page(RecordQuery(type: key), from: nil, direction: .forward, limit: 1).first?.record
+        }
         var body: JSONValue = ["name": "", "data": [:]]
         var query: [(String, String)] = []
         if let record, let objectType {
@@ -34,13 +45,18 @@ public final class ComposerView: View {
             if let id = objectType.identifiers.first { o["lookup"] = ["identifier": .string(id.name)] }
             body = .object(o)
         } else if let objectType {
-            let t = dialect.template(for: objectType)
+            let t = dialect.template(for: objectType, example: example)
             body = t.body; query = t.query
         }
         template = body.prettyText
         editor = TextEditor(text: template)
         queryText = Self.queryString(query)
         refresh()
+    }
+
+    /// True when any dialect's text differs from where it started.
+    private var hasChanges: Bool {
+        editor.text != template || drafts.values.contains { $0.editor.text != $0.template }
     }
 
     public var title: String { "upsert" + (typeKey.map { " \($0)" } ?? "") }
@@ -63,32 +79,34 @@ public final class ComposerView: View {
     public var bindings: [KeyBinding] {
         [
             KeyBinding([.ctrl("s")], "ctrl-s", "apply the request (asks first)", hint: true) { [unowned self] in apply() },
-            KeyBinding([.ctrl("t")], "ctrl-t", "next dialect (loads its template; ctrl-z brings your text back)", hint: true) { [unowned self] in nextDialect() },
+            KeyBinding([.ctrl("t")], "ctrl-t", "next dialect (each keeps its own text)", hint: true) { [unowned self] in nextDialect() },
             KeyBinding([.tab], "tab", "edit the body / the query string", hint: true) { [unowned self] in editingQuery.toggle(); return .none },
-            KeyBinding([.ctrl("z"), .ctrl("u")], "ctrl-z", "undo") { [unowned self] in
+            KeyBinding([.ctrl("z")], "ctrl-z", "undo in the body (ctrl-u too; in the query line ctrl-u clears it)") { [unowned self] in
                 if editor.undo() { refresh() }
                 return .none
             },
             KeyBinding([.ctrl("n")], "ctrl-n", "scroll the preview down") { [unowned self] in previewScroll += 3; return .none },
             KeyBinding([.ctrl("p")], "ctrl-p", "scroll the preview up") { [unowned self] in previewScroll = max(0, previewScroll - 3); return .none },
             KeyBinding([.escape], "esc", "close (asks when you changed the request)", hint: true) { [unowned self] in
-                guard editor.text != template else { return .pop }
+                guard hasChanges else { return .pop }
                 return .confirm(Confirmation(title: "Close the composer?", lines: [[Span("Nothing was applied; the request text is dropped.", CellStyle(.dim))]]) { .pop })
             },
         ]
     }
 
     public func handle(_ key: Key) -> Effect {
-        if let b = bindings.first(where: { $0.keys.contains(key) }) { return b.run() }
         if editingQuery {
+            // The query line owns its editing keys; ctrl-u clears it (it must never undo the body).
             switch key {
-            case .char(let c): queryText.append(c); refresh()
-            case .backspace: if !queryText.isEmpty { queryText.removeLast(); refresh() }
-            case .enter, .up, .down: editingQuery = false
+            case .char(let c): queryText.append(c); refresh(); return .none
+            case .backspace: if !queryText.isEmpty { queryText.removeLast(); refresh() }; return .none
+            case .ctrl("u"): queryText = ""; refresh(); return .none
+            case .enter, .up, .down: editingQuery = false; return .none
             default: break
             }
-            return .none
         }
+        if let b = bindings.first(where: { $0.keys.contains(key) }) { return b.run() }
+        if editingQuery { return .none }
         if editor.handle(key) { refresh() }
         return .none
     }
@@ -96,13 +114,17 @@ public final class ComposerView: View {
     private func nextDialect() -> Effect {
         let all = Dialects.all
         let i = all.firstIndex { $0.name == dialect.name } ?? 0
+        drafts[dialect.name] = Draft(editor: editor, query: queryText, template: template)
         dialect = all[(i + 1) % all.count]
-        if let key = typeKey, case .success(let t?) = context.attempt({ try context.backend.objectType(key) }) {
-            let tpl = dialect.template(for: t)
+        if let draft = drafts.removeValue(forKey: dialect.name) {
+            editor = draft.editor; queryText = draft.query; template = draft.template
+        } else if let key = typeKey, case .success(let t?) = context.attempt({ try context.backend.objectType(key) }) {
+            let tpl = dialect.template(for: t, example: example)
             template = tpl.body.prettyText
-            editor.setText(template)
+            editor = TextEditor(text: template)
             queryText = Self.queryString(tpl.query)
         }
+        previewScroll = 0
         refresh()
         return .message("dialect \(dialect.name): \(dialect.endpoint)")
     }
@@ -139,7 +161,7 @@ public final class ComposerView: View {
         }
         if ex.plans.count > 8 { lines.append([Span("… \(ex.plans.count - 8) more")]) }
         if ex.plans.count == 1 { lines += Widgets.diffLines(ex.plans[0].diff) }
-        lines.append([Span("native response \(ex.response.status)", CellStyle(.dim))])
+        lines.append([Span("\(dialect.name) response \(ex.response.status)", CellStyle(.dim))])
         return .confirm(Confirmation(title: "Apply this \(dialect.name) request?", lines: lines) { [unowned self] in
             let bytes = Array(editor.text.utf8)
             switch context.attempt({ try context.backend.exchange(dialect, type: typeKey, query: query, bytes: bytes, apply: true) }) {
@@ -214,7 +236,7 @@ public final class ComposerView: View {
                 }
             }
             lines.append([])
-            lines.append([Span("native response ", CellStyle(.header, bold: true)), Span(String(ex.response.status), CellStyle(.accent, bold: true))])
+            lines.append([Span("\(dialect.name) response ", CellStyle(.header, bold: true)), Span(String(ex.response.status), CellStyle(.accent, bold: true))])
             for l in ex.response.body.prettyText.split(separator: "\n") { lines.append([Span(String(l), CellStyle(.dim))]) }
             return lines
         }

@@ -130,13 +130,10 @@ public final class DuplicatesView: View {
         let line = area.row + 1
         if let job {
             let p = job.progress
-            let width = max(10, min(40, area.width - 40))
-            let filled = Int(p.fraction * Double(width))
             var c = area.column + 1
             c = buffer.put("Scanning by \(rules[ruleIndex]) ", row: line, column: c, style: CellStyle(.accent))
-            c = buffer.put(String(repeating: "█", count: filled), row: line, column: c, style: CellStyle(.ok))
-            c = buffer.put(String(repeating: "░", count: width - filled), row: line, column: c, style: CellStyle(.dim))
-            buffer.put(" \(Int(p.fraction * 100))% \(p.phase) · x cancels", row: line, column: c, maxWidth: area.column + area.width - c)
+            c = Widgets.progressBar(p.fraction, into: &buffer, row: line, column: c, width: max(10, min(40, area.width - 40)))
+            buffer.put(" \(p.phase) · x cancels", row: line, column: c, maxWidth: area.column + area.width - c)
             return
         }
         if let notice {

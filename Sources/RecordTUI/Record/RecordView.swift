@@ -133,7 +133,7 @@ public final class RecordView: View {
     }
 
     private func setArchived(_ archive: Bool) -> Effect {
-        ArchiveAction.confirm(context: context, type: type.key, records: [record], archive: archive) { [unowned self] in reload() }
+        ArchiveAction.confirm(context: context, type: type.key, records: [record], archive: archive) { [unowned self] _ in reload() }
     }
 
     /// Undoes the record's newest revision, after showing what it puts back.

@@ -14,8 +14,8 @@ public final class RecordWindow {
     public private(set) var atEnd = true
     /// The position of `rows[0]` in the whole listing, when known.
     public private(set) var firstIndex: Int? = 0
-    /// The number of rows the listing has, when known without a scan.
-    public private(set) var total: Int?
+    /// The number of rows the listing has (a filter's matches counted up to 10,000).
+    public private(set) var total: RowCount?
     let pageSize: Int
     let maxRows: Int
 
@@ -48,7 +48,7 @@ public final class RecordWindow {
         rows = try backend.page(query, from: nil, direction: .backward, limit: pageSize)
         atEnd = true
         atStart = rows.count < pageSize
-        firstIndex = atStart ? 0 : total.map { $0 - rows.count }
+        firstIndex = atStart ? 0 : total.flatMap { $0.isCapped ? nil : $0.value - rows.count }
         cursor = max(0, rows.count - 1)
         offset = 0  // the view scrolls so the last row sits at the bottom
     }

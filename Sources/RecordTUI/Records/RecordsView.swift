@@ -1,8 +1,9 @@
 import RecordCore
 import TerminalScreen
 
-/// The records of one type: a virtualized, keyset-paged list with archived rows dimmed, a `/` filter,
-/// sort orders, marks, and archive / restore of the selected or marked records.
+/// The records of one type as a data grid (VisiData-like, DESIGN §6): keyset-paged rows, data columns
+/// with widths fitted to the screen, a column cursor with horizontal scrolling, sort by any column, the
+/// `/` filter with a match count, frequencies, copy, export, marks, archive / restore and batch undo.
 public final class RecordsView: View {
     let context: AppContext
     public let type: ObjectType
@@ -13,17 +14,46 @@ public final class RecordsView: View {
     private var filterInput: String?
     private var loadError: String?
     private var visibleRows = 20
+    /// The grid's columns, in order (the name first).
+    public private(set) var columns: [GridColumn] = []
+    /// True when the columns came from views.toml (else they follow the defaults).
+    private var savedColumns = false
+    /// The column cursor, an index into `columns`.
+    public private(set) var columnCursor = 0
+    private var firstScrolled = 1
+    /// The last bulk archive or restore, for `u`.
+    private var lastBatch: (id: String, verb: String, count: Int)?
+    /// Background work shown in the view: an index build for a sort, or an export.
+    private var job: ViewJob?
+
+    private enum ViewJob {
+        case sortIndex(BackgroundJob<Double>, RecordSort)
+        case export(BackgroundJob<ExportSummary>, String)
+    }
 
     public init(context: AppContext, type: ObjectType) {
         self.context = context
         self.type = type
         window = RecordWindow(backend: context.backend, query: RecordQuery(type: type.key))
         load { try window.loadFirst() }
+        if let keys = context.viewSettings.columns(for: type.key) {
+            let parsed = keys.compactMap { try? GridColumn(key: $0, type: type) }
+            if !parsed.isEmpty {
+                columns = parsed.first == .name ? parsed : [.name] + parsed.filter { $0 != .name }
+                savedColumns = true
+            }
+        }
+        if !savedColumns { columns = defaultColumns() }
+    }
+
+    private func defaultColumns() -> [GridColumn] {
+        GridColumn.defaults(for: type, sample: window.rows.map(\.record), showingArchived: window.query.archived != .active)
     }
 
     public var typeKey: String { type.key }
     public var title: String { type.key }
     public var capturesText: Bool { filterInput != nil }
+    public var currentColumn: GridColumn { columns.indices.contains(columnCursor) ? columns[columnCursor] : .name }
 
     @discardableResult
     private func load(_ body: () throws -> Void) -> Effect {
@@ -38,43 +68,74 @@ public final class RecordsView: View {
     public var status: String? {
         let q = window.query
         var parts: [String] = []
-        if let p = window.position { parts.append(window.total.map { "\(p)/\($0)" } ?? "row \(p)") }
+        if let p = window.position { parts.append(window.total.map { "\(p)/\($0.label)" } ?? "row \(p)") }
         else if window.current != nil { parts.append("row ?") }
+        else if q.filter != nil { parts.append("0 match") }
         if q.archived == .all { parts.append("+archived") }
         if let f = q.filter { parts.append("filter \(f)") }
-        parts.append(q.sort.label)
+        if q.sort != .inserted { parts.append(q.sort.label) }
+        parts.append("\(currentColumn.key) \(columnCursor + 1)/\(columns.count)")
         if !marks.isEmpty { parts.append("\(marks.count) marked") }
         return parts.joined(separator: " · ")
     }
 
+    public var isBusy: Bool { job != nil }
+
     public var bindings: [KeyBinding] {
         [
-            KeyBinding([.char("j"), .down], "j/k", "move", hint: true) { [unowned self] in load { try window.move(by: 1) } },
+            KeyBinding([.char("j"), .down], "j/k", "move", hint: true, short: "move") { [unowned self] in load { try window.move(by: 1) } },
             KeyBinding([.char("k"), .up], "k/↑", "up") { [unowned self] in load { try window.move(by: -1) } },
+            KeyBinding([.char("h"), .left], "h/l", "column left / right", hint: true, short: "column") { [unowned self] in moveColumn(-1) },
+            KeyBinding([.char("l"), .right], "l/→", "column right") { [unowned self] in moveColumn(1) },
+            KeyBinding([.char("0")], "0", "first column") { [unowned self] in columnCursor = 0; return .none },
+            KeyBinding([.char("$")], "$", "last column") { [unowned self] in columnCursor = max(0, columns.count - 1); return .none },
             KeyBinding([.pageDown, .ctrl("f")], "pgdn/ctrl-f", "page down") { [unowned self] in load { try window.move(by: visibleRows) } },
             KeyBinding([.pageUp, .ctrl("b")], "pgup/ctrl-b", "page up") { [unowned self] in load { try window.move(by: -visibleRows) } },
-            KeyBinding([.char("g"), .home], "g", "first row") { [unowned self] in load { try window.loadFirst() } },
-            KeyBinding([.char("G"), .end], "G", "last row") { [unowned self] in load { try window.loadLast() } },
-            KeyBinding([.enter, .char("l"), .right], "enter", "open the record", hint: true) { [unowned self] in open() },
-            KeyBinding([.char("/")], "/", "filter: identifier or name prefix, or `$.path = value`", hint: true) { [unowned self] in
+            KeyBinding([.char("g"), .home], "g/home", "first row") { [unowned self] in load { try window.loadFirst() } },
+            KeyBinding([.char("G"), .end], "G/end", "last row") { [unowned self] in load { try window.loadLast() } },
+            KeyBinding([.enter], "enter", "open the record", hint: true, short: "open") { [unowned self] in open() },
+            KeyBinding([.char("/")], "/", "filter: a name or identifier prefix, ~text, $.path = value (!= < <= > >=), $.path is null",
+                       hint: true, short: "filter") { [unowned self] in
                 filterInput = ""; return .none
             },
-            KeyBinding([.char("a")], "a", "show / hide archived records", hint: true) { [unowned self] in toggleArchived() },
-            KeyBinding([.char("s")], "s", "sort: oldest, newest, name A→Z, name Z→A", hint: true) { [unowned self] in
-                var q = window.query; q.sort = q.sort.next
-                return load { try window.reset(q) }
+            KeyBinding([.char("[")], "[ ]", "sort by this column ascending / descending", hint: true, short: "sort") { [unowned self] in
+                sort(descending: false)
             },
-            KeyBinding([.char(" ")], "space", "mark / unmark (archive and restore act on marks)") { [unowned self] in toggleMark() },
+            KeyBinding([.char("]")], "]", "sort by this column descending") { [unowned self] in sort(descending: true) },
+            KeyBinding([.char("s")], "s", "sort: this column ↑, ↓, then insertion order (on the name: the old cycle)") { [unowned self] in
+                cycleSort()
+            },
+            KeyBinding([.char("F")], "F", "frequency of this column's values", hint: true, short: "frequency") { [unowned self] in frequency() },
+            KeyBinding([.char("C")], "C", "choose, hide and reorder columns (saved per type)", hint: true, short: "columns") { [unowned self] in
+                .push(ColumnPickerView(context: context, type: type, columns: columns, sample: window.rows.map(\.record)) { [unowned self] chosen in
+                    setColumns(chosen)
+                })
+            },
+            KeyBinding([.char("y")], "y", "copy this cell's value", hint: true, short: "copy") { [unowned self] in
+                guard let r = window.current?.record else { return .none }
+                guard let v = currentColumn.value(of: r) else { return .error("not copied: \(currentColumn.key) is empty here") }
+                return context.copy(v.plainText, what: currentColumn.key)
+            },
+            KeyBinding([.char("Y")], "Y", "copy this column's key (its JSONPath)") { [unowned self] in
+                context.copy(currentColumn.key, what: "the column key")
+            },
+            KeyBinding([.ctrl("y")], "ctrl-y", "copy the record's JSON") { [unowned self] in
+                guard let r = window.current?.record else { return .none }
+                return context.copy(r.json.prettyText, what: "the record's JSON")
+            },
+            KeyBinding([.char("a")], "a", "show / hide archived records", hint: true, short: "archived") { [unowned self] in toggleArchived() },
+            KeyBinding([.char(" ")], "space", "mark / unmark (archive, restore and :export act on marks)") { [unowned self] in toggleMark() },
             KeyBinding([.char("c")], "c", "clear marks") { [unowned self] in marks = []; return .none },
             KeyBinding([.char("D")], "D", "archive the selected or marked records") { [unowned self] in setArchived(true) },
             KeyBinding([.char("R")], "R", "restore the selected or marked records") { [unowned self] in setArchived(false) },
+            KeyBinding([.char("u")], "u", "undo the last bulk archive or restore (one batch)") { [unowned self] in undoBatch() },
             KeyBinding([.char("e")], "e", "edit the record's JSON") { [unowned self] in
                 guard let r = window.current?.record else { return .none }
                 if let refusal = context.refusal("edit") { return refusal }
                 return .push(EditorView(context: context, record: r))
             },
-            KeyBinding([.char("d")], "d", "duplicates: find and merge", hint: true) { [unowned self] in .push(DuplicatesView(context: context, type: type)) },
-            KeyBinding([.char("p")], "p", "compose an upsert for this type", hint: true) { [unowned self] in
+            KeyBinding([.char("d")], "d", "duplicates: find and merge", hint: true, short: "dupes") { [unowned self] in .push(DuplicatesView(context: context, type: type)) },
+            KeyBinding([.char("p")], "p", "compose an upsert for this type", hint: true, short: "upsert") { [unowned self] in
                 .push(ComposerView(context: context, type: type.key))
             },
             KeyBinding([.char("P")], "P", "compose an upsert from the selected record") { [unowned self] in
@@ -86,30 +147,160 @@ public final class RecordsView: View {
     }
 
     public func handle(_ key: Key) -> Effect {
+        if job != nil, key == .escape { return cancelJob() }
         guard var text = filterInput else { return dispatch(key) }
         switch key {
         case .escape: filterInput = nil
         case .enter:
             filterInput = nil
-            let parsed = Result { () throws(RecordFilterError) -> RecordFilter? in try RecordFilter.parse(text) }
-            switch parsed {
-            case .failure(let e): return .error("filter: \(e.message)")
-            case .success(let f):
-                var q = window.query; q.filter = f
-                return load { try window.reset(q) }
-            }
+            return applyFilter(text)
         case .backspace:
             if text.isEmpty { filterInput = nil } else { text.removeLast(); filterInput = text }
+        case .ctrl("u"): filterInput = ""
         case .char(let c): text.append(c); filterInput = text
         default: break
         }
         return .none
     }
 
+    /// Applies filter text: `~text` looks in the current column when it is a data column.
+    func applyFilter(_ text: String) -> Effect {
+        let parsed = Result { () throws(RecordFilterError) -> RecordFilter? in try RecordFilter.parse(text) }
+        switch parsed {
+        case .failure(let e): return .error("filter: \(e)")
+        case .success(var f):
+            if case .contains(let needle, nil)? = f, currentColumn != .name, let target = currentColumn.filterTarget {
+                f = .contains(needle, target)
+            }
+            return setFilter(f)
+        }
+    }
+
+    /// Shows the rows `filter` matches (nil: all), with their count.
+    func setFilter(_ filter: RecordFilter?) -> Effect {
+        var q = window.query
+        q.filter = filter
+        let e = load { try window.reset(q) }
+        guard case .none = e, let filter else { return e }
+        let n = window.total?.label ?? "?"
+        return .message("\(n) record\(window.total?.value == 1 && window.total?.isCapped == false ? "" : "s") match \(filter)")
+    }
+
+    private func moveColumn(_ d: Int) -> Effect {
+        columnCursor = max(0, min(columns.count - 1, columnCursor + d))
+        return .none
+    }
+
+    private func cycleSort() -> Effect {
+        guard currentColumn != .name, let column = currentColumn.sortColumn else {
+            var q = window.query
+            q.sort = q.sort.next
+            return load { try window.reset(q) }
+        }
+        let s = window.query.sort
+        if s.column == column { return s.descending ? applySort(.inserted) : sort(descending: true) }
+        return sort(descending: false)
+    }
+
+    /// Sorts by the current column; a data column first gets its index (built once, in the background).
+    private func sort(descending: Bool) -> Effect {
+        guard let column = currentColumn.sortColumn else {
+            return .error("\(currentColumn.key) cannot be sorted; sort by name, external_id, updated or a data column")
+        }
+        let sort = RecordSort(column, descending: descending)
+        guard column.needsBuiltIndex else { return applySort(sort) }
+        switch context.attempt({ try context.backend.hasSortIndex(column) }) {
+        case .failure(let e): return .error(e.message)
+        case .success(true): return applySort(sort)
+        case .success(false):
+            if context.readOnly {
+                return .all([applySort(sort), .message("read-only: sorted without an index (each page scans the type)")])
+            }
+            job = .sortIndex(context.backend.buildSortIndex(column), sort)
+            return .message("building an index on \(column) so it pages quickly (once; it is kept) — esc cancels")
+        }
+    }
+
+    private func applySort(_ sort: RecordSort) -> Effect {
+        var q = window.query
+        q.sort = sort
+        return load { try window.reset(q) }
+    }
+
+    private func frequency() -> Effect {
+        guard currentColumn.filterTarget != nil else {
+            return .error("frequency works on the name, external_id and data columns, not \(currentColumn.key)")
+        }
+        return .push(FrequencyView(context: context, type: type, column: currentColumn, query: window.query) { [unowned self] filter in
+            setFilter(filter)
+        })
+    }
+
+    private func setColumns(_ chosen: [GridColumn]) -> Effect {
+        columns = chosen
+        columnCursor = min(columnCursor, columns.count - 1)
+        savedColumns = true
+        do {
+            try context.viewSettings.saveColumns(columns.map(\.key), for: type.key)
+            return .message("columns of \(type.key) saved: \(columns.map(\.key).joined(separator: ", "))")
+        } catch {
+            return .error("columns shown but not saved: \(error)")
+        }
+    }
+
+    /// `:export PATH`: the marked records, else the grid's rows (filter and order applied), as JSONL or CSV.
+    public func export(to path: String) -> Effect {
+        guard job == nil else { return .error("busy: wait for the current work or press esc") }
+        let ids = marks.isEmpty ? nil : window.rows.map(\.record.id).filter(marks.contains) + marks.subtracting(window.rows.map(\.record.id)).sorted()
+        job = .export(context.backend.export(window.query, ids: ids, columns: columns, to: path), path)
+        return .message("exporting \(ids.map { "\($0.count) marked records" } ?? "the grid") to \(path)…")
+    }
+
+    private func cancelJob() -> Effect {
+        switch job {
+        case .sortIndex(let j, _)?: j.cancel()
+        case .export(let j, _)?: j.cancel()
+        case nil: break
+        }
+        return .message("cancelling…")
+    }
+
+    public func tick() -> Bool {
+        switch job {
+        case nil: return false
+        case .sortIndex(let j, let sort)?:
+            guard let outcome = j.outcome else { return true }
+            job = nil
+            switch outcome {
+            case .done(let seconds):
+                pending = applySort(sort)
+                if case .none = pending! { pending = .message("sorted by \(sort.label); index built in \(Self.seconds(seconds)) and kept") }
+            case .cancelled: pending = .message("index build cancelled; the order is unchanged, nothing was left behind")
+            case .failed(let m): pending = .error("index build failed: \(m)")
+            }
+        case .export(let j, let path)?:
+            guard let outcome = j.outcome else { return true }
+            job = nil
+            switch outcome {
+            case .done(let s): pending = .message("exported \(s.rows) row\(s.rows == 1 ? "" : "s") to \(s.path) (\(s.format))")
+            case .cancelled: pending = .message("export cancelled; \(path) was not written")
+            case .failed(let m): pending = .error(m)
+            }
+        }
+        return true
+    }
+
+    /// What a finished background job has to say, taken by the app after `tick`.
+    private var pending: Effect?
+    public func takeEffect() -> Effect? { defer { pending = nil }; return pending }
+
+    static func seconds(_ s: Double) -> String { s < 1 ? "\(Int(s * 1000)) ms" : "\((s * 10).rounded() / 10) s" }
+
     private func toggleArchived() -> Effect {
         var q = window.query
         q.archived = q.archived == .active ? .all : .active
         let e = load { try window.reset(q) }
+        if !savedColumns { columns = defaultColumns(); columnCursor = min(columnCursor, columns.count - 1) }
         if case .none = e { return .message(q.archived == .all ? "showing archived records (dimmed)" : "hiding archived records") }
         return e
     }
@@ -144,47 +335,109 @@ public final class RecordsView: View {
             }
             targets = found
         }
-        return ArchiveAction.confirm(context: context, type: type.key, records: targets, archive: archive) { [unowned self] in
+        let count = targets.filter { $0.archived != archive }.count
+        return ArchiveAction.confirm(context: context, type: type.key, records: targets, archive: archive) { [unowned self] batch in
             marks = []
+            lastBatch = (batch, archive ? "archive" : "restore", count)
             load { try window.reload() }
         }
     }
 
+    /// Undoes the last bulk archive or restore as one batch, after confirmation.
+    private func undoBatch() -> Effect {
+        if let refusal = context.refusal("undo") { return refusal }
+        guard let last = lastBatch else { return .message("nothing to undo here: u undoes this view's last archive or restore") }
+        let noun = "\(last.count) record\(last.count == 1 ? "" : "s")"
+        let lines: [StyledLine] = [[Span("Writes back the state before the \(last.verb) of \(noun), in one transaction.", CellStyle(.dim))],
+                                   [Span("Refused as a whole if any of them changed since.", CellStyle(.dim))]]
+        return .confirm(Confirmation(title: "Undo the \(last.verb) of \(noun)?", lines: lines) { [unowned self] in
+            switch context.attempt({ try context.backend.undoBatch(last.id) }) {
+            case .failure(let e): return .error("undo: \(e.message)")
+            case .success(let records):
+                lastBatch = nil
+                load { try window.reload() }
+                return .message("undid the \(last.verb) of \(records.count) record\(records.count == 1 ? "" : "s")")
+            }
+        })
+    }
+
+    // MARK: Rendering
+
     public func render(into buffer: inout ScreenBuffer, area: Rect) {
         var area = area
         if let text = filterInput {
-            buffer.fill(row: area.bottom - 1, column: 0, width: area.width, style: CellStyle(.accent))
-            buffer.put("/" + text + "█   (prefix of an identifier or name, or $.path = value; enter applies, esc cancels)",
-                       row: area.bottom - 1, column: 0, maxWidth: area.width, style: CellStyle(.accent))
+            Widgets.input("/" + text, hint: "  prefix · ~text · $.path > 10 · $.path is null — enter applies, esc cancels",
+                          into: &buffer, row: area.bottom - 1, column: area.column, width: area.width, style: CellStyle(.accent))
+            area.height -= 1
+        } else if let job {
+            renderJob(job, into: &buffer, row: area.bottom - 1, area: area)
             area.height -= 1
         }
-        if let loadError { buffer.put(TextLayout.fit(loadError, area.width), row: area.row, column: 0, style: CellStyle(.error)) ; return }
+        if let loadError { buffer.put(TextLayout.fit(loadError, area.width), row: area.row, column: 0, style: CellStyle(.error)); return }
         visibleRows = max(1, area.height - 1)
+        window.offset = Table.scroll(offset: window.offset, selected: window.cursor, visible: visibleRows)
+        let shown = Array(window.rows.indices.dropFirst(window.offset).prefix(visibleRows))
+        let prefixFiltered: Bool = { if case .prefix = window.query.filter { return true } else { return false } }()
+        let cells = shown.map { i in columns.map { $0.text(of: window.rows[i].record) } }
+        var headers = columns.map(\.header)
+        var allCells = cells
+        var numeric = columns.map { c in
+            let values = shown.compactMap { c.value(of: window.rows[$0].record) }
+            return !values.isEmpty && values.allSatisfy(GridColumn.isNumeric)
+        }
+        if prefixFiltered {
+            // Under a prefix filter each row names what matched, after the name.
+            headers.insert("MATCHED", at: 1)
+            for (n, i) in shown.enumerated() { allCells[n].insert(window.rows[i].matched ?? "", at: 1) }
+            numeric.insert(false, at: 1)
+        }
+        let cursor = prefixFiltered && columnCursor >= 1 ? columnCursor + 1 : columnCursor
+        let layout = GridLayout.make(headers: headers, cells: allCells, numeric: numeric, width: area.width, cursor: cursor,
+                                     first: prefixFiltered ? firstScrolled + 1 : firstScrolled)
+        firstScrolled = prefixFiltered ? max(1, layout.first - 1) : layout.first
+        // Header row: the cursor's column highlighted; arrows where columns are scrolled out of view.
+        for p in layout.placed {
+            let isCursor = p.index == cursor
+            buffer.put(TextLayout.pad(headers[p.index], p.width, right: p.rightAligned), row: area.row, column: area.column + p.x,
+                       style: CellStyle(isCursor ? .selected : .header, bold: true))
+        }
+        if layout.hiddenLeft, let second = layout.placed.dropFirst().first {
+            buffer.put("◀", row: area.row, column: area.column + second.x - 1, style: CellStyle(.accent, bold: true))
+        }
+        if layout.hiddenRight { buffer.put("▶", row: area.row, column: area.right - 1, style: CellStyle(.accent, bold: true)) }
         if window.rows.isEmpty {
-            buffer.put(window.query.filter == nil ? "No records." : "No records match \(window.query.filter!).", row: area.row + 1, column: 2, maxWidth: area.width - 2, style: CellStyle(.dim))
+            let text = window.query.filter.map { "No records match \($0)." } ?? "No records."
+            buffer.put(text, row: area.row + 1, column: 2, maxWidth: area.width - 2, style: CellStyle(.dim))
             return
         }
-        let ids = type.identifiers.filter { $0.source != .name }.prefix(2)
-        var columns = [Column("", 1), Column("NAME", 0)]
-        columns += ids.map { Column($0.name.uppercased(), 22) }
-        let prefixFiltered: Bool = { if case .prefix = window.query.filter { return true } else { return false } }()
-        if prefixFiltered { columns.append(Column("MATCHED", 24)) }
-        if window.query.archived != .active { columns.append(Column("STATE", 8)) }
-        columns += [Column("UPDATED", 24), Column("V", 3, right: true)]
-        let rows: [[String]] = window.rows.map { row in
-            let r = row.record
-            var cells = [marks.contains(r.id) ? "*" : "", r.name ?? "(\(r.id))"]
-            cells += ids.map { id in id.rawValue(name: r.name, externalID: r.externalID, data: r.data)?.plainText ?? "" }
-            if prefixFiltered { cells.append(row.matched ?? "") }
-            if window.query.archived != .active { cells.append(r.archived ? "archived" : "active") }
-            cells += [Timestamp.format(r.updatedAt), String(r.version)]
-            return cells
-        }
-        window.offset = Table.scroll(offset: window.offset, selected: window.cursor, visible: visibleRows)
-        Table.draw(into: &buffer, area: area, columns: columns, rows: rows, selected: window.cursor, offset: window.offset) { [window, marks] i in
+        for (n, i) in shown.enumerated() {
+            let row = area.row + 1 + n
             let r = window.rows[i].record
-            if marks.contains(r.id) { return CellStyle(.marked, bold: true) }
-            return r.archived ? CellStyle(.dim, dim: true) : CellStyle()
+            let selected = i == window.cursor
+            var style = CellStyle()
+            if marks.contains(r.id) { style = CellStyle(.marked, bold: true) } else if r.archived { style = CellStyle(.dim, dim: true) }
+            if selected { style = CellStyle(.selected, bold: style.bold) }
+            buffer.fill(row: row, column: area.column, width: area.width, style: selected ? style : CellStyle())
+            buffer.put(selected ? ">" : " ", row: row, column: area.column, style: style)
+            buffer.put(marks.contains(r.id) ? "*" : " ", row: row, column: area.column + 1, style: style)
+            for p in layout.placed {
+                let cellStyle = selected && p.index == cursor ? CellStyle(.cursor, bold: true) : style
+                buffer.put(TextLayout.pad(allCells[n][p.index], p.width, right: p.rightAligned), row: row, column: area.column + p.x,
+                           style: cellStyle)
+            }
         }
+    }
+
+    private func renderJob(_ job: ViewJob, into buffer: inout ScreenBuffer, row: Int, area: Rect) {
+        let (progress, label): ((fraction: Double, phase: String), String) = {
+            switch job {
+            case .sortIndex(let j, let s): return (j.progress, "building an index for sorting by \(s.column.map(\.description) ?? "?")")
+            case .export(let j, let path): return (j.progress, "exporting to \(path): \(j.progress.phase)")
+            }
+        }()
+        buffer.fill(row: row, column: area.column, width: area.width, style: CellStyle(.accent))
+        var col = Widgets.progressBar(progress.fraction, into: &buffer, row: row, column: area.column + 1, width: 20)
+        col = buffer.put(" " + label + " — esc cancels", row: row, column: col, maxWidth: area.right - col, style: CellStyle(.accent))
+        _ = col
     }
 }

@@ -31,6 +31,17 @@ public enum Widgets {
         return col
     }
 
+    /// A progress bar `███░░░ 42%` of `width` cells (a fraction below 0 draws an empty bar); returns the
+    /// column after it.
+    @discardableResult
+    public static func progressBar(_ fraction: Double, into buffer: inout ScreenBuffer, row: Int, column: Int, width: Int) -> Int {
+        let f = min(1, max(0, fraction))
+        let filled = Int(f * Double(width))
+        var c = buffer.put(String(repeating: "█", count: filled), row: row, column: column, style: CellStyle(.ok))
+        c = buffer.put(String(repeating: "░", count: width - filled), row: row, column: c, style: CellStyle(.dim))
+        return buffer.put(" \(Int(f * 100))%", row: row, column: c, style: CellStyle(.accent))
+    }
+
     /// A box with a border and a title; returns the inner area.
     @discardableResult
     public static func box(into buffer: inout ScreenBuffer, _ rect: Rect, title: String, focused: Bool = false) -> Rect {
