@@ -75,7 +75,7 @@ import Testing
         // Identifiers empty on every sampled record are left out; state shows with archived rows.
         let bare = Record(id: "r2", type: "contacts", data: ["email": "b@x"], createdAt: .distantPast)
         #expect(GridColumn.defaults(for: Self.contacts, sample: [bare], showingArchived: true).map(\.key)
-                == ["name", "$.email", "$.tags", "$.address", "state", "updated"])
+                == ["name", "state", "$.email", "$.tags", "$.address", "updated"])
         // Schemaless: the top-level keys of the first page, in the order first seen.
         let loose = try ObjectType(json: ["key": "loose"])
         let a = Record(id: "a", type: "loose", data: ["b": 1, "a": 2], createdAt: .distantPast), b = Record(id: "b", type: "loose", data: ["c": 3, "a": 1], createdAt: .distantPast)

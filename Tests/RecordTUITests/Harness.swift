@@ -14,6 +14,10 @@ final class Harness {
     var height: Int
     /// Background work (duplicate scans) waits here until `runJobs` runs it, so tests see each stage.
     let jobs = ManualJobs()
+    /// What `y`, `Y` and `ctrl-y` copied.
+    let clipboard = RecordingClipboard()
+    /// Column layouts saved by the picker.
+    let settings = MemoryViewSettings()
 
     /// A fixed clock, so rendered timestamps are stable.
     static let clock: @Sendable () -> Date = { Date(timeIntervalSince1970: 1_790_000_000) }
@@ -27,7 +31,8 @@ final class Harness {
         try setup(writer)
         store = readOnly ? try RecordStore.open(path: path, readOnly: true, clock: Self.clock) : writer
         let jobs = self.jobs
-        app = App(context: AppContext(backend: StoreBackend(store: store, runInBackground: { jobs.pending.append($0) })))
+        app = App(context: AppContext(backend: StoreBackend(store: store, runInBackground: { jobs.pending.append($0) }),
+                                      clipboard: clipboard, viewSettings: settings))
         self.width = width; self.height = height
     }
 
@@ -44,6 +49,13 @@ final class Harness {
         var buffer = ScreenBuffer(width: width, height: height)
         app.render(into: &buffer)
         return buffer.framedLines()
+    }
+
+    /// The screen's style roles, one letter per cell (`StyleRole.letter`), framed like `screen()`.
+    func roles() -> [String] {
+        var buffer = ScreenBuffer(width: width, height: height)
+        app.render(into: &buffer)
+        return buffer.framedRoles()
     }
 
     /// The screen as one string (for `contains` checks).

@@ -19,9 +19,9 @@ import TerminalScreen
         #expect(text.contains("Bidi <U+202E>gnp.exe"))
         #expect(text.contains("王小明 Wang Xiaoming"))
         #expect(text.contains("Zoë 🚀 Rocket"))
-        // The UPDATED column starts at the same display column on every row, wide characters or not.
+        // The CONTACT_ID column starts at the same display column on every row, wide characters or not.
         let columns = screen.compactMap { line -> Int? in
-            guard let r = line.range(of: "2026-09-21") else { return nil }
+            guard let r = line.range(of: " T000") else { return nil }
             return DisplayWidth.of(String(line[..<r.lowerBound]))
         }
         #expect(columns.count >= 4)

@@ -41,9 +41,8 @@ enum RecordExporter {
             stream.close()
             if !done { try? FileManager.default.removeItem(at: temp) }
         }
-        if stream.streamStatus == .error {
-            throw CLIError("cannot export to \(path): \(stream.streamError?.localizedDescription ?? "not writable"); nothing written")
-        }
+        // (OutputStream.streamError traps on Linux's Foundation: only the status is read.)
+        if stream.streamStatus == .error { throw CLIError("cannot export to \(path): not writable; nothing written") }
         var rows = 0
         var cancelled = false
         let write: (Record) throws -> Bool
@@ -69,7 +68,7 @@ enum RecordExporter {
             try csv.write(row: cols.map(\.key))
             write = { r in
                 try csv.write(row: cols.map { c in c.value(of: r).map { $0.stringValue ?? $0.jsonText } ?? "" })
-                if let e = stream.streamError { throw CLIError("cannot export to \(path): \(e.localizedDescription); nothing written") }
+                if stream.streamStatus == .error { throw CLIError("cannot export to \(path): a write failed; nothing written") }
                 rows += 1
                 if rows % 1000 == 0, !progress(rows) { cancelled = true; return false }
                 return true
@@ -84,8 +83,8 @@ enum RecordExporter {
             try store.forEachRow(query) { try write($0.record) }
         }
         if cancelled { return nil }
+        if stream.streamStatus == .error { throw CLIError("cannot export to \(path): a write failed; nothing written") }
         stream.close()
-        if let e = stream.streamError { throw CLIError("cannot export to \(path): \(e.localizedDescription); nothing written") }
         do {
             if FileManager.default.fileExists(atPath: target.path) { _ = try FileManager.default.replaceItemAt(target, withItemAt: temp) } else {
                 try FileManager.default.moveItem(at: temp, to: target)
@@ -103,7 +102,7 @@ enum RecordExporter {
         var offset = 0
         while offset < bytes.count {
             let n = bytes[offset...].withUnsafeBufferPointer { stream.write($0.baseAddress!, maxLength: $0.count) }
-            if n <= 0 { throw CLIError("cannot export to \(path): \(stream.streamError?.localizedDescription ?? "write failed"); nothing written") }
+            if n <= 0 { throw CLIError("cannot export to \(path): a write failed (disk full?); nothing written") }
             offset += n
         }
     }

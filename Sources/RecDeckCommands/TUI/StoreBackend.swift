@@ -32,7 +32,7 @@ public final class StoreBackend: RecordBackend {
         job.onCancel = { store.interrupt() }
         runInBackground {
             let start = Date()
-            _ = job.report(0, "building an index on \(column)")
+            guard job.report(0, "building an index on \(column)") else { job.finish(.cancelled); return }
             do {
                 try store.buildSortIndex(column)
                 job.finish(.done(Date().timeIntervalSince(start)))

@@ -124,11 +124,12 @@ public enum GridColumn: Sendable, Hashable, CustomStringConvertible {
         }
     }
 
-    /// The grid's columns for a type (DESIGN §6): the name, the declared fields in order (a schemaless
-    /// type: the top-level keys of `sample`, in the order first seen), the identifiers that are not fields
-    /// (those empty on every sampled record left out), then `state` when archived rows are shown, and `updated`.
+    /// The grid's columns for a type (DESIGN §6): the name (then `state` when archived rows are shown, so
+    /// it is in view), the declared fields in order (a schemaless type: the top-level keys of `sample`, in
+    /// the order first seen), the identifiers that are not fields (those empty on every sampled record left
+    /// out), and `updated`.
     public static func defaults(for type: ObjectType, sample: [Record], showingArchived: Bool) -> [GridColumn] {
-        var columns: [GridColumn] = [.name]
+        var columns: [GridColumn] = showingArchived ? [.name, .state] : [.name]
         var seen: Set<String> = []
         if type.fields.isEmpty {
             for r in sample {
@@ -156,7 +157,6 @@ public enum GridColumn: Sendable, Hashable, CustomStringConvertible {
             }
             columns.append(column)
         }
-        if showingArchived { columns.append(.state) }
         columns.append(.updated)
         return columns
     }

@@ -13,6 +13,8 @@ public final class DuplicatesView: View {
     private var notice: (text: String, isError: Bool)?
     private var selected = 0
     private var offset = 0
+    /// Group rows on screen, for page keys.
+    private var listHeight = 10
     /// Records shown in the group list and detail, fetched once each.
     private var names: [String: Record] = [:]
     /// The last merge made from here, for `u`.
@@ -68,6 +70,12 @@ public final class DuplicatesView: View {
                 selected = min(max(0, groups.count - 1), selected + 1); return .none
             },
             KeyBinding([.char("k"), .up], "k/↑", "previous group") { [unowned self] in selected = max(0, selected - 1); return .none },
+            KeyBinding([.pageDown, .ctrl("f")], "pgdn", "page down") { [unowned self] in
+                selected = min(max(0, groups.count - 1), selected + listHeight); return .none
+            },
+            KeyBinding([.pageUp, .ctrl("b")], "pgup", "page up") { [unowned self] in selected = max(0, selected - listHeight); return .none },
+            KeyBinding([.char("g"), .home], "g/home", "first group") { [unowned self] in selected = 0; return .none },
+            KeyBinding([.char("G"), .end], "G/end", "last group") { [unowned self] in selected = max(0, groups.count - 1); return .none },
             KeyBinding([.tab, .char("l"), .right], "tab", "next rule, and scan by it", hint: true) { [unowned self] in
                 ruleIndex = (ruleIndex + 1) % rules.count; startScan(); return .none
             },
@@ -107,6 +115,24 @@ public final class DuplicatesView: View {
             case .failure(let e): return .error(e.message)
             }
         })
+    }
+
+    /// A group's members as a row shows them: each name with the values that tell the members apart (the
+    /// rule's keys, email, phone, external id — those that differ within the group), at most four members.
+    func members(of g: DuplicateGroup) -> String {
+        let rs = g.recordIDs.prefix(4).map { id in (id, record(id)) }
+        var sources: [(String, (Record) -> JSONValue?)] = rules[ruleIndex].keys.map { k in (k.label, { k.rawValue(of: $0) }) }
+        for key in ["email", "phone"] where !sources.contains(where: { $0.0 == key }) {
+            sources.append((key, { $0.data[key] }))
+        }
+        sources.append(("external_id", { $0.externalID.map(JSONValue.string) }))
+        let telling = sources.filter { _, read in Set(rs.map { $0.1.flatMap(read)?.plainText ?? "" }).count > 1 }
+        let shown = telling.isEmpty ? Array(sources.prefix(1)) : telling
+        let text = rs.map { id, r -> String in
+            let values = shown.compactMap { _, read in r.flatMap(read)?.plainText }.map { "<\($0)>" }
+            return ([r?.name ?? id] + values).joined(separator: " ")
+        }.joined(separator: " · ")
+        return g.recordIDs.count > 4 ? text + " · +\(g.recordIDs.count - 4)" : text
     }
 
     private func record(_ id: String) -> Record? {
@@ -151,15 +177,17 @@ public final class DuplicatesView: View {
         // Groups, then the selected group's members and pairs.
         let detailHeight = min(area.height / 2, groups[selected].recordIDs.count + groups[selected].pairs.count + 3)
         let listArea = Rect(row: line + 1, column: area.column, width: area.width, height: max(2, area.height - 2 - detailHeight))
+        listHeight = max(1, listArea.height - 1)
         offset = Table.scroll(offset: offset, selected: selected, visible: listArea.height - 1)
         let visible = groups[offset..<min(groups.count, offset + listArea.height - 1)]
+        // The reason column is as wide as its reasons on screen (at most 44), so members get the rest.
+        let reasonWidth = min(44, max(6, visible.map { DisplayWidth.of($0.reason) }.max() ?? 6))
         let rows: [[String]] = groups.indices.map { i in
             guard visible.indices.contains(i) else { return [] }
             let g = groups[i]
-            let members = g.recordIDs.prefix(4).map { SafeText.visible(record($0)?.name ?? $0) }.joined(separator: " · ")
-            return [String(format2: g.score), String(g.recordIDs.count), g.reason, members]
+            return [String(format2: g.score), String(g.recordIDs.count), g.reason, members(of: g)]
         }
-        Table.draw(into: &buffer, area: listArea, columns: [Column("SCORE", 5, right: true), Column("N", 3, right: true), Column("REASON", 44), Column("RECORDS", 0)],
+        Table.draw(into: &buffer, area: listArea, columns: [Column("SCORE", 5, right: true), Column("N", 3, right: true), Column("REASON", reasonWidth), Column("RECORDS", 0)],
                    rows: rows, selected: selected, offset: offset)
         let detail = Widgets.box(into: &buffer, Rect(row: listArea.row + listArea.height, column: area.column, width: area.width,
                                                       height: area.row + area.height - listArea.row - listArea.height), title: "group \(selected + 1)")

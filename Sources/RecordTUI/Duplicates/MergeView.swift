@@ -21,8 +21,12 @@ public final class MergeView: View {
     private var records: [String: Record] = [:]
     private let onMerged: (Int64) -> Void
 
+    /// The records the view opened with, to tell whether the user changed anything.
+    private let originalIDs: [String]
+
     public init(context: AppContext, type: ObjectType, recordIDs: [String], onMerged: @escaping (Int64) -> Void = { _ in }) {
         self.context = context; self.type = type; self.recordIDs = recordIDs; self.onMerged = onMerged
+        originalIDs = recordIDs
         replan()
     }
 
@@ -75,6 +79,13 @@ public final class MergeView: View {
             },
             KeyBinding([.char("c")], "c", "clear every pick (defaults again)") { [unowned self] in take = [:]; replan(); return .none },
             KeyBinding([.ctrl("s"), .char("m")], "ctrl-s", "merge (shows the diff first)", hint: true) { [unowned self] in confirmMerge() },
+            KeyBinding([.escape], "esc", "back (asks when you picked values or changed the records)") { [unowned self] in
+                guard !take.isEmpty || recordIDs != originalIDs else { return .pop }
+                let what = take.isEmpty ? "the survivor or records you changed" : "\(take.count) value pick\(take.count == 1 ? "" : "s")"
+                return .confirm(Confirmation(title: "Leave the merge?", lines: [[Span("Nothing was merged; \(what) will be dropped.", CellStyle(.dim))]]) {
+                    .pop
+                })
+            },
         ]
     }
 

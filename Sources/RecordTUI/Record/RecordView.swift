@@ -16,11 +16,36 @@ public final class RecordView: View {
     private var revisions: [Revision] = []
     private var revisionCursor = 0
     private var visible = 10
+    /// The search being typed after `/`, when open; the last search and where its matches are.
+    private var searchInput: String?
+    private var search: String?
+    private var searchMatches: [JSONPath] = []
+    private var searchIndex = 0
+    /// The records this one links to (parent, children, associations), and whether the cursor is in them.
+    private var links: [(relation: String, id: String, record: Record?)] = []
+    private var inLinks = false
+    private var linkCursor = 0
 
     public init(context: AppContext, record: Record, type: ObjectType) {
         self.context = context; self.record = record; self.type = type
         tree = JSONTree(root: record.data)
         lines = tree.lines()
+        loadLinks()
+    }
+
+    /// Reads the parent, the children and the associated records (each a link `enter` follows).
+    private func loadLinks() {
+        var out: [(String, String, Record?)] = []
+        func fetch(_ id: String) -> Record? { (try? context.backend.record(id: id)) ?? nil }
+        if let p = record.parentID { out.append(("parent", p, fetch(p))) }
+        if case .success(let children) = context.attempt({ try context.backend.children(of: record.id) }) {
+            out += children.map { ("child", $0.id, $0) }
+        }
+        out += record.associations.map { ("associated", $0, fetch($0)) }
+        if let m = record.mergedInto { out.append(("merged into", m, fetch(m))) }
+        links = out
+        linkCursor = min(linkCursor, max(0, links.count - 1))
+        if links.isEmpty { inLinks = false }
     }
 
     public var title: String { record.name ?? record.id }
@@ -35,6 +60,7 @@ public final class RecordView: View {
             next.folded = tree.folded
             tree = next
             cursor = min(cursor, max(0, lines.count - 1))
+            loadLinks()
         }
         if showingRevisions { loadRevisions() }
     }
@@ -52,7 +78,97 @@ public final class RecordView: View {
     }
 
     public var status: String? {
-        showingRevisions ? "revision \(revisionCursor + 1)/\(revisions.count)" : currentPath.description
+        if showingRevisions { return "revision \(revisionCursor + 1)/\(revisions.count)" }
+        if inLinks { return "link \(linkCursor + 1)/\(links.count)" }
+        guard let search else { return currentPath.description }
+        let where_ = searchMatches.isEmpty ? "no match" : "match \(searchIndex + 1)/\(searchMatches.count)"
+        return currentPath.description + " · /\(search) \(where_)"
+    }
+
+    public var capturesText: Bool { searchInput != nil }
+
+    public func handle(_ key: Key) -> Effect {
+        guard var text = searchInput else {
+            if inLinks, let e = handleLinkKey(key) { return e }
+            return dispatch(key)
+        }
+        switch key {
+        case .escape: searchInput = nil
+        case .enter:
+            searchInput = nil
+            return find(text)
+        case .backspace: if text.isEmpty { searchInput = nil } else { text.removeLast(); searchInput = text }
+        case .char(let c): text.append(c); searchInput = text
+        default: break
+        }
+        return .none
+    }
+
+    private func handleLinkKey(_ key: Key) -> Effect? {
+        switch key {
+        case .char("j"), .down: linkCursor = min(links.count - 1, linkCursor + 1); return Effect.none
+        case .char("k"), .up: linkCursor = max(0, linkCursor - 1); return Effect.none
+        case .enter: return follow()
+        case .char("y"): return links.indices.contains(linkCursor) ? context.copy(links[linkCursor].id, what: "the linked record's id") : Effect.none
+        default: return nil
+        }
+    }
+
+    /// Opens the linked record under the link cursor.
+    private func follow() -> Effect {
+        guard links.indices.contains(linkCursor) else { return .none }
+        let link = links[linkCursor]
+        guard let r = link.record else { return .error("\(link.relation) \(link.id) does not exist (a dangling link)") }
+        switch context.attempt({ try context.backend.objectType(r.type) }) {
+        case .success(let t?): return .push(RecordView(context: context, record: r, type: t))
+        case .success(nil): return .error("unknown type \(r.type)")
+        case .failure(let e): return .error(e.message)
+        }
+    }
+
+    /// Searches keys and values (case-insensitively) and goes to the first match at or after the cursor.
+    private func find(_ text: String) -> Effect {
+        guard !text.isEmpty else { search = nil; searchMatches = []; return .none }
+        search = text
+        let needle = text.lowercased()
+        var found: [JSONPath] = []
+        func walk(_ v: JSONValue, _ path: JSONPath, key: String?) {
+            let keyHit = key?.lowercased().contains(needle) ?? false
+            switch v {
+            case .object(let o):
+                if keyHit { found.append(path) }
+                for k in o.keys.sorted() { walk(o[k]!, path.appending(.key(k)), key: k) }
+            case .array(let a):
+                if keyHit { found.append(path) }
+                for (i, e) in a.enumerated() { walk(e, path.appending(.index(i)), key: nil) }
+            default:
+                if keyHit || v.plainText.lowercased().contains(needle) { found.append(path) }
+            }
+        }
+        walk(record.data, .root, key: nil)
+        searchMatches = found
+        guard !found.isEmpty else { return .error("/\(text): no key or value matches") }
+        let here = lines.indices.contains(cursor) ? lines[cursor].path : .root
+        let order = lines.map(\.path)
+        searchIndex = found.firstIndex { p in (order.firstIndex(of: p) ?? Int.max) >= (order.firstIndex(of: here) ?? 0) } ?? 0
+        return goToMatch()
+    }
+
+    /// Moves to the current match, unfolding what hides it.
+    private func goToMatch() -> Effect {
+        guard searchMatches.indices.contains(searchIndex) else { return .none }
+        let target = searchMatches[searchIndex]
+        var unfolded = tree.folded
+        for n in 0..<target.segments.count { unfolded.remove(JSONPath(segments: Array(target.segments.prefix(n)))) }
+        if unfolded != tree.folded { tree.folded = unfolded }
+        cursor = lines.firstIndex { $0.path == target && !$0.isClosing } ?? cursor
+        return .message("match \(searchIndex + 1)/\(searchMatches.count): \(target)")
+    }
+
+    private func nextMatch(_ d: Int) -> Effect {
+        guard !searchMatches.isEmpty else { return .message(search == nil ? "/ searches keys and values first" : "no match") }
+        searchIndex = (searchIndex + d + searchMatches.count) % searchMatches.count
+        return goToMatch()
     }
 
     public var bindings: [KeyBinding] {
@@ -70,6 +186,22 @@ public final class RecordView: View {
                 tree.folded = Set(tree.containerPaths().filter { !$0.segments.isEmpty }); cursor = 0; return .none
             },
             KeyBinding([.char("+"), .char("=")], "+", "unfold everything") { [unowned self] in tree.folded = []; return .none },
+            KeyBinding([.char("/")], "/", "search keys and values", hint: true) { [unowned self] in searchInput = ""; return .none },
+            KeyBinding([.char("n")], "n/N", "next / previous match") { [unowned self] in nextMatch(1) },
+            KeyBinding([.char("N")], "N", "previous match") { [unowned self] in nextMatch(-1) },
+            KeyBinding([.char("y")], "y", "copy the value under the cursor", hint: true) { [unowned self] in
+                guard let v = currentPath.value(in: record.data) else { return .none }
+                return context.copy(v.objectValue != nil || v.arrayValue != nil ? v.prettyText : v.plainText, what: currentPath.description)
+            },
+            KeyBinding([.char("Y")], "Y", "copy the JSONPath under the cursor") { [unowned self] in
+                context.copy(currentPath.description, what: "the path")
+            },
+            KeyBinding([.ctrl("y")], "ctrl-y", "copy the record's JSON") { [unowned self] in context.copy(record.json.prettyText, what: "the record") },
+            KeyBinding([.tab], "tab", "links: parent, children, associations (enter opens)", hint: !links.isEmpty) { [unowned self] in
+                guard !links.isEmpty else { return .message("this record has no parent, children or associations") }
+                inLinks.toggle()
+                return .none
+            },
             KeyBinding([.char("r")], "r", "revisions / data", hint: true) { [unowned self] in
                 showingRevisions.toggle()
                 if showingRevisions { loadRevisions() }
@@ -167,20 +299,48 @@ public final class RecordView: View {
         let metaInner = Widgets.box(into: &buffer, Rect(row: area.row, column: area.column, width: area.width, height: metaHeight),
                                     title: "\(type.key) record" + (record.archived ? " — ARCHIVED" : ""))
         Widgets.lines(meta, into: &buffer, Rect(row: metaInner.row, column: metaInner.column + 1, width: metaInner.width - 1, height: metaInner.height))
-        let rest = Rect(row: area.row + metaHeight, column: area.column, width: area.width, height: area.height - metaHeight)
+        var rest = Rect(row: area.row + metaHeight, column: area.column, width: area.width, height: area.height - metaHeight)
+        if !links.isEmpty, !showingRevisions {
+            let height = min(links.count + 2, max(3, rest.height / 3))
+            let box = Rect(row: rest.row, column: rest.column, width: rest.width, height: height)
+            renderLinks(into: &buffer, box)
+            rest = Rect(row: rest.row + height, column: rest.column, width: rest.width, height: rest.height - height)
+        }
         if showingRevisions { renderRevisions(into: &buffer, rest); return }
-        let inner = Widgets.box(into: &buffer, rest, title: "data  (space folds, - / + all, r revisions)", focused: true)
+        if let text = searchInput {
+            Widgets.input("/" + text, hint: "  keys and values, any case — enter finds, n/N next/previous", into: &buffer,
+                          row: rest.bottom - 1, column: rest.column, width: rest.width, style: CellStyle(.accent))
+            rest.height -= 1
+        }
+        let inner = Widgets.box(into: &buffer, rest, title: "data  (space folds, - / + all, / search, r revisions)", focused: !inLinks)
         visible = max(1, inner.height)
         offset = Table.scroll(offset: offset, selected: cursor, visible: visible)
         for (i, idx) in (offset..<min(lines.count, offset + visible)).enumerated() {
             let row = inner.row + i
-            if idx == cursor {
+            let isCursor = idx == cursor && !inLinks
+            if isCursor {
                 buffer.fill(row: row, column: inner.column, width: inner.width, style: CellStyle(.selected))
                 buffer.put(">", row: row, column: inner.column, style: CellStyle(.selected))
             }
             var spans = tree.render(lines[idx])
-            if idx == cursor { spans = spans.map { Span($0.text, CellStyle(.selected, bold: $0.style.bold)) } }
+            if isCursor { spans = spans.map { Span($0.text, CellStyle(.selected, bold: $0.style.bold)) } }
             Widgets.draw(spans, into: &buffer, row: row, column: inner.column + 1, width: inner.width - 1)
+        }
+    }
+
+    private func renderLinks(into buffer: inout ScreenBuffer, _ rect: Rect) {
+        let inner = Widgets.box(into: &buffer, rect, title: "links  (tab here, enter opens)", focused: inLinks)
+        guard inner.height > 0 else { return }
+        let offset = Table.scroll(offset: 0, selected: linkCursor, visible: inner.height)
+        for (i, n) in (offset..<min(links.count, offset + inner.height)).enumerated() {
+            let link = links[n], row = inner.row + i
+            let selected = inLinks && n == linkCursor
+            let base = selected ? CellStyle(.selected) : CellStyle()
+            if selected { buffer.fill(row: row, column: inner.column, width: inner.width, style: base) }
+            let name = link.record.map { ($0.name ?? $0.id) + ($0.archived ? " (archived)" : "") } ?? "(missing)"
+            Widgets.draw([Span(selected ? ">" : " ", base), Span(TextLayout.pad(link.relation, 12), selected ? base : CellStyle(.dim)),
+                          Span(name, selected ? base : CellStyle(.accent)), Span("  " + (link.record?.type ?? "") + " " + link.id, selected ? base : CellStyle(.dim))],
+                         into: &buffer, row: row, column: inner.column, width: inner.width)
         }
     }
 

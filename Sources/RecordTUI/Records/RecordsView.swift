@@ -417,7 +417,7 @@ public final class RecordsView: View {
             var style = CellStyle()
             if marks.contains(r.id) { style = CellStyle(.marked, bold: true) } else if r.archived { style = CellStyle(.dim, dim: true) }
             if selected { style = CellStyle(.selected, bold: style.bold) }
-            buffer.fill(row: row, column: area.column, width: area.width, style: selected ? style : CellStyle())
+            buffer.fill(row: row, column: area.column, width: area.width, style: style)
             buffer.put(selected ? ">" : " ", row: row, column: area.column, style: style)
             buffer.put(marks.contains(r.id) ? "*" : " ", row: row, column: area.column + 1, style: style)
             for p in layout.placed {
