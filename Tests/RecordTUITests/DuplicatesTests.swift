@@ -56,7 +56,7 @@ import TerminalScreen
             "|│  moved aside <D0B>_________________ contact_id \"D0B\" → \"D0B_merged_1790000000\"                   │|",
             "|│  archived <D0B>_________________ with merged_into <D0A>_________________                         │|",
             "|└──────────────────────────────────────────────────────────────────────────────────────────────────┘|",
-            "| name · same  j/k next / previous field  h/l next / previous record                                 |",
+            "| name · same  j/k next / previous field  h/l next / previous record  …                       ? help |",
         ])
         // Take the phone from the second record, lazygit-style: move to its cell and press space.
         h.press("jjjjjl ")

@@ -17,7 +17,7 @@ import TerminalScreen
             "|                                                                                                    |",
             "|                                                                                                    |",
             "|                                                                                                    |",
-            "| 1/3  j/k move  enter open the type's records  c conflict queue  d duplicates: find and merge       |",
+            "| 1/3  j/k move  enter open the type's records  c conflict queue  …                           ? help |",
         ])
     }
 
@@ -61,7 +61,7 @@ import TerminalScreen
         h.press(":contacts<enter>?")
         let text = h.text
         #expect(text.contains("Keys — any other key closes"))
-        #expect(text.contains("filter: identifier or name prefix, or `$.path = value`"))
+        #expect(text.contains("filter: a name or identifier prefix, ~text"))
         #expect(text.contains("show / hide archived records"))
         h.press("x")
         #expect(!h.text.contains("Keys — any other key closes"))

@@ -56,6 +56,7 @@ public final class StoreBackend: RecordBackend {
         return job
     }
     public func children(of id: String) throws -> [Record] { try store.children(of: id) }
+    public func associated(to id: String) throws -> [Record] { try store.associated(to: id) }
     public func export(_ query: RecordQuery, ids: [String]?, columns: [GridColumn], to path: String) -> BackgroundJob<ExportSummary> {
         let job = BackgroundJob<ExportSummary>()
         let store = self.store

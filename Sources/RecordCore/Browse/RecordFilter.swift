@@ -54,6 +54,11 @@ public enum RecordFilter: Sendable, Equatable, CustomStringConvertible {
         let isTarget = lhs.hasPrefix("$") || lhs == "name" || lhs == "external_id"
         guard let lhsEnd, let op else {
             if lhs.hasPrefix("$") {
+                // A path that does not parse is named with its own error (`$.a[ = 1`).
+                let first = String(lhs.prefix { !$0.isWhitespace })
+                do { _ = try JSONPath(parsing: first) } catch {
+                    throw RecordFilterError("\(error.reason) in `\(first)`", column: start + 1 + error.position)
+                }
                 throw RecordFilterError("expected an operator (=, !=, <, <=, >, >=, ~, is null) after `\(lhs)`", column: end + 1)
             }
             return .prefix(body)

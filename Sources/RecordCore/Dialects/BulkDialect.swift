@@ -110,6 +110,6 @@ public struct BulkDialect: Dialect {
     public func template(for type: ObjectType, example: Record?) -> DialectTemplate {
         // Bulk matches by external id or record id only.
         let identifiers: JSONValue = example.map { e in e.externalID.map { ["ext_id": .string($0)] } ?? ["id": .string(e.id)] } ?? ["ext_id": ""]
-        return DialectTemplate(body: ["records": [["attributes": type.templateData(example: nil).data, "identifiers": identifiers]]])
+        return DialectTemplate(body: ["records": [["attributes": type.templateData(example: example).data, "identifiers": identifiers]]])
     }
 }

@@ -108,6 +108,6 @@ public struct KizenDialect: SingleRecordDialect {
 
     /// The request shape the composer starts from for `type`.
     public func template(for type: ObjectType, example: Record?) -> DialectTemplate {
-        DialectTemplate(body: ["lookup_value": type.templateLookupValue(example: example), "fields": type.templateData(example: nil).data])
+        DialectTemplate(body: ["lookup_value": type.templateLookupValue(example: example), "fields": type.templateData(example: example).data])
     }
 }

@@ -75,9 +75,10 @@ public struct ZendeskDialect: SingleRecordDialect {
 
     /// The request shape the composer starts from for `type`.
     public func template(for type: ObjectType, example: Record?) -> DialectTemplate {
-        // Zendesk finds a record by external id, or by name where names are unique.
+        // Zendesk finds a record by external id, or by name where names are unique; a type it cannot match
+        // by either gets a new external id (a clean create).
         let query: [(String, String)] = example?.externalID.map { [("external_id", $0)] }
-            ?? (type.nameField.unique ? [("name", example?.name ?? "")] : [("external_id", "")])
+            ?? (type.nameField.unique ? [("name", example?.name ?? "")] : [("external_id", "new-\(type.key)-1")])
         return DialectTemplate(query: query, body: ["custom_object_record": ["name": .string(example?.name ?? ""), "custom_object_fields": .object([:])]])
     }
 }

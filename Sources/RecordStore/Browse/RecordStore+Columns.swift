@@ -89,6 +89,16 @@ extension RecordStore {
         }
     }
 
+    /// The records that list `id` among their associations (the other side of an association), oldest first.
+    public func associated(to id: String, limit: Int = 200) throws -> [Record] {
+        try read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT \(RecordRow.columns.split(separator: ",").map { "r." + $0.trimmingCharacters(in: .whitespaces) }.joined(separator: ", "))
+                FROM associations a JOIN records r ON r.id = a.from_id WHERE a.to_id = ? ORDER BY r.seq LIMIT ?
+                """, arguments: [id, limit]).map(RecordRow.record)
+        }
+    }
+
     /// Calls `body` with every row of a listing, in its order and through its filter, a page at a time
     /// (export). `body` returns false to stop.
     public func forEachRow(_ query: RecordQuery, pageSize: Int = 1000, _ body: (ListedRecord) throws -> Bool) throws {

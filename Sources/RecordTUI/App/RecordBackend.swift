@@ -22,6 +22,8 @@ public protocol RecordBackend: AnyObject {
     func frequencies(of column: GridColumn, in query: RecordQuery) -> BackgroundJob<FrequencyTable>
     /// A record's children, oldest first.
     func children(of id: String) throws -> [Record]
+    /// The records associated with this one from their side, oldest first.
+    func associated(to id: String) throws -> [Record]
     /// Writes a listing's rows (or only the records `ids`, in that order) to a file, JSONL or CSV by its
     /// extension, off the main actor; the file appears whole or not at all.
     func export(_ query: RecordQuery, ids: [String]?, columns: [GridColumn], to path: String) -> BackgroundJob<ExportSummary>

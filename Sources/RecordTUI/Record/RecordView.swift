@@ -42,6 +42,9 @@ public final class RecordView: View {
             out += children.map { ("child", $0.id, $0) }
         }
         out += record.associations.map { ("associated", $0, fetch($0)) }
+        if case .success(let others) = context.attempt({ try context.backend.associated(to: record.id) }) {
+            out += others.filter { !record.associations.contains($0.id) }.map { ("associated", $0.id, $0) }
+        }
         if let m = record.mergedInto { out.append(("merged into", m, fetch(m))) }
         links = out
         linkCursor = min(linkCursor, max(0, links.count - 1))
