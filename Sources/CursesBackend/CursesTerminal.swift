@@ -141,7 +141,15 @@ public final class CursesTerminal {
             var next: wint_t = 0
             var rest = ""
             while get_wch(&next) != ERR { rest.unicodeScalars.append(Unicode.Scalar(UInt32(next)) ?? "?") }
-            if !rest.isEmpty { return Key.escapeSequence(rest) }
+            if !rest.isEmpty {
+                if let key = Key.escapeSequence(rest) { return key }
+                // Not a sequence (esc, then a key typed quickly): esc now, the rest read next.
+                guard rest.first == "[" || rest.first == "O" else {
+                    for scalar in rest.unicodeScalars.reversed() { _ = unget_wch(wchar_t(scalar.value)) }
+                    return .escape
+                }
+                return nil
+            }
         }
         return Key.from(Character(scalar))
     }

@@ -130,7 +130,7 @@ import TerminalScreen
         _ = try tmux.waitFor("unarchive: Acme Corporation")
         // Quit; the program exits cleanly.
         try tmux.keys("Escape")
-        _ = try tmux.waitFor("j/k move  enter open the record")
+        _ = try tmux.waitFor("j/k move  h/l column  enter open")
         // Find duplicate contacts by email and merge the first group (Jane Smith D0B into D0A).
         try tmux.keys(":dupes contacts", "Enter")
         _ = try tmux.waitFor("410 active records scanned · 5 groups")
@@ -141,7 +141,7 @@ import TerminalScreen
         try tmux.keys("y")
         _ = try tmux.waitFor("409 active records scanned · 4 groups")
         try tmux.keys("Escape")
-        _ = try tmux.waitFor("j/k move  enter open the record")
+        _ = try tmux.waitFor("j/k move  h/l column  enter open")
         try tmux.keys("q")
         _ = try tmux.waitFor("RECDECK-EXITED-0")
 
