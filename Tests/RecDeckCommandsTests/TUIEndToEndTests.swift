@@ -217,7 +217,7 @@ import TerminalScreen
         try tmux.keys("/")
         try tmux.keys("-l", "H")
         try tmux.keys("Enter")
-        _ = try tmux.waitFor("filter H")
+        _ = try tmux.waitFor("12 records match H…")
         var screens = ""
         for n in 1...12 {
             try tmux.keys("Enter")

@@ -4,7 +4,7 @@ import RecordCore
 import RecordStore
 
 /// The file formats `export` writes.
-enum ExportFormat: String, Sendable {
+enum ExportFormat: String, Sendable, CaseIterable {
     case jsonl, csv
 
     /// The format a path's extension names (`.jsonl`/`.ndjson`/`.json` → JSONL, `.csv` → CSV).
@@ -19,10 +19,10 @@ enum ExportFormat: String, Sendable {
 
 /// Writes a listing (its filter and order applied) or chosen records to JSONL or CSV. JSONL rows are whole
 /// records, or objects of the chosen columns; CSV rows are the columns (strings as themselves, objects and
-/// arrays as JSON). The file is written beside the target under a temporary name and renamed when
-/// complete, so a failure or a cancel leaves nothing partial.
+/// arrays as JSON). A file is written beside the target under a temporary name and renamed when complete,
+/// so a failure or a cancel leaves nothing partial.
 enum RecordExporter {
-    /// Exports; `progress` gets the rows written so far and returns false to cancel (then nil).
+    /// Exports to a file; `progress` gets the rows written so far and returns false to cancel (then nil).
     static func export(store: RecordStore, query: RecordQuery, ids: [String]? = nil, columns: [GridColumn]?, format: ExportFormat,
                        to path: String, progress: @escaping (Int) -> Bool = { _ in true }) throws -> Int? {
         let target = URL(fileURLWithPath: path)
@@ -32,23 +32,43 @@ enum RecordExporter {
             throw CLIError("cannot export to \(path): folder \(folder.path) does not exist; nothing written")
         }
         let temp = folder.appendingPathComponent(".\(target.lastPathComponent).recdeck-\(getpid())-\(UInt32.random(in: 0...UInt32.max)).tmp")
-        guard let stream = OutputStream(toFileAtPath: temp.path, append: false) else {
+        guard FileManager.default.createFile(atPath: temp.path, contents: nil, attributes: [.posixPermissions: 0o600]),
+              let handle = FileHandle(forWritingAtPath: temp.path) else {
             throw CLIError("cannot export to \(path): cannot write in \(folder.path); nothing written")
         }
-        stream.open()
         var done = false
-        defer {
-            stream.close()
-            if !done { try? FileManager.default.removeItem(at: temp) }
+        defer { if !done { try? FileManager.default.removeItem(at: temp) } }
+        let written: Int?
+        do {
+            let sink = TextSink(handle)
+            written = try write(store: store, query: query, ids: ids, columns: columns, format: format, to: sink, progress: progress)
+            try sink.flush()
+            try handle.synchronize()
+            try handle.close()
+        } catch {
+            try? handle.close()
+            throw CLIError("cannot export to \(path): \((error as? CLIError)?.message ?? error.localizedDescription); nothing written")
         }
-        // (OutputStream.streamError traps on Linux's Foundation: only the status is read.)
-        if stream.streamStatus == .error { throw CLIError("cannot export to \(path): not writable; nothing written") }
+        guard let written else { return nil }
+        // rename(2) replaces the target atomically: readers see the old file or the new one, never a part.
+        // (Foundation's replaceItemAt lost the old file on Linux when it failed.)
+        guard rename(temp.path, target.path) == 0 else {
+            throw CLIError("cannot export to \(path): \(String(cString: strerror(errno))); nothing written")
+        }
+        done = true
+        return written
+    }
+
+    /// Writes the rows to a sink; nil when `progress` cancelled.
+    static func write(store: RecordStore, query: RecordQuery, ids: [String]?, columns: [GridColumn]?, format: ExportFormat,
+                      to stream: TextSink, progress: @escaping (Int) -> Bool = { _ in true }) throws -> Int? {
         var rows = 0
         var cancelled = false
-        let write: (Record) throws -> Bool
+        let writeRow: (Record) throws -> Void
+        var flush: () throws -> Void = {}
         switch format {
         case .jsonl:
-            write = { r in
+            writeRow = { r in
                 let line: String
                 if let columns {
                     var o: [String: JSONValue] = [:]
@@ -57,53 +77,84 @@ enum RecordExporter {
                 } else {
                     line = r.json.jsonText
                 }
-                try Self.write(line + "\n", to: stream, path: path)
-                rows += 1
-                if rows % 1000 == 0, !progress(rows) { cancelled = true; return false }
-                return true
+                try Self.write(line + "\n", to: stream)
             }
         case .csv:
-            let csv = try CSVWriter(stream: stream)
-            let cols = columns ?? [.id, .name, .externalID]
-            try csv.write(row: cols.map(\.key))
-            write = { r in
-                try csv.write(row: cols.map { c in c.value(of: r).map { $0.stringValue ?? $0.jsonText } ?? "" })
-                if stream.streamStatus == .error { throw CLIError("cannot export to \(path): a write failed; nothing written") }
-                rows += 1
-                if rows % 1000 == 0, !progress(rows) { cancelled = true; return false }
-                return true
+            // CSV.swift writes one scalar per stream write: it writes into memory, flushed every 1000 rows.
+            let cols = columns ?? [.id, .name, .externalID, .state, .created, .updated]
+            let buffer = CSVBuffer()
+            try buffer.writer().write(row: cols.map(\.key))
+            writeRow = { r in
+                try buffer.writer().write(row: cols.map { c in c.value(of: r).map { $0.stringValue ?? $0.jsonText } ?? "" })
+                buffer.rows += 1
+                if buffer.rows >= 1000 { try Self.write(buffer.take(), to: stream) }
             }
+            flush = { try Self.write(buffer.take() + "\n", to: stream) }
+        }
+        let each: (Record) throws -> Bool = { r in
+            try writeRow(r)
+            rows += 1
+            if rows % 1000 == 0, !progress(rows) { cancelled = true; return false }
+            return true
         }
         if let ids {
             for id in ids {
                 guard let r = try store.record(id: id) else { continue }
-                guard try write(r) else { break }
+                guard try each(r) else { break }
             }
         } else {
-            try store.forEachRow(query) { try write($0.record) }
+            try store.forEachRow(query) { try each($0.record) }
         }
+        try flush()
         if cancelled { return nil }
-        if stream.streamStatus == .error { throw CLIError("cannot export to \(path): a write failed; nothing written") }
-        stream.close()
-        do {
-            if FileManager.default.fileExists(atPath: target.path) { _ = try FileManager.default.replaceItemAt(target, withItemAt: temp) } else {
-                try FileManager.default.moveItem(at: temp, to: target)
-            }
-        } catch {
-            throw CLIError("cannot export to \(path): \(error.localizedDescription); nothing written")
-        }
-        done = true
         _ = progress(rows)
         return rows
     }
 
-    private static func write(_ text: String, to stream: OutputStream, path: String) throws {
-        let bytes = Array(text.utf8)
-        var offset = 0
-        while offset < bytes.count {
-            let n = bytes[offset...].withUnsafeBufferPointer { stream.write($0.baseAddress!, maxLength: $0.count) }
-            if n <= 0 { throw CLIError("cannot export to \(path): a write failed (disk full?); nothing written") }
-            offset += n
-        }
+    private static func write(_ text: String, to sink: TextSink) throws { try sink.write(text) }
+}
+
+/// Text written to a file handle in 64 KiB chunks (one system call per chunk, not per line).
+final class TextSink {
+    private let handle: FileHandle
+    private var buffer: [UInt8] = []
+    init(_ handle: FileHandle) { self.handle = handle; buffer.reserveCapacity(1 << 16) }
+
+    func write(_ text: String) throws {
+        buffer.append(contentsOf: text.utf8)
+        if buffer.count >= 1 << 16 { try flush() }
+    }
+
+    func flush() throws {
+        guard !buffer.isEmpty else { return }
+        try handle.write(contentsOf: buffer)
+        buffer.removeAll(keepingCapacity: true)
+    }
+}
+
+/// CSV rows collected in memory by CSV.swift's writer (quoting by the library), taken out as text.
+private final class CSVBuffer {
+    private var stream: OutputStream?
+    private var csv: CSVWriter?
+    private var started = false
+    var rows = 0
+
+    /// The writer for the current chunk (a new memory stream after each `take`).
+    func writer() throws -> CSVWriter {
+        if let csv { return csv }
+        let s = OutputStream(toMemory: ())
+        s.open()
+        let w = try CSVWriter(stream: s)
+        stream = s; csv = w
+        return w
+    }
+
+    /// The text written since the last take (rows joined by newlines, one before each chunk but the first).
+    func take() -> String {
+        defer { csv = nil; stream = nil; rows = 0 }
+        guard let stream, let data = stream.property(forKey: .dataWrittenToMemoryStreamKey) as? Data, !data.isEmpty else { return "" }
+        let text = String(decoding: data, as: UTF8.self)
+        defer { started = true }
+        return started ? "\n" + text : text
     }
 }
