@@ -17,6 +17,14 @@ extension RecordStore {
         try writeTransaction("building a sort index") { db in try db.execute(sql: sql) }
     }
 
+    /// Drops the index a sort by `column` built (the name's is kept), e.g. to measure a fresh build; a
+    /// later sort builds it again.
+    public func dropSortIndex(_ column: SortColumn) throws {
+        guard column != .name else { return }
+        let name = try BrowseSQL.sortIndexName(column)
+        try writeTransaction("dropping a sort index") { db in try db.execute(sql: "DROP INDEX IF EXISTS \"\(name)\"") }
+    }
+
     /// Stops the statement running on the writer (a sort index being built), which then throws.
     public func interrupt() { writer.interrupt() }
 

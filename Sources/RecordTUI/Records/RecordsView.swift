@@ -51,6 +51,8 @@ public final class RecordsView: View {
     }
 
     public var typeKey: String { type.key }
+    /// The listing on screen: type, archive state, order and filter.
+    public var query: RecordQuery { window.query }
     public var title: String { type.key }
     public var capturesText: Bool { filterInput != nil }
     public var currentColumn: GridColumn { columns.indices.contains(columnCursor) ? columns[columnCursor] : .name }
