@@ -104,7 +104,7 @@ import TerminalScreen
         ("jane", "Jane Chen", "records match jane…"),
         ("JANE", "Jane Chen", "records match JANE…"),
         ("c0001", "C00010", "match c0001…"),
-        ("~smyth", "Jon Smyth", "1 record match ~smyth"),
+        ("~smyth", "Jon Smyth", "1 record matches ~smyth"),
         ("$.score > 97", "Sofia Moreau", "match $.score > 97"),
         ("$.tags is not null", "[1] vip", "match $.tags is not null"),
         ("$.company = Acme", "Acme", "match $.company = \"Acme\""),
@@ -112,6 +112,9 @@ import TerminalScreen
     func everyFilterFormShowsItsMatchesAndCount(filter: String, shown: String, message: String) throws {
         let h = try Harness(width: 120, height: 12)
         h.press(":contacts<enter>/\(filter)<enter>")
+        #expect(h.statusBar.hasPrefix("counting the records that match"))
+        #expect(h.statusBar.contains("/…") || h.app.isBusy)
+        h.runJobs()
         #expect(h.text.contains(shown), "\(filter)")
         #expect(h.statusBar.contains(message), "\(filter): \(h.statusBar)")
         h.press("j")
@@ -120,7 +123,7 @@ import TerminalScreen
 
     @Test func containsLooksInTheCurrentColumnAndBadFiltersNameTheirColumn() throws {
         let h = try Harness(width: 120, height: 12)
-        h.press(":contacts<enter>lllllll/~ACME<enter>")
+        h.press(":contacts<enter>lllllll/~ACME<enter>").runJobs()
         #expect(h.statusBar.contains("records match $.company ~ ACME"))
         #expect(h.text.contains("Acme"))
         h.press("/$.size > <enter>")
@@ -142,14 +145,14 @@ import TerminalScreen
         #expect(s[3].hasPrefix("|>Wonka ") && s[3].contains(" 27 ") && s[3].contains("6.59%"), "\(s[3])")
         #expect(h.text.contains("(absent)"))
         #expect(h.statusBar.contains("410 rows · 21 distinct"))
-        h.press("<enter>")
+        h.press("<enter>").runJobs()
         #expect(h.app.top.title == "contacts")
         #expect(h.statusBar.contains("27 records match $.company = \"Wonka\""))
         // The absent value filters with `is null`.
         h.press("/<enter>F")
         h.runJobs()
         for _ in 0..<30 where !h.screen().contains(where: { $0.hasPrefix("|>(absent)") }) { h.press("j") }
-        h.press("<enter>")
+        h.press("<enter>").runJobs()
         #expect(h.statusBar.contains("match $.company is null"))
     }
 
@@ -237,5 +240,32 @@ import TerminalScreen
         #expect(try !h.contact("C00000").archived && !h.contact("C00001").archived)
         h.press("u")
         #expect(h.statusBar.contains("nothing to undo here"))
+    }
+}
+
+/// Roles of the composer's badges and the editors' cursors (issue 14: colour was never drawn, and no
+/// screen test could see it).
+@Suite struct RoleTests {
+    @Test func badgesCarryTheirDecisionsRole() throws {
+        let h = try Harness(width: 120, height: 36)
+        h.press(":upsert companies<enter>")
+        let screen = h.screen(), roles = h.roles()
+        // The native template matches the first company: an UNCHANGED badge (neutral) in the preview.
+        let row = try #require(screen.firstIndex { $0.contains(" UNCHANGED ") })
+        let column = screen[row].distance(from: screen[row].startIndex, to: screen[row].range(of: " UNCHANGED ")!.lowerBound)
+        let letters = Array(roles[row])
+        #expect(letters[column..<(column + 11)].allSatisfy { $0 == StyleRole.badgeNeutral.letter })
+        // The strip under every archive mode: each badge in its decision's role.
+        #expect(roles.joined().contains(String(repeating: String(StyleRole.badgeNeutral.letter), count: 11)))
+    }
+
+    @Test func everyEditorShowsItsCursorInTheCursorRole() throws {
+        let h = try Harness(width: 100, height: 30)
+        h.press(":contacts<enter>e")
+        #expect(h.roles().joined().filter { $0 == StyleRole.cursor.letter }.count == 1)
+        h.press("<esc>/")
+        #expect(h.roles()[h.height - 2].contains(StyleRole.cursor.letter))
+        h.press("<esc>:")
+        #expect(h.roles()[h.height - 1].contains(StyleRole.cursor.letter))
     }
 }

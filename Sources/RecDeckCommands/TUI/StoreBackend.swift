@@ -25,6 +25,17 @@ public final class StoreBackend: RecordBackend {
     }
     public func count(_ query: RecordQuery) throws -> RowCount? { try store.count(query) }
     public func hasSortIndex(_ column: SortColumn) throws -> Bool { try store.hasSortIndex(column) }
+    public func countInBackground(_ query: RecordQuery) -> BackgroundJob<RowCount> {
+        let job = BackgroundJob<RowCount>()
+        let store = self.store
+        runInBackground {
+            guard job.report(0, "counting") else { job.finish(.cancelled); return }
+            do { job.finish((try store.count(query)).map { .done($0) } ?? .failed("unknown type \(query.type)")) } catch {
+                job.finish(.failed("\(error)"))
+            }
+        }
+        return job
+    }
     public func buildSortIndex(_ column: SortColumn) -> BackgroundJob<Double> {
         let job = BackgroundJob<Double>()
         let store = self.store

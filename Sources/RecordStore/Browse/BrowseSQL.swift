@@ -97,16 +97,19 @@ enum BrowseSQL {
             return (negated ? " AND NOT \(test)" : " AND \(test)", args)
         case .contains(let text, let target)?:
             let pattern = "%" + likeEscaped(text) + "%"
-            var targets: [FilterTarget] = []
-            if let target { targets = [target] } else {
-                targets = [.name, .externalID]
-                for id in type.identifiers {
-                    if case .data(let p) = id.source, !targets.contains(.path(p)) { targets.append(.path(p)) }
-                }
+            if let target {
+                _ = args.append(contentsOf: [pattern])
+                return (" AND \(try targetExpression(target)) LIKE ? ESCAPE '\\'", args)
             }
-            let tests = try targets.map { "\(try targetExpression($0)) LIKE ? ESCAPE '\\'" }
-            for _ in targets { _ = args.append(contentsOf: [pattern]) }
-            return (" AND (" + tests.joined(separator: " OR ") + ")", args)
+            // The name or any identifier: two sets of sequence numbers, each read from a covering index (the
+            // name index, the keys index) with no JSON parsed, that the listing's own index range is checked
+            // against. Identifier values are matched as stored (normalised).
+            _ = args.append(contentsOf: [type.key, pattern, type.key, pattern])
+            return ("""
+                 AND (seq IN (SELECT seq FROM records WHERE type = ? AND ifnull(name, '') COLLATE NOCASE LIKE ? ESCAPE '\\') \
+                OR seq IN (SELECT kr.seq FROM record_keys kk JOIN records kr ON kr.id = kk.record_id \
+                WHERE kk.type = ? AND kk.value LIKE ? ESCAPE '\\'))
+                """, args)
         }
     }
 

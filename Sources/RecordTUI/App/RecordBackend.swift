@@ -13,6 +13,8 @@ public protocol RecordBackend: AnyObject {
     func page(_ query: RecordQuery, from key: PageKey?, direction: PageDirection, limit: Int) throws -> [ListedRecord]
     /// The number of rows a query lists (a filter's matches counted up to 10,000).
     func count(_ query: RecordQuery) throws -> RowCount?
+    /// Counts a filter's matches (up to 10,000) off the main actor.
+    func countInBackground(_ query: RecordQuery) -> BackgroundJob<RowCount>
     /// True when sorting by `column` reads an index (else `buildSortIndex` makes one).
     func hasSortIndex(_ column: SortColumn) throws -> Bool
     /// Builds the index a sort by `column` pages through, off the main actor; the job's value is the

@@ -176,23 +176,23 @@ public final class RecordView: View {
 
     public var bindings: [KeyBinding] {
         [
-            KeyBinding([.char("j"), .down], "j/k", "move", hint: true) { [unowned self] in move(1) },
+            KeyBinding([.char("j"), .down], "j/k", "move", hint: true, short: "move") { [unowned self] in move(1) },
             KeyBinding([.char("k"), .up], "k/↑", "up") { [unowned self] in move(-1) },
             KeyBinding([.pageDown, .ctrl("f")], "pgdn", "page down") { [unowned self] in move(visible) },
             KeyBinding([.pageUp, .ctrl("b")], "pgup", "page up") { [unowned self] in move(-visible) },
             KeyBinding([.char("g"), .home], "g", "top") { [unowned self] in move(-Int.max / 2) },
             KeyBinding([.char("G"), .end], "G", "bottom") { [unowned self] in move(Int.max / 2) },
-            KeyBinding([.char(" "), .enter], "space", "fold / unfold", hint: true) { [unowned self] in toggle() },
+            KeyBinding([.char(" "), .enter], "space", "fold / unfold", hint: true, short: "fold") { [unowned self] in toggle() },
             KeyBinding([.char("h"), .left], "h/←", "fold, or go to the parent") { [unowned self] in foldOrParent() },
             KeyBinding([.char("l"), .right], "l/→", "unfold") { [unowned self] in setFolded(currentPath, false) },
             KeyBinding([.char("-")], "-", "fold everything") { [unowned self] in
                 tree.folded = Set(tree.containerPaths().filter { !$0.segments.isEmpty }); cursor = 0; return .none
             },
             KeyBinding([.char("+"), .char("=")], "+", "unfold everything") { [unowned self] in tree.folded = []; return .none },
-            KeyBinding([.char("/")], "/", "search keys and values", hint: true) { [unowned self] in searchInput = ""; return .none },
+            KeyBinding([.char("/")], "/", "search keys and values", hint: true, short: "search") { [unowned self] in searchInput = ""; return .none },
             KeyBinding([.char("n")], "n/N", "next / previous match") { [unowned self] in nextMatch(1) },
             KeyBinding([.char("N")], "N", "previous match") { [unowned self] in nextMatch(-1) },
-            KeyBinding([.char("y")], "y", "copy the value under the cursor", hint: true) { [unowned self] in
+            KeyBinding([.char("y")], "y", "copy the value under the cursor", hint: true, short: "copy") { [unowned self] in
                 guard let v = currentPath.value(in: record.data) else { return .none }
                 return context.copy(v.objectValue != nil || v.arrayValue != nil ? v.prettyText : v.plainText, what: currentPath.description)
             },
@@ -200,17 +200,18 @@ public final class RecordView: View {
                 context.copy(currentPath.description, what: "the path")
             },
             KeyBinding([.ctrl("y")], "ctrl-y", "copy the record's JSON") { [unowned self] in context.copy(record.json.prettyText, what: "the record") },
-            KeyBinding([.tab], "tab", "links: parent, children, associations (enter opens)", hint: !links.isEmpty) { [unowned self] in
+            KeyBinding([.tab], "tab", "links: parent, children, associations (enter opens)", hint: !links.isEmpty,
+                       short: "links") { [unowned self] in
                 guard !links.isEmpty else { return .message("this record has no parent, children or associations") }
                 inLinks.toggle()
                 return .none
             },
-            KeyBinding([.char("r")], "r", "revisions / data", hint: true) { [unowned self] in
+            KeyBinding([.char("r")], "r", "revisions / data", hint: true, short: "revisions") { [unowned self] in
                 showingRevisions.toggle()
                 if showingRevisions { loadRevisions() }
                 return .none
             },
-            KeyBinding([.char("e")], "e", "edit inline", hint: true) { [unowned self] in edit() },
+            KeyBinding([.char("e")], "e", "edit inline", hint: true, short: "edit") { [unowned self] in edit() },
             KeyBinding([.char("E")], "E", "edit in $EDITOR") { [unowned self] in
                 if let refusal = context.refusal("edit") { return refusal }
                 if record.archived { return .error("record is archived: restore it (R) before editing") }
@@ -219,7 +220,7 @@ public final class RecordView: View {
             },
             KeyBinding([.char("D")], "D", "archive") { [unowned self] in setArchived(true) },
             KeyBinding([.char("R")], "R", "restore") { [unowned self] in setArchived(false) },
-            KeyBinding([.char("u")], "u", "undo the last change to this record", hint: true) { [unowned self] in undo() },
+            KeyBinding([.char("u")], "u", "undo the last change to this record", hint: true, short: "undo") { [unowned self] in undo() },
             KeyBinding([.char("P"), .char("p")], "p", "compose an upsert from this record") { [unowned self] in
                 .push(ComposerView(context: context, type: type.key, from: record, objectType: type))
             },

@@ -15,6 +15,7 @@ public final class RecordWindow {
     /// The position of `rows[0]` in the whole listing, when known.
     public private(set) var firstIndex: Int? = 0
     /// The number of rows the listing has (a filter's matches counted up to 10,000).
+    /// A filter's count comes later, from a background count (`countArrived`): paging never waits for it.
     public private(set) var total: RowCount?
     let pageSize: Int
     let maxRows: Int
@@ -28,15 +29,28 @@ public final class RecordWindow {
     /// The cursor's position in the whole listing (1-based), when known.
     public var position: Int? { firstIndex.map { $0 + cursor + 1 } }
 
+    /// Counts at once when the count is kept (no filter); a filter's count is left to the view's background job.
+    private func recount() throws {
+        if query.filter == nil { total = try backend.count(query) }
+    }
+
+    /// A filter's count, counted in the background for this query.
+    public func countArrived(_ count: RowCount, for counted: RecordQuery) {
+        guard counted == query else { return }
+        total = count
+        if atStart { firstIndex = 0 } else if atEnd, !count.isCapped { firstIndex = count.value - rows.count }
+    }
+
     /// Shows another query from its first row.
     public func reset(_ query: RecordQuery) throws {
+        if query != self.query { total = nil }
         self.query = query
         try loadFirst()
     }
 
     /// Loads the first page.
     public func loadFirst() throws {
-        total = try backend.count(query)
+        try recount()
         rows = try backend.page(query, from: nil, direction: .forward, limit: pageSize)
         cursor = 0; offset = 0; firstIndex = 0; atStart = true
         atEnd = rows.count < pageSize
@@ -44,7 +58,7 @@ public final class RecordWindow {
 
     /// Loads the last page and puts the cursor on the last row.
     public func loadLast() throws {
-        total = try backend.count(query)
+        try recount()
         rows = try backend.page(query, from: nil, direction: .backward, limit: pageSize)
         atEnd = true
         atStart = rows.count < pageSize
@@ -58,7 +72,7 @@ public final class RecordWindow {
     public func reload() throws {
         guard let key = current?.key else { try loadFirst(); return }
         let screenRow = cursor - offset, oldIndex = firstIndex.map { $0 + cursor }
-        total = try backend.count(query)
+        try recount()
         let half = max(1, pageSize / 2)
         let before = try backend.page(query, from: key, direction: .backward, limit: half)
         let after = try backend.page(query, from: before.last?.key, direction: .forward, limit: pageSize)

@@ -1,3 +1,4 @@
+import Foundation
 import RecordCore
 import TerminalScreen
 
@@ -25,9 +26,12 @@ public final class RecordsView: View {
     private var lastBatch: (id: String, verb: String, count: Int)?
     /// Background work shown in the view: an index build for a sort, or an export.
     private var job: ViewJob?
+    /// A filter's match count, counted in the background so the first screen never waits for it.
+    private var countJob: (job: BackgroundJob<RowCount>, query: RecordQuery, announce: Bool)?
 
     private enum ViewJob {
-        case sortIndex(BackgroundJob<Double>, RecordSort)
+        /// SQLite cannot say how far an index build is: the view shows the time it has taken so far.
+        case sortIndex(BackgroundJob<Double>, RecordSort, started: Date)
         case export(BackgroundJob<ExportSummary>, String)
     }
 
@@ -46,6 +50,8 @@ public final class RecordsView: View {
         if !savedColumns { columns = defaultColumns() }
     }
 
+    deinit { countJob?.job.cancel() }
+
     private func defaultColumns() -> [GridColumn] {
         GridColumn.defaults(for: type, sample: window.rows.map(\.record), showingArchived: window.query.archived != .active)
     }
@@ -60,9 +66,21 @@ public final class RecordsView: View {
     @discardableResult
     private func load(_ body: () throws -> Void) -> Effect {
         switch context.attempt(body) {
-        case .success: loadError = nil; return .none
+        case .success:
+            loadError = nil
+            startCount(announce: false)
+            return .none
         case .failure(let e): loadError = e.message; return .error(e.message)
         }
+    }
+
+    /// Starts counting a filter's matches when the listing has none yet.
+    private func startCount(announce: Bool) {
+        let q = window.query
+        guard q.filter != nil, window.total == nil || announce else { return }
+        if let c = countJob, c.query == q { if announce { countJob?.announce = true }; return }
+        countJob?.job.cancel()
+        countJob = (context.backend.countInBackground(q), q, announce)
     }
 
     public func reveal() { load { try window.reload() } }
@@ -70,7 +88,7 @@ public final class RecordsView: View {
     public var status: String? {
         let q = window.query
         var parts: [String] = []
-        if let p = window.position { parts.append(window.total.map { "\(p)/\($0.label)" } ?? "row \(p)") }
+        if let p = window.position { parts.append(window.total.map { "\(p)/\($0.label)" } ?? (countJob != nil ? "\(p)/…" : "row \(p)")) }
         else if window.current != nil { parts.append("row ?") }
         else if q.filter != nil { parts.append("0 match") }
         if q.archived == .all { parts.append("+archived") }
@@ -81,7 +99,7 @@ public final class RecordsView: View {
         return parts.joined(separator: " · ")
     }
 
-    public var isBusy: Bool { job != nil }
+    public var isBusy: Bool { job != nil || countJob != nil }
 
     public var bindings: [KeyBinding] {
         [
@@ -184,8 +202,9 @@ public final class RecordsView: View {
         q.filter = filter
         let e = load { try window.reset(q) }
         guard case .none = e, let filter else { return e }
-        let n = window.total?.label ?? "?"
-        return .message("\(n) record\(window.total?.value == 1 && window.total?.isCapped == false ? "" : "s") match \(filter)")
+        // The count follows from the background; it says how many match when it arrives.
+        startCount(announce: true)
+        return .message("counting the records that match \(filter)…")
     }
 
     private func moveColumn(_ d: Int) -> Effect {
@@ -218,7 +237,7 @@ public final class RecordsView: View {
             if context.readOnly {
                 return .all([applySort(sort), .message("read-only: sorted without an index (each page scans the type)")])
             }
-            job = .sortIndex(context.backend.buildSortIndex(column), sort)
+            job = .sortIndex(context.backend.buildSortIndex(column), sort, started: Date())
             return .message("building an index on \(column) so it pages quickly (once; it is kept) — esc cancels")
         }
     }
@@ -260,7 +279,7 @@ public final class RecordsView: View {
 
     private func cancelJob() -> Effect {
         switch job {
-        case .sortIndex(let j, _)?: j.cancel()
+        case .sortIndex(let j, _, _)?: j.cancel()
         case .export(let j, _)?: j.cancel()
         case nil: break
         }
@@ -268,9 +287,23 @@ public final class RecordsView: View {
     }
 
     public func tick() -> Bool {
+        var changed = false
+        if let c = countJob, let outcome = c.job.outcome {
+            countJob = nil
+            changed = true
+            if case .done(let n) = outcome {
+                window.countArrived(n, for: c.query)
+                if c.announce, let filter = c.query.filter {
+                    let one = n.value == 1 && !n.isCapped
+                    pending = .message("\(n.label) record\(one ? " matches" : "s match") \(filter)")
+                }
+            } else if case .failed(let m) = outcome {
+                pending = .error("count: \(m)")
+            }
+        }
         switch job {
-        case nil: return false
-        case .sortIndex(let j, let sort)?:
+        case nil: return changed || countJob != nil
+        case .sortIndex(let j, let sort, _)?:
             guard let outcome = j.outcome else { return true }
             job = nil
             switch outcome {
@@ -379,7 +412,12 @@ public final class RecordsView: View {
         visibleRows = max(1, area.height - 1)
         window.offset = Table.scroll(offset: window.offset, selected: window.cursor, visible: visibleRows)
         let shown = Array(window.rows.indices.dropFirst(window.offset).prefix(visibleRows))
-        let prefixFiltered: Bool = { if case .prefix = window.query.filter { return true } else { return false } }()
+        // Under a prefix filter a MATCHED column names the identifier each row matched on (a name match is
+        // already in view, so the column shows only when some row matched an identifier).
+        let prefixFiltered: Bool = {
+            guard case .prefix = window.query.filter else { return false }
+            return shown.contains { window.rows[$0].matched.map { !$0.hasPrefix("name ") } ?? false }
+        }()
         let cells = shown.map { i in columns.map { $0.text(of: window.rows[i].record) } }
         var headers = columns.map(\.header)
         var allCells = cells
@@ -431,15 +469,17 @@ public final class RecordsView: View {
     }
 
     private func renderJob(_ job: ViewJob, into buffer: inout ScreenBuffer, row: Int, area: Rect) {
-        let (progress, label): ((fraction: Double, phase: String), String) = {
-            switch job {
-            case .sortIndex(let j, let s): return (j.progress, "building an index for sorting by \(s.column.map(\.description) ?? "?")")
-            case .export(let j, let path): return (j.progress, "exporting to \(path): \(j.progress.phase)")
-            }
-        }()
         buffer.fill(row: row, column: area.column, width: area.width, style: CellStyle(.accent))
-        var col = Widgets.progressBar(progress.fraction, into: &buffer, row: row, column: area.column + 1, width: 20)
-        col = buffer.put(" " + label + " — esc cancels", row: row, column: col, maxWidth: area.right - col, style: CellStyle(.accent))
-        _ = col
+        var col = area.column + 1
+        let label: String
+        switch job {
+        case .sortIndex(_, let s, let started):
+            let seconds = Int(Date().timeIntervalSince(started))
+            label = "building an index for sorting by \(s.column.map(\.description) ?? "?") (once; kept)… \(seconds) s"
+        case .export(let j, let path):
+            col = Widgets.progressBar(j.progress.fraction, into: &buffer, row: row, column: col, width: 20)
+            label = " exporting to \(path): \(j.progress.phase)"
+        }
+        buffer.put(label + " — esc cancels", row: row, column: col, maxWidth: area.right - col, style: CellStyle(.accent))
     }
 }
