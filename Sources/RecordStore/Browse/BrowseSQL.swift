@@ -57,6 +57,11 @@ enum BrowseSQL {
         }
     }
 
+    /// The index insertion order pages through: `(type, archived, seq)` for one archive state, `(type, seq)` for all.
+    static func insertionIndex(_ filter: ArchiveFilter) -> String {
+        filter == .all ? "INDEXED BY records_by_type" : "INDEXED BY records_by_type_state"
+    }
+
     static func archivedClause(_ filter: ArchiveFilter, column: String = "archived") -> String {
         switch filter {
         case .active: return " AND \(column) = 0"
@@ -106,7 +111,8 @@ enum BrowseSQL {
             // against. Identifier values are matched as stored (normalised).
             _ = args.append(contentsOf: [type.key, pattern, type.key, pattern])
             return ("""
-                 AND (seq IN (SELECT seq FROM records WHERE type = ? AND ifnull(name, '') COLLATE NOCASE LIKE ? ESCAPE '\\') \
+                 AND (seq IN (SELECT seq FROM records INDEXED BY records_by_type_name \
+                WHERE type = ? AND ifnull(name, '') COLLATE NOCASE LIKE ? ESCAPE '\\') \
                 OR seq IN (SELECT kr.seq FROM record_keys kk JOIN records kr ON kr.id = kk.record_id \
                 WHERE kk.type = ? AND kk.value LIKE ? ESCAPE '\\'))
                 """, args)

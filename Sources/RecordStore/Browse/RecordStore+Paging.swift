@@ -44,7 +44,8 @@ extension RecordStore {
                 var all: StatementArguments = [query.type]
                 all += args
                 _ = all.append(contentsOf: [cap + 1])
-                let sql = "SELECT 1 FROM records WHERE type = ?" + BrowseSQL.archivedClause(query.archived) + condition + " LIMIT ?"
+                let sql = "SELECT 1 FROM records \(BrowseSQL.insertionIndex(query.archived)) WHERE type = ?"
+                    + BrowseSQL.archivedClause(query.archived) + condition + " LIMIT ?"
                 n = try Int.fetchOne(db, sql: "SELECT count(*) FROM (\(sql))", arguments: all) ?? 0
             }
             return n > cap ? RowCount(cap, isCapped: true) : RowCount(n)
@@ -54,7 +55,8 @@ extension RecordStore {
     /// Insertion order or a column's order, with an optional filter as a residual condition.
     private func orderedPage(_ query: RecordQuery, type: ObjectType, from key: PageKey?, direction: PageDirection, limit: Int,
                              _ db: Database) throws -> [ListedRecord] {
-        let (sql, args, sorted) = try Self.orderedSelect(query, type: type, from: key, direction: direction, limit: limit)
+        let (sql, args, sorted) = try Self.orderedSelect(query, type: type, from: key, direction: direction, limit: limit,
+                                                         indexed: try Self.hasIndex(query.sort, db))
         let rows = try Row.fetchAll(db.cachedStatement(sql: sql), arguments: args).map { row in
             let value: SortValue? = sorted ? BrowseSQL.sortValue(row["kval"]) : nil
             return ListedRecord(record: try RecordRow.record(row), key: PageKey(seq: row["seq"], value: value))
@@ -70,7 +72,8 @@ extension RecordStore {
             if case .prefix(let text) = query.filter {
                 selects = Self.prefixGroups(type: type, text: text).map { Self.prefixSelect($0, type: type, archived: query.archived, columns: "r.id") }
             } else {
-                let (sql, args, _) = try Self.orderedSelect(query, type: type, from: nil, direction: .forward, limit: 100)
+                let (sql, args, _) = try Self.orderedSelect(query, type: type, from: nil, direction: .forward, limit: 100,
+                                                            indexed: try Self.hasIndex(query.sort, db))
                 selects = [(sql, args)]
             }
             return try selects.flatMap { sql, args in
@@ -79,13 +82,24 @@ extension RecordStore {
         }
     }
 
+    /// True when the index a sort pages through exists (a read-only store sorts without one, by scanning).
+    static func hasIndex(_ sort: RecordSort, _ db: Database) throws -> Bool {
+        guard let column = sort.column else { return true }
+        let name = try BrowseSQL.sortIndexName(column)
+        return try Bool.fetchOne(db.cachedStatement(sql: "SELECT count(*) > 0 FROM sqlite_master WHERE type = 'index' AND name = ?"),
+                                 arguments: [name]) ?? false
+    }
+
     /// The SQL of one ordered page, its arguments, and whether it is sorted by a column (`kval`).
     private static func orderedSelect(_ query: RecordQuery, type: ObjectType, from key: PageKey?, direction: PageDirection,
-                                      limit: Int) throws -> (String, StatementArguments, Bool) {
+                                      limit: Int, indexed: Bool = false) throws -> (String, StatementArguments, Bool) {
         let ascending = !query.sort.descending == (direction == .forward)
         let op = ascending ? ">" : "<", order = ascending ? "ASC" : "DESC"
         let sortExpr = try query.sort.column.map(BrowseSQL.sortExpression)
-        var sql = "SELECT seq, \(sortExpr ?? "NULL") AS kval, \(RecordRow.columns) FROM records WHERE type = ?"
+        // Insertion order names its index: sort indexes also start with `type`, and without statistics
+        // SQLite could pick one and sort the whole type.
+        let index = try query.sort.column.map { "INDEXED BY \"\(try BrowseSQL.sortIndexName($0))\"" } ?? BrowseSQL.insertionIndex(query.archived)
+        var sql = "SELECT seq, \(sortExpr ?? "NULL") AS kval, \(RecordRow.columns) FROM records \(sortExpr == nil || indexed ? index : "") WHERE type = ?"
         var args: StatementArguments = [query.type]
         sql += BrowseSQL.archivedClause(query.archived)
         let (condition, conditionArgs) = try BrowseSQL.filterCondition(query.filter, type: type)
@@ -125,11 +139,12 @@ extension RecordStore {
     static func prefixSelect(_ group: PrefixGroup, type: ObjectType, archived: ArchiveFilter, columns: String) -> (String, StatementArguments) {
         let upper = group.prefix + "\u{10FFFF}"
         if let identifier = group.identifier {
-            let sql = "SELECT \(columns) FROM record_keys k JOIN records r ON r.id = k.record_id WHERE k.type = ? AND k.identifier = ?"
+            let sql = "SELECT \(columns) FROM record_keys k INDEXED BY record_keys_nocase JOIN records r ON r.id = k.record_id"
+                + " WHERE k.type = ? AND k.identifier = ?"
                 + " AND k.value COLLATE NOCASE >= ? AND k.value COLLATE NOCASE < ?" + BrowseSQL.archivedClause(archived, column: "r.archived")
             return (sql, [type.key, identifier, group.prefix, upper])
         }
-        let sql = "SELECT \(columns) FROM records r WHERE r.type = ? AND ifnull(r.name, '') COLLATE NOCASE >= ?"
+        let sql = "SELECT \(columns) FROM records r INDEXED BY records_by_type_name WHERE r.type = ? AND ifnull(r.name, '') COLLATE NOCASE >= ?"
             + " AND ifnull(r.name, '') COLLATE NOCASE < ?" + BrowseSQL.archivedClause(archived, column: "r.archived")
         return (sql, [type.key, group.prefix, upper])
     }
