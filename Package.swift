@@ -44,7 +44,9 @@ let package = Package(
             "RecordCore", .product(name: "PropertyBased", package: "swift-property-based"),
         ]),
         .testTarget(name: "RecordStoreTests", dependencies: ["RecordCore", "RecordStore"]),
-        .testTarget(name: "RecDeckCommandsTests", dependencies: ["RecDeckCommands", "RecordStore", "RecordCore", "TerminalScreen"]),
+        .testTarget(name: "RecDeckCommandsTests", dependencies: [
+            "RecDeckCommands", "RecordStore", "RecordCore", "TerminalScreen", .product(name: "CSV", package: "CSV.swift"),
+        ]),
         .testTarget(name: "RecordTUITests", dependencies: ["RecordTUI", "TerminalScreen", "RecDeckCommands", "RecordStore", "RecordCore"]),
     ],
     swiftLanguageModes: [.v6]

@@ -1,3 +1,4 @@
+import CSV
 import Foundation
 import Testing
 import RecordCore
@@ -62,5 +63,15 @@ import RecordCore
         #expect(try s.run(["export", "--db", s.db, "nosuchtype", "-o", kept]).status == 1)
         #expect(try String(contentsOfFile: kept, encoding: .utf8) == "old\n")
         #expect(try FileManager.default.contentsOfDirectory(atPath: s.url.path).allSatisfy { !$0.hasSuffix(".tmp") })
+    }
+
+    /// The hand-written CSV lines read back by CSV.swift as the same fields: commas, quotes, newlines, wide text.
+    @Test(arguments: [["plain", "a,b", "say \"hi\"", "two\nlines", "cr\r", "", "王小明 🚀", " spaced "]])
+    func exportedCSVReadsBackWithCSVSwift(fields: [String]) throws {
+        let text = CSVLine.line(["h\(fields.count)"] + fields.indices.map { "c\($0)" }) + CSVLine.line(["x"] + fields)
+        let reader = try CSVReader(string: text, hasHeaderRow: true)
+        let row = try #require(reader.next())
+        #expect(Array(row.dropFirst()) == fields)
+        #expect(reader.next() == nil)
     }
 }

@@ -58,8 +58,8 @@ extension RecordStore {
         let (sql, args, sorted) = try Self.orderedSelect(query, type: type, from: key, direction: direction, limit: limit,
                                                          indexed: try Self.hasIndex(query.sort, db))
         let rows = try Row.fetchAll(db.cachedStatement(sql: sql), arguments: args).map { row in
-            let value: SortValue? = sorted ? BrowseSQL.sortValue(row["kval"]) : nil
-            return ListedRecord(record: try RecordRow.record(row), key: PageKey(seq: row["seq"], value: value))
+            let value: SortValue? = sorted ? BrowseSQL.sortValue(row[1]) : nil
+            return ListedRecord(record: try RecordRow.record(row, at: 2), key: PageKey(seq: row[0], value: value))
         }
         return direction == .forward ? rows : rows.reversed()
     }
@@ -179,8 +179,8 @@ extension RecordStore {
             }
             _ = args.append(contentsOf: [limit - out.count])
             for row in try Row.fetchAll(db.cachedStatement(sql: sql), arguments: args) {
-                let ktext: String = row["ktext"]
-                out.append(ListedRecord(record: try RecordRow.record(row), key: PageKey(seq: row["seq"], text: ktext, group: g),
+                let ktext: String = row[1]
+                out.append(ListedRecord(record: try RecordRow.record(row, at: 2), key: PageKey(seq: row[0], text: ktext, group: g),
                                         matched: "\(group.label) \(ktext)"))
             }
             g += forward ? 1 : -1

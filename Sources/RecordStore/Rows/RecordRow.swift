@@ -6,6 +6,25 @@ import RecordCore
 enum RecordRow {
     static let columns = "id, type, name, external_id, data, parent_id, associations, archived, archived_at, version, created_at, updated_at, merged_into"
 
+    /// Decodes a row whose `columns` start at position `first` (read by position: a lookup by name
+    /// lowercases the name on every row, which showed in the profile of paging and export).
+    static func record(_ row: Row, at first: Int) throws -> Record {
+        let id: String = row[first]
+        let data: JSONValue
+        var associations: [String] = []
+        do {
+            data = try JSONValue.parse(row[first + 4] as String)
+            if let a: String = row[first + 6] { associations = try JSONValue.parse(a).arrayValue?.compactMap(\.stringValue) ?? [] }
+        } catch {
+            throw StoreError.invalid("record \(id) holds unreadable JSON (\(error.message)); the database may be damaged")
+        }
+        return Record(
+            id: id, type: row[first + 1], name: row[first + 2], externalID: row[first + 3], data: data,
+            parentID: row[first + 5], archived: row[first + 7], archivedAt: (row[first + 8] as String?).flatMap(Timestamp.parse),
+            version: row[first + 9], createdAt: Timestamp.parse(row[first + 10]) ?? Date(timeIntervalSince1970: 0),
+            updatedAt: Timestamp.parse(row[first + 11]), associations: associations, mergedInto: row[first + 12])
+    }
+
     /// Decodes a row; stored JSON that cannot be read is an error, never silently replaced.
     static func record(_ row: Row) throws -> Record {
         let id: String = row["id"]
