@@ -55,18 +55,6 @@ import TerminalScreen
         #expect(h.statusBar.contains("expected an index or a quoted key after \"[\" in `$.a[` (at column 5)"))
     }
 
-    @Test func archivedToggleShowsThemWithState() throws {
-        let h = try Harness(width: 110, height: 12)
-        h.press(":contacts<enter>")
-        #expect(!h.text.contains("archived"))
-        h.press("a")
-        #expect(h.statusBar.contains("showing archived records"))
-        h.press("jjj")
-        #expect(h.text.contains("STATE"))
-        #expect(h.screen()[5].contains("archived"))
-        #expect(h.statusBar.contains("4/440 · +archived"))
-    }
-
     @Test func sortCyclesThroughOrders() throws {
         let h = try Harness(width: 100, height: 12)
         h.press(":contacts<enter>s")

@@ -59,15 +59,11 @@ public final class ColumnPickerView: View {
     }
 
     public func handle(_ key: Key) -> Effect {
-        guard var text = input else { return dispatch(key) }
-        switch key {
-        case .escape: input = nil
-        case .enter:
-            input = nil
-            return add(text)
-        case .backspace: if text.isEmpty { input = nil } else { text.removeLast(); input = text }
-        case .char(let c): text.append(c); input = text
-        default: break
+        guard let text = input else { return dispatch(key) }
+        switch LineInput.handle(key, text) {
+        case .editing(let t): input = t
+        case .cancelled: input = nil
+        case .submitted(let t): input = nil; return add(t)
         }
         return .none
     }

@@ -91,18 +91,14 @@ public final class RecordView: View {
     public var capturesText: Bool { searchInput != nil }
 
     public func handle(_ key: Key) -> Effect {
-        guard var text = searchInput else {
+        guard let text = searchInput else {
             if inLinks, let e = handleLinkKey(key) { return e }
             return dispatch(key)
         }
-        switch key {
-        case .escape: searchInput = nil
-        case .enter:
-            searchInput = nil
-            return find(text)
-        case .backspace: if text.isEmpty { searchInput = nil } else { text.removeLast(); searchInput = text }
-        case .char(let c): text.append(c); searchInput = text
-        default: break
+        switch LineInput.handle(key, text) {
+        case .editing(let t): searchInput = t
+        case .cancelled: searchInput = nil
+        case .submitted(let t): searchInput = nil; return find(t)
         }
         return .none
     }

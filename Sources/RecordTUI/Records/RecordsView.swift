@@ -168,17 +168,11 @@ public final class RecordsView: View {
 
     public func handle(_ key: Key) -> Effect {
         if job != nil, key == .escape { return cancelJob() }
-        guard var text = filterInput else { return dispatch(key) }
-        switch key {
-        case .escape: filterInput = nil
-        case .enter:
-            filterInput = nil
-            return applyFilter(text)
-        case .backspace:
-            if text.isEmpty { filterInput = nil } else { text.removeLast(); filterInput = text }
-        case .ctrl("u"): filterInput = ""
-        case .char(let c): text.append(c); filterInput = text
-        default: break
+        guard let text = filterInput else { return dispatch(key) }
+        switch LineInput.handle(key, text) {
+        case .editing(let t): filterInput = t
+        case .cancelled: filterInput = nil
+        case .submitted(let t): filterInput = nil; return applyFilter(t)
         }
         return .none
     }
