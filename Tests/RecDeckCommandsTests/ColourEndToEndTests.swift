@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import RecordCore
+import Testing
 
 /// Issue 14 end to end in tmux: the colours that really reach the terminal (`capture-pane -e`), NO_COLOR,
 /// Home/End under TERM=xterm-256color, and `y` into tmux's paste buffer.
@@ -10,7 +10,8 @@ import RecordCore
     /// Starts the demo in a private tmux server with TERM=xterm-256color (and any extra environment).
     func startDemo(_ box: Sandbox, _ tmux: Tmux, env: String = "", width: Int = 120, height: Int = 40) throws {
         // `env -u NO_COLOR`: the test runner may export NO_COLOR when its output is not a terminal.
-        let command = "env -u NO_COLOR TERM=xterm-256color HOME=\(box.url.path) XDG_DATA_HOME=\(box.url.path)/data XDG_CONFIG_HOME=\(box.url.path)/config "
+        let command =
+            "env -u NO_COLOR TERM=xterm-256color HOME=\(box.url.path) XDG_DATA_HOME=\(box.url.path)/data XDG_CONFIG_HOME=\(box.url.path)/config "
             + "\(env) \(Binary.url.path) --db \(box.db) --demo; echo RECDECK-EXITED-$?; sleep 600"
         try tmux.start(command, width: width, height: height)
         _ = try tmux.waitFor("CONFLICTS IDENTIFIERS")
@@ -58,7 +59,9 @@ import RecordCore
         let lines = try coloured(tmux)
         let all = lines.joined(separator: "\n")
         for code in Self.colourCodes { #expect(!all.contains(code), "NO_COLOR sent \(code)") }
-        for basic in (30...37).map({ "\u{1B}[\($0)m" }) + (40...47).map({ "\u{1B}[\($0)m" }) { #expect(!all.contains(basic)) }
+        for basic in (30...37).map({ "\u{1B}[\($0)m" }) + (40...47).map({ "\u{1B}[\($0)m" }) {
+            #expect(!all.contains(basic))
+        }
         // The selection is still visible: reverse video.
         let selected = try #require(lines.first { $0.contains("Olivia Kim") })
         #expect(selected.contains("\u{1B}[7m") || selected.contains(";7m"), "\(selected.debugDescription)")

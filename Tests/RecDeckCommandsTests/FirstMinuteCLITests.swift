@@ -1,7 +1,8 @@
 import CSV
 import Foundation
-import Testing
 import RecordCore
+import Testing
+
 @testable import RecDeckCommands
 
 /// Issue 14's CLI defects and features: tables in a pipe, Kizen's oldest on the demo, export.
@@ -10,7 +11,10 @@ import RecordCore
         let s = try Sandbox()
         #expect(try s.run(["type", "apply", "--db", s.db, "-"], stdin: contactsSchema).status == 0)
         let long = "a-very-long-address-that-goes-on-and-on-and-on-for-sixty-chars@x.example"
-        #expect(try s.run(["upsert", "--db", s.db, "contacts", #"{"lookup":{"identifier":"email"},"data":{"email":"\#(long)"}}"#]).status == 0)
+        #expect(
+            try s.run([
+                "upsert", "--db", s.db, "contacts", #"{"lookup":{"identifier":"email"},"data":{"email":"\#(long)"}}"#,
+            ]).status == 0)
         let listed = try s.run(["list", "--db", s.db, "contacts"])
         #expect(listed.out.contains(long), "\(listed.out)")
         #expect(!listed.out.contains("…"))
@@ -20,16 +24,23 @@ import RecordCore
         let s = try Sandbox()
         let demo = try JSONValue.parse(try s.run(["demo", "--db", s.db, "--json"]).out)
         let examples = try #require(demo["examples"]?.stringValue)
-        let r = try s.run(["plan", "--db", s.db, "--json", "--dialect", "kizen", "contacts", examples + "/kizen-contact.json"])
+        let r = try s.run([
+            "plan", "--db", s.db, "--json", "--dialect", "kizen", "contacts", examples + "/kizen-contact.json",
+        ])
         let plan = try #require(try JSONValue.parse(r.out)["plan"])
-        let got = try s.run(["get", "--db", s.db, "--json", "contacts", try #require(plan["match"]?["id"]?.stringValue)])
+        let got = try s.run([
+            "get", "--db", s.db, "--json", "contacts", try #require(plan["match"]?["id"]?.stringValue),
+        ])
         #expect(try JSONValue.parse(got.out)["data"]?["contact_id"] == "D0A", "\(got.out)")
     }
 
     @Test func exportTakesFiltersFormatsAndColumns() throws {
         let s = try Sandbox()
         #expect(try s.run(["demo", "--db", s.db]).status == 0)
-        let csv = try s.run(["export", "--db", s.db, "contacts", "--filter", "$.score > 97", "--format", "csv", "--columns", "name,email,$.score"])
+        let csv = try s.run([
+            "export", "--db", s.db, "contacts", "--filter", "$.score > 97", "--format", "csv", "--columns",
+            "name,email,$.score",
+        ])
         #expect(csv.status == 0, "\(csv.err)")
         let lines = csv.out.split(separator: "\n")
         #expect(lines.first == "name,$.email,$.score")
@@ -50,7 +61,9 @@ import RecordCore
         let s = try Sandbox()
         #expect(try s.run(["demo", "--db", s.db]).status == 0)
         let column = try s.run(["export", "--db", s.db, "contacts", "--columns", "name,colour"])
-        #expect(column.status == 2 && column.err.contains("unknown column \"colour\": contacts declares contact_id"), "\(column.err)")
+        #expect(
+            column.status == 2 && column.err.contains("unknown column \"colour\": contacts declares contact_id"),
+            "\(column.err)")
         let filter = try s.run(["export", "--db", s.db, "contacts", "--filter", "$.size >"])
         #expect(filter.status == 2 && filter.err.contains("expected a value after `>` (at column 9)"), "\(filter.err)")
         let format = try s.run(["export", "--db", s.db, "contacts", "--format", "xml"])

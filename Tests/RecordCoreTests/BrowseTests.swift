@@ -1,4 +1,5 @@
 import Testing
+
 @testable import RecordCore
 
 /// The grid's pure parts: filter parsing (every form, errors with their column), column keys, compact values.
@@ -51,8 +52,13 @@ import Testing
 
     static let contacts = try! ObjectType(json: [
         "key": "contacts", "kind": "contact",
-        "fields": [["key": "email", "type": "email"], ["key": "tags", "type": "array"], ["key": "address", "type": "object"]],
-        "identifiers": [["name": "email", "source": "$.email", "normalize": "email"], ["name": "crm", "source": "$.ids.crm", "normalize": "exact"]],
+        "fields": [
+            ["key": "email", "type": "email"], ["key": "tags", "type": "array"], ["key": "address", "type": "object"],
+        ],
+        "identifiers": [
+            ["name": "email", "source": "$.email", "normalize": "email"],
+            ["name": "crm", "source": "$.ids.crm", "normalize": "exact"],
+        ],
     ])
 
     @Test func columnKeysAreReadAndUnknownOnesRefusedByName() throws {
@@ -69,17 +75,25 @@ import Testing
     }
 
     @Test func defaultColumnsAreTheNameFieldsIdentifiersAndUpdated() throws {
-        let r = Record(id: "r1", type: "contacts", name: "Ann", data: ["email": "a@x", "ids": ["crm": "C1"]], createdAt: .distantPast)
-        #expect(GridColumn.defaults(for: Self.contacts, sample: [r], showingArchived: false).map(\.key)
+        let r = Record(
+            id: "r1", type: "contacts", name: "Ann", data: ["email": "a@x", "ids": ["crm": "C1"]],
+            createdAt: .distantPast)
+        #expect(
+            GridColumn.defaults(for: Self.contacts, sample: [r], showingArchived: false).map(\.key)
                 == ["name", "$.email", "$.tags", "$.address", "$.ids.crm", "updated"])
         // Identifiers empty on every sampled record are left out; state shows with archived rows.
         let bare = Record(id: "r2", type: "contacts", data: ["email": "b@x"], createdAt: .distantPast)
-        #expect(GridColumn.defaults(for: Self.contacts, sample: [bare], showingArchived: true).map(\.key)
+        #expect(
+            GridColumn.defaults(for: Self.contacts, sample: [bare], showingArchived: true).map(\.key)
                 == ["name", "state", "$.email", "$.tags", "$.address", "updated"])
         // Schemaless: the top-level keys of the first page, in the order first seen.
         let loose = try ObjectType(json: ["key": "loose"])
-        let a = Record(id: "a", type: "loose", data: ["b": 1, "a": 2], createdAt: .distantPast), b = Record(id: "b", type: "loose", data: ["c": 3, "a": 1], createdAt: .distantPast)
-        #expect(GridColumn.defaults(for: loose, sample: [a, b], showingArchived: false).map(\.key) == ["name", "$.a", "$.b", "$.c", "updated"])
+        let a = Record(id: "a", type: "loose", data: ["b": 1, "a": 2], createdAt: .distantPast),
+            b = Record(id: "b", type: "loose", data: ["c": 3, "a": 1], createdAt: .distantPast)
+        #expect(
+            GridColumn.defaults(for: loose, sample: [a, b], showingArchived: false).map(\.key) == [
+                "name", "$.a", "$.b", "$.c", "updated",
+            ])
     }
 
     @Test func nestedValuesAreCompact() {

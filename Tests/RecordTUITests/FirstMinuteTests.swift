@@ -1,9 +1,9 @@
 import Foundation
-import Testing
 import RecordCore
 import RecordStore
 import RecordTUI
 import TerminalScreen
+import Testing
 
 /// Issue 14's smaller defects and the Record view's search, copy and links.
 @Suite struct FirstMinuteTests {
@@ -45,8 +45,10 @@ import TerminalScreen
         #expect(h.statusBar.contains("no command, type or theme starts with \"zz\""))
     }
 
-    @Test(arguments: [("[1~", Key.home), ("[4~", .end), ("OH", .home), ("OF", .end), ("[H", .home), ("[F", .end), ("[7~", .home),
-                      ("[8~", .end), ("[5~", .pageUp), ("[6~", .pageDown), ("[3~", .delete), ("OP", .f1), ("[A", .up)])
+    @Test(arguments: [
+        ("[1~", Key.home), ("[4~", .end), ("OH", .home), ("OF", .end), ("[H", .home), ("[F", .end), ("[7~", .home),
+        ("[8~", .end), ("[5~", .pageUp), ("[6~", .pageDown), ("[3~", .delete), ("OP", .f1), ("[A", .up),
+    ])
     func escapeSequencesDecodeWhateverTermSays(rest: String, key: Key) {
         #expect(Key.escapeSequence(rest) == key)
     }
@@ -126,7 +128,9 @@ import TerminalScreen
         let h = try Harness(width: 140, height: 24)
         h.press(":dupes contacts<enter>").runJobs()
         #expect(h.text.contains("Maria Garcia <maria@post.example> · Maria Garcia <Maria@Post.Example>"))
-        #expect(h.text.contains("Jane Smith <Jane.Smith@Example.com> <+1 555 0100> · Jane Smith <jane.smith@example.com > <+1555010"))
+        #expect(
+            h.text.contains(
+                "Jane Smith <Jane.Smith@Example.com> <+1 555 0100> · Jane Smith <jane.smith@example.com > <+1555010"))
         h.press("G")
         #expect(h.statusBar.hasPrefix("group 5/5"))
         h.press("g")

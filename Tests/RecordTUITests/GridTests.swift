@@ -1,9 +1,9 @@
 import Foundation
-import Testing
 import RecordCore
 import RecordStore
 import RecordTUI
 import TerminalScreen
+import Testing
 
 /// Issue 14: the Records grid — data columns, roles, the column cursor, sorts, filters, frequencies,
 /// the column picker, copy, export and batch undo.
@@ -12,23 +12,25 @@ import TerminalScreen
         let h = try Harness(width: 60, height: 10)
         h.press(":contacts<enter>")
         let text = h.screen(), roles = h.roles()
-        #expect(Array(text.prefix(5)) + [text[9]] == [
-            "| recdeck Types › contacts                          t.sqlite |",
-            "|  NAME         CONTACT_ID EMAIL                      PHONE ▶|",
-            "|> Olivia Kim   C00000     olivia.kim0@mail.example   +1 555…|",
-            "|  Maria Moreau C00001     maria.moreau1@corp.example +1 555…|",
-            "|  Lars Nguyen  C00002     lars.nguyen2@post.example  +1 555…|",
-            "| 1/410 · name 1/11  j/k move  h/l column  …          ? help |",
-        ])
+        #expect(
+            Array(text.prefix(5)) + [text[9]] == [
+                "| recdeck Types › contacts                          t.sqlite |",
+                "|  NAME         CONTACT_ID EMAIL                      PHONE ▶|",
+                "|> Olivia Kim   C00000     olivia.kim0@mail.example   +1 555…|",
+                "|  Maria Moreau C00001     maria.moreau1@corp.example +1 555…|",
+                "|  Lars Nguyen  C00002     lars.nguyen2@post.example  +1 555…|",
+                "| 1/410 · name 1/11  j/k move  h/l column  …          ? help |",
+            ])
         // Roles: the cursor's column header and cell highlighted, the selected row across the width.
-        #expect(Array(roles.prefix(5)) + [roles[9]] == [
-            "|TTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTT|",
-            "|..SSSSSSSSSSSS.HHHHHHHHHH.HHHHHHHHHHHHHHHHHHHHHHHHHH.HHHHHHa|",
-            "|SSCCCCCCCCCCCCSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSS|",
-            "|............................................................|",
-            "|............................................................|",
-            "|sssssssssssssssssssskkkhhhhhhhkkkhhhhhhhhhhsssssssssskhhhhhh|",
-        ])
+        #expect(
+            Array(roles.prefix(5)) + [roles[9]] == [
+                "|TTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTT|",
+                "|..SSSSSSSSSSSS.HHHHHHHHHH.HHHHHHHHHHHHHHHHHHHHHHHHHH.HHHHHHa|",
+                "|SSCCCCCCCCCCCCSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSS|",
+                "|............................................................|",
+                "|............................................................|",
+                "|sssssssssssssssssssskkkhhhhhhhkkkhhhhhhhhhhsssssssssskhhhhhh|",
+            ])
     }
 
     @Test func theColumnCursorScrollsAcrossAndKeepsTheNameInView() throws {
@@ -194,9 +196,13 @@ import TerminalScreen
         #expect(h.clipboard.copied.last?.contains("\"contact_id\": \"C00000\"") == true)
         // Over 64 KiB is refused, and nothing reaches the clipboard.
         let big = try Harness(width: 100, height: 10) { store in
-            _ = try store.upsert(NativeRequest.decode(type: "contacts", body: [
-                "lookup": ["identifier": "contact_id"], "name": "Big", "data": ["contact_id": "BIG", "title": .string(String(repeating: "x", count: 70_000))],
-            ]), source: WriteSource("t"))
+            _ = try store.upsert(
+                NativeRequest.decode(
+                    type: "contacts",
+                    body: [
+                        "lookup": ["identifier": "contact_id"], "name": "Big",
+                        "data": ["contact_id": "BIG", "title": .string(String(repeating: "x", count: 70_000))],
+                    ]), source: WriteSource("t"))
         }
         big.press(":contacts<enter>/BIG<enter>llllll<c-y>")
         #expect(big.statusBar.contains("over the 64 KiB limit"))
@@ -211,14 +217,19 @@ import TerminalScreen
         h.runJobs()
         #expect(h.statusBar.contains("exported 18 rows to \(csv) (csv)"))
         let lines = try String(contentsOfFile: csv, encoding: .utf8).split(separator: "\n")
-        #expect(lines.first == "name,$.contact_id,$.email,$.phone,$.first_name,$.last_name,$.title,$.company,$.tags,$.score,updated")
+        #expect(
+            lines.first
+                == "name,$.contact_id,$.email,$.phone,$.first_name,$.last_name,$.title,$.company,$.tags,$.score,updated"
+        )
         #expect(lines.count == 19)
         #expect(lines.dropFirst().allSatisfy { $0.lowercased().contains("jane") })
         // Marks: JSONL of whole records.
         let jsonl = h.folder.appendingPathComponent("two.jsonl").path
         h.press("/<enter>  :export \(jsonl)<enter>")
         h.runJobs()
-        let records = try String(contentsOfFile: jsonl, encoding: .utf8).split(separator: "\n").map { try JSONValue.parse(String($0)) }
+        let records = try String(contentsOfFile: jsonl, encoding: .utf8).split(separator: "\n").map {
+            try JSONValue.parse(String($0))
+        }
         #expect(records.compactMap { $0["data"]?["contact_id"]?.stringValue } == ["C00000", "C00001"])
         // A folder that does not exist: an error, and no file.
         let bad = h.folder.appendingPathComponent("no/such/x.csv").path
@@ -252,7 +263,8 @@ import TerminalScreen
         let screen = h.screen(), roles = h.roles()
         // The native template matches the first company: an UNCHANGED badge (neutral) in the preview.
         let row = try #require(screen.firstIndex { $0.contains(" UNCHANGED ") })
-        let column = screen[row].distance(from: screen[row].startIndex, to: screen[row].range(of: " UNCHANGED ")!.lowerBound)
+        let column = screen[row].distance(
+            from: screen[row].startIndex, to: screen[row].range(of: " UNCHANGED ")!.lowerBound)
         let letters = Array(roles[row])
         #expect(letters[column..<(column + 11)].allSatisfy { $0 == StyleRole.badgeNeutral.letter })
         // The strip under every archive mode: each badge in its decision's role.

@@ -1,4 +1,3 @@
-
 import Foundation
 import RecordCore
 import RecordStore
@@ -23,17 +22,21 @@ enum ExportFormat: String, Sendable, CaseIterable {
 /// so a failure or a cancel leaves nothing partial.
 enum RecordExporter {
     /// Exports to a file; `progress` gets the rows written so far and returns false to cancel (then nil).
-    static func export(store: RecordStore, query: RecordQuery, ids: [String]? = nil, columns: [GridColumn]?, format: ExportFormat,
-                       to path: String, progress: @escaping (Int) -> Bool = { _ in true }) throws -> Int? {
+    static func export(
+        store: RecordStore, query: RecordQuery, ids: [String]? = nil, columns: [GridColumn]?, format: ExportFormat,
+        to path: String, progress: @escaping (Int) -> Bool = { _ in true }
+    ) throws -> Int? {
         let target = URL(fileURLWithPath: path)
         let folder = target.deletingLastPathComponent()
         var isDir: ObjCBool = false
         guard FileManager.default.fileExists(atPath: folder.path, isDirectory: &isDir), isDir.boolValue else {
             throw CLIError("cannot export to \(path): folder \(folder.path) does not exist; nothing written")
         }
-        let temp = folder.appendingPathComponent(".\(target.lastPathComponent).recdeck-\(getpid())-\(UInt32.random(in: 0...UInt32.max)).tmp")
+        let temp = folder.appendingPathComponent(
+            ".\(target.lastPathComponent).recdeck-\(getpid())-\(UInt32.random(in: 0...UInt32.max)).tmp")
         guard FileManager.default.createFile(atPath: temp.path, contents: nil, attributes: [.posixPermissions: 0o600]),
-              let handle = FileHandle(forWritingAtPath: temp.path) else {
+            let handle = FileHandle(forWritingAtPath: temp.path)
+        else {
             throw CLIError("cannot export to \(path): cannot write in \(folder.path); nothing written")
         }
         var done = false
@@ -41,13 +44,16 @@ enum RecordExporter {
         let written: Int?
         do {
             let sink = TextSink(handle)
-            written = try write(store: store, query: query, ids: ids, columns: columns, format: format, to: sink, progress: progress)
+            written = try write(
+                store: store, query: query, ids: ids, columns: columns, format: format, to: sink, progress: progress)
             try sink.flush()
             try handle.synchronize()
             try handle.close()
         } catch {
             try? handle.close()
-            throw CLIError("cannot export to \(path): \((error as? CLIError)?.message ?? error.localizedDescription); nothing written")
+            throw CLIError(
+                "cannot export to \(path): \((error as? CLIError)?.message ?? error.localizedDescription); nothing written"
+            )
         }
         guard let written else { return nil }
         // rename(2) replaces the target atomically: readers see the old file or the new one, never a part.
@@ -60,8 +66,10 @@ enum RecordExporter {
     }
 
     /// Writes the rows to a sink; nil when `progress` cancelled.
-    static func write(store: RecordStore, query: RecordQuery, ids: [String]?, columns: [GridColumn]?, format: ExportFormat,
-                      to stream: TextSink, progress: @escaping (Int) -> Bool = { _ in true }) throws -> Int? {
+    static func write(
+        store: RecordStore, query: RecordQuery, ids: [String]?, columns: [GridColumn]?, format: ExportFormat,
+        to stream: TextSink, progress: @escaping (Int) -> Bool = { _ in true }
+    ) throws -> Int? {
         var rows = 0
         var cancelled = false
         let writeRow: (Record) throws -> Void
@@ -82,7 +90,9 @@ enum RecordExporter {
             let cols = columns ?? [.id, .name, .externalID, .state, .created, .updated]
             try Self.write(CSVLine.line(cols.map(\.key)), to: stream)
             writeRow = { r in
-                try Self.write(CSVLine.line(cols.map { c in c.value(of: r).map { $0.stringValue ?? $0.jsonText } ?? "" }), to: stream)
+                try Self.write(
+                    CSVLine.line(cols.map { c in c.value(of: r).map { $0.stringValue ?? $0.jsonText } ?? "" }),
+                    to: stream)
             }
         }
         let each: (Record) throws -> Bool = { r in

@@ -16,7 +16,9 @@ struct UserConfig: Equatable {
     static var folder: URL { ThemeLoader.userFolder.deletingLastPathComponent() }
 
     /// Reads config.toml; a missing file is the defaults, a bad one is the defaults plus `file:line: reason`.
-    static func load(from url: URL = folder.appendingPathComponent("config.toml")) -> (config: UserConfig, problem: String?) {
+    static func load(from url: URL = folder.appendingPathComponent("config.toml")) -> (
+        config: UserConfig, problem: String?
+    ) {
         guard let data = FileManager.default.contents(atPath: url.path) else { return (UserConfig(), nil) }
         let text = String(decoding: data, as: UTF8.self)
         do { return (try parse(text, file: url.path), nil) } catch { return (UserConfig(), error.description) }
@@ -38,15 +40,21 @@ struct UserConfig: Equatable {
         func line(of key: String) -> Int { (lines.firstIndex { $0.contains(key) } ?? 0) + 1 }
         var config = UserConfig()
         for key in table.keys where key != "clipboard" {
-            throw Problem(file: file, line: line(of: key), reason: "unknown key \"\(key)\"; config.toml has a [clipboard] table")
+            throw Problem(
+                file: file, line: line(of: key), reason: "unknown key \"\(key)\"; config.toml has a [clipboard] table")
         }
         if let raw = table["clipboard"] {
-            guard let clip = raw.table else { throw Problem(file: file, line: line(of: "clipboard"), reason: "clipboard must be a table") }
+            guard let clip = raw.table else {
+                throw Problem(file: file, line: line(of: "clipboard"), reason: "clipboard must be a table")
+            }
             for key in clip.keys {
                 guard key == "osc52" else {
-                    throw Problem(file: file, line: line(of: key), reason: "unknown clipboard setting \"\(key)\"; known: osc52")
+                    throw Problem(
+                        file: file, line: line(of: key), reason: "unknown clipboard setting \"\(key)\"; known: osc52")
                 }
-                guard let b = clip[key]?.bool else { throw Problem(file: file, line: line(of: key), reason: "clipboard.osc52 must be true or false") }
+                guard let b = clip[key]?.bool else {
+                    throw Problem(file: file, line: line(of: key), reason: "clipboard.osc52 must be true or false")
+                }
                 config.osc52 = b
             }
         }
@@ -78,7 +86,10 @@ final class TerminalClipboard: Clipboard {
             try? tty.close()
             return .success("terminal clipboard (OSC 52)")
         }
-        return .failure(BackendFailure(message: "not inside tmux, and OSC 52 is off (set [clipboard] osc52 = true in config.toml to allow it)"))
+        return .failure(
+            BackendFailure(
+                message: "not inside tmux, and OSC 52 is off (set [clipboard] osc52 = true in config.toml to allow it)")
+        )
     }
 
     private func loadTmuxBuffer(_ text: String) -> Result<String, BackendFailure> {
@@ -87,13 +98,19 @@ final class TerminalClipboard: Clipboard {
         p.arguments = ["tmux", "load-buffer", "-"]
         let input = Pipe(), errors = Pipe()
         p.standardInput = input; p.standardError = errors; p.standardOutput = FileHandle.nullDevice
-        do { try p.run() } catch { return .failure(BackendFailure(message: "cannot run tmux: \(error.localizedDescription)")) }
+        do { try p.run() } catch {
+            return .failure(BackendFailure(message: "cannot run tmux: \(error.localizedDescription)"))
+        }
         input.fileHandleForWriting.write(Data(text.utf8))
         try? input.fileHandleForWriting.close()
         let err = errors.fileHandleForReading.readDataToEndOfFile()
         p.waitUntilExit()
         guard p.terminationStatus == 0 else {
-            return .failure(BackendFailure(message: "tmux load-buffer failed: \(String(decoding: err, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines))"))
+            return .failure(
+                BackendFailure(
+                    message:
+                        "tmux load-buffer failed: \(String(decoding: err, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines))"
+                ))
         }
         return .success("tmux paste buffer")
     }
@@ -140,8 +157,12 @@ final class ViewsFile: ViewSettings {
             out[t] = section
         }
         let folder = url.deletingLastPathComponent()
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
-        try Data(("# recdeck: the Records grid's columns per type (C in the grid edits them)\n" + out.convert(to: .toml) + "\n").utf8)
-            .write(to: url, options: .atomic)
+        try FileManager.default.createDirectory(
+            at: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        try Data(
+            ("# recdeck: the Records grid's columns per type (C in the grid edits them)\n" + out.convert(to: .toml)
+                + "\n").utf8
+        )
+        .write(to: url, options: .atomic)
     }
 }

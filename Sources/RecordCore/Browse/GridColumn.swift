@@ -13,7 +13,9 @@ public enum GridColumn: Sendable, Hashable, CustomStringConvertible {
     case path(JSONPath)
 
     /// The attributes every record has, by the key views.toml and `--columns` use.
-    public static let attributes: [GridColumn] = [.name, .id, .externalID, .state, .created, .updated, .version, .parent]
+    public static let attributes: [GridColumn] = [
+        .name, .id, .externalID, .state, .created, .updated, .version, .parent,
+    ]
 
     /// The key views.toml and `--columns` use: `name`, `id`, `external_id`, `state`, `created`, `updated`,
     /// `version`, `parent`, or a data path `$.email`.
@@ -51,13 +53,15 @@ public enum GridColumn: Sendable, Hashable, CustomStringConvertible {
         let path: JSONPath
         do { path = try JSONPath(parsing: pathText) } catch {
             let known = Self.attributes.map(\.key).joined(separator: ", ")
-            throw GridColumnError("unknown column \"\(t)\": not an attribute (\(known)) and not a path (\(error.reason))")
+            throw GridColumnError(
+                "unknown column \"\(t)\": not an attribute (\(known)) and not a path (\(error.reason))")
         }
         guard case .key(let first)? = path.segments.first else {
             throw GridColumnError("unknown column \"\(t)\": a column path names a field below `$`, e.g. `$.email`")
         }
         if let type, !type.fields.isEmpty, type.field(first) == nil {
-            throw GridColumnError("unknown column \"\(t)\": \(type.key) declares \(type.fields.map(\.key).joined(separator: ", "))")
+            throw GridColumnError(
+                "unknown column \"\(t)\": \(type.key) declares \(type.fields.map(\.key).joined(separator: ", "))")
         }
         self = .path(path)
     }
@@ -100,7 +104,10 @@ public enum GridColumn: Sendable, Hashable, CustomStringConvertible {
 
     /// True for numbers (right-aligned in the grid).
     public static func isNumeric(_ v: JSONValue?) -> Bool {
-        switch v { case .int?, .double?: return true; default: return false }
+        switch v {
+        case .int?, .double?: return true;
+        default: return false
+        }
     }
 
     /// The order this column sorts by, when it can be sorted.
@@ -152,7 +159,9 @@ public enum GridColumn: Sendable, Hashable, CustomStringConvertible {
                 if case .key(let k)? = p.segments.first, p.segments.count == 1, seen.contains(k) { continue }
                 column = .path(p)
             }
-            guard !columns.contains(column), sample.contains(where: { column.value(of: $0).map { !$0.isEmptyValue } ?? false }) else {
+            guard !columns.contains(column),
+                sample.contains(where: { column.value(of: $0).map { !$0.isEmptyValue } ?? false })
+            else {
                 continue
             }
             columns.append(column)

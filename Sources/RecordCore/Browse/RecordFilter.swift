@@ -46,7 +46,9 @@ public enum RecordFilter: Sendable, Equatable, CustomStringConvertible {
         let body = String(chars[start..<end])
         if chars[start] == "~" {
             let needle = String(chars[(start + 1)..<end]).trimmed
-            guard !needle.isEmpty else { throw RecordFilterError("expected text to look for after `~`", column: start + 2) }
+            guard !needle.isEmpty else {
+                throw RecordFilterError("expected text to look for after `~`", column: start + 2)
+            }
             return .contains(needle, nil)
         }
         let (lhsEnd, op) = operatorPosition(chars, from: start, to: end)
@@ -59,14 +61,16 @@ public enum RecordFilter: Sendable, Equatable, CustomStringConvertible {
                 do { _ = try JSONPath(parsing: first) } catch {
                     throw RecordFilterError("\(error.reason) in `\(first)`", column: start + 1 + error.position)
                 }
-                throw RecordFilterError("expected an operator (=, !=, <, <=, >, >=, ~, is null) after `\(lhs)`", column: end + 1)
+                throw RecordFilterError(
+                    "expected an operator (=, !=, <, <=, >, >=, ~, is null) after `\(lhs)`", column: end + 1)
             }
             return .prefix(body)
         }
         guard isTarget else {
             if op == "=" || op == "!=" {
-                throw RecordFilterError("\"\(lhs)\" is not a path: write `$.field = value`, `name = value` or `external_id = value`",
-                                        column: start + 1)
+                throw RecordFilterError(
+                    "\"\(lhs)\" is not a path: write `$.field = value`, `name = value` or `external_id = value`",
+                    column: start + 1)
             }
             return .prefix(body)
         }
@@ -78,7 +82,8 @@ public enum RecordFilter: Sendable, Equatable, CustomStringConvertible {
             do {
                 let path = try JSONPath(parsing: lhs)
                 guard !path.segments.isEmpty else {
-                    throw RecordFilterError("filter on a field below `$`, e.g. `$.email = a@b.example`", column: start + 1)
+                    throw RecordFilterError(
+                        "filter on a field below `$`, e.g. `$.email = a@b.example`", column: start + 1)
                 }
                 target = .path(path)
             } catch let e as JSONPathError {
@@ -99,19 +104,23 @@ public enum RecordFilter: Sendable, Equatable, CustomStringConvertible {
             if words == ["not", "null"] { return .isNull(target, negated: true) }
             throw RecordFilterError("expected `is null` or `is not null`", column: rhsColumn)
         case "~":
-            guard !rhs.isEmpty else { throw RecordFilterError("expected text to look for after `~`", column: rhsColumn) }
+            guard !rhs.isEmpty else {
+                throw RecordFilterError("expected text to look for after `~`", column: rhsColumn)
+            }
             return .contains(rhs, target)
         default:
             guard !rhs.isEmpty else { throw RecordFilterError("expected a value after `\(op)`", column: rhsColumn) }
             let value = (try? JSONValue.parse(rhs)) ?? .string(rhs)
             switch value {
             case .object, .array:
-                throw RecordFilterError("a filter compares one value (string, number, true/false, null), not an object or array",
-                                        column: rhsColumn)
+                throw RecordFilterError(
+                    "a filter compares one value (string, number, true/false, null), not an object or array",
+                    column: rhsColumn)
             case .null:
                 if op == "=" { return .isNull(target, negated: false) }
                 if op == "!=" { return .isNull(target, negated: true) }
-                throw RecordFilterError("null can only be compared with = or != (or write `is null`)", column: rhsColumn)
+                throw RecordFilterError(
+                    "null can only be compared with = or != (or write `is null`)", column: rhsColumn)
             default:
                 return .compare(target, FilterComparison(rawValue: op)!, value)
             }
@@ -140,7 +149,8 @@ public enum RecordFilter: Sendable, Equatable, CustomStringConvertible {
                 if ["<=", ">=", "!="].contains(two) { return (i, two) }
                 if "=<>~".contains(c) { return (i, String(c)) }
                 if c.isWhitespace, i + 3 <= end, String(chars[(i + 1)..<min(end, i + 3)]).lowercased() == "is",
-                   i + 3 == end || chars[i + 3].isWhitespace {
+                    i + 3 == end || chars[i + 3].isWhitespace
+                {
                     return (i + 1, "is")
                 }
             }
@@ -167,4 +177,3 @@ public struct RecordFilterError: Error, Sendable, CustomStringConvertible {
     public init(_ message: String, column: Int) { self.message = message; self.column = column }
     public var description: String { "\(message) (at column \(column))" }
 }
-

@@ -4,7 +4,9 @@ public struct RecordQuery: Sendable, Equatable {
     public var archived: ArchiveFilter
     public var sort: RecordSort
     public var filter: RecordFilter?
-    public init(type: String, archived: ArchiveFilter = .active, sort: RecordSort = .inserted, filter: RecordFilter? = nil) {
+    public init(
+        type: String, archived: ArchiveFilter = .active, sort: RecordSort = .inserted, filter: RecordFilter? = nil
+    ) {
         self.type = type; self.archived = archived; self.sort = sort; self.filter = filter
     }
 }
@@ -38,7 +40,9 @@ public struct ListedRecord: Sendable {
     public var key: PageKey
     /// Under a prefix filter: the identifier that matched and its value.
     public var matched: String?
-    public init(record: Record, key: PageKey, matched: String? = nil) { self.record = record; self.key = key; self.matched = matched }
+    public init(record: Record, key: PageKey, matched: String? = nil) {
+        self.record = record; self.key = key; self.matched = matched
+    }
 }
 
 /// Which way a page is read from its cursor.

@@ -80,7 +80,9 @@ enum BrowseSQL {
     }
 
     /// The condition of a filter other than a prefix (` AND …`) and its arguments.
-    static func filterCondition(_ filter: RecordFilter?, type: ObjectType) throws -> (sql: String, arguments: StatementArguments) {
+    static func filterCondition(_ filter: RecordFilter?, type: ObjectType) throws -> (
+        sql: String, arguments: StatementArguments
+    ) {
         var args = StatementArguments()
         switch filter {
         case nil, .prefix?:
@@ -110,12 +112,14 @@ enum BrowseSQL {
             // name index, the keys index) with no JSON parsed, that the listing's own index range is checked
             // against. Identifier values are matched as stored (normalised).
             _ = args.append(contentsOf: [type.key, pattern, type.key, pattern])
-            return ("""
+            return (
+                """
                  AND (seq IN (SELECT seq FROM records INDEXED BY records_by_type_name \
                 WHERE type = ? AND ifnull(name, '') COLLATE NOCASE LIKE ? ESCAPE '\\') \
                 OR seq IN (SELECT kr.seq FROM record_keys kk JOIN records kr ON kr.id = kk.record_id \
                 WHERE kk.type = ? AND kk.value LIKE ? ESCAPE '\\'))
-                """, args)
+                """, args
+            )
         }
     }
 
@@ -167,7 +171,9 @@ enum BrowseSQL {
         for seg in path.segments {
             switch seg {
             case .key(let k):
-                guard !k.contains("\"") else { throw StoreError.invalid("a path key cannot contain a double quote: \(k)") }
+                guard !k.contains("\"") else {
+                    throw StoreError.invalid("a path key cannot contain a double quote: \(k)")
+                }
                 s += ".\"" + k + "\""
             case .index(let i): s += "[\(i)]"
             }

@@ -7,7 +7,11 @@ extension RecordStore {
     /// True when paging in `column`'s order reads an index (the name's always exists).
     public func hasSortIndex(_ column: SortColumn) throws -> Bool {
         let name = try BrowseSQL.sortIndexName(column)
-        return try read { db in try Bool.fetchOne(db, sql: "SELECT count(*) > 0 FROM sqlite_master WHERE type = 'index' AND name = ?", arguments: [name]) ?? false }
+        return try read { db in
+            try Bool.fetchOne(
+                db, sql: "SELECT count(*) > 0 FROM sqlite_master WHERE type = 'index' AND name = ?", arguments: [name])
+                ?? false
+        }
     }
 
     /// Builds the expression index a sort by `column` pages through, once; it is kept, so the next sort by
@@ -32,15 +36,23 @@ extension RecordStore {
     /// frequent first. Counted in chunks of the insertion sequence so `progress` can report and cancel
     /// (returning false; the result is then nil). More than `distinctLimit` distinct values switch to one
     /// GROUP BY in SQLite, so memory stays bounded; at most `keep` values are returned.
-    public func frequencies(of column: GridColumn, in query: RecordQuery, keep: Int = 1000, distinctLimit: Int = 100_000,
-                            chunk: Int64 = 50_000, progress: (Double) -> Bool = { _ in true }) throws -> FrequencyTable? {
+    public func frequencies(
+        of column: GridColumn, in query: RecordQuery, keep: Int = 1000, distinctLimit: Int = 100_000,
+        chunk: Int64 = 50_000, progress: (Double) -> Bool = { _ in true }
+    ) throws -> FrequencyTable? {
         let expr = try BrowseSQL.jsonExpression(column)
-        guard let type = try objectType(query.type) else { throw StoreError.notFound("unknown object type \"\(query.type)\"") }
+        guard let type = try objectType(query.type) else {
+            throw StoreError.notFound("unknown object type \"\(query.type)\"")
+        }
         var where_ = "type = ?" + BrowseSQL.archivedClause(query.archived)
         var args: StatementArguments = [query.type]
         if case .prefix? = query.filter {
             // A prefix filter is a union of index ranges: count its rows' ids.
-            let groups = Self.prefixGroups(type: type, text: { if case .prefix(let t)? = query.filter { return t }; return "" }())
+            let groups = Self.prefixGroups(
+                type: type,
+                text: {
+                    if case .prefix(let t)? = query.filter { return t }; return ""
+                }())
             let selects = groups.map { Self.prefixSelect($0, type: type, archived: query.archived, columns: "r.id") }
             where_ += " AND id IN (" + selects.map(\.0).joined(separator: " UNION ALL ") + ")"
             for s in selects { args += s.1 }
@@ -50,7 +62,8 @@ extension RecordStore {
             args += conditionArgs
         }
         return try read { db in
-            let bounds = try Row.fetchOne(db, sql: "SELECT min(seq) AS lo, max(seq) AS hi FROM records WHERE type = ?", arguments: [query.type])
+            let bounds = try Row.fetchOne(
+                db, sql: "SELECT min(seq) AS lo, max(seq) AS hi FROM records WHERE type = ?", arguments: [query.type])
             guard let lo: Int64 = bounds?["lo"], let hi: Int64 = bounds?["hi"] else {
                 return FrequencyTable(rows: [], total: 0, distinct: 0)
             }
@@ -60,7 +73,8 @@ extension RecordStore {
                 let end = start + chunk - 1
                 var chunkArgs = args
                 _ = chunkArgs.append(contentsOf: [start, end])
-                let sql = "SELECT \(expr) AS v, count(*) AS n FROM records WHERE \(where_) AND seq BETWEEN ? AND ? GROUP BY v"
+                let sql =
+                    "SELECT \(expr) AS v, count(*) AS n FROM records WHERE \(where_) AND seq BETWEEN ? AND ? GROUP BY v"
                 for row in try Row.fetchAll(db.cachedStatement(sql: sql), arguments: chunkArgs) {
                     counts[row["v"] as String?, default: 0] += row["n"] as Int
                 }
@@ -72,16 +86,20 @@ extension RecordStore {
                 // Too many distinct values to hold: one GROUP BY, SQLite sorting in its temporary store.
                 _ = progress(0.99)
                 let sql = "SELECT \(expr) AS v, count(*) AS n FROM records WHERE \(where_) GROUP BY v"
-                let total = try Int.fetchOne(db, sql: "SELECT count(*) FROM records WHERE \(where_)", arguments: args) ?? 0
+                let total =
+                    try Int.fetchOne(db, sql: "SELECT count(*) FROM records WHERE \(where_)", arguments: args) ?? 0
                 let distinct = try Int.fetchOne(db, sql: "SELECT count(*) FROM (\(sql))", arguments: args) ?? 0
                 let top = try Row.fetchAll(db, sql: sql + " ORDER BY n DESC, v LIMIT ?", arguments: args + [keep])
-                return FrequencyTable(rows: top.map { FrequencyTable.Row(value: Self.parsedJSON($0["v"]), count: $0["n"]) },
-                                      total: total, distinct: distinct)
+                return FrequencyTable(
+                    rows: top.map { FrequencyTable.Row(value: Self.parsedJSON($0["v"]), count: $0["n"]) },
+                    total: total, distinct: distinct)
             }
             let total = counts.values.reduce(0, +)
-            let sorted = counts.sorted { a, b in a.value != b.value ? a.value > b.value : (a.key ?? "") < (b.key ?? "") }
-            return FrequencyTable(rows: sorted.prefix(keep).map { FrequencyTable.Row(value: Self.parsedJSON($0.key), count: $0.value) },
-                                  total: total, distinct: counts.count)
+            let sorted = counts.sorted { a, b in a.value != b.value ? a.value > b.value : (a.key ?? "") < (b.key ?? "")
+            }
+            return FrequencyTable(
+                rows: sorted.prefix(keep).map { FrequencyTable.Row(value: Self.parsedJSON($0.key), count: $0.value) },
+                total: total, distinct: counts.count)
         }
     }
 
@@ -92,18 +110,24 @@ extension RecordStore {
     /// A record's children (records whose parent it is), oldest first.
     public func children(of id: String, limit: Int = 200) throws -> [Record] {
         try read { db in
-            try Row.fetchAll(db, sql: "SELECT \(RecordRow.columns) FROM records WHERE parent_id = ? ORDER BY seq LIMIT ?", arguments: [id, limit])
-                .map(RecordRow.record)
+            try Row.fetchAll(
+                db, sql: "SELECT \(RecordRow.columns) FROM records WHERE parent_id = ? ORDER BY seq LIMIT ?",
+                arguments: [id, limit]
+            )
+            .map(RecordRow.record)
         }
     }
 
     /// The records that list `id` among their associations (the other side of an association), oldest first.
     public func associated(to id: String, limit: Int = 200) throws -> [Record] {
         try read { db in
-            try Row.fetchAll(db, sql: """
-                SELECT \(RecordRow.columns.split(separator: ",").map { "r." + $0.trimmingCharacters(in: .whitespaces) }.joined(separator: ", "))
-                FROM associations a JOIN records r ON r.id = a.from_id WHERE a.to_id = ? ORDER BY r.seq LIMIT ?
-                """, arguments: [id, limit]).map(RecordRow.record)
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT \(RecordRow.columns.split(separator: ",").map { "r." + $0.trimmingCharacters(in: .whitespaces) }.joined(separator: ", "))
+                    FROM associations a JOIN records r ON r.id = a.from_id WHERE a.to_id = ? ORDER BY r.seq LIMIT ?
+                    """, arguments: [id, limit]
+            ).map(RecordRow.record)
         }
     }
 

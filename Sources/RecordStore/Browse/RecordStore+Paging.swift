@@ -7,7 +7,9 @@ import RecordCore
 extension RecordStore {
     /// Up to `limit` rows of `query` after (forward) or before (backward) `key`, in display order. A nil
     /// key starts at the first row (forward) or the last (backward).
-    public func page(_ query: RecordQuery, from key: PageKey?, direction: PageDirection = .forward, limit: Int) throws -> [ListedRecord] {
+    public func page(_ query: RecordQuery, from key: PageKey?, direction: PageDirection = .forward, limit: Int) throws
+        -> [ListedRecord]
+    {
         try read { db in
             guard let type = try objectType(query.type, db) else { return [] }
             if case .prefix(let text) = query.filter {
@@ -44,7 +46,8 @@ extension RecordStore {
                 var all: StatementArguments = [query.type]
                 all += args
                 _ = all.append(contentsOf: [cap + 1])
-                let sql = "SELECT 1 FROM records \(BrowseSQL.insertionIndex(query.archived)) WHERE type = ?"
+                let sql =
+                    "SELECT 1 FROM records \(BrowseSQL.insertionIndex(query.archived)) WHERE type = ?"
                     + BrowseSQL.archivedClause(query.archived) + condition + " LIMIT ?"
                 n = try Int.fetchOne(db, sql: "SELECT count(*) FROM (\(sql))", arguments: all) ?? 0
             }
@@ -53,10 +56,13 @@ extension RecordStore {
     }
 
     /// Insertion order or a column's order, with an optional filter as a residual condition.
-    private func orderedPage(_ query: RecordQuery, type: ObjectType, from key: PageKey?, direction: PageDirection, limit: Int,
-                             _ db: Database) throws -> [ListedRecord] {
-        let (sql, args, sorted) = try Self.orderedSelect(query, type: type, from: key, direction: direction, limit: limit,
-                                                         indexed: try Self.hasIndex(query.sort, db))
+    private func orderedPage(
+        _ query: RecordQuery, type: ObjectType, from key: PageKey?, direction: PageDirection, limit: Int,
+        _ db: Database
+    ) throws -> [ListedRecord] {
+        let (sql, args, sorted) = try Self.orderedSelect(
+            query, type: type, from: key, direction: direction, limit: limit,
+            indexed: try Self.hasIndex(query.sort, db))
         let rows = try Row.fetchAll(db.cachedStatement(sql: sql), arguments: args).map { row in
             let value: SortValue? = sorted ? BrowseSQL.sortValue(row[1]) : nil
             return ListedRecord(record: try RecordRow.record(row, at: 2), key: PageKey(seq: row[0], value: value))
@@ -70,10 +76,13 @@ extension RecordStore {
             guard let type = try objectType(query.type, db) else { return "" }
             var selects: [(String, StatementArguments)] = []
             if case .prefix(let text) = query.filter {
-                selects = Self.prefixGroups(type: type, text: text).map { Self.prefixSelect($0, type: type, archived: query.archived, columns: "r.id") }
+                selects = Self.prefixGroups(type: type, text: text).map {
+                    Self.prefixSelect($0, type: type, archived: query.archived, columns: "r.id")
+                }
             } else {
-                let (sql, args, _) = try Self.orderedSelect(query, type: type, from: nil, direction: .forward, limit: 100,
-                                                            indexed: try Self.hasIndex(query.sort, db))
+                let (sql, args, _) = try Self.orderedSelect(
+                    query, type: type, from: nil, direction: .forward, limit: 100,
+                    indexed: try Self.hasIndex(query.sort, db))
                 selects = [(sql, args)]
             }
             return try selects.flatMap { sql, args in
@@ -86,20 +95,26 @@ extension RecordStore {
     static func hasIndex(_ sort: RecordSort, _ db: Database) throws -> Bool {
         guard let column = sort.column else { return true }
         let name = try BrowseSQL.sortIndexName(column)
-        return try Bool.fetchOne(db.cachedStatement(sql: "SELECT count(*) > 0 FROM sqlite_master WHERE type = 'index' AND name = ?"),
-                                 arguments: [name]) ?? false
+        return try Bool.fetchOne(
+            db.cachedStatement(sql: "SELECT count(*) > 0 FROM sqlite_master WHERE type = 'index' AND name = ?"),
+            arguments: [name]) ?? false
     }
 
     /// The SQL of one ordered page, its arguments, and whether it is sorted by a column (`kval`).
-    private static func orderedSelect(_ query: RecordQuery, type: ObjectType, from key: PageKey?, direction: PageDirection,
-                                      limit: Int, indexed: Bool = false) throws -> (String, StatementArguments, Bool) {
+    private static func orderedSelect(
+        _ query: RecordQuery, type: ObjectType, from key: PageKey?, direction: PageDirection,
+        limit: Int, indexed: Bool = false
+    ) throws -> (String, StatementArguments, Bool) {
         let ascending = !query.sort.descending == (direction == .forward)
         let op = ascending ? ">" : "<", order = ascending ? "ASC" : "DESC"
         let sortExpr = try query.sort.column.map(BrowseSQL.sortExpression)
         // Insertion order names its index: sort indexes also start with `type`, and without statistics
         // SQLite could pick one and sort the whole type.
-        let index = try query.sort.column.map { "INDEXED BY \"\(try BrowseSQL.sortIndexName($0))\"" } ?? BrowseSQL.insertionIndex(query.archived)
-        var sql = "SELECT seq, \(sortExpr ?? "NULL") AS kval, \(RecordRow.columns) FROM records \(sortExpr == nil || indexed ? index : "") WHERE type = ?"
+        let index =
+            try query.sort.column.map { "INDEXED BY \"\(try BrowseSQL.sortIndexName($0))\"" }
+            ?? BrowseSQL.insertionIndex(query.archived)
+        var sql =
+            "SELECT seq, \(sortExpr ?? "NULL") AS kval, \(RecordRow.columns) FROM records \(sortExpr == nil || indexed ? index : "") WHERE type = ?"
         var args: StatementArguments = [query.type]
         sql += BrowseSQL.archivedClause(query.archived)
         let (condition, conditionArgs) = try BrowseSQL.filterCondition(query.filter, type: type)
@@ -129,33 +144,45 @@ extension RecordStore {
 
     /// The groups a prefix is looked up in: the type's identifiers, then the name unless an identifier covers it.
     static func prefixGroups(type: ObjectType, text: String) -> [PrefixGroup] {
-        var groups = type.identifiers.compactMap { id in id.normalize.apply(text).map { PrefixGroup(label: id.name, identifier: id.name, prefix: $0) } }
-        if !type.identifiers.contains(where: { $0.source == .name }) { groups.append(PrefixGroup(label: "name", identifier: nil, prefix: text)) }
+        var groups = type.identifiers.compactMap { id in
+            id.normalize.apply(text).map { PrefixGroup(label: id.name, identifier: id.name, prefix: $0) }
+        }
+        if !type.identifiers.contains(where: { $0.source == .name }) {
+            groups.append(PrefixGroup(label: "name", identifier: nil, prefix: text))
+        }
         return groups
     }
 
     /// The rows of one prefix group, case-insensitively (NOCASE folds ASCII), in index order: identifier
     /// keys by `(value NOCASE, value)`, names by `(name NOCASE, seq)`.
-    static func prefixSelect(_ group: PrefixGroup, type: ObjectType, archived: ArchiveFilter, columns: String) -> (String, StatementArguments) {
+    static func prefixSelect(_ group: PrefixGroup, type: ObjectType, archived: ArchiveFilter, columns: String) -> (
+        String, StatementArguments
+    ) {
         let upper = group.prefix + "\u{10FFFF}"
         if let identifier = group.identifier {
-            let sql = "SELECT \(columns) FROM record_keys k INDEXED BY record_keys_nocase JOIN records r ON r.id = k.record_id"
+            let sql =
+                "SELECT \(columns) FROM record_keys k INDEXED BY record_keys_nocase JOIN records r ON r.id = k.record_id"
                 + " WHERE k.type = ? AND k.identifier = ?"
-                + " AND k.value COLLATE NOCASE >= ? AND k.value COLLATE NOCASE < ?" + BrowseSQL.archivedClause(archived, column: "r.archived")
+                + " AND k.value COLLATE NOCASE >= ? AND k.value COLLATE NOCASE < ?"
+                + BrowseSQL.archivedClause(archived, column: "r.archived")
             return (sql, [type.key, identifier, group.prefix, upper])
         }
-        let sql = "SELECT \(columns) FROM records r INDEXED BY records_by_type_name WHERE r.type = ? AND ifnull(r.name, '') COLLATE NOCASE >= ?"
+        let sql =
+            "SELECT \(columns) FROM records r INDEXED BY records_by_type_name WHERE r.type = ? AND ifnull(r.name, '') COLLATE NOCASE >= ?"
             + " AND ifnull(r.name, '') COLLATE NOCASE < ?" + BrowseSQL.archivedClause(archived, column: "r.archived")
         return (sql, [type.key, group.prefix, upper])
     }
 
     /// A prefix filter: each group an index range read in (group, value) order.
-    private func prefixPage(_ query: RecordQuery, type: ObjectType, text: String, from key: PageKey?, direction: PageDirection,
-                            limit: Int, _ db: Database) throws -> [ListedRecord] {
+    private func prefixPage(
+        _ query: RecordQuery, type: ObjectType, text: String, from key: PageKey?, direction: PageDirection,
+        limit: Int, _ db: Database
+    ) throws -> [ListedRecord] {
         let groups = Self.prefixGroups(type: type, text: text)
         let forward = direction == .forward
         let op = forward ? ">" : "<", order = forward ? "ASC" : "DESC"
-        let columns = RecordRow.columns.split(separator: ",").map { "r." + $0.trimmingCharacters(in: .whitespaces) }.joined(separator: ", ")
+        let columns = RecordRow.columns.split(separator: ",").map { "r." + $0.trimmingCharacters(in: .whitespaces) }
+            .joined(separator: ", ")
         var out: [ListedRecord] = []
         var g = key?.group ?? (forward ? 0 : groups.count - 1)
         while out.count < limit, g >= 0, g < groups.count {
@@ -163,14 +190,17 @@ extension RecordStore {
             let after = key?.group == g ? key : nil
             var sql: String, args: StatementArguments
             if group.identifier != nil {
-                (sql, args) = Self.prefixSelect(group, type: type, archived: query.archived, columns: "r.seq AS seq, k.value AS ktext, \(columns)")
+                (sql, args) = Self.prefixSelect(
+                    group, type: type, archived: query.archived, columns: "r.seq AS seq, k.value AS ktext, \(columns)")
                 if let after {
                     sql += " AND (k.value COLLATE NOCASE, k.value) \(op) (?, ?)"
                     _ = args.append(contentsOf: [after.text ?? "", after.text ?? ""])
                 }
                 sql += " ORDER BY k.value COLLATE NOCASE \(order), k.value \(order) LIMIT ?"
             } else {
-                (sql, args) = Self.prefixSelect(group, type: type, archived: query.archived, columns: "r.seq AS seq, ifnull(r.name, '') AS ktext, \(columns)")
+                (sql, args) = Self.prefixSelect(
+                    group, type: type, archived: query.archived,
+                    columns: "r.seq AS seq, ifnull(r.name, '') AS ktext, \(columns)")
                 if let after {
                     sql += " AND (ifnull(r.name, '') COLLATE NOCASE, r.seq) \(op) (?, ?)"
                     _ = args.append(contentsOf: [after.text ?? "", after.seq])
@@ -180,8 +210,10 @@ extension RecordStore {
             _ = args.append(contentsOf: [limit - out.count])
             for row in try Row.fetchAll(db.cachedStatement(sql: sql), arguments: args) {
                 let ktext: String = row[1]
-                out.append(ListedRecord(record: try RecordRow.record(row, at: 2), key: PageKey(seq: row[0], text: ktext, group: g),
-                                        matched: "\(group.label) \(ktext)"))
+                out.append(
+                    ListedRecord(
+                        record: try RecordRow.record(row, at: 2), key: PageKey(seq: row[0], text: ktext, group: g),
+                        matched: "\(group.label) \(ktext)"))
             }
             g += forward ? 1 : -1
         }

@@ -17,7 +17,8 @@ public protocol ViewSettings: AnyObject {
 public final class NoClipboard: Clipboard {
     public init() {}
     public func copy(_ text: String) -> Result<String, BackendFailure> {
-        .failure(BackendFailure(message: "nowhere to copy to: run recdeck inside tmux, or enable OSC 52 in config.toml"))
+        .failure(
+            BackendFailure(message: "nowhere to copy to: run recdeck inside tmux, or enable OSC 52 in config.toml"))
     }
 }
 

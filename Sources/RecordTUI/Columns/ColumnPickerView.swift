@@ -17,15 +17,21 @@ public final class ColumnPickerView: View {
     /// The path being typed after `+`, when open.
     private var input: String?
 
-    public init(context: AppContext, type: ObjectType, columns: [GridColumn], sample: [Record], onApply: @escaping ([GridColumn]) -> Effect) {
+    public init(
+        context: AppContext, type: ObjectType, columns: [GridColumn], sample: [Record],
+        onApply: @escaping ([GridColumn]) -> Effect
+    ) {
         self.context = context; self.type = type; self.original = columns; self.onApply = onApply
         var offered = columns
-        let more = GridColumn.defaults(for: type, sample: sample, showingArchived: true)
+        let more =
+            GridColumn.defaults(for: type, sample: sample, showingArchived: true)
             + type.identifiers.compactMap { id -> GridColumn? in
                 if case .data(let p) = id.source { return .path(p) }
                 return id.source == .externalID ? .externalID : nil
             }
-            + sample.flatMap { ($0.data.objectValue ?? [:]).keys.sorted().map { GridColumn.path(JSONPath(segments: [.key($0)])) } }
+            + sample.flatMap {
+                ($0.data.objectValue ?? [:]).keys.sorted().map { GridColumn.path(JSONPath(segments: [.key($0)])) }
+            }
             + GridColumn.attributes
         for c in more where !offered.contains(c) { offered.append(c) }
         entries = offered.map { ($0, columns.contains($0)) }
@@ -40,20 +46,31 @@ public final class ColumnPickerView: View {
 
     public var bindings: [KeyBinding] {
         [
-            KeyBinding([.char("j"), .down], "j/k", "move", hint: true) { [unowned self] in cursor = min(entries.count - 1, cursor + 1); return .none },
-            KeyBinding([.char("k"), .up], "k/↑", "up") { [unowned self] in cursor = max(0, cursor - 1); return .none },
+            KeyBinding([.char("j"), .down], "j/k", "move", hint: true) { [unowned self] in
+                cursor = min(entries.count - 1, cursor + 1); return .none
+            },
+            KeyBinding([.char("k"), .up], "k/↑", "up") { [unowned self] in
+                cursor = max(0, cursor - 1); return .none
+            },
             KeyBinding([.char(" ")], "space", "show / hide", hint: true) { [unowned self] in toggle() },
             KeyBinding([.char("K")], "K/J", "move the column up / down", hint: true) { [unowned self] in shift(-1) },
             KeyBinding([.char("J")], "J", "move the column down") { [unowned self] in shift(1) },
-            KeyBinding([.char("+")], "+", "add a column by path ($.address.city)", hint: true) { [unowned self] in input = ""; return .none },
+            KeyBinding([.char("+")], "+", "add a column by path ($.address.city)", hint: true) { [unowned self] in
+                input = ""; return .none
+            },
             KeyBinding([.enter], "enter", "apply and save for this type", hint: true) { [unowned self] in
                 .all([.pop, onApply(chosen)])
             },
-            KeyBinding([.escape], "esc", "leave without changes (asks when something changed)", hint: true) { [unowned self] in
+            KeyBinding([.escape], "esc", "leave without changes (asks when something changed)", hint: true) {
+                [unowned self] in
                 guard chosen != original else { return .pop }
-                return .confirm(Confirmation(title: "Drop the column changes?", lines: [[Span("The grid keeps its columns.", CellStyle(.dim))]]) {
-                    .pop
-                })
+                return .confirm(
+                    Confirmation(
+                        title: "Drop the column changes?",
+                        lines: [[Span("The grid keeps its columns.", CellStyle(.dim))]]
+                    ) {
+                        .pop
+                    })
             },
         ]
     }
@@ -78,7 +95,9 @@ public final class ColumnPickerView: View {
     private func shift(_ d: Int) -> Effect {
         let target = cursor + d
         guard entries.indices.contains(cursor), entries.indices.contains(target) else { return .none }
-        if entries[cursor].column == .name || entries[target].column == .name { return .error("the name column stays first") }
+        if entries[cursor].column == .name || entries[target].column == .name {
+            return .error("the name column stays first")
+        }
         entries.swapAt(cursor, target)
         cursor = target
         return .none
@@ -102,16 +121,20 @@ public final class ColumnPickerView: View {
     public func render(into buffer: inout ScreenBuffer, area: Rect) {
         var area = area
         if let text = input {
-            Widgets.input("+ " + text, hint: "  a path ($.address.city) or an attribute (id, created, version…) — enter adds",
-                          into: &buffer, row: area.bottom - 1, column: area.column, width: area.width, style: CellStyle(.accent))
+            Widgets.input(
+                "+ " + text, hint: "  a path ($.address.city) or an attribute (id, created, version…) — enter adds",
+                into: &buffer, row: area.bottom - 1, column: area.column, width: area.width, style: CellStyle(.accent))
             area.height -= 1
         }
-        buffer.put("Columns of \(type.key): shown ones in order, then the others", row: area.row, column: area.column + 1,
-                   maxWidth: area.width - 2, style: CellStyle(.dim))
+        buffer.put(
+            "Columns of \(type.key): shown ones in order, then the others", row: area.row, column: area.column + 1,
+            maxWidth: area.width - 2, style: CellStyle(.dim))
         let list = Rect(row: area.row + 1, column: area.column, width: area.width, height: area.height - 1)
         offset = Table.scroll(offset: offset, selected: cursor, visible: list.height - 1)
         let rows = entries.map { e in [e.shown ? "[x]" : "[ ]", e.column.key, e.column.header] }
-        Table.draw(into: &buffer, area: list, columns: [Column("", 3), Column("KEY", 30), Column("HEADER", 0)], rows: rows,
-                   selected: cursor, offset: offset) { [entries] i in entries[i].shown ? CellStyle() : CellStyle(.dim) }
+        Table.draw(
+            into: &buffer, area: list, columns: [Column("", 3), Column("KEY", 30), Column("HEADER", 0)], rows: rows,
+            selected: cursor, offset: offset
+        ) { [entries] i in entries[i].shown ? CellStyle() : CellStyle(.dim) }
     }
 }

@@ -17,7 +17,10 @@ public final class FrequencyView: View {
     private var offset = 0
     private var visible = 10
 
-    public init(context: AppContext, type: ObjectType, column: GridColumn, query: RecordQuery, onFilter: @escaping (RecordFilter?) -> Effect) {
+    public init(
+        context: AppContext, type: ObjectType, column: GridColumn, query: RecordQuery,
+        onFilter: @escaping (RecordFilter?) -> Effect
+    ) {
         self.context = context; self.type = type; self.column = column; self.query = query; self.onFilter = onFilter
         job = context.backend.frequencies(of: column, in: query)
     }
@@ -30,7 +33,8 @@ public final class FrequencyView: View {
     public var status: String? {
         if let job { return "counting \(Int(job.progress.fraction * 100))%" }
         guard let table, !table.rows.isEmpty else { return nil }
-        return "value \(selected + 1)/\(table.rows.count) · \(RowCount.grouped(table.total)) rows · \(RowCount.grouped(table.distinct)) distinct"
+        return
+            "value \(selected + 1)/\(table.rows.count) · \(RowCount.grouped(table.total)) rows · \(RowCount.grouped(table.distinct)) distinct"
     }
 
     public func tick() -> Bool {
@@ -87,17 +91,22 @@ public final class FrequencyView: View {
 
     public func render(into buffer: inout ScreenBuffer, area: Rect) {
         let head = "\(column.key) in \(type.key)" + (query.filter.map { " where \($0)" } ?? "")
-        buffer.put(TextLayout.fit(head, area.width - 2), row: area.row, column: area.column + 1, style: CellStyle(.accent, bold: true))
+        buffer.put(
+            TextLayout.fit(head, area.width - 2), row: area.row, column: area.column + 1,
+            style: CellStyle(.accent, bold: true))
         let line = area.row + 1
         if let job {
             let p = job.progress
-            let c = Widgets.progressBar(p.fraction, into: &buffer, row: line, column: area.column + 1, width: max(10, min(40, area.width - 30)))
-            buffer.put(" counting · esc cancels", row: line, column: c, maxWidth: area.right - c, style: CellStyle(.dim))
+            let c = Widgets.progressBar(
+                p.fraction, into: &buffer, row: line, column: area.column + 1, width: max(10, min(40, area.width - 30)))
+            buffer.put(
+                " counting · esc cancels", row: line, column: c, maxWidth: area.right - c, style: CellStyle(.dim))
             return
         }
         if let notice {
-            buffer.put(TextLayout.fit(notice.text, area.width - 2), row: line, column: area.column + 1,
-                       style: CellStyle(notice.isError ? .error : .warning))
+            buffer.put(
+                TextLayout.fit(notice.text, area.width - 2), row: line, column: area.column + 1,
+                style: CellStyle(notice.isError ? .error : .warning))
             return
         }
         guard let table else { return }
@@ -111,13 +120,20 @@ public final class FrequencyView: View {
         let countWidth = max(5, RowCount.grouped(table.rows.first?.count ?? 0).count)
         let cells: [[String]] = table.rows.map { r in
             let share = table.share(r)
-            return [r.value.map(GridColumn.compact) ?? "(absent)", RowCount.grouped(r.count),
-                    String(format2: share * 100) + "%", String(repeating: "■", count: Int((share * 20).rounded(.up)))]
+            return [
+                r.value.map(GridColumn.compact) ?? "(absent)", RowCount.grouped(r.count),
+                String(format2: share * 100) + "%", String(repeating: "■", count: Int((share * 20).rounded(.up))),
+            ]
         }
         let valueWidth = min(40, max(8, cells.prefix(200).map { DisplayWidth.of(SafeText.visible($0[0])) }.max() ?? 8))
-        Table.draw(into: &buffer, area: list, columns: [Column("VALUE", valueWidth), Column("COUNT", countWidth, right: true),
-                                                         Column("SHARE", 7, right: true), Column("", 0)],
-                   rows: cells, selected: selected, offset: offset) { i in
+        Table.draw(
+            into: &buffer, area: list,
+            columns: [
+                Column("VALUE", valueWidth), Column("COUNT", countWidth, right: true),
+                Column("SHARE", 7, right: true), Column("", 0),
+            ],
+            rows: cells, selected: selected, offset: offset
+        ) { i in
             table.rows[i].value == nil || table.rows[i].value == .null ? CellStyle(.dim) : CellStyle()
         }
     }

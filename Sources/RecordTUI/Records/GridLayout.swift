@@ -25,12 +25,16 @@ struct GridLayout {
     var hiddenRight: Bool
 
     /// Lays out `columns` for `cells` (each row's texts, in column order) in `width` screen columns.
-    static func make(headers: [String], cells: [[String]], numeric: [Bool], width: Int, cursor: Int, first: Int) -> GridLayout {
+    static func make(headers: [String], cells: [[String]], numeric: [Bool], width: Int, cursor: Int, first: Int)
+        -> GridLayout
+    {
         let n = headers.count
         guard n > 0 else { return GridLayout(placed: [], first: 0, hiddenLeft: false, hiddenRight: false) }
         var fitted = headers.map { max(1, DisplayWidth.of($0)) }
         for row in cells {
-            for (i, c) in row.enumerated() where i < n { fitted[i] = max(fitted[i], DisplayWidth.of(SafeText.visible(c))) }
+            for (i, c) in row.enumerated() where i < n {
+                fitted[i] = max(fitted[i], DisplayWidth.of(SafeText.visible(c)))
+            }
         }
         fitted = fitted.map { min($0, maxColumnWidth) }
         var placed: [Placed] = []
@@ -62,6 +66,7 @@ struct GridLayout {
         }
         let lastShown = placed.last?.index ?? 0
         let cutLast = placed.count > 1 && placed.last!.width < fitted[lastShown]
-        return GridLayout(placed: placed, first: first, hiddenLeft: first > 1, hiddenRight: lastShown < n - 1 || cutLast)
+        return GridLayout(
+            placed: placed, first: first, hiddenLeft: first > 1, hiddenRight: lastShown < n - 1 || cutLast)
     }
 }

@@ -53,7 +53,8 @@ public final class RecordsView: View {
     deinit { countJob?.job.cancel() }
 
     private func defaultColumns() -> [GridColumn] {
-        GridColumn.defaults(for: type, sample: window.rows.map(\.record), showingArchived: window.query.archived != .active)
+        GridColumn.defaults(
+            for: type, sample: window.rows.map(\.record), showingArchived: window.query.archived != .active)
     }
 
     public var typeKey: String { type.key }
@@ -88,9 +89,13 @@ public final class RecordsView: View {
     public var status: String? {
         let q = window.query
         var parts: [String] = []
-        if let p = window.position { parts.append(window.total.map { "\(p)/\($0.label)" } ?? (countJob != nil ? "\(p)/…" : "row \(p)")) }
-        else if window.current != nil { parts.append("row ?") }
-        else if q.filter != nil { parts.append("0 match") }
+        if let p = window.position {
+            parts.append(window.total.map { "\(p)/\($0.label)" } ?? (countJob != nil ? "\(p)/…" : "row \(p)"))
+        } else if window.current != nil {
+            parts.append("row ?")
+        } else if q.filter != nil {
+            parts.append("0 match")
+        }
         if q.archived == .all { parts.append("+archived") }
         if let f = q.filter { parts.append("filter \(f)") }
         if q.sort != .inserted { parts.append(q.sort.label) }
@@ -103,37 +108,64 @@ public final class RecordsView: View {
 
     public var bindings: [KeyBinding] {
         [
-            KeyBinding([.char("j"), .down], "j/k", "move", hint: true, short: "move") { [unowned self] in load { try window.move(by: 1) } },
+            KeyBinding([.char("j"), .down], "j/k", "move", hint: true, short: "move") { [unowned self] in
+                load { try window.move(by: 1) }
+            },
             KeyBinding([.char("k"), .up], "k/↑", "up") { [unowned self] in load { try window.move(by: -1) } },
-            KeyBinding([.char("h"), .left], "h/l", "column left / right", hint: true, short: "column") { [unowned self] in moveColumn(-1) },
+            KeyBinding([.char("h"), .left], "h/l", "column left / right", hint: true, short: "column") {
+                [unowned self] in moveColumn(-1)
+            },
             KeyBinding([.char("l"), .right], "l/→", "column right") { [unowned self] in moveColumn(1) },
-            KeyBinding([.char("0")], "0", "first column") { [unowned self] in columnCursor = 0; return .none },
-            KeyBinding([.char("$")], "$", "last column") { [unowned self] in columnCursor = max(0, columns.count - 1); return .none },
-            KeyBinding([.pageDown, .ctrl("f")], "pgdn/ctrl-f", "page down") { [unowned self] in load { try window.move(by: visibleRows) } },
-            KeyBinding([.pageUp, .ctrl("b")], "pgup/ctrl-b", "page up") { [unowned self] in load { try window.move(by: -visibleRows) } },
-            KeyBinding([.char("g"), .home], "g/home", "first row") { [unowned self] in load { try window.loadFirst() } },
+            KeyBinding([.char("0")], "0", "first column") { [unowned self] in
+                columnCursor = 0; return .none
+            },
+            KeyBinding([.char("$")], "$", "last column") { [unowned self] in
+                columnCursor = max(0, columns.count - 1); return .none
+            },
+            KeyBinding([.pageDown, .ctrl("f")], "pgdn/ctrl-f", "page down") { [unowned self] in
+                load { try window.move(by: visibleRows) }
+            },
+            KeyBinding([.pageUp, .ctrl("b")], "pgup/ctrl-b", "page up") { [unowned self] in
+                load { try window.move(by: -visibleRows) }
+            },
+            KeyBinding([.char("g"), .home], "g/home", "first row") { [unowned self] in load { try window.loadFirst() }
+            },
             KeyBinding([.char("G"), .end], "G/end", "last row") { [unowned self] in load { try window.loadLast() } },
             KeyBinding([.enter], "enter", "open the record", hint: true, short: "open") { [unowned self] in open() },
-            KeyBinding([.char("/")], "/", "filter: a name or identifier prefix, ~text, $.path = value (!= < <= > >=), $.path is null",
-                       hint: true, short: "filter") { [unowned self] in
+            KeyBinding(
+                [.char("/")], "/",
+                "filter: a name or identifier prefix, ~text, $.path = value (!= < <= > >=), $.path is null",
+                hint: true, short: "filter"
+            ) { [unowned self] in
                 filterInput = ""; return .none
             },
-            KeyBinding([.char("[")], "[ ]", "sort by this column ascending / descending", hint: true, short: "sort") { [unowned self] in
+            KeyBinding([.char("[")], "[ ]", "sort by this column ascending / descending", hint: true, short: "sort") {
+                [unowned self] in
                 sort(descending: false)
             },
-            KeyBinding([.char("]")], "]", "sort by this column descending") { [unowned self] in sort(descending: true) },
-            KeyBinding([.char("s")], "s", "sort: this column ↑, ↓, then insertion order (on the name: the old cycle)") { [unowned self] in
+            KeyBinding([.char("]")], "]", "sort by this column descending") { [unowned self] in sort(descending: true)
+            },
+            KeyBinding([.char("s")], "s", "sort: this column ↑, ↓, then insertion order (on the name: the old cycle)") {
+                [unowned self] in
                 cycleSort()
             },
-            KeyBinding([.char("F")], "F", "frequency of this column's values", hint: true, short: "frequency") { [unowned self] in frequency() },
-            KeyBinding([.char("C")], "C", "choose, hide and reorder columns (saved per type)", hint: true, short: "columns") { [unowned self] in
-                .push(ColumnPickerView(context: context, type: type, columns: columns, sample: window.rows.map(\.record)) { [unowned self] chosen in
-                    setColumns(chosen)
-                })
+            KeyBinding([.char("F")], "F", "frequency of this column's values", hint: true, short: "frequency") {
+                [unowned self] in frequency()
+            },
+            KeyBinding(
+                [.char("C")], "C", "choose, hide and reorder columns (saved per type)", hint: true, short: "columns"
+            ) { [unowned self] in
+                .push(
+                    ColumnPickerView(context: context, type: type, columns: columns, sample: window.rows.map(\.record))
+                    { [unowned self] chosen in
+                        setColumns(chosen)
+                    })
             },
             KeyBinding([.char("y")], "y", "copy this cell's value", hint: true, short: "copy") { [unowned self] in
                 guard let r = window.current?.record else { return .none }
-                guard let v = currentColumn.value(of: r) else { return .error("not copied: \(currentColumn.key) is empty here") }
+                guard let v = currentColumn.value(of: r) else {
+                    return .error("not copied: \(currentColumn.key) is empty here")
+                }
                 return context.copy(v.plainText, what: currentColumn.key)
             },
             KeyBinding([.char("Y")], "Y", "copy this column's key (its JSONPath)") { [unowned self] in
@@ -143,19 +175,34 @@ public final class RecordsView: View {
                 guard let r = window.current?.record else { return .none }
                 return context.copy(r.json.prettyText, what: "the record's JSON")
             },
-            KeyBinding([.char("a")], "a", "show / hide archived records", hint: true, short: "archived") { [unowned self] in toggleArchived() },
-            KeyBinding([.char(" ")], "space", "mark / unmark (archive, restore and :export act on marks)") { [unowned self] in toggleMark() },
-            KeyBinding([.char("c")], "c", "clear marks") { [unowned self] in marks = []; return .none },
-            KeyBinding([.char("D")], "D", "archive the selected or marked records") { [unowned self] in setArchived(true) },
-            KeyBinding([.char("R")], "R", "restore the selected or marked records") { [unowned self] in setArchived(false) },
-            KeyBinding([.char("u")], "u", "undo the last bulk archive or restore (one batch)") { [unowned self] in undoBatch() },
+            KeyBinding([.char("a")], "a", "show / hide archived records", hint: true, short: "archived") {
+                [unowned self] in toggleArchived()
+            },
+            KeyBinding([.char(" ")], "space", "mark / unmark (archive, restore and :export act on marks)") {
+                [unowned self] in toggleMark()
+            },
+            KeyBinding([.char("c")], "c", "clear marks") { [unowned self] in
+                marks = []; return .none
+            },
+            KeyBinding([.char("D")], "D", "archive the selected or marked records") { [unowned self] in
+                setArchived(true)
+            },
+            KeyBinding([.char("R")], "R", "restore the selected or marked records") { [unowned self] in
+                setArchived(false)
+            },
+            KeyBinding([.char("u")], "u", "undo the last bulk archive or restore (one batch)") { [unowned self] in
+                undoBatch()
+            },
             KeyBinding([.char("e")], "e", "edit the record's JSON") { [unowned self] in
                 guard let r = window.current?.record else { return .none }
                 if let refusal = context.refusal("edit") { return refusal }
                 return .push(EditorView(context: context, record: r))
             },
-            KeyBinding([.char("d")], "d", "duplicates: find and merge", hint: true, short: "dupes") { [unowned self] in .push(DuplicatesView(context: context, type: type)) },
-            KeyBinding([.char("p")], "p", "compose an upsert for this type", hint: true, short: "upsert") { [unowned self] in
+            KeyBinding([.char("d")], "d", "duplicates: find and merge", hint: true, short: "dupes") { [unowned self] in
+                .push(DuplicatesView(context: context, type: type))
+            },
+            KeyBinding([.char("p")], "p", "compose an upsert for this type", hint: true, short: "upsert") {
+                [unowned self] in
                 .push(ComposerView(context: context, type: type.key))
             },
             KeyBinding([.char("P")], "P", "compose an upsert from the selected record") { [unowned self] in
@@ -229,7 +276,9 @@ public final class RecordsView: View {
         case .success(true): return applySort(sort)
         case .success(false):
             if context.readOnly {
-                return .all([applySort(sort), .message("read-only: sorted without an index (each page scans the type)")])
+                return .all([
+                    applySort(sort), .message("read-only: sorted without an index (each page scans the type)"),
+                ])
             }
             job = .sortIndex(context.backend.buildSortIndex(column), sort, started: Date())
             return .message("building an index on \(column) so it pages quickly (once; it is kept) — esc cancels")
@@ -246,9 +295,11 @@ public final class RecordsView: View {
         guard currentColumn.filterTarget != nil else {
             return .error("frequency works on the name, external_id and data columns, not \(currentColumn.key)")
         }
-        return .push(FrequencyView(context: context, type: type, column: currentColumn, query: window.query) { [unowned self] filter in
-            setFilter(filter)
-        })
+        return .push(
+            FrequencyView(context: context, type: type, column: currentColumn, query: window.query) {
+                [unowned self] filter in
+                setFilter(filter)
+            })
     }
 
     private func setColumns(_ chosen: [GridColumn]) -> Effect {
@@ -266,7 +317,11 @@ public final class RecordsView: View {
     /// `:export PATH`: the marked records, else the grid's rows (filter and order applied), as JSONL or CSV.
     public func export(to path: String) -> Effect {
         guard job == nil else { return .error("busy: wait for the current work or press esc") }
-        let ids = marks.isEmpty ? nil : window.rows.map(\.record.id).filter(marks.contains) + marks.subtracting(window.rows.map(\.record.id)).sorted()
+        let ids =
+            marks.isEmpty
+            ? nil
+            : window.rows.map(\.record.id).filter(marks.contains)
+                + marks.subtracting(window.rows.map(\.record.id)).sorted()
         job = .export(context.backend.export(window.query, ids: ids, columns: columns, to: path), path)
         return .message("exporting \(ids.map { "\($0.count) marked records" } ?? "the grid") to \(path)…")
     }
@@ -303,15 +358,19 @@ public final class RecordsView: View {
             switch outcome {
             case .done(let seconds):
                 pending = applySort(sort)
-                if case .none = pending! { pending = .message("sorted by \(sort.label); index built in \(Self.seconds(seconds)) and kept") }
-            case .cancelled: pending = .message("index build cancelled; the order is unchanged, nothing was left behind")
+                if case .none = pending! {
+                    pending = .message("sorted by \(sort.label); index built in \(Self.seconds(seconds)) and kept")
+                }
+            case .cancelled:
+                pending = .message("index build cancelled; the order is unchanged, nothing was left behind")
             case .failed(let m): pending = .error("index build failed: \(m)")
             }
         case .export(let j, let path)?:
             guard let outcome = j.outcome else { return true }
             job = nil
             switch outcome {
-            case .done(let s): pending = .message("exported \(s.rows) row\(s.rows == 1 ? "" : "s") to \(s.path) (\(s.format))")
+            case .done(let s):
+                pending = .message("exported \(s.rows) row\(s.rows == 1 ? "" : "s") to \(s.path) (\(s.format))")
             case .cancelled: pending = .message("export cancelled; \(path) was not written")
             case .failed(let m): pending = .error(m)
             }
@@ -330,7 +389,9 @@ public final class RecordsView: View {
         q.archived = q.archived == .active ? .all : .active
         let e = load { try window.reset(q) }
         if !savedColumns { columns = defaultColumns(); columnCursor = min(columnCursor, columns.count - 1) }
-        if case .none = e { return .message(q.archived == .all ? "showing archived records (dimmed)" : "hiding archived records") }
+        if case .none = e {
+            return .message(q.archived == .all ? "showing archived records (dimmed)" : "hiding archived records")
+        }
         return e
     }
 
@@ -365,7 +426,8 @@ public final class RecordsView: View {
             targets = found
         }
         let count = targets.filter { $0.archived != archive }.count
-        return ArchiveAction.confirm(context: context, type: type.key, records: targets, archive: archive) { [unowned self] batch in
+        return ArchiveAction.confirm(context: context, type: type.key, records: targets, archive: archive) {
+            [unowned self] batch in
             marks = []
             lastBatch = (batch, archive ? "archive" : "restore", count)
             load { try window.reload() }
@@ -375,19 +437,24 @@ public final class RecordsView: View {
     /// Undoes the last bulk archive or restore as one batch, after confirmation.
     private func undoBatch() -> Effect {
         if let refusal = context.refusal("undo") { return refusal }
-        guard let last = lastBatch else { return .message("nothing to undo here: u undoes this view's last archive or restore") }
+        guard let last = lastBatch else {
+            return .message("nothing to undo here: u undoes this view's last archive or restore")
+        }
         let noun = "\(last.count) record\(last.count == 1 ? "" : "s")"
-        let lines: [StyledLine] = [[Span("Writes back the state before the \(last.verb) of \(noun), in one transaction.", CellStyle(.dim))],
-                                   [Span("Refused as a whole if any of them changed since.", CellStyle(.dim))]]
-        return .confirm(Confirmation(title: "Undo the \(last.verb) of \(noun)?", lines: lines) { [unowned self] in
-            switch context.attempt({ try context.backend.undoBatch(last.id) }) {
-            case .failure(let e): return .error("undo: \(e.message)")
-            case .success(let records):
-                lastBatch = nil
-                load { try window.reload() }
-                return .message("undid the \(last.verb) of \(records.count) record\(records.count == 1 ? "" : "s")")
-            }
-        })
+        let lines: [StyledLine] = [
+            [Span("Writes back the state before the \(last.verb) of \(noun), in one transaction.", CellStyle(.dim))],
+            [Span("Refused as a whole if any of them changed since.", CellStyle(.dim))],
+        ]
+        return .confirm(
+            Confirmation(title: "Undo the \(last.verb) of \(noun)?", lines: lines) { [unowned self] in
+                switch context.attempt({ try context.backend.undoBatch(last.id) }) {
+                case .failure(let e): return .error("undo: \(e.message)")
+                case .success(let records):
+                    lastBatch = nil
+                    load { try window.reload() }
+                    return .message("undid the \(last.verb) of \(records.count) record\(records.count == 1 ? "" : "s")")
+                }
+            })
     }
 
     // MARK: Rendering
@@ -395,14 +462,18 @@ public final class RecordsView: View {
     public func render(into buffer: inout ScreenBuffer, area: Rect) {
         var area = area
         if let text = filterInput {
-            Widgets.input("/" + text, hint: "  prefix · ~text · $.path > 10 · $.path is null — enter applies, esc cancels",
-                          into: &buffer, row: area.bottom - 1, column: area.column, width: area.width, style: CellStyle(.accent))
+            Widgets.input(
+                "/" + text, hint: "  prefix · ~text · $.path > 10 · $.path is null — enter applies, esc cancels",
+                into: &buffer, row: area.bottom - 1, column: area.column, width: area.width, style: CellStyle(.accent))
             area.height -= 1
         } else if let job {
             renderJob(job, into: &buffer, row: area.bottom - 1, area: area)
             area.height -= 1
         }
-        if let loadError { buffer.put(TextLayout.fit(loadError, area.width), row: area.row, column: 0, style: CellStyle(.error)); return }
+        if let loadError {
+            buffer.put(TextLayout.fit(loadError, area.width), row: area.row, column: 0, style: CellStyle(.error));
+            return
+        }
         visibleRows = max(1, area.height - 1)
         window.offset = Table.scroll(offset: window.offset, selected: window.cursor, visible: visibleRows)
         let shown = Array(window.rows.indices.dropFirst(window.offset).prefix(visibleRows))
@@ -426,19 +497,24 @@ public final class RecordsView: View {
             numeric.insert(false, at: 1)
         }
         let cursor = prefixFiltered && columnCursor >= 1 ? columnCursor + 1 : columnCursor
-        let layout = GridLayout.make(headers: headers, cells: allCells, numeric: numeric, width: area.width, cursor: cursor,
-                                     first: prefixFiltered ? firstScrolled + 1 : firstScrolled)
+        let layout = GridLayout.make(
+            headers: headers, cells: allCells, numeric: numeric, width: area.width, cursor: cursor,
+            first: prefixFiltered ? firstScrolled + 1 : firstScrolled)
         firstScrolled = prefixFiltered ? max(1, layout.first - 1) : layout.first
         // Header row: the cursor's column highlighted; arrows where columns are scrolled out of view.
         for p in layout.placed {
             let isCursor = p.index == cursor
-            buffer.put(TextLayout.pad(headers[p.index], p.width, right: p.rightAligned), row: area.row, column: area.column + p.x,
-                       style: CellStyle(isCursor ? .selected : .header, bold: true))
+            buffer.put(
+                TextLayout.pad(headers[p.index], p.width, right: p.rightAligned), row: area.row,
+                column: area.column + p.x,
+                style: CellStyle(isCursor ? .selected : .header, bold: true))
         }
         if layout.hiddenLeft, let second = layout.placed.dropFirst().first {
             buffer.put("◀", row: area.row, column: area.column + second.x - 1, style: CellStyle(.accent, bold: true))
         }
-        if layout.hiddenRight { buffer.put("▶", row: area.row, column: area.right - 1, style: CellStyle(.accent, bold: true)) }
+        if layout.hiddenRight {
+            buffer.put("▶", row: area.row, column: area.right - 1, style: CellStyle(.accent, bold: true))
+        }
         if window.rows.isEmpty {
             let text = window.query.filter.map { "No records match \($0)." } ?? "No records."
             buffer.put(text, row: area.row + 1, column: 2, maxWidth: area.width - 2, style: CellStyle(.dim))
@@ -449,15 +525,21 @@ public final class RecordsView: View {
             let r = window.rows[i].record
             let selected = i == window.cursor
             var style = CellStyle()
-            if marks.contains(r.id) { style = CellStyle(.marked, bold: true) } else if r.archived { style = CellStyle(.dim, dim: true) }
+            if marks.contains(r.id) {
+                style = CellStyle(.marked, bold: true)
+            } else if r.archived {
+                style = CellStyle(.dim, dim: true)
+            }
             if selected { style = CellStyle(.selected, bold: style.bold) }
             buffer.fill(row: row, column: area.column, width: area.width, style: style)
             buffer.put(selected ? ">" : " ", row: row, column: area.column, style: style)
             buffer.put(marks.contains(r.id) ? "*" : " ", row: row, column: area.column + 1, style: style)
             for p in layout.placed {
                 let cellStyle = selected && p.index == cursor ? CellStyle(.cursor, bold: true) : style
-                buffer.put(TextLayout.pad(allCells[n][p.index], p.width, right: p.rightAligned), row: row, column: area.column + p.x,
-                           style: cellStyle)
+                buffer.put(
+                    TextLayout.pad(allCells[n][p.index], p.width, right: p.rightAligned), row: row,
+                    column: area.column + p.x,
+                    style: cellStyle)
             }
         }
     }
@@ -474,6 +556,7 @@ public final class RecordsView: View {
             col = Widgets.progressBar(j.progress.fraction, into: &buffer, row: row, column: col, width: 20)
             label = " exporting to \(path): \(j.progress.phase)"
         }
-        buffer.put(label + " — esc cancels", row: row, column: col, maxWidth: area.right - col, style: CellStyle(.accent))
+        buffer.put(
+            label + " — esc cancels", row: row, column: col, maxWidth: area.right - col, style: CellStyle(.accent))
     }
 }
