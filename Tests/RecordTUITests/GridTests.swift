@@ -281,3 +281,16 @@ import Testing
         #expect(h.roles()[h.height - 1].contains(StyleRole.cursor.letter))
     }
 }
+
+/// The composer's native response is coloured by kind, like the Record view's tree.
+@Suite struct JSONColourTests {
+    @Test func responseLinesAreColouredByKind() {
+        let line = Widgets.jsonLine("    \"size\": 250,")
+        #expect(line.map(\.text).joined() == "    \"size\": 250,")
+        #expect(line.first { $0.text == "\"size\"" }?.style.role == .jsonKey)
+        #expect(line.first { $0.text == "250" }?.style.role == .jsonNumber)
+        #expect(Widgets.jsonLine("  \"ok\": true").last?.style.role == .jsonBool)
+        #expect(Widgets.jsonLine("  \"a\": \"b\"").last?.style.role == .jsonString)
+        #expect(Widgets.jsonLine("  \"a\": null,").dropLast().last?.style.role == .jsonNull)
+    }
+}

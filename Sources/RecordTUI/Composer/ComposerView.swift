@@ -237,7 +237,7 @@ public final class ComposerView: View {
             }
             lines.append([])
             lines.append([Span("\(dialect.name) response ", CellStyle(.header, bold: true)), Span(String(ex.response.status), CellStyle(.accent, bold: true))])
-            for l in ex.response.body.prettyText.split(separator: "\n") { lines.append([Span(String(l), CellStyle(.dim))]) }
+            for l in ex.response.body.prettyText.split(separator: "\n") { lines.append(Widgets.jsonLine(String(l))) }
             return lines
         }
     }

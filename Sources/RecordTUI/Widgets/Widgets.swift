@@ -80,6 +80,31 @@ public enum Widgets {
         }
     }
 
+    /// One line of pretty-printed JSON coloured by kind: keys, strings, numbers, booleans, null.
+    public static func jsonLine(_ line: String) -> StyledLine {
+        let indent = String(line.prefix { $0 == " " })
+        var rest = Substring(line.dropFirst(indent.count))
+        var spans: [Span] = [Span(indent)]
+        if rest.hasPrefix("\""), let colon = rest.range(of: "\": ") {
+            spans.append(Span(String(rest[..<colon.lowerBound]) + "\"", CellStyle(.jsonKey)))
+            spans.append(Span(": "))
+            rest = rest[colon.upperBound...]
+        }
+        let comma = rest.hasSuffix(",")
+        let value = comma ? rest.dropLast() : rest
+        let role: StyleRole
+        switch value.first {
+        case "\"": role = .jsonString
+        case "t", "f": role = .jsonBool
+        case "n": role = .jsonNull
+        case let c? where c == "-" || c.isNumber: role = .jsonNumber
+        default: role = .normal
+        }
+        spans.append(Span(String(value), CellStyle(role)))
+        if comma { spans.append(Span(",")) }
+        return spans
+    }
+
     /// The badge style of a decision.
     public static func badgeStyle(_ d: Decision) -> CellStyle {
         switch d {
