@@ -294,3 +294,18 @@ import Testing
         #expect(Widgets.jsonLine("  \"a\": null,").dropLast().last?.style.role == .jsonNull)
     }
 }
+
+@Suite struct EmptyGridTests {
+    /// A filter that matches nothing says so in the status bar (it once said "1/0").
+    @Test func noMatchSaysSo() throws {
+        let h = try Harness(width: 100, height: 10)
+        h.press(":contacts<enter>/zzzz<enter>")
+        #expect(h.statusBar.hasPrefix("counting the records"))
+        h.press("j")
+        #expect(h.statusBar.hasPrefix("counting…") || h.statusBar.hasPrefix("no match"))
+        h.runJobs()
+        #expect(h.statusBar.hasPrefix("0 records match zzzz…"))
+        h.press("j")
+        #expect(h.statusBar.hasPrefix("no match · filter zzzz…"))
+    }
+}

@@ -89,12 +89,12 @@ public final class RecordsView: View {
     public var status: String? {
         let q = window.query
         var parts: [String] = []
-        if let p = window.position {
+        if window.rows.isEmpty {
+            parts.append(q.filter == nil ? "no records" : (countJob != nil ? "counting…" : "no match"))
+        } else if let p = window.position {
             parts.append(window.total.map { "\(p)/\($0.label)" } ?? (countJob != nil ? "\(p)/…" : "row \(p)"))
-        } else if window.current != nil {
+        } else {
             parts.append("row ?")
-        } else if q.filter != nil {
-            parts.append("0 match")
         }
         if q.archived == .all { parts.append("+archived") }
         if let f = q.filter { parts.append("filter \(f)") }
