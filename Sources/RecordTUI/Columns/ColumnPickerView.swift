@@ -76,13 +76,8 @@ public final class ColumnPickerView: View {
     }
 
     public func handle(_ key: Key) -> Effect {
-        guard let text = input else { return dispatch(key) }
-        switch LineInput.handle(key, text) {
-        case .editing(let t): input = t
-        case .cancelled: input = nil
-        case .submitted(let t): input = nil; return add(t)
-        }
-        return .none
+        guard input != nil else { return dispatch(key) }
+        return LineInput.edit(&input, key, submit: add)
     }
 
     private func toggle() -> Effect {

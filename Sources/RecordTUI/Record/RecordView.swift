@@ -91,16 +91,11 @@ public final class RecordView: View {
     public var capturesText: Bool { searchInput != nil }
 
     public func handle(_ key: Key) -> Effect {
-        guard let text = searchInput else {
+        guard searchInput != nil else {
             if inLinks, let e = handleLinkKey(key) { return e }
             return dispatch(key)
         }
-        switch LineInput.handle(key, text) {
-        case .editing(let t): searchInput = t
-        case .cancelled: searchInput = nil
-        case .submitted(let t): searchInput = nil; return find(t)
-        }
-        return .none
+        return LineInput.edit(&searchInput, key, submit: find)
     }
 
     private func handleLinkKey(_ key: Key) -> Effect? {

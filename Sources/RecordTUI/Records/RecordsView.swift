@@ -215,13 +215,8 @@ public final class RecordsView: View {
 
     public func handle(_ key: Key) -> Effect {
         if job != nil, key == .escape { return cancelJob() }
-        guard let text = filterInput else { return dispatch(key) }
-        switch LineInput.handle(key, text) {
-        case .editing(let t): filterInput = t
-        case .cancelled: filterInput = nil
-        case .submitted(let t): filterInput = nil; return applyFilter(t)
-        }
-        return .none
+        guard filterInput != nil else { return dispatch(key) }
+        return LineInput.edit(&filterInput, key, submit: applyFilter)
     }
 
     /// Applies filter text: `~text` looks in the current column when it is a data column.

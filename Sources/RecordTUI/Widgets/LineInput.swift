@@ -25,4 +25,17 @@ enum LineInput {
         }
         return .editing(text)
     }
+
+    /// Edits an open prompt's text with `key` (nil when the prompt closes); a submitted text goes to `submit`.
+    static func edit(_ text: inout String?, _ key: Key, submit: (String) -> Effect) -> Effect {
+        guard let current = text else { return .none }
+        switch handle(key, current) {
+        case .editing(let t): text = t
+        case .cancelled: text = nil
+        case .submitted(let t):
+            text = nil
+            return submit(t)
+        }
+        return .none
+    }
 }
