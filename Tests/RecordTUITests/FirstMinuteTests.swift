@@ -141,3 +141,17 @@ import Testing
         #expect(h.statusBar.hasPrefix("group 1/5"))
     }
 }
+
+@Suite struct ConflictQueueLookTests {
+    /// The queue names the archived record (it showed only its id), and the resolver's options do not
+    /// repeat themselves ("unarchive → unarchive").
+    @Test func theQueueNamesRecordsAndOptionsAreNotRepeated() throws {
+        let h = try Harness(width: 120, height: 30)
+        h.press(":conflicts<enter>")
+        #expect(h.screen()[2].contains("Aisha Novak (rec_"))
+        h.press("<enter>")
+        #expect(h.text.contains("> 1 unarchive "))
+        #expect(!h.text.contains("unarchive → unarchive"))
+        #expect(h.text.contains("2 unarchive + update"))
+    }
+}

@@ -43,11 +43,14 @@ public final class ConflictsView: View {
             buffer.put("No pending conflicts. Imports park requests that meet an archived record in prompt mode here.", row: area.row + 1, column: 2, maxWidth: area.width - 2, style: CellStyle(.dim))
             return
         }
-        let rows = entries.map { e in
-            [String(e.id), e.type, e.dialect, e.recordID ?? "", e.createdAt, (try? JSONValue.parse(e.request).jsonText) ?? e.request]
+        let rows = entries.map { e -> [String] in
+            // The archived record by name (as the plan matched it), its id after.
+            let name = e.plan["match"]?["name"]?.stringValue
+            let record = [name, e.recordID.map { name == nil ? $0 : "(\($0))" }].compactMap { $0 }.joined(separator: " ")
+            return [String(e.id), e.type, e.dialect, record, e.createdAt, (try? JSONValue.parse(e.request).jsonText) ?? e.request]
         }
         offset = Table.scroll(offset: offset, selected: selected, visible: area.height - 1)
-        Table.draw(into: &buffer, area: area, columns: [Column("ID", 5, right: true), Column("TYPE", 12), Column("DIALECT", 8), Column("ARCHIVED RECORD", 28),
+        Table.draw(into: &buffer, area: area, columns: [Column("ID", 5, right: true), Column("TYPE", 12), Column("DIALECT", 8), Column("ARCHIVED RECORD", 40),
                                                         Column("PARKED AT", 21), Column("REQUEST", 0)],
                    rows: rows, selected: selected, offset: offset)
     }

@@ -265,7 +265,10 @@ public final class ResolverView: View {
             let d = outcome(c).decision
             let style = CellStyle(on ? .selected : .normal, bold: on)
             buffer.fill(row: inner.row + i, column: inner.column, width: listWidth, style: on ? style : CellStyle())
-            buffer.put((on ? "> " : "  ") + "\(i + 1) \(c.label)" + (d.map { " → \($0.rawValue)" } ?? ""), row: inner.row + i, column: inner.column, maxWidth: listWidth, style: style)
+            // The decision is named only when it is not the option's own (an option that cannot apply).
+            let other = d.flatMap { $0.rawValue == c.resolution ? nil : " → \($0.rawValue)" } ?? ""
+            buffer.put((on ? "> " : "  ") + "\(i + 1) \(c.label)" + other, row: inner.row + i, column: inner.column, maxWidth: listWidth,
+                       style: style)
         }
         Widgets.lines(previewLines(Self.choices[selected]), into: &buffer,
                       Rect(row: inner.row, column: inner.column + listWidth + 1, width: inner.width - listWidth - 1, height: inner.height))
