@@ -137,19 +137,28 @@ public final class CursesTerminal {
             // An escape sequence the terminfo entry does not know arrives as ESC plus more bytes at once:
             // drop it whole rather than acting on ESC (back, cancel) and typing the rest.
             // Sequences terminfo does not name but terminals commonly send (Home/End under tmux) are decoded.
+            // One sequence is read, to its end and no further: keys that arrived with it are read next.
             timeout(0)
             var next: wint_t = 0
             var rest = ""
-            while get_wch(&next) != ERR { rest.unicodeScalars.append(Unicode.Scalar(UInt32(next)) ?? "?") }
-            if !rest.isEmpty {
-                if let key = Key.escapeSequence(rest) { return key }
-                // Not a sequence (esc, then a key typed quickly): esc now, the rest read next.
-                guard rest.first == "[" || rest.first == "O" else {
-                    for scalar in rest.unicodeScalars.reversed() { _ = unget_wch(wchar_t(scalar.value)) }
+            while rest.unicodeScalars.count < 16 {
+                let r = get_wch(&next)
+                if r == ERR { break }
+                if r == KEY_CODE_YES {  // a key ncurses decoded itself: esc, then that key
+                    _ = ungetch(Int32(next))
+                    break
+                }
+                guard let s = Unicode.Scalar(UInt32(next)) else { break }
+                rest.unicodeScalars.append(s)
+                switch Key.escapeSequenceIsComplete(rest) {
+                case true?: return Key.escapeSequence(rest)
+                case false?: continue
+                case nil:  // esc, then an ordinary key typed quickly: esc now, the key next
+                    _ = unget_wch(wchar_t(s.value))
                     return .escape
                 }
-                return nil
             }
+            if !rest.isEmpty { return nil }  // an unfinished sequence: dropped
         }
         return Key.from(Character(scalar))
     }

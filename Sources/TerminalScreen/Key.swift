@@ -88,6 +88,22 @@ public enum Key: Hashable, Sendable, CustomStringConvertible {
         }
     }
 
+    /// Whether the bytes read after ESC form one whole sequence (`true`), need more (`false`), or are no
+    /// sequence at all (`nil`: esc, then an ordinary key). CSI (`[` … a final byte `@`–`~`) and SS3 (`O` and
+    /// one byte) are read up to their end and no further, so keys that arrive together stay apart.
+    public static func escapeSequenceIsComplete(_ rest: String) -> Bool? {
+        let scalars = Array(rest.unicodeScalars)
+        guard let first = scalars.first else { return false }
+        switch first {
+        case "[":
+            guard scalars.count > 1 else { return false }
+            if scalars[1] == "[" { return scalars.count >= 3 }  // the linux console's F1: ESC [ [ A
+            return (0x40...0x7E).contains(scalars[scalars.count - 1].value)
+        case "O": return scalars.count >= 2
+        default: return nil
+        }
+    }
+
     /// The key an escape sequence stands for, from the bytes after ESC (`[1~`, `OH`, `[4~`…): the common
     /// xterm, tmux, rxvt and linux-console forms, so Home/End and friends work whatever `TERM` says
     /// (tmux sends `ESC [1~` for Home while an `xterm-256color` terminfo expects `ESC OH`).

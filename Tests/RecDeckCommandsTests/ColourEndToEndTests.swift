@@ -7,16 +7,6 @@ import Testing
 @Suite(.serialized) struct ColourEndToEndTests {
     typealias Tmux = TUIEndToEndTests.Tmux
 
-    /// Starts the demo in a private tmux server with TERM=xterm-256color (and any extra environment).
-    func startDemo(_ box: Sandbox, _ tmux: Tmux, env: String = "", width: Int = 120, height: Int = 40) throws {
-        // `env -u NO_COLOR`: the test runner may export NO_COLOR when its output is not a terminal.
-        let command =
-            "env -u NO_COLOR TERM=xterm-256color HOME=\(box.url.path) XDG_DATA_HOME=\(box.url.path)/data XDG_CONFIG_HOME=\(box.url.path)/config "
-            + "\(env) \(Binary.url.path) --db \(box.db) --demo; echo RECDECK-EXITED-$?; sleep 600"
-        try tmux.start(command, width: width, height: height)
-        _ = try tmux.waitFor("CONFLICTS IDENTIFIERS")
-    }
-
     /// The pane with its SGR escape sequences.
     func coloured(_ tmux: Tmux) throws -> [String] {
         _ = try tmux.settled()
@@ -29,7 +19,7 @@ import Testing
     func darkThemeColoursTheSelectionHeadersAndBadges() throws {
         let box = try Sandbox()
         let tmux = Tmux()
-        try startDemo(box, tmux)
+        try tmux.startDemo(box, width: 120, height: 40)
         try tmux.keys(":contacts", "Enter")
         _ = try tmux.waitFor("olivia.kim0@mail.example")
         let lines = try coloured(tmux)
@@ -53,7 +43,7 @@ import Testing
     func noColorSendsAttributesOnly() throws {
         let box = try Sandbox()
         let tmux = Tmux()
-        try startDemo(box, tmux, env: "NO_COLOR=1")
+        try tmux.startDemo(box, env: "NO_COLOR=1", width: 120, height: 40)
         try tmux.keys(":contacts", "Enter")
         _ = try tmux.waitFor("olivia.kim0@mail.example")
         let lines = try coloured(tmux)
@@ -73,7 +63,7 @@ import Testing
     func homeEndAndCopyWorkUnderTmuxWithAnXtermTerm() throws {
         let box = try Sandbox()
         let tmux = Tmux()
-        try startDemo(box, tmux)
+        try tmux.startDemo(box, width: 120, height: 40)
         try tmux.keys(":contacts", "Enter")
         _ = try tmux.waitFor("olivia.kim0@mail.example")
         try tmux.keys("End")

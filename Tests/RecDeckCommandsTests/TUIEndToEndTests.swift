@@ -56,6 +56,17 @@ import TerminalScreen
                       width: width, height: height)
         }
 
+        /// Starts the demo (`--demo`, XDG folders in the sandbox) with TERM=xterm-256color and `env` added, and
+        /// waits for the Types view. `env -u NO_COLOR`: the test runner may export it when its output is
+        /// not a terminal.
+        func startDemo(_ box: Sandbox, env: String = "", width: Int = 120, height: Int = 36) throws {
+            let home = box.url.path
+            try start(
+                "env -u NO_COLOR TERM=xterm-256color HOME=\(home) XDG_DATA_HOME=\(home)/data XDG_CONFIG_HOME=\(home)/config \(env) "
+                    + "\(Binary.url.path) --db \(box.db) --demo; echo RECDECK-EXITED-$?; sleep 600", width: width, height: height)
+            _ = try waitFor("CONFLICTS IDENTIFIERS")
+        }
+
         /// Runs a shell command inside the tmux server (`run-shell`), e.g. to signal a process.
         func shell(_ command: String) throws { try run(["run-shell", command], output: false) }
 
@@ -92,11 +103,7 @@ import TerminalScreen
     func navigateEditPreviewResolveAndQuit() throws {
         let box = try Sandbox()
         let tmux = Tmux()
-        let command = "env HOME=\(box.url.path) XDG_DATA_HOME=\(box.url.path)/data XDG_CONFIG_HOME=\(box.url.path)/config "
-            + "\(Binary.url.path) --db \(box.db) --demo; echo RECDECK-EXITED-$?; sleep 600"
-        try tmux.start(command)
-
-        _ = try tmux.waitFor("CONFLICTS IDENTIFIERS")
+        try tmux.startDemo(box)
         // Navigate: the contacts type, then its first record.
         try tmux.keys(":contacts", "Enter")
         _ = try tmux.waitFor("Olivia Kim")

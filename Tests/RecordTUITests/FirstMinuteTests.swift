@@ -53,6 +53,16 @@ import Testing
         #expect(Key.escapeSequence(rest) == key)
     }
 
+    /// Keys that arrive together stay apart: a sequence is read to its final byte and no further (reading
+    /// everything buffered once swallowed the arrows typed after an End).
+    @Test(arguments: [
+        ("[", false), ("[4", false), ("[4~", true), ("O", false), ("OD", true), ("[1;5", false), ("[1;5C", true),
+        ("[[", false), ("[[A", true), ("x", nil), ("/", nil),
+    ])
+    func escapeSequencesEndAtTheirFinalByte(rest: String, complete: Bool?) {
+        #expect(Key.escapeSequenceIsComplete(rest) == complete)
+    }
+
     @Test func unknownEscapeSequencesAreDropped() {
         #expect(Key.escapeSequence("[99~") == nil)
     }

@@ -6,10 +6,11 @@ import RecordStore
 enum ExportFormat: String, Sendable, CaseIterable {
     case jsonl, csv
 
-    /// The format a path's extension names (`.jsonl`/`.ndjson`/`.json` → JSONL, `.csv` → CSV).
+    /// The format a path's extension names (`.jsonl`/`.ndjson` → JSONL, `.csv` → CSV). `.json` is refused:
+    /// the file would hold JSON lines, not the one JSON document the name promises.
     init(path: String) throws {
         switch URL(fileURLWithPath: path).pathExtension.lowercased() {
-        case "jsonl", "ndjson", "json": self = .jsonl
+        case "jsonl", "ndjson": self = .jsonl
         case "csv": self = .csv
         default: throw CLIError("cannot tell the format of \(path): name it .jsonl or .csv")
         }

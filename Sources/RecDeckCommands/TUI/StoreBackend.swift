@@ -25,67 +25,60 @@ public final class StoreBackend: RecordBackend {
     }
     public func count(_ query: RecordQuery) throws -> RowCount? { try store.count(query) }
     public func hasSortIndex(_ column: SortColumn) throws -> Bool { try store.hasSortIndex(column) }
-    public func countInBackground(_ query: RecordQuery) -> BackgroundJob<RowCount> {
-        let job = BackgroundJob<RowCount>()
-        let store = self.store
+    /// Runs `work` off the main actor as a job: nil from `work` (it saw the cancel) is `cancelled`, a
+    /// thrown error `failed` — or `cancelled` when the job was cancelled (an interrupted statement throws).
+    private func background<Value: Sendable>(
+        onCancel: (@Sendable () -> Void)? = nil, _ work: @escaping @Sendable (BackgroundJob<Value>) throws -> Value?
+    ) -> BackgroundJob<Value> {
+        let job = BackgroundJob<Value>()
+        job.onCancel = onCancel
         runInBackground {
-            guard job.report(0, "counting") else { job.finish(.cancelled); return }
-            do { job.finish((try store.count(query)).map { .done($0) } ?? .failed("unknown type \(query.type)")) } catch {
-                job.finish(.failed("\(error)"))
-            }
-        }
-        return job
-    }
-    public func buildSortIndex(_ column: SortColumn) -> BackgroundJob<Double> {
-        let job = BackgroundJob<Double>()
-        let store = self.store
-        // Cancelling interrupts the CREATE INDEX statement: SQLite rolls it back, nothing is left.
-        job.onCancel = { store.interrupt() }
-        runInBackground {
-            let start = Date()
-            guard job.report(0, "building an index on \(column)") else { job.finish(.cancelled); return }
-            do {
-                try store.buildSortIndex(column)
-                job.finish(.done(Date().timeIntervalSince(start)))
-            } catch {
+            guard !job.isCancelled else { job.finish(.cancelled); return }
+            do { job.finish(try work(job).map { .done($0) } ?? .cancelled) } catch {
                 job.finish(job.isCancelled ? .cancelled : .failed("\(error)"))
             }
         }
         return job
     }
-    public func frequencies(of column: GridColumn, in query: RecordQuery) -> BackgroundJob<FrequencyTable> {
-        let job = BackgroundJob<FrequencyTable>()
+
+    public func countInBackground(_ query: RecordQuery) -> BackgroundJob<RowCount> {
         let store = self.store
-        runInBackground {
-            do {
-                let table = try store.frequencies(of: column, in: query) { job.report($0, "counting values of \(column)") }
-                job.finish(table.map { .done($0) } ?? .cancelled)
-            } catch {
-                job.finish(.failed("\(error)"))
-            }
+        return background { _ in
+            guard let n = try store.count(query) else { throw StoreError.notFound("unknown type \(query.type)") }
+            return n
         }
-        return job
+    }
+    public func buildSortIndex(_ column: SortColumn) -> BackgroundJob<Double> {
+        let store = self.store
+        // Cancelling interrupts the CREATE INDEX statement: SQLite rolls it back, nothing is left.
+        return background(onCancel: { store.interrupt() }) { job in
+            let start = Date()
+            _ = job.report(0, "building an index on \(column)")
+            try store.buildSortIndex(column)
+            return Date().timeIntervalSince(start)
+        }
+    }
+    public func frequencies(of column: GridColumn, in query: RecordQuery) -> BackgroundJob<FrequencyTable> {
+        let store = self.store
+        return background { job in
+            try store.frequencies(of: column, in: query) { job.report($0, "counting values of \(column)") }
+        }
     }
     public func children(of id: String) throws -> [Record] { try store.children(of: id) }
     public func associated(to id: String) throws -> [Record] { try store.associated(to: id) }
-    public func export(_ query: RecordQuery, ids: [String]?, columns: [GridColumn], to path: String) -> BackgroundJob<ExportSummary> {
-        let job = BackgroundJob<ExportSummary>()
+    public func export(_ query: RecordQuery, ids: [String]?, columns: [GridColumn], to path: String)
+        -> BackgroundJob<ExportSummary>
+    {
         let store = self.store
-        runInBackground {
-            do {
-                let format = try ExportFormat(path: path)
-                // CSV takes the grid's columns; JSONL writes whole records (what `import` reads back).
-                let total = ids?.count ?? (try? store.count(query))??.value
-                let written = try RecordExporter.export(store: store, query: query, ids: ids, columns: format == .csv ? columns : nil,
-                                                        format: format, to: path) { n in
-                    job.report(total.map { Double(n) / Double(max(1, $0)) } ?? 0, "exported \(n) rows")
-                }
-                job.finish(written.map { .done(ExportSummary(path: path, rows: $0, format: format.rawValue)) } ?? .cancelled)
-            } catch {
-                job.finish(.failed("\(error)"))
-            }
+        return background { job in
+            let format = try ExportFormat(path: path)
+            // CSV takes the grid's columns; JSONL writes whole records (what `import` reads back).
+            let total = ids?.count ?? (try? store.count(query))??.value
+            let written = try RecordExporter.export(
+                store: store, query: query, ids: ids, columns: format == .csv ? columns : nil, format: format, to: path
+            ) { n in job.report(total.map { Double(n) / Double(max(1, $0)) } ?? 0, "exported \(n) rows") }
+            return written.map { ExportSummary(path: path, rows: $0, format: format.rawValue) }
         }
-        return job
     }
     public func record(id: String) throws -> Record? { try store.record(id: id) }
     public func history(recordID: String) throws -> [Revision] { try store.history(recordID: recordID) }
@@ -116,17 +109,10 @@ public final class StoreBackend: RecordBackend {
         try store.resolveConflict(id: id, request: request, resolution: resolution, source: source)
     }
     public func scanDuplicates(type: String, rules: [DuplicateRule]) -> BackgroundJob<DuplicateReport> {
-        let job = BackgroundJob<DuplicateReport>()
         let store = self.store
-        runInBackground {
-            do {
-                let report = try store.scanDuplicates(type: type, rules: rules) { job.report($0.fraction, $0.phase) }
-                job.finish(report.map { .done($0) } ?? .cancelled)
-            } catch {
-                job.finish(.failed("\(error)"))
-            }
+        return background { job in
+            try store.scanDuplicates(type: type, rules: rules) { job.report($0.fraction, $0.phase) }
         }
-        return job
     }
     public func planMerge(type: String, survivor: String, losers: [String], take: [String: String]) throws -> MergePlan {
         try store.planMerge(type: type, survivor: survivor, losers: losers, take: take)

@@ -80,7 +80,7 @@ enum BrowseSQL {
     }
 
     /// The condition of a filter other than a prefix (` AND …`) and its arguments.
-    static func filterCondition(_ filter: RecordFilter?, type: ObjectType) throws -> (
+    static func filterCondition(_ filter: RecordFilter?, typeKey: String) throws -> (
         sql: String, arguments: StatementArguments
     ) {
         var args = StatementArguments()
@@ -111,7 +111,7 @@ enum BrowseSQL {
             // The name or any identifier: two sets of sequence numbers, each read from a covering index (the
             // name index, the keys index) with no JSON parsed, that the listing's own index range is checked
             // against. Identifier values are matched as stored (normalised).
-            _ = args.append(contentsOf: [type.key, pattern, type.key, pattern])
+            _ = args.append(contentsOf: [typeKey, pattern, typeKey, pattern])
             return (
                 """
                  AND (seq IN (SELECT seq FROM records INDEXED BY records_by_type_name \

@@ -6,12 +6,7 @@ import RecordCore
 extension RecordStore {
     /// True when paging in `column`'s order reads an index (the name's always exists).
     public func hasSortIndex(_ column: SortColumn) throws -> Bool {
-        let name = try BrowseSQL.sortIndexName(column)
-        return try read { db in
-            try Bool.fetchOne(
-                db, sql: "SELECT count(*) > 0 FROM sqlite_master WHERE type = 'index' AND name = ?", arguments: [name])
-                ?? false
-        }
+        try read { db in try Self.hasIndex(RecordSort(column), db) }
     }
 
     /// Builds the expression index a sort by `column` pages through, once; it is kept, so the next sort by
@@ -41,27 +36,11 @@ extension RecordStore {
         chunk: Int64 = 50_000, progress: (Double) -> Bool = { _ in true }
     ) throws -> FrequencyTable? {
         let expr = try BrowseSQL.jsonExpression(column)
-        guard let type = try objectType(query.type) else {
-            throw StoreError.notFound("unknown object type \"\(query.type)\"")
-        }
-        var where_ = "type = ?" + BrowseSQL.archivedClause(query.archived)
-        var args: StatementArguments = [query.type]
-        if case .prefix? = query.filter {
-            // A prefix filter is a union of index ranges: count its rows' ids.
-            let groups = Self.prefixGroups(
-                type: type,
-                text: {
-                    if case .prefix(let t)? = query.filter { return t }; return ""
-                }())
-            let selects = groups.map { Self.prefixSelect($0, type: type, archived: query.archived, columns: "r.id") }
-            where_ += " AND id IN (" + selects.map(\.0).joined(separator: " UNION ALL ") + ")"
-            for s in selects { args += s.1 }
-        } else {
-            let (condition, conditionArgs) = try BrowseSQL.filterCondition(query.filter, type: type)
-            where_ += condition
-            args += conditionArgs
-        }
         return try read { db in
+            guard try objectType(query.type, db) != nil else {
+                throw StoreError.notFound("unknown object type \"\(query.type)\"")
+            }
+            let (where_, args) = try listingCondition(query, db)
             let bounds = try Row.fetchOne(
                 db, sql: "SELECT min(seq) AS lo, max(seq) AS hi FROM records WHERE type = ?", arguments: [query.type])
             guard let lo: Int64 = bounds?["lo"], let hi: Int64 = bounds?["hi"] else {
@@ -124,7 +103,7 @@ extension RecordStore {
             try Row.fetchAll(
                 db,
                 sql: """
-                    SELECT \(RecordRow.columns.split(separator: ",").map { "r." + $0.trimmingCharacters(in: .whitespaces) }.joined(separator: ", "))
+                    SELECT \(RecordRow.joinedColumns)
                     FROM associations a JOIN records r ON r.id = a.from_id WHERE a.to_id = ? ORDER BY r.seq LIMIT ?
                     """, arguments: [id, limit]
             ).map(RecordRow.record)

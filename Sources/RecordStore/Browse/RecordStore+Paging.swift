@@ -11,11 +11,12 @@ extension RecordStore {
         -> [ListedRecord]
     {
         try read { db in
-            guard let type = try objectType(query.type, db) else { return [] }
+            // Only a prefix filter needs the schema (its identifiers); other pages never parse it.
             if case .prefix(let text) = query.filter {
+                guard let type = try objectType(query.type, db) else { return [] }
                 return try prefixPage(query, type: type, text: text, from: key, direction: direction, limit: limit, db)
             }
-            return try orderedPage(query, type: type, from: key, direction: direction, limit: limit, db)
+            return try orderedPage(query, from: key, direction: direction, limit: limit, db)
         }
     }
 
@@ -31,10 +32,10 @@ extension RecordStore {
             }
         }
         return try read { db in
-            guard let type = try objectType(query.type, db) else { return nil }
             let cap = RowCount.filterCap
             var n = 0
             if case .prefix(let text) = query.filter {
+                guard let type = try objectType(query.type, db) else { return nil }
                 for group in Self.prefixGroups(type: type, text: text) where n <= cap {
                     var (sql, args) = Self.prefixSelect(group, type: type, archived: query.archived, columns: "1")
                     sql += " LIMIT ?"
@@ -42,14 +43,10 @@ extension RecordStore {
                     n += try Int.fetchOne(db, sql: "SELECT count(*) FROM (\(sql))", arguments: args) ?? 0
                 }
             } else {
-                let (condition, args) = try BrowseSQL.filterCondition(query.filter, type: type)
-                var all: StatementArguments = [query.type]
-                all += args
-                _ = all.append(contentsOf: [cap + 1])
-                let sql =
-                    "SELECT 1 FROM records \(BrowseSQL.insertionIndex(query.archived)) WHERE type = ?"
-                    + BrowseSQL.archivedClause(query.archived) + condition + " LIMIT ?"
-                n = try Int.fetchOne(db, sql: "SELECT count(*) FROM (\(sql))", arguments: all) ?? 0
+                var (condition, args) = try listingCondition(query, db)
+                _ = args.append(contentsOf: [cap + 1])
+                let sql = "SELECT 1 FROM records \(BrowseSQL.insertionIndex(query.archived)) WHERE \(condition) LIMIT ?"
+                n = try Int.fetchOne(db, sql: "SELECT count(*) FROM (\(sql))", arguments: args) ?? 0
             }
             return n > cap ? RowCount(cap, isCapped: true) : RowCount(n)
         }
@@ -57,12 +54,10 @@ extension RecordStore {
 
     /// Insertion order or a column's order, with an optional filter as a residual condition.
     private func orderedPage(
-        _ query: RecordQuery, type: ObjectType, from key: PageKey?, direction: PageDirection, limit: Int,
-        _ db: Database
+        _ query: RecordQuery, from key: PageKey?, direction: PageDirection, limit: Int, _ db: Database
     ) throws -> [ListedRecord] {
         let (sql, args, sorted) = try Self.orderedSelect(
-            query, type: type, from: key, direction: direction, limit: limit,
-            indexed: try Self.hasIndex(query.sort, db))
+            query, from: key, direction: direction, limit: limit, indexed: try Self.hasIndex(query.sort, db))
         let rows = try Row.fetchAll(db.cachedStatement(sql: sql), arguments: args).map { row in
             let value: SortValue? = sorted ? BrowseSQL.sortValue(row[1]) : nil
             return ListedRecord(record: try RecordRow.record(row, at: 2), key: PageKey(seq: row[0], value: value))
@@ -73,16 +68,15 @@ extension RecordStore {
     /// `EXPLAIN QUERY PLAN` of a query's first page (each prefix group's), for checking index use.
     public func explain(_ query: RecordQuery) throws -> String {
         try read { db in
-            guard let type = try objectType(query.type, db) else { return "" }
             var selects: [(String, StatementArguments)] = []
             if case .prefix(let text) = query.filter {
+                guard let type = try objectType(query.type, db) else { return "" }
                 selects = Self.prefixGroups(type: type, text: text).map {
                     Self.prefixSelect($0, type: type, archived: query.archived, columns: "r.id")
                 }
             } else {
                 let (sql, args, _) = try Self.orderedSelect(
-                    query, type: type, from: nil, direction: .forward, limit: 100,
-                    indexed: try Self.hasIndex(query.sort, db))
+                    query, from: nil, direction: .forward, limit: 100, indexed: try Self.hasIndex(query.sort, db))
                 selects = [(sql, args)]
             }
             return try selects.flatMap { sql, args in
@@ -94,16 +88,34 @@ extension RecordStore {
     /// True when the index a sort pages through exists (a read-only store sorts without one, by scanning).
     static func hasIndex(_ sort: RecordSort, _ db: Database) throws -> Bool {
         guard let column = sort.column else { return true }
-        let name = try BrowseSQL.sortIndexName(column)
         return try Bool.fetchOne(
             db.cachedStatement(sql: "SELECT count(*) > 0 FROM sqlite_master WHERE type = 'index' AND name = ?"),
-            arguments: [name]) ?? false
+            arguments: [try BrowseSQL.sortIndexName(column)]) ?? false
+    }
+
+    /// `type = ? AND …`: the rows a listing shows, whatever its order — its archive state and filter; a
+    /// prefix filter as the ids of its groups' index ranges.
+    func listingCondition(_ query: RecordQuery, _ db: Database) throws -> (String, StatementArguments) {
+        var sql = "type = ?" + BrowseSQL.archivedClause(query.archived)
+        var args: StatementArguments = [query.type]
+        if case .prefix(let text)? = query.filter {
+            guard let type = try objectType(query.type, db) else { return ("0", []) }
+            let selects = Self.prefixGroups(type: type, text: text).map {
+                Self.prefixSelect($0, type: type, archived: query.archived, columns: "r.id")
+            }
+            sql += " AND id IN (" + selects.map(\.0).joined(separator: " UNION ALL ") + ")"
+            for s in selects { args += s.1 }
+        } else {
+            let (condition, conditionArgs) = try BrowseSQL.filterCondition(query.filter, typeKey: query.type)
+            sql += condition
+            args += conditionArgs
+        }
+        return (sql, args)
     }
 
     /// The SQL of one ordered page, its arguments, and whether it is sorted by a column (`kval`).
     private static func orderedSelect(
-        _ query: RecordQuery, type: ObjectType, from key: PageKey?, direction: PageDirection,
-        limit: Int, indexed: Bool = false
+        _ query: RecordQuery, from key: PageKey?, direction: PageDirection, limit: Int, indexed: Bool
     ) throws -> (String, StatementArguments, Bool) {
         let ascending = !query.sort.descending == (direction == .forward)
         let op = ascending ? ">" : "<", order = ascending ? "ASC" : "DESC"
@@ -117,7 +129,7 @@ extension RecordStore {
             "SELECT seq, \(sortExpr ?? "NULL") AS kval, \(RecordRow.columns) FROM records \(sortExpr == nil || indexed ? index : "") WHERE type = ?"
         var args: StatementArguments = [query.type]
         sql += BrowseSQL.archivedClause(query.archived)
-        let (condition, conditionArgs) = try BrowseSQL.filterCondition(query.filter, type: type)
+        let (condition, conditionArgs) = try BrowseSQL.filterCondition(query.filter, typeKey: query.type)
         sql += condition
         args += conditionArgs
         if let key {
@@ -181,8 +193,7 @@ extension RecordStore {
         let groups = Self.prefixGroups(type: type, text: text)
         let forward = direction == .forward
         let op = forward ? ">" : "<", order = forward ? "ASC" : "DESC"
-        let columns = RecordRow.columns.split(separator: ",").map { "r." + $0.trimmingCharacters(in: .whitespaces) }
-            .joined(separator: ", ")
+        let columns = RecordRow.joinedColumns
         var out: [ListedRecord] = []
         var g = key?.group ?? (forward ? 0 : groups.count - 1)
         while out.count < limit, g >= 0, g < groups.count {
@@ -220,6 +231,4 @@ extension RecordStore {
         return forward ? out : out.reversed()
     }
 
-    /// A JSONPath as an SQLite JSON path literal (kept for callers outside browsing).
-    static func sqlitePath(_ path: JSONPath) throws -> String { try BrowseSQL.sqlitePath(path) }
 }

@@ -30,7 +30,7 @@ extension RecordStore {
                 case .name: columns.append("name"); decoders.append { ($0[c] as String?).map(JSONValue.string) }
                 case .externalID: columns.append("external_id"); decoders.append { ($0[c] as String?).map(JSONValue.string) }
                 case .data(let path):
-                    if let sqlPath = try? Self.sqlitePath(path) {
+                    if let sqlPath = try? BrowseSQL.sqlitePath(path) {
                         // `->` gives the value as JSON text in one pass over the record's JSON.
                         columns.append("data -> '\(sqlPath)'")
                         decoders.append { row in Self.value(jsonText: row[c]) }

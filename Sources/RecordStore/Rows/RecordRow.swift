@@ -6,6 +6,10 @@ import RecordCore
 enum RecordRow {
     static let columns = "id, type, name, external_id, data, parent_id, associations, archived, archived_at, version, created_at, updated_at, merged_into"
 
+    /// `columns` of the table aliased `r` (`r.id, r.type, …`), for joins.
+    static let joinedColumns = columns.split(separator: ",").map { "r." + $0.trimmingCharacters(in: .whitespaces) }
+        .joined(separator: ", ")
+
     /// Decodes a row whose `columns` start at position `first` (read by position: a lookup by name
     /// lowercases the name on every row, which showed in the profile of paging and export).
     static func record(_ row: Row, at first: Int) throws -> Record {

@@ -7,7 +7,7 @@ struct StoreLookup: RecordLookup {
     let db: Database
 
     static let byKeySQL = """
-        SELECT \(RecordRow.columns.split(separator: ",").map { "r." + $0.filter { $0 != " " } }.joined(separator: ", "))
+        SELECT \(RecordRow.joinedColumns)
         FROM record_keys k JOIN records r ON r.id = k.record_id
         WHERE k.type = ? AND k.identifier = ? AND k.value = ?
         ORDER BY r.seq

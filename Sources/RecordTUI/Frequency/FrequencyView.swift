@@ -12,6 +12,8 @@ public final class FrequencyView: View {
     let onFilter: (RecordFilter?) -> Effect
     private var job: BackgroundJob<FrequencyTable>?
     public private(set) var table: FrequencyTable?
+    /// The table's rows as text, made once when the count arrives (not on every render).
+    private var cells: [[String]] = []
     private var notice: (text: String, isError: Bool)?
     private var selected = 0
     private var offset = 0
@@ -41,7 +43,9 @@ public final class FrequencyView: View {
         guard let job else { return false }
         switch job.outcome {
         case nil: return true
-        case .done(let t)?: table = t
+        case .done(let t)?:
+            table = t
+            cells = Self.cells(t)
         case .cancelled?: notice = ("counting cancelled; esc goes back", false)
         case .failed(let m)?: notice = (m, true)
         }
@@ -118,13 +122,6 @@ public final class FrequencyView: View {
         visible = max(1, list.height - 1)
         offset = Table.scroll(offset: offset, selected: selected, visible: visible)
         let countWidth = max(5, RowCount.grouped(table.rows.first?.count ?? 0).count)
-        let cells: [[String]] = table.rows.map { r in
-            let share = table.share(r)
-            return [
-                r.value.map(GridColumn.compact) ?? "(absent)", RowCount.grouped(r.count),
-                String(format2: share * 100) + "%", String(repeating: "■", count: Int((share * 20).rounded(.up))),
-            ]
-        }
         let valueWidth = min(40, max(8, cells.prefix(200).map { DisplayWidth.of(SafeText.visible($0[0])) }.max() ?? 8))
         Table.draw(
             into: &buffer, area: list,
@@ -135,6 +132,17 @@ public final class FrequencyView: View {
             rows: cells, selected: selected, offset: offset
         ) { i in
             table.rows[i].value == nil || table.rows[i].value == .null ? CellStyle(.dim) : CellStyle()
+        }
+    }
+
+    /// Value, count, share and bar of each row.
+    static func cells(_ table: FrequencyTable) -> [[String]] {
+        table.rows.map { r in
+            let share = table.share(r)
+            return [
+                r.value.map(GridColumn.compact) ?? "(absent)", RowCount.grouped(r.count),
+                String(format2: share * 100) + "%", String(repeating: "■", count: Int((share * 20).rounded(.up))),
+            ]
         }
     }
 }

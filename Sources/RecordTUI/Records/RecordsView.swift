@@ -478,9 +478,8 @@ public final class RecordsView: View {
             guard case .prefix = window.query.filter else { return false }
             return shown.contains { window.rows[$0].matched.map { !$0.hasPrefix("name ") } ?? false }
         }()
-        let cells = shown.map { i in columns.map { $0.text(of: window.rows[i].record) } }
+        var cells = shown.map { i in columns.map { $0.text(of: window.rows[i].record) } }
         var headers = columns.map(\.header)
-        var allCells = cells
         var numeric = columns.map { c in
             let values = shown.compactMap { c.value(of: window.rows[$0].record) }
             return !values.isEmpty && values.allSatisfy(GridColumn.isNumeric)
@@ -488,12 +487,12 @@ public final class RecordsView: View {
         if prefixFiltered {
             // Under a prefix filter each row names what matched, after the name.
             headers.insert("MATCHED", at: 1)
-            for (n, i) in shown.enumerated() { allCells[n].insert(window.rows[i].matched ?? "", at: 1) }
+            for (n, i) in shown.enumerated() { cells[n].insert(window.rows[i].matched ?? "", at: 1) }
             numeric.insert(false, at: 1)
         }
         let cursor = prefixFiltered && columnCursor >= 1 ? columnCursor + 1 : columnCursor
         let layout = GridLayout.make(
-            headers: headers, cells: allCells, numeric: numeric, width: area.width, cursor: cursor,
+            headers: headers, cells: cells, numeric: numeric, width: area.width, cursor: cursor,
             first: prefixFiltered ? firstScrolled + 1 : firstScrolled)
         firstScrolled = prefixFiltered ? max(1, layout.first - 1) : layout.first
         // Header row: the cursor's column highlighted; arrows where columns are scrolled out of view.
@@ -532,7 +531,7 @@ public final class RecordsView: View {
             for p in layout.placed {
                 let cellStyle = selected && p.index == cursor ? CellStyle(.cursor, bold: true) : style
                 buffer.put(
-                    TextLayout.pad(allCells[n][p.index], p.width, right: p.rightAligned), row: row,
+                    TextLayout.pad(cells[n][p.index], p.width, right: p.rightAligned), row: row,
                     column: area.column + p.x,
                     style: cellStyle)
             }
