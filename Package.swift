@@ -19,35 +19,49 @@ let package = Package(
         // The domain: JSON, JSONPath, schemas, identifiers, upsert planning, merge. Pure, no I/O.
         .target(name: "RecordCore"),
         // Persistence over SQLite (GRDB). Fetches candidates, applies decided plans in one transaction.
-        .target(name: "RecordStore", dependencies: [
-            "RecordCore",
-            .product(name: "GRDB", package: "GRDB.swift"),
-        ]),
+        .target(
+            name: "RecordStore",
+            dependencies: [
+                "RecordCore",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ]),
         // Cell buffer, styles, keys, display width. No C.
         .target(name: "TerminalScreen"),
         // Screens: state + handle(key) + render(into:). No C, no I/O.
         .target(name: "RecordTUI", dependencies: ["TerminalScreen", "RecordCore"]),
         // The only importer of ncursesw.
-        .systemLibrary(name: "CNcursesW",
-                       providers: [.apt(["libncursesw5-dev"])]),
+        .systemLibrary(
+            name: "CNcursesW",
+            providers: [.apt(["libncursesw5-dev"])]),
         .target(name: "CursesBackend", dependencies: ["CNcursesW", "TerminalScreen"]),
         // The command line: one subcommand per file.
-        .target(name: "RecDeckCommands", dependencies: [
-            "RecordCore", "RecordStore", "RecordTUI", "CursesBackend", "TerminalScreen",
-            .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            .product(name: "TOMLKit", package: "TOMLKit"),
-            .product(name: "CSV", package: "CSV.swift"),
-        ], resources: [.copy("themes")]),
+        .target(
+            name: "RecDeckCommands",
+            dependencies: [
+                "RecordCore", "RecordStore", "RecordTUI", "CursesBackend", "TerminalScreen",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "TOMLKit", package: "TOMLKit"),
+                .product(name: "CSV", package: "CSV.swift"),
+            ], resources: [.copy("themes")]),
         .executableTarget(name: "recdeck", dependencies: ["RecDeckCommands"]),
-        .executableTarget(name: "recdeck-bench", dependencies: ["RecordCore", "RecordStore", "RecDeckCommands", "RecordTUI", "TerminalScreen"]),
-        .testTarget(name: "RecordCoreTests", dependencies: [
-            "RecordCore", .product(name: "PropertyBased", package: "swift-property-based"),
-        ]),
+        .executableTarget(
+            name: "recdeck-bench",
+            dependencies: ["RecordCore", "RecordStore", "RecDeckCommands", "RecordTUI", "TerminalScreen"]),
+        .testTarget(
+            name: "RecordCoreTests",
+            dependencies: [
+                "RecordCore", .product(name: "PropertyBased", package: "swift-property-based"),
+            ]),
         .testTarget(name: "RecordStoreTests", dependencies: ["RecordCore", "RecordStore"]),
-        .testTarget(name: "RecDeckCommandsTests", dependencies: [
-            "RecDeckCommands", "RecordStore", "RecordCore", "TerminalScreen", .product(name: "CSV", package: "CSV.swift"),
-        ]),
-        .testTarget(name: "RecordTUITests", dependencies: ["RecordTUI", "TerminalScreen", "RecDeckCommands", "RecordStore", "RecordCore"]),
+        .testTarget(
+            name: "RecDeckCommandsTests",
+            dependencies: [
+                "RecDeckCommands", "RecordStore", "RecordCore", "TerminalScreen",
+                .product(name: "CSV", package: "CSV.swift"),
+            ]),
+        .testTarget(
+            name: "RecordTUITests",
+            dependencies: ["RecordTUI", "TerminalScreen", "RecDeckCommands", "RecordStore", "RecordCore"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -26,9 +26,13 @@ public struct RecDeck: ParsableCommand {
         var globals: [String] = []
         var rest = args
         while let first = rest.first, first.hasPrefix("--") {
-            if first == "--db", rest.count > 1 { globals += rest.prefix(2); rest.removeFirst(2) }
-            else if first.hasPrefix("--db=") || first == "--read-only" || first == "--json" { globals.append(first); rest.removeFirst() }
-            else { break }
+            if first == "--db", rest.count > 1 {
+                globals += rest.prefix(2); rest.removeFirst(2)
+            } else if first.hasPrefix("--db=") || first == "--read-only" || first == "--json" {
+                globals.append(first); rest.removeFirst()
+            } else {
+                break
+            }
         }
         let names = configuration.subcommands.compactMap { $0.configuration.commandName }
         guard !globals.isEmpty, let sub = rest.first else { return args }

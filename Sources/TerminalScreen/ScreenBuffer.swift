@@ -2,7 +2,8 @@
 public enum StyleRole: String, Sendable, CaseIterable {
     case normal, title, breadcrumb, status, hint, hintKey = "hint_key", header, selected, marked, dim, border, cursor
     case error, warning, ok, accent, placeholder
-    case jsonKey = "json_key", jsonString = "json_string", jsonNumber = "json_number", jsonBool = "json_bool", jsonNull = "json_null"
+    case jsonKey = "json_key", jsonString = "json_string", jsonNumber = "json_number", jsonBool = "json_bool",
+        jsonNull = "json_null"
     case diffAdd = "diff_add", diffRemove = "diff_remove"
     case badgeCreate = "badge_create", badgeUpdate = "badge_update", badgeUnarchive = "badge_unarchive"
     case badgeConflict = "badge_conflict", badgeError = "badge_error", badgeNeutral = "badge_neutral"
@@ -90,7 +91,9 @@ public struct ScreenBuffer: Sendable {
     /// Writes `text` at (row, column), clipped to the buffer and to `maxWidth` columns; control characters,
     /// escapes and bidi overrides become visible placeholders. Returns the column after the last written cell.
     @discardableResult
-    public mutating func put(_ text: String, row: Int, column: Int, maxWidth: Int? = nil, style: CellStyle = CellStyle()) -> Int {
+    public mutating func put(
+        _ text: String, row: Int, column: Int, maxWidth: Int? = nil, style: CellStyle = CellStyle()
+    ) -> Int {
         guard row >= 0, row < height else { return column }
         let limit = min(width, maxWidth.map { column + max(0, $0) } ?? width)
         var col = column
@@ -132,8 +135,12 @@ public struct ScreenBuffer: Sendable {
     /// Sets one cell, blanking the other half of any wide character it splits.
     private mutating func set(_ row: Int, _ col: Int, _ cell: Cell) {
         let i = row * width + col
-        if cells[i].isContinuation, col > 0, !cell.isContinuation { cells[i - 1] = Cell(text: " ", style: cells[i - 1].style, isContinuation: false) }
-        if !cell.isContinuation, col + 1 < width, cells[i + 1].isContinuation { cells[i + 1] = Cell(text: " ", style: cells[i + 1].style, isContinuation: false) }
+        if cells[i].isContinuation, col > 0, !cell.isContinuation {
+            cells[i - 1] = Cell(text: " ", style: cells[i - 1].style, isContinuation: false)
+        }
+        if !cell.isContinuation, col + 1 < width, cells[i + 1].isContinuation {
+            cells[i + 1] = Cell(text: " ", style: cells[i + 1].style, isContinuation: false)
+        }
         cells[i] = cell
     }
 

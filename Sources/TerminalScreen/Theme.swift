@@ -13,7 +13,9 @@ public enum ThemeColor: Equatable, Sendable {
         let t = text.lowercased()
         if t == "default" || t == "none" { self = .default; return }
         if let i = Self.names.firstIndex(of: t) { self = .index(i); return }
-        if t.hasPrefix("bright-"), let i = Self.names.firstIndex(of: String(t.dropFirst(7))) { self = .index(i + 8); return }
+        if t.hasPrefix("bright-"), let i = Self.names.firstIndex(of: String(t.dropFirst(7))) {
+            self = .index(i + 8); return
+        }
         if let n = Int(t), (0...255).contains(n) { self = .index(n); return }
         if t.hasPrefix("#"), t.count == 7, let v = UInt32(t.dropFirst(), radix: 16) {
             self = .rgb(UInt8(v >> 16 & 0xFF), UInt8(v >> 8 & 0xFF), UInt8(v & 0xFF)); return
@@ -41,8 +43,12 @@ public enum ThemeColor: Equatable, Sendable {
 
     /// The RGB value of an xterm palette index.
     static func rgb(of index: Int) -> (Int, Int, Int) {
-        let basic: [(Int, Int, Int)] = [(0, 0, 0), (205, 0, 0), (0, 205, 0), (205, 205, 0), (0, 0, 238), (205, 0, 205), (0, 205, 205), (229, 229, 229),
-                                        (127, 127, 127), (255, 0, 0), (0, 255, 0), (255, 255, 0), (92, 92, 255), (255, 0, 255), (0, 255, 255), (255, 255, 255)]
+        let basic: [(Int, Int, Int)] = [
+            (0, 0, 0), (205, 0, 0), (0, 205, 0), (205, 205, 0), (0, 0, 238), (205, 0, 205), (0, 205, 205),
+            (229, 229, 229),
+            (127, 127, 127), (255, 0, 0), (0, 255, 0), (255, 255, 0), (92, 92, 255), (255, 0, 255), (0, 255, 255),
+            (255, 255, 255),
+        ]
         if index < 16 { return basic[max(0, index)] }
         if index < 232 {
             let n = index - 16, steps = [0, 95, 135, 175, 215, 255]
@@ -54,7 +60,10 @@ public enum ThemeColor: Equatable, Sendable {
 
     static func nearest(_ c: (Int, Int, Int), among range: Range<Int>) -> Int {
         range.min { a, b in
-            func d(_ i: Int) -> Int { let p = rgb(of: i); return (p.0 - c.0) * (p.0 - c.0) + (p.1 - c.1) * (p.1 - c.1) + (p.2 - c.2) * (p.2 - c.2) }
+            func d(_ i: Int) -> Int {
+                let p = rgb(of: i);
+                return (p.0 - c.0) * (p.0 - c.0) + (p.1 - c.1) * (p.1 - c.1) + (p.2 - c.2) * (p.2 - c.2)
+            }
             return d(a) < d(b)
         }!
     }
@@ -68,7 +77,10 @@ public struct StyleSpec: Equatable, Sendable {
     public var dim = false
     public var reverse = false
     public var underline = false
-    public init(fg: ThemeColor = .default, bg: ThemeColor = .default, bold: Bool = false, dim: Bool = false, reverse: Bool = false, underline: Bool = false) {
+    public init(
+        fg: ThemeColor = .default, bg: ThemeColor = .default, bold: Bool = false, dim: Bool = false,
+        reverse: Bool = false, underline: Bool = false
+    ) {
         self.fg = fg; self.bg = bg; self.bold = bold; self.dim = dim; self.reverse = reverse; self.underline = underline
     }
 }
@@ -82,16 +94,21 @@ public struct Theme: Equatable, Sendable {
     public func spec(_ role: StyleRole) -> StyleSpec { styles[role] ?? Self.mono.styles[role] ?? StyleSpec() }
 
     /// Attributes only, no colour: the fallback when a theme cannot be read, and what `NO_COLOR` selects.
-    public static let mono = Theme(name: "mono", styles: [
-        .title: StyleSpec(bold: true, reverse: true), .breadcrumb: StyleSpec(bold: true), .status: StyleSpec(reverse: true),
-        .hint: StyleSpec(reverse: true), .hintKey: StyleSpec(bold: true, reverse: true),
-        .header: StyleSpec(bold: true, underline: true), .selected: StyleSpec(reverse: true), .marked: StyleSpec(bold: true),
-        .cursor: StyleSpec(reverse: true),
-        .dim: StyleSpec(dim: true), .error: StyleSpec(bold: true), .warning: StyleSpec(bold: true), .ok: StyleSpec(),
-        .accent: StyleSpec(bold: true), .placeholder: StyleSpec(dim: true), .jsonKey: StyleSpec(bold: true),
-        .jsonNull: StyleSpec(dim: true), .diffAdd: StyleSpec(bold: true), .diffRemove: StyleSpec(dim: true),
-        .badgeCreate: StyleSpec(bold: true, reverse: true), .badgeUpdate: StyleSpec(bold: true, reverse: true),
-        .badgeUnarchive: StyleSpec(bold: true, reverse: true), .badgeConflict: StyleSpec(bold: true, reverse: true),
-        .badgeError: StyleSpec(bold: true, reverse: true), .badgeNeutral: StyleSpec(reverse: true),
-    ])
+    public static let mono = Theme(
+        name: "mono",
+        styles: [
+            .title: StyleSpec(bold: true, reverse: true), .breadcrumb: StyleSpec(bold: true),
+            .status: StyleSpec(reverse: true),
+            .hint: StyleSpec(reverse: true), .hintKey: StyleSpec(bold: true, reverse: true),
+            .header: StyleSpec(bold: true, underline: true), .selected: StyleSpec(reverse: true),
+            .marked: StyleSpec(bold: true),
+            .cursor: StyleSpec(reverse: true),
+            .dim: StyleSpec(dim: true), .error: StyleSpec(bold: true), .warning: StyleSpec(bold: true),
+            .ok: StyleSpec(),
+            .accent: StyleSpec(bold: true), .placeholder: StyleSpec(dim: true), .jsonKey: StyleSpec(bold: true),
+            .jsonNull: StyleSpec(dim: true), .diffAdd: StyleSpec(bold: true), .diffRemove: StyleSpec(dim: true),
+            .badgeCreate: StyleSpec(bold: true, reverse: true), .badgeUpdate: StyleSpec(bold: true, reverse: true),
+            .badgeUnarchive: StyleSpec(bold: true, reverse: true), .badgeConflict: StyleSpec(bold: true, reverse: true),
+            .badgeError: StyleSpec(bold: true, reverse: true), .badgeNeutral: StyleSpec(reverse: true),
+        ])
 }

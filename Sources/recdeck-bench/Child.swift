@@ -6,7 +6,8 @@ struct Child {
 
     /// The `recdeck` binary built next to `recdeck-bench`.
     static var recdeck: String {
-        URL(fileURLWithPath: CommandLine.arguments[0]).standardizedFileURL.deletingLastPathComponent().appendingPathComponent("recdeck").path
+        URL(fileURLWithPath: CommandLine.arguments[0]).standardizedFileURL.deletingLastPathComponent()
+            .appendingPathComponent("recdeck").path
     }
 
     /// Starts `recdeck arguments…` with stdout and stderr written to the given files.

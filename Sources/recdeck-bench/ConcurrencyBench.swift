@@ -13,7 +13,9 @@ enum ConcurrencyBench {
         var args = arguments
         while let a = args.first {
             args.removeFirst()
-            guard let v = args.first.flatMap(Int.init), v > 0 else { fail("usage: recdeck-bench concurrency [--processes P] [--keys K] [--batch-size B]") }
+            guard let v = args.first.flatMap(Int.init), v > 0 else {
+                fail("usage: recdeck-bench concurrency [--processes P] [--keys K] [--batch-size B]")
+            }
             args.removeFirst()
             switch a {
             case "--processes": processes = v
@@ -22,7 +24,9 @@ enum ConcurrencyBench {
             default: fail("unknown argument \(a)")
             }
         }
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("recdeck-bench-concurrency-\(getpid())").path
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "recdeck-bench-concurrency-\(getpid())"
+        ).path
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: folder) }
         let db = folder + "/c.sqlite"
@@ -33,12 +37,18 @@ enum ConcurrencyBench {
         }
         let started = Date()
         let children = try (0..<processes).map { p in
-            try Child(["import", "--db", db, "--json", "contacts", "\(folder)/in\(p).jsonl", "--key", "$.email", "--batch-size", String(batch)],
-                      stdout: "\(folder)/out\(p).json", stderr: "\(folder)/err\(p).txt")
+            try Child(
+                [
+                    "import", "--db", db, "--json", "contacts", "\(folder)/in\(p).jsonl", "--key", "$.email",
+                    "--batch-size", String(batch),
+                ],
+                stdout: "\(folder)/out\(p).json", stderr: "\(folder)/err\(p).txt")
         }
         let statuses = children.map { $0.wait() }
         let seconds = Date().timeIntervalSince(started)
-        print("concurrency: \(processes) processes × the same \(keys) new keys, \(batch) per transaction: \(String(format: "%.2f", seconds)) s")
+        print(
+            "concurrency: \(processes) processes × the same \(keys) new keys, \(batch) per transaction: \(String(format: "%.2f", seconds)) s"
+        )
         print("process  exit  create  update  other  locked")
         var creates = 0, problems = 0
         for p in 0..<processes {
@@ -47,11 +57,15 @@ enum ConcurrencyBench {
             let summary = (try? JSONValue.parse(out)) ?? .null
             let decisions = summary["decisions"]?.objectValue ?? [:]
             let made = Int(decisions["create"]?.intValue ?? 0), updated = Int(decisions["update"]?.intValue ?? 0)
-            let other = decisions.filter { $0.key != "create" && $0.key != "update" }.values.compactMap(\.intValue).reduce(0, +)
+            let other = decisions.filter { $0.key != "create" && $0.key != "update" }.values.compactMap(\.intValue)
+                .reduce(0, +)
             let locked = err.lowercased().contains("locked")
             creates += made
             if statuses[p] != 0 || made + updated != keys || locked { problems += 1 }
-            print(String(format: "%7d  %4d  %6d  %6d  %5d  %@", p + 1, statuses[p], made, updated, Int(other), locked ? "YES" : "no"))
+            print(
+                String(
+                    format: "%7d  %4d  %6d  %6d  %5d  %@", p + 1, statuses[p], made, updated, Int(other),
+                    locked ? "YES" : "no"))
         }
         let records = try RecordStore.open(path: db).counts(type: "contacts")?.active ?? 0
         print("records: \(records) (expected \(keys)); creates across processes: \(creates)")

@@ -12,25 +12,33 @@ enum CrashBench {
     static func run(_ arguments: [String]) throws {
         var count = 200_000, kills = 10, batch = 1000
         var seed = UInt64(Date().timeIntervalSince1970)
-        var folder = FileManager.default.temporaryDirectory.appendingPathComponent("recdeck-bench-crash-\(getpid())").path
+        var folder = FileManager.default.temporaryDirectory.appendingPathComponent("recdeck-bench-crash-\(getpid())")
+            .path
         var args = arguments
         while let a = args.first {
             args.removeFirst()
-            func number() -> Int { guard let v = args.first.flatMap(Int.init), v > 0 else { fail("\(a) needs a positive number") }; args.removeFirst(); return v }
+            func number() -> Int {
+                guard let v = args.first.flatMap(Int.init), v > 0 else { fail("\(a) needs a positive number") };
+                args.removeFirst(); return v
+            }
             switch a {
             case "--count": count = number()
             case "--kills": kills = number()
             case "--batch-size": batch = number()
             case "--seed": seed = UInt64(number())
-            case "--folder": guard let v = args.first else { fail("--folder needs a path") }; folder = v; args.removeFirst()
-            default: fail("usage: recdeck-bench crash [--count N] [--kills K] [--batch-size B] [--seed S] [--folder PATH]")
+            case "--folder":
+                guard let v = args.first else { fail("--folder needs a path") }; folder = v; args.removeFirst()
+            default:
+                fail("usage: recdeck-bench crash [--count N] [--kills K] [--batch-size B] [--seed S] [--folder PATH]")
             }
         }
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         let items = folder + "/items.jsonl"
         let lines = (0..<count).map { #"{"email":"u\#($0)@x.io","first_name":"P\#($0)","score":\#($0 % 100)}"# }
         try Data((lines.joined(separator: "\n") + "\n").utf8).write(to: URL(fileURLWithPath: items))
-        func importArgs(_ db: String) -> [String] { ["import", "--db", db, "contacts", items, "--key", "$.email", "--batch-size", String(batch), "--verbose"] }
+        func importArgs(_ db: String) -> [String] {
+            ["import", "--db", db, "contacts", items, "--key", "$.email", "--batch-size", String(batch), "--verbose"]
+        }
 
         // A complete run sets the window the kills fall in.
         let full = folder + "/full.sqlite"
@@ -39,7 +47,9 @@ enum CrashBench {
         let whole = try Child(importArgs(full), stdout: "/dev/null", stderr: folder + "/full.err")
         guard whole.wait() == 0 else { fail("the complete import failed: see \(folder)/full.err") }
         let duration = Date().timeIntervalSince(started)
-        print("crash safety: import of \(count) contacts in batches of \(batch), complete run \(String(format: "%.2f", duration)) s; seed \(seed)")
+        print(
+            "crash safety: import of \(count) contacts in batches of \(batch), complete run \(String(format: "%.2f", duration)) s; seed \(seed)"
+        )
         print("kill  at (s)  batches reported  records found  whole batches  integrity")
 
         var rng = SeededRandom(seed: seed)
@@ -58,7 +68,9 @@ enum CrashBench {
             let integrity = try store.integrityCheck()
             var present: [Int] = []
             try store.forEachRecord(type: "contacts") { r in
-                if let e = r.data["email"]?.stringValue, let n = Int(e.dropFirst().prefix { $0.isNumber }) { present.append(n) }
+                if let e = r.data["email"]?.stringValue, let n = Int(e.dropFirst().prefix { $0.isNumber }) {
+                    present.append(n)
+                }
             }
             present.sort()
             let m = present.count
@@ -66,8 +78,10 @@ enum CrashBench {
             let whole = contiguous && (m % batch == 0 || m == count)
             let ok = integrity == "ok" && whole && m >= reported
             if !ok { failures += 1 }
-            print(String(format: "%4d  %6.2f  %16d  %13d  %13@  %@%@", k, delay, reported / batch, m,
-                         whole ? "yes" : "NO", integrity, status == 128 + SIGKILL ? "" : " (finished before the kill)"))
+            print(
+                String(
+                    format: "%4d  %6.2f  %16d  %13d  %13@  %@%@", k, delay, reported / batch, m,
+                    whole ? "yes" : "NO", integrity, status == 128 + SIGKILL ? "" : " (finished before the kill)"))
             fflush(nil)
         }
         try? FileManager.default.removeItem(atPath: folder)
@@ -79,7 +93,11 @@ enum CrashBench {
     static func prepare(_ path: String) throws {
         for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
         let store = try RecordStore.open(path: path)
-        try store.applyType(ObjectType(json: JSONValue.parse(#"{"key":"contacts","kind":"contact","fields":[{"key":"email","type":"email","required":true},{"key":"first_name","type":"string"},{"key":"score","type":"integer"}],"identifiers":[{"name":"email","source":"$.email","normalize":"email"}]}"#)))
+        try store.applyType(
+            ObjectType(
+                json: JSONValue.parse(
+                    #"{"key":"contacts","kind":"contact","fields":[{"key":"email","type":"email","required":true},{"key":"first_name","type":"string"},{"key":"score","type":"integer"}],"identifiers":[{"name":"email","source":"$.email","normalize":"email"}]}"#
+                )))
     }
 
     /// The last item number of the last batch the import reported committed ("batch 7 committed: items 6001–7000").
@@ -92,4 +110,3 @@ enum CrashBench {
         return last
     }
 }
-

@@ -17,10 +17,14 @@ enum DupesBench {
         var args = arguments
         while let a = args.first {
             args.removeFirst()
-            func value() -> String { guard let v = args.first else { fail("\(a) needs a value") }; args.removeFirst(); return v }
+            func value() -> String {
+                guard let v = args.first else { fail("\(a) needs a value") }; args.removeFirst(); return v
+            }
             switch a {
-            case "--count": guard let n = Int(value()), n > 0 else { fail("--count needs a positive number") }; count = n
-            case "--fuzzy-count": guard let n = Int(value()), n > 0 else { fail("--fuzzy-count needs a positive number") }; fuzzyCount = n
+            case "--count":
+                guard let n = Int(value()), n > 0 else { fail("--count needs a positive number") }; count = n
+            case "--fuzzy-count":
+                guard let n = Int(value()), n > 0 else { fail("--fuzzy-count needs a positive number") }; fuzzyCount = n
             case "--folder": folder = value()
             case "--scan": scan = value(); scanPath = args.popLast() ?? ""
             default: fail("usage: recdeck-bench dupes [--count N] [--fuzzy-count M] [--folder PATH]")
@@ -33,8 +37,10 @@ enum DupesBench {
         try build(path: fuzzyDB, count: fuzzyCount, body: namedContact)
         print("duplicate scans (a fresh process each):")
         fflush(nil)
-        for (rule, path, n, planted, goal) in [("email", emailDB, count, 99, "≤ 3 s"),
-                                               ("fuzzy-name", fuzzyDB, fuzzyCount, 49, "≤ 10 s, ≤ 500 MB")] {
+        for (rule, path, n, planted, goal) in [
+            ("email", emailDB, count, 99, "≤ 3 s"),
+            ("fuzzy-name", fuzzyDB, fuzzyCount, 49, "≤ 10 s, ≤ 500 MB"),
+        ] {
             let p = Process()
             p.executableURL = URL(fileURLWithPath: CommandLine.arguments[0]).standardizedFileURL
             p.arguments = ["dupes", "--scan", rule, "--count", String(n), "--fuzzy-count", String(planted), path]
@@ -48,15 +54,23 @@ enum DupesBench {
     /// Contact `i`: every hundredth repeats the previous contact's email with other case and a space.
     static func emailContact(_ i: Int) -> JSONValue {
         let email = i % 100 == 99 ? " USER\(i - 1)@Example.COM" : "user\(i)@example.com"
-        return ["name": .string("Person \(i)"), "data": ["contact_id": .string("C\(i)"), "email": .string(email), "score": .int(Int64(i % 100))]]
+        return [
+            "name": .string("Person \(i)"),
+            "data": ["contact_id": .string("C\(i)"), "email": .string(email), "score": .int(Int64(i % 100))],
+        ]
     }
 
-    static let firstNames = ["James", "Mary", "Robert", "Patricia", "John", "Jennifer", "Michael", "Linda", "David", "Elizabeth", "William",
-                             "Barbara", "Richard", "Susan", "Joseph", "Jessica", "Thomas", "Sarah", "Charles", "Karen", "Wei", "Aisha",
-                             "Kenji", "Priya", "Mateo", "Fatima", "Lars", "Sofia", "Ivan", "Chloe", "Yusuf", "Olga", "Diego", "Amara",
-                             "Hiroshi", "Ingrid", "Pedro", "Leila", "Tomasz", "Nia"]
-    static let syllables = ["ka", "lo", "mi", "ren", "tas", "vi", "son", "ber", "dal", "gor", "han", "jel", "kov", "lin", "mar", "nov", "ost",
-                            "pel", "qui", "ros", "sil", "tor", "ul", "var", "wen", "yam", "zel", "bra", "cha", "dre"]
+    static let firstNames = [
+        "James", "Mary", "Robert", "Patricia", "John", "Jennifer", "Michael", "Linda", "David", "Elizabeth", "William",
+        "Barbara", "Richard", "Susan", "Joseph", "Jessica", "Thomas", "Sarah", "Charles", "Karen", "Wei", "Aisha",
+        "Kenji", "Priya", "Mateo", "Fatima", "Lars", "Sofia", "Ivan", "Chloe", "Yusuf", "Olga", "Diego", "Amara",
+        "Hiroshi", "Ingrid", "Pedro", "Leila", "Tomasz", "Nia",
+    ]
+    static let syllables = [
+        "ka", "lo", "mi", "ren", "tas", "vi", "son", "ber", "dal", "gor", "han", "jel", "kov", "lin", "mar", "nov",
+        "ost",
+        "pel", "qui", "ros", "sil", "tor", "ul", "var", "wen", "yam", "zel", "bra", "cha", "dre",
+    ]
 
     /// Contact `i` with a varied name; every fiftieth is a typo (two letters swapped) of an earlier one.
     static func namedContact(_ i: Int) -> JSONValue {
@@ -78,12 +92,19 @@ enum DupesBench {
 
     static func build(path: String, count: Int, body: (Int) -> JSONValue) throws {
         let store = try RecordStore.open(path: path)
-        if let c = try store.counts(type: "contacts"), c.active == count { print("reusing \(path)"); fflush(nil); return }
+        if let c = try store.counts(type: "contacts"), c.active == count {
+            print("reusing \(path)"); fflush(nil); return
+        }
         guard try store.types().isEmpty else { fail("\(path) holds other data") }
-        try store.applyType(ObjectType(json: [
-            "key": "contacts", "name": "Contacts", "kind": "contact",
-            "fields": [["key": "contact_id", "type": "string"], ["key": "email", "type": "email"], ["key": "score", "type": "integer"]],
-            "identifiers": [["name": "contact_id", "source": "$.contact_id", "normalize": "exact"]]]))
+        try store.applyType(
+            ObjectType(json: [
+                "key": "contacts", "name": "Contacts", "kind": "contact",
+                "fields": [
+                    ["key": "contact_id", "type": "string"], ["key": "email", "type": "email"],
+                    ["key": "score", "type": "integer"],
+                ],
+                "identifiers": [["name": "contact_id", "source": "$.contact_id", "normalize": "exact"]],
+            ]))
         let start = Date()
         var i = 0
         while i < count {
@@ -117,11 +138,15 @@ enum DupesBench {
         var plantedPairs = 0, found = 0
         for i in stride(from: planted, to: count, by: step) {
             plantedPairs += 1
-            guard let a = try store.findRecord(type: "contacts", key: "C\(i)"), let b = try store.findRecord(type: "contacts", key: "C\(i - back)") else { continue }
+            guard let a = try store.findRecord(type: "contacts", key: "C\(i)"),
+                let b = try store.findRecord(type: "contacts", key: "C\(i - back)")
+            else { continue }
             if let g = groupOf[a.id], groupOf[b.id] == g { found += 1 }
         }
-        print(String(format: "  %@ over %d records: %.2f s, %d groups, planted pairs found %d of %d, peak RSS %.0f MB",
-                     rule, count, ms / 1000, report.groups.count, found, plantedPairs, TUIBench.memory("VmHWM")))
+        print(
+            String(
+                format: "  %@ over %d records: %.2f s, %d groups, planted pairs found %d of %d, peak RSS %.0f MB",
+                rule, count, ms / 1000, report.groups.count, found, plantedPairs, TUIBench.memory("VmHWM")))
         fflush(nil)
     }
 }

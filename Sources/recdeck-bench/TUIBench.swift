@@ -18,13 +18,17 @@ enum TUIBench {
         while let a = args.first {
             args.removeFirst()
             switch a {
-            case "--count": guard let n = args.first.flatMap(Int.init), n > 0 else { fail("--count needs a positive number") }; count = n; args.removeFirst()
+            case "--count":
+                guard let n = args.first.flatMap(Int.init), n > 0 else { fail("--count needs a positive number") };
+                count = n; args.removeFirst()
             case "--db": guard let p = args.first else { fail("--db needs a path") }; db = p; args.removeFirst()
             case "--browse-only": browseOnly = true
             default: fail("usage: recdeck-bench tui [--count N] [--db PATH]")
             }
         }
-        let path = db ?? FileManager.default.temporaryDirectory.appendingPathComponent("recdeck-bench-grid-\(count).sqlite").path
+        let path =
+            db
+            ?? FileManager.default.temporaryDirectory.appendingPathComponent("recdeck-bench-grid-\(count).sqlite").path
         if browseOnly { try browse(path: path, count: count); return }
         try build(path: path, count: count)
         // Browse in a fresh process: its memory is the browsing session's alone.
@@ -39,26 +43,41 @@ enum TUIBench {
     /// Imports `count` contacts unless the database already holds them.
     static func build(path: String, count: Int) throws {
         let store = try RecordStore.open(path: path)
-        if let c = try store.counts(type: "contacts"), c.active == count { print("reusing \(path) (\(count) contacts)"); fflush(nil); return }
+        if let c = try store.counts(type: "contacts"), c.active == count {
+            print("reusing \(path) (\(count) contacts)"); fflush(nil); return
+        }
         guard try store.types().isEmpty else { fail("\(path) holds other data; give another --db") }
-        try store.applyType(ObjectType(json: JSONValue.parse("""
-            {"key":"contacts","name":"Contacts","kind":"contact",
-             "fields":[{"key":"email","type":"email"},{"key":"phone","type":"phone"},{"key":"company","type":"string"},
-                       {"key":"city","type":"string"},{"key":"score","type":"integer"}],
-             "identifiers":[{"name":"email","source":"$.email","normalize":"email"}]}
-            """)))
-        let companies = ["Acme", "Globex", "Initech", "Umbrella", "Hooli", "Vandelay", "Soylent", "Stark", "Wayne", "Wonka",
-                         "Cyberdyne", "Tyrell", "Aperture", "Gringotts", "Oscorp", "Pied Piper", "Dunder", "Monarch", "Nakatomi", "Virtucon"]
-        let cities = ["Springfield", "Riverton", "Lakeside", "Hill Valley", "Twin Peaks", "Sunnydale", "Gotham", "Metropolis"]
+        try store.applyType(
+            ObjectType(
+                json: JSONValue.parse(
+                    """
+                    {"key":"contacts","name":"Contacts","kind":"contact",
+                     "fields":[{"key":"email","type":"email"},{"key":"phone","type":"phone"},{"key":"company","type":"string"},
+                               {"key":"city","type":"string"},{"key":"score","type":"integer"}],
+                     "identifiers":[{"name":"email","source":"$.email","normalize":"email"}]}
+                    """)))
+        let companies = [
+            "Acme", "Globex", "Initech", "Umbrella", "Hooli", "Vandelay", "Soylent", "Stark", "Wayne", "Wonka",
+            "Cyberdyne", "Tyrell", "Aperture", "Gringotts", "Oscorp", "Pied Piper", "Dunder", "Monarch", "Nakatomi",
+            "Virtucon",
+        ]
+        let cities = [
+            "Springfield", "Riverton", "Lakeside", "Hill Valley", "Twin Peaks", "Sunnydale", "Gotham", "Metropolis",
+        ]
         let start = Date()
         var i = 0
         while i < count {
             let n = min(1000, count - i)
             let items = (i..<(i + n)).map { k -> ImportItem in
-                let body: JSONValue = ["lookup": ["identifier": "email"], "name": .string("Person \(k)"),
-                                       "data": ["email": .string("user\(k)@example.com"), "score": .int(Int64(k % 100)),
-                                                "phone": .string("+1 555 \(String(format: "%07d", k))"),
-                                                "company": .string(companies[k % companies.count]), "city": .string(cities[(k / 7) % cities.count])]]
+                let body: JSONValue = [
+                    "lookup": ["identifier": "email"], "name": .string("Person \(k)"),
+                    "data": [
+                        "email": .string("user\(k)@example.com"), "score": .int(Int64(k % 100)),
+                        "phone": .string("+1 555 \(String(format: "%07d", k))"),
+                        "company": .string(companies[k % companies.count]),
+                        "city": .string(cities[(k / 7) % cities.count]),
+                    ],
+                ]
                 return ImportItem(request: NativeRequest.result(type: "contacts", body: body), body: nil)
             }
             _ = try store.importBatch(items, type: "contacts", source: WriteSource("bench"))
@@ -93,22 +112,40 @@ enum TUIBench {
         let first = try milliseconds {
             store = try RecordStore.open(path: path)
             // Background work waits in a queue that `drain` runs on this thread, so each step is timed apart.
-            app = App(context: AppContext(backend: StoreBackend(store: store, runInBackground: { queue.jobs.append($0) })))
+            app = App(
+                context: AppContext(backend: StoreBackend(store: store, runInBackground: { queue.jobs.append($0) })))
             app.run(command: "contacts")
             render()
         }
         guard let records = app.top as? RecordsView else { fail("the Records view did not open") }
         let headers = records.columns.map(\.header).joined(separator: " ")
-        guard headers.contains("EMAIL"), headers.contains("COMPANY") else { fail("the grid lacks data columns: \(headers)") }
-        let last = milliseconds { app.handle(.char("G")); render() }
-        let back = milliseconds { app.handle(.char("g")); render() }
+        guard headers.contains("EMAIL"), headers.contains("COMPANY") else {
+            fail("the grid lacks data columns: \(headers)")
+        }
+        let last = milliseconds {
+            app.handle(.char("G")); render()
+        }
+        let back = milliseconds {
+            app.handle(.char("g")); render()
+        }
         var pages: [Double] = []
-        for _ in 0..<200 { pages.append(milliseconds { app.handle(.pageDown); render() }) }
-        let prefix = milliseconds { app.handle(Key.sequence("/user99999<enter>")); render() }
+        for _ in 0..<200 {
+            pages.append(
+                milliseconds {
+                    app.handle(.pageDown); render()
+                })
+        }
+        let prefix = milliseconds {
+            app.handle(Key.sequence("/user99999<enter>")); render()
+        }
         let prefixCount = milliseconds { drain() }
-        let scan = milliseconds { app.handle(Key.sequence("/$.score = 42<enter>")); render() }
+        let scan = milliseconds {
+            app.handle(Key.sequence("/$.score = 42<enter>")); render()
+        }
         let scanCount = milliseconds { drain() }
-        let open = milliseconds { app.handle(.enter); render() }
+        let open = milliseconds {
+            app.handle(.enter); render()
+        }
         app.handle(.escape)
         app.handle(Key.sequence("/<enter>"))
         // Sort by a data column: the index build (one-off, dropped first so every run builds it), then the
@@ -116,32 +153,48 @@ enum TUIBench {
         let score = SortColumn.path(try JSONPath(parsing: "$.score"))
         try store.dropSortIndex(score)
         while records.currentColumn != .path(try JSONPath(parsing: "$.score")) { app.handle(.char("l")) }
-        let build = milliseconds { app.handle(.char("]")); drain() }
+        let build = milliseconds {
+            app.handle(.char("]")); drain()
+        }
         let sortedDown = milliseconds { render() }
-        let sortedUp = milliseconds { app.handle(.char("[")); render() }
-        guard records.query.sort == RecordSort(score), try store.hasSortIndex(score) else { fail("the sort did not apply") }
+        let sortedUp = milliseconds {
+            app.handle(.char("[")); render()
+        }
+        guard records.query.sort == RecordSort(score), try store.hasSortIndex(score) else {
+            fail("the sort did not apply")
+        }
         app.handle(.char("0"))
         app.handle(Key.sequence("/<enter>"))
         // A contains filter that matches a handful of rows: a scan of every record (page and count).
-        let contains = milliseconds { app.handle(Key.sequence("/~user99999<enter>")); render() }
+        let contains = milliseconds {
+            app.handle(Key.sequence("/~user99999<enter>")); render()
+        }
         let containsCount = milliseconds { drain() }
         let expected = (0..<count).filter { "user\($0)@example.com".contains("user99999") }.count
-        guard records.query.filter != nil, (records.status ?? "").contains(expected == 0 ? "no match" : "/\(expected) ") else {
+        guard records.query.filter != nil, (records.status ?? "").contains(expected == 0 ? "no match" : "/\(expected) ")
+        else {
             fail("contains: expected \(expected) matches; the status says \(records.status ?? "")")
         }
         app.handle(Key.sequence("/<enter>"))
         // Frequency of a column over the whole type.
         var table: FrequencyTable?
-        let frequency = try milliseconds { table = try store.frequencies(of: .path(JSONPath(parsing: "$.company")), in: RecordQuery(type: "contacts")) }
+        let frequency = try milliseconds {
+            table = try store.frequencies(of: .path(JSONPath(parsing: "$.company")), in: RecordQuery(type: "contacts"))
+        }
         guard let table, table.total == count else { fail("frequency counted \(table?.total ?? 0) of \(count)") }
         // Export of the rows a filter keeps (a tenth of them: score < 10), as CSV of the grid's columns.
         let out = FileManager.default.temporaryDirectory.appendingPathComponent("recdeck-bench-export.csv").path
         var exported = 0
         let export = milliseconds {
-            let job = app.context.backend.export(RecordQuery(type: "contacts", filter: .compare(.path(score.path!), .less, .int(10))),
-                                                    ids: nil, columns: records.columns, to: out)
+            let job = app.context.backend.export(
+                RecordQuery(type: "contacts", filter: .compare(.path(score.path!), .less, .int(10))),
+                ids: nil, columns: records.columns, to: out)
             drain()
-            if case .done(let s)? = job.outcome { exported = s.rows } else { fail("export failed: \(String(describing: job.outcome))") }
+            if case .done(let s)? = job.outcome {
+                exported = s.rows
+            } else {
+                fail("export failed: \(String(describing: job.outcome))")
+            }
         }
         try? FileManager.default.removeItem(atPath: out)
         let rss = memory("VmRSS"), peak = memory("VmHWM")
@@ -150,13 +203,22 @@ enum TUIBench {
         print(String(format: "  jump to the last row (G)    %8.1f ms   (goal ≤ 50)", last))
         print(String(format: "  back to the first row (g)   %8.1f ms", back))
         print(String(format: "  page down, median of 200    %8.2f ms", pages.sorted()[pages.count / 2]))
-        print(String(format: "  identifier-prefix filter    %8.1f ms   (goal ≤ 100; its count after: %.1f ms)", prefix, prefixCount))
+        print(
+            String(
+                format: "  identifier-prefix filter    %8.1f ms   (goal ≤ 100; its count after: %.1f ms)", prefix,
+                prefixCount))
         print(String(format: "  $.score = 42 (scan, 1 page) %8.1f ms   (its count after: %.1f ms)", scan, scanCount))
         print(String(format: "  open a record               %8.1f ms", open))
         print(String(format: "  sort by $.score: build index %7.0f ms   (one-off, kept)", build))
         print(String(format: "  sorted, first page ↓ / ↑    %8.1f / %.1f ms   (goal ≤ 100)", sortedDown, sortedUp))
-        print(String(format: "  ~user99999 contains filter  %8.1f ms   (goal ≤ 500; its count after: %.1f ms)", contains, containsCount))
-        print(String(format: "  frequency of $.company      %8.1f ms   (goal ≤ 3000; %d distinct)", frequency, table.distinct))
+        print(
+            String(
+                format: "  ~user99999 contains filter  %8.1f ms   (goal ≤ 500; its count after: %.1f ms)", contains,
+                containsCount))
+        print(
+            String(
+                format: "  frequency of $.company      %8.1f ms   (goal ≤ 3000; %d distinct)", frequency, table.distinct
+            ))
         print(String(format: "  export %d filtered rows %8.1f ms   (goal ≤ 3000)", exported, export))
         print(String(format: "  RSS while browsing          %8.1f MB   (peak %.1f MB; goal ≤ 80)", rss, peak))
     }

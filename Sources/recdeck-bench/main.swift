@@ -70,7 +70,8 @@ defer { if !keep { try? FileManager.default.removeItem(at: folder) } }
 func contactJSON(_ i: Int, pass: Int) -> String {
     let first = ["Jane", "John", "Maria", "Wei", "Aisha", "Lars", "Sofia", "Kenji"][i % 8]
     let last = ["Smith", "Okafor", "Garcia", "Chen", "Rossi", "Tanaka", "Dubois", "Silva"][(i / 8) % 8]
-    return #"{"email":"user\#(i)@example.com","first_name":"\#(first)","last_name":"\#(last)","phone":"+1 555 \#(String(format: "%07d", i))","score":\#((i + pass * 7) % 100)}"#
+    return
+        #"{"email":"user\#(i)@example.com","first_name":"\#(first)","last_name":"\#(last)","phone":"+1 555 \#(String(format: "%07d", i))","score":\#((i + pass * 7) % 100)}"#
 }
 
 func write(_ name: String, count: Int, _ lines: (Int) -> String) throws -> String {
@@ -91,13 +92,17 @@ func write(_ name: String, count: Int, _ lines: (Int) -> String) throws -> Strin
 func sqlEscape(_ s: String) -> String { s.replacingOccurrences(of: "'", with: "''") }
 
 print("generating \(count) contacts…")
-let jsonl = [try write("pass1.jsonl", count: count) { contactJSON($0, pass: 1) }, try write("pass2.jsonl", count: count) { contactJSON($0, pass: 2) }]
+let jsonl = [
+    try write("pass1.jsonl", count: count) { contactJSON($0, pass: 1) },
+    try write("pass2.jsonl", count: count) { contactJSON($0, pass: 2) },
+]
 // The raw baseline: the same JSON through sqlite3's INSERT … ON CONFLICT DO UPDATE, 1000 rows per transaction.
 let sql = try (1...2).map { pass in
     try write("pass\(pass).sql", count: count) { i in
         var line = ""
         if i % 1000 == 0 { line += i == 0 ? "" : "COMMIT;\n"; line += "BEGIN;\n" }
-        line += "INSERT INTO contacts(email, data) VALUES ('user\(i)@example.com', '\(sqlEscape(contactJSON(i, pass: pass)))') ON CONFLICT(email) DO UPDATE SET data = excluded.data;"
+        line +=
+            "INSERT INTO contacts(email, data) VALUES ('user\(i)@example.com', '\(sqlEscape(contactJSON(i, pass: pass)))') ON CONFLICT(email) DO UPDATE SET data = excluded.data;"
         if i == count - 1 { line += "\nCOMMIT;" }
         return line
     }
@@ -123,12 +128,16 @@ func sqlite3(_ db: String, input: String) throws {
 // recdeck: the real engine and store (identifier keys, revisions, counts), through the import path.
 let dbPath = folder.appendingPathComponent("recdeck.sqlite").path
 let store = try RecordStore.open(path: dbPath)
-try store.applyType(ObjectType(json: [
-    "key": "contacts", "kind": "contact",
-    "fields": [["key": "email", "type": "email", "required": true], ["key": "phone", "type": "phone"], ["key": "score", "type": "integer"],
-               ["key": "first_name", "type": "string"], ["key": "last_name", "type": "string"]],
-    "identifiers": [["name": "email", "source": "$.email", "normalize": "email"]],
-]))
+try store.applyType(
+    ObjectType(json: [
+        "key": "contacts", "kind": "contact",
+        "fields": [
+            ["key": "email", "type": "email", "required": true], ["key": "phone", "type": "phone"],
+            ["key": "score", "type": "integer"],
+            ["key": "first_name", "type": "string"], ["key": "last_name", "type": "string"],
+        ],
+        "identifiers": [["name": "email", "source": "$.email", "normalize": "email"]],
+    ]))
 let importer = Importer(type: "contacts", keyPath: try JSONPath(parsing: "$.email"))
 var recdeckTimes: [Double] = []
 for (n, file) in jsonl.enumerated() {
@@ -142,8 +151,11 @@ for (n, file) in jsonl.enumerated() {
 // sqlite3: WAL and synchronous=NORMAL, as recdeck uses.
 let rawDB = folder.appendingPathComponent("raw.sqlite").path
 let setup = folder.appendingPathComponent("setup.sql").path
-try Data("PRAGMA journal_mode=WAL;\nPRAGMA synchronous=NORMAL;\nCREATE TABLE contacts(email TEXT PRIMARY KEY, data TEXT NOT NULL);\n".utf8)
-    .write(to: URL(fileURLWithPath: setup))
+try Data(
+    "PRAGMA journal_mode=WAL;\nPRAGMA synchronous=NORMAL;\nCREATE TABLE contacts(email TEXT PRIMARY KEY, data TEXT NOT NULL);\n"
+        .utf8
+)
+.write(to: URL(fileURLWithPath: setup))
 try sqlite3(rawDB, input: setup)
 var rawTimes: [Double] = []
 for file in sql {
@@ -156,11 +168,15 @@ for file in sql {
 
 let revisions = try store.history(recordID: store.list(type: "contacts", limit: 1).records[0].id).count
 func fmt(_ s: Double) -> String { String(format: "%.2f s", s) }
-print("records: \(count)   (recdeck writes record + identifier key + revision per change; \(revisions) revisions on a sample record)")
+print(
+    "records: \(count)   (recdeck writes record + identifier key + revision per change; \(revisions) revisions on a sample record)"
+)
 print("pass           recdeck     sqlite3     ratio   recdeck rate")
 for (n, name) in ["creates", "updates"].enumerated() {
     let ratio = recdeckTimes[n] / rawTimes[n]
-    print("\(name.padding(toLength: 14, withPad: " ", startingAt: 0)) \(fmt(recdeckTimes[n]).padding(toLength: 11, withPad: " ", startingAt: 0)) \(fmt(rawTimes[n]).padding(toLength: 11, withPad: " ", startingAt: 0)) \(String(format: "%.2f×", ratio).padding(toLength: 7, withPad: " ", startingAt: 0)) \(Int(Double(count) / recdeckTimes[n])) rec/s")
+    print(
+        "\(name.padding(toLength: 14, withPad: " ", startingAt: 0)) \(fmt(recdeckTimes[n]).padding(toLength: 11, withPad: " ", startingAt: 0)) \(fmt(rawTimes[n]).padding(toLength: 11, withPad: " ", startingAt: 0)) \(String(format: "%.2f×", ratio).padding(toLength: 7, withPad: " ", startingAt: 0)) \(Int(Double(count) / recdeckTimes[n])) rec/s"
+    )
 }
 let total = recdeckTimes.reduce(0, +) / rawTimes.reduce(0, +)
 print(String(format: "overall ratio %.2f× (goal ≤ 1.5×)", total))

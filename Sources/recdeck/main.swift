@@ -1,2 +1,3 @@
 import RecDeckCommands
+
 RecDeck.start()

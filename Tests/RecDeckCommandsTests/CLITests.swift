@@ -1,7 +1,8 @@
 import Foundation
-import Testing
 import RecordCore
 import RecordStore
+import Testing
+
 @testable import RecDeckCommands
 
 /// Runs the real `recdeck` binary built beside the tests.
@@ -11,10 +12,12 @@ struct Binary {
             URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent(),
             Bundle.main.bundleURL.deletingLastPathComponent(),
             Bundle.main.bundleURL,
-            URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+                .deletingLastPathComponent()
                 .appendingPathComponent(".build/debug"),
         ]
-        for c in candidates where FileManager.default.isExecutableFile(atPath: c.appendingPathComponent("recdeck").path) {
+        for c in candidates where FileManager.default.isExecutableFile(atPath: c.appendingPathComponent("recdeck").path)
+        {
             return c.appendingPathComponent("recdeck")
         }
         return candidates.last!.appendingPathComponent("recdeck")
@@ -40,7 +43,9 @@ struct Binary {
         let o = out.fileHandleForReading.readDataToEndOfFile()
         let e = err.fileHandleForReading.readDataToEndOfFile()
         p.waitUntilExit()
-        return Result(status: p.terminationStatus, out: String(decoding: o, as: UTF8.self), err: String(decoding: e, as: UTF8.self))
+        return Result(
+            status: p.terminationStatus, out: String(decoding: o, as: UTF8.self),
+            err: String(decoding: e, as: UTF8.self))
     }
 }
 
@@ -57,23 +62,33 @@ final class Sandbox {
         try Data(text.utf8).write(to: URL(fileURLWithPath: p))
         return p
     }
-    func run(_ args: [String], stdin: String? = nil) throws -> Binary.Result { try Binary.run(args, stdin: stdin, home: url) }
+    func run(_ args: [String], stdin: String? = nil) throws -> Binary.Result {
+        try Binary.run(args, stdin: stdin, home: url)
+    }
 }
 
-let contactsSchema = #"{"key":"contacts","kind":"contact","fields":[{"key":"email","type":"email","required":true},{"key":"n","type":"integer"}],"identifiers":[{"name":"email","source":"$.email","normalize":"email"}]}"#
+let contactsSchema =
+    #"{"key":"contacts","kind":"contact","fields":[{"key":"email","type":"email","required":true},{"key":"n","type":"integer"}],"identifiers":[{"name":"email","source":"$.email","normalize":"email"}]}"#
 
 @Suite struct ArgumentTests {
     @Test func globalsBeforeTheSubcommandMoveAfterIt() {
         #expect(RecDeck.normalizedArguments(["--db", "x", "list", "t"]) == ["list", "--db", "x", "t"])
-        #expect(RecDeck.normalizedArguments(["--read-only", "type", "apply", "f"]) == ["type", "apply", "--read-only", "f"])
+        #expect(
+            RecDeck.normalizedArguments(["--read-only", "type", "apply", "f"]) == ["type", "apply", "--read-only", "f"])
         #expect(RecDeck.normalizedArguments(["list", "--db", "x", "t"]) == ["list", "--db", "x", "t"])
         // Without a subcommand the TUI (the default) gets every option, --demo and --theme included.
-        #expect(RecDeck.normalizedArguments(["--read-only", "--demo", "--theme", "light"]) == ["--read-only", "--demo", "--theme", "light"])
+        #expect(
+            RecDeck.normalizedArguments(["--read-only", "--demo", "--theme", "light"]) == [
+                "--read-only", "--demo", "--theme", "light",
+            ])
         #expect(RecDeck.normalizedArguments(["--db", "x", "--theme", "light"]) == ["--db", "x", "--theme", "light"])
     }
 
-    @Test(arguments: [["plan", "contacts", "{}"], ["list", "t", "--limit", "5", "--archived"], ["import", "t", "f.jsonl", "--key", "$.email"],
-                      ["scenario", "run", "a.json"], ["undo", "12"], ["demo", "--reset"]])
+    @Test(arguments: [
+        ["plan", "contacts", "{}"], ["list", "t", "--limit", "5", "--archived"],
+        ["import", "t", "f.jsonl", "--key", "$.email"],
+        ["scenario", "run", "a.json"], ["undo", "12"], ["demo", "--reset"],
+    ])
     func parses(_ args: [String]) throws {
         _ = try RecDeck.parseAsRoot(args)
     }
@@ -91,15 +106,22 @@ let contactsSchema = #"{"key":"contacts","kind":"contact","fields":[{"key":"emai
         #expect(demo.status == 0, "\(demo.err)")
         let info = try JSONValue.parse(demo.out)
         let examples = try #require(info["examples"]?.stringValue)
-        #expect((info["types"]?["contacts"]?["active"]?.intValue ?? 0) + (info["types"]?["companies"]?["active"]?.intValue ?? 0) > 400)
+        #expect(
+            (info["types"]?["contacts"]?["active"]?.intValue ?? 0)
+                + (info["types"]?["companies"]?["active"]?.intValue ?? 0) > 400)
         #expect(DemoData.examples.count == 11)
         #expect(Set(DemoData.examples.map(\.dialect)) == Set(Dialects.names))
         for e in DemoData.examples {
-            let r = try s.run(["plan", "--db", s.db, "--json", "--dialect", e.dialect] + e.query.flatMap { ["--query", $0] } + [e.type, examples + "/" + e.file])
+            let r = try s.run(
+                ["plan", "--db", s.db, "--json", "--dialect", e.dialect] + e.query.flatMap { ["--query", $0] } + [
+                    e.type, examples + "/" + e.file,
+                ])
             let out = try JSONValue.parse(r.out)
             let plan = e.dialect == "native" ? out : (out["plan"] ?? out["plans"]?.arrayValue?.first)
             #expect(plan?["decision"]?.stringValue == e.decision, "\(e.file): \(r.out) \(r.err)")
-            if e.dialect != "native" { #expect(out["status"]?.intValue == (e.dialect == "bulk" ? 202 : 200), "\(e.file)") }
+            if e.dialect != "native" {
+                #expect(out["status"]?.intValue == (e.dialect == "bulk" ? 202 : 200), "\(e.file)")
+            }
         }
         // The demo is reused, not rebuilt, on a second run.
         #expect(try s.run(["demo", "--db", s.db]).status == 0)
@@ -109,18 +131,28 @@ let contactsSchema = #"{"key":"contacts","kind":"contact","fields":[{"key":"emai
         let s = try Sandbox()
         #expect(try s.run(["type", "apply", "--db", s.db, "-"], stdin: contactsSchema).status == 0)
         // Kizen: created, then updated case-insensitively; the native status and body come first.
-        let created = try s.run(["upsert", "--db", s.db, "--dialect", "kizen", "contacts", #"{"lookup_value":"Ann@X.com","fields":{"n":1}}"#])
+        let created = try s.run([
+            "upsert", "--db", s.db, "--dialect", "kizen", "contacts", #"{"lookup_value":"Ann@X.com","fields":{"n":1}}"#,
+        ])
         #expect(created.status == 0 && created.out.hasPrefix("kizen response 201"), "\(created.out)\(created.err)")
-        let updated = try s.run(["upsert", "--db", s.db, "--json", "--dialect", "kizen", "contacts", #"{"lookup_value":"ann@x.com","fields":{"n":2}}"#])
+        let updated = try s.run([
+            "upsert", "--db", s.db, "--json", "--dialect", "kizen", "contacts",
+            #"{"lookup_value":"ann@x.com","fields":{"n":2}}"#,
+        ])
         let u = try JSONValue.parse(updated.out)
         #expect(u["status"] == 200 && u["response"]?["action"] == "updated" && u["plan"]?["decision"] == "update")
         // A refusal in the dialect's envelope exits 1 and writes nothing.
-        let bad = try s.run(["upsert", "--db", s.db, "--json", "--dialect", "nex", "contacts", #"{"matching_attribute":"n","attributes":{"n":1}}"#])
+        let bad = try s.run([
+            "upsert", "--db", s.db, "--json", "--dialect", "nex", "contacts",
+            #"{"matching_attribute":"n","attributes":{"n":1}}"#,
+        ])
         let refusal = try JSONValue.parse(bad.out)
         #expect(bad.status == 1 && refusal["response"]?["status_code"] == 400)
         // Bulk: 202 with a process id; `process ID` shows each record's result.
-        let bulk = try s.run(["upsert", "--db", s.db, "--json", "--dialect", "bulk", "contacts",
-                              #"{"records":[{"attributes":{"email":"b@x.com","junk":1},"identifiers":{"ext_id":"B"}},{"attributes":{"n":4},"identifiers":{"ext_id":"B"}}]}"#])
+        let bulk = try s.run([
+            "upsert", "--db", s.db, "--json", "--dialect", "bulk", "contacts",
+            #"{"records":[{"attributes":{"email":"b@x.com","junk":1},"identifiers":{"ext_id":"B"}},{"attributes":{"n":4},"identifiers":{"ext_id":"B"}}]}"#,
+        ])
         #expect(bulk.status == 0, "\(bulk.out)\(bulk.err)")
         let id = try #require(try JSONValue.parse(bulk.out)["response"]?["processId"]?.stringValue)
         let process = try s.run(["process", "--db", s.db, "--json", id])
@@ -129,17 +161,24 @@ let contactsSchema = #"{"key":"contacts","kind":"contact","fields":[{"key":"emai
         #expect(results.first?["warnings"]?.arrayValue?.first?.stringValue?.contains("junk") == true)
         #expect(try s.run(["process", "--db", s.db, "proc_nope"]).status == 1)
         // Bulk import: one process per line; a refused line is named and the rest committed.
-        let file = try s.write("bulk.jsonl", """
+        let file = try s.write(
+            "bulk.jsonl",
+            """
             {"records":[{"attributes":{"email":"c@x.com"}}]}
             {"records":[]}
             """)
         let imported = try s.run(["import", "--db", s.db, "--dialect", "bulk", "contacts", file])
-        #expect(imported.status == 1 && imported.err.contains("line 2") && imported.out.contains("process proc_"), "\(imported.out)\(imported.err)")
+        #expect(
+            imported.status == 1 && imported.err.contains("line 2") && imported.out.contains("process proc_"),
+            "\(imported.out)\(imported.err)")
         // Voxworks names its type in the body: a lone positional is the body.
-        #expect(try s.run(["plan", "--db", s.db, "--dialect", "voxworks", "-"], stdin: #"{"name":"x","type_name":"nope"}"#).status == 1)
+        #expect(
+            try s.run(["plan", "--db", s.db, "--dialect", "voxworks", "-"], stdin: #"{"name":"x","type_name":"nope"}"#)
+                .status == 1)
         // Usage errors: unknown dialect, a query without =, a missing type.
         #expect(try s.run(["plan", "--db", s.db, "--dialect", "soap", "contacts", "{}"]).status == 2)
-        #expect(try s.run(["plan", "--db", s.db, "--dialect", "zendesk", "--query", "name", "contacts", "{}"]).status == 2)
+        #expect(
+            try s.run(["plan", "--db", s.db, "--dialect", "zendesk", "--query", "name", "contacts", "{}"]).status == 2)
         #expect(try s.run(["plan", "--db", s.db, "--dialect", "kizen"]).status == 2)
         #expect(try s.run(["plan", "--db", s.db]).status == 2)
     }
@@ -157,10 +196,15 @@ let contactsSchema = #"{"key":"contacts","kind":"contact","fields":[{"key":"emai
         // 2: usage.
         #expect(try s.run(["list"]).status == 2)
         // 3: a conflict that needs a decision.
-        let created = try s.run(["upsert", "--db", s.db, "--json", "contacts", #"{"lookup":{"identifier":"email"},"data":{"email":"a@x.com"}}"#])
+        let created = try s.run([
+            "upsert", "--db", s.db, "--json", "contacts",
+            #"{"lookup":{"identifier":"email"},"data":{"email":"a@x.com"}}"#,
+        ])
         let id = try #require(try JSONValue.parse(created.out)["record"]?["id"]?.stringValue)
         #expect(try s.run(["archive", "--db", s.db, "contacts", id]).status == 0)
-        let conflict = try s.run(["upsert", "--db", s.db, "contacts", #"{"lookup":{"identifier":"email"},"data":{"email":"A@x.com","n":1}}"#])
+        let conflict = try s.run([
+            "upsert", "--db", s.db, "contacts", #"{"lookup":{"identifier":"email"},"data":{"email":"A@x.com","n":1}}"#,
+        ])
         #expect(conflict.status == 3)
         #expect(conflict.out.contains("if unarchive"))
         // A missing database folder.
@@ -173,7 +217,10 @@ let contactsSchema = #"{"key":"contacts","kind":"contact","fields":[{"key":"emai
         #expect(try s.run(["type", "apply", "--db", s.db, "-"], stdin: contactsSchema).status == 0)
         let before = try Data(contentsOf: URL(fileURLWithPath: s.db))
         let body = #"{"lookup":{"identifier":"email"},"data":{"email":"a@x.com"}}"#
-        for args in [["upsert", "contacts", body], ["type", "apply", "-"], ["archive", "contacts", "x"], ["undo", "1"], ["demo", "--reset"]] {
+        for args in [
+            ["upsert", "contacts", body], ["type", "apply", "-"], ["archive", "contacts", "x"], ["undo", "1"],
+            ["demo", "--reset"],
+        ] {
             let r = try s.run(args + ["--db", s.db, "--read-only"], stdin: contactsSchema)
             #expect(r.status == 1, "\(args)")
             #expect(r.err.contains("read-only"), "\(args): \(r.err)")
@@ -185,7 +232,10 @@ let contactsSchema = #"{"key":"contacts","kind":"contact","fields":[{"key":"emai
     @Test func importAppliesGoodItemsAndNamesBadOnes() throws {
         let s = try Sandbox()
         #expect(try s.run(["type", "apply", "--db", s.db, "-"], stdin: contactsSchema).status == 0)
-        let lines = [#"{"email":"a@x.com","n":1}"#, #"{"email":"b@x.com","n":"two"}"#, "{not json", #"{"email":"A@X.com","n":3}"#]
+        let lines = [
+            #"{"email":"a@x.com","n":1}"#, #"{"email":"b@x.com","n":"two"}"#, "{not json",
+            #"{"email":"A@X.com","n":3}"#,
+        ]
         let file = try s.write("in.jsonl", lines.joined(separator: "\n") + "\n")
         let r = try s.run(["import", "--db", s.db, "--json", "contacts", file, "--key", "$.email"])
         #expect(r.status == 1)
@@ -209,7 +259,9 @@ let contactsSchema = #"{"key":"contacts","kind":"contact","fields":[{"key":"emai
         let file = try s.write("big.jsonl", lines.joined(separator: "\n"))
         let p = Process()
         p.executableURL = Binary.url
-        p.arguments = ["import", "--db", s.db, "contacts", file, "--key", "$.email", "--batch-size", "500", "--verbose"]
+        p.arguments = [
+            "import", "--db", s.db, "contacts", file, "--key", "$.email", "--batch-size", "500", "--verbose",
+        ]
         let err = Pipe()
         p.standardError = err
         p.standardOutput = FileHandle.nullDevice
@@ -232,8 +284,14 @@ let contactsSchema = #"{"key":"contacts","kind":"contact","fields":[{"key":"emai
 
     @Test func scenarioRunReportsFailuresWithExitFour() throws {
         let s = try Sandbox()
-        let good = try s.write("good.json", #"[{"name":"creates","types":[{"key":"t","name_field":{"required":true,"unique":true}}],"records":[],"steps":[{"request":{"dialect":"native","type":"t","body":{"name":"A"}},"expect":{"decision":"create","status":201}}]}]"#)
-        let bad = try s.write("bad.json", #"[{"name":"wrong on purpose","types":[{"key":"t"}],"records":[],"steps":[{"request":{"dialect":"native","type":"t","body":{"name":"A"}},"expect":{"decision":"update"}}]}]"#)
+        let good = try s.write(
+            "good.json",
+            #"[{"name":"creates","types":[{"key":"t","name_field":{"required":true,"unique":true}}],"records":[],"steps":[{"request":{"dialect":"native","type":"t","body":{"name":"A"}},"expect":{"decision":"create","status":201}}]}]"#
+        )
+        let bad = try s.write(
+            "bad.json",
+            #"[{"name":"wrong on purpose","types":[{"key":"t"}],"records":[],"steps":[{"request":{"dialect":"native","type":"t","body":{"name":"A"}},"expect":{"decision":"update"}}]}]"#
+        )
         #expect(try s.run(["scenario", "run", good]).status == 0)
         let r = try s.run(["scenario", "run", good, bad])
         #expect(r.status == 4)

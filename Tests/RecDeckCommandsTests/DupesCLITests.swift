@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import RecordCore
+import Testing
 
 @Suite(.serialized) struct DupesCLITests {
     @Test func dupesFindsThePlantedPairsAndMergeThenUndoRoundTrips() throws {
@@ -18,7 +18,9 @@ import RecordCore
         #expect(fuzzy.out.contains("similar and same phone digits"))
 
         // A dry run writes nothing; the merge re-points D0B's two properties and one company.
-        let dry = try s.run(["merge", "contacts", "D0A", "D0B", "--take", "email=D0B", "--dry-run", "--db", s.db, "--json"])
+        let dry = try s.run([
+            "merge", "contacts", "D0A", "D0B", "--take", "email=D0B", "--dry-run", "--db", s.db, "--json",
+        ])
         #expect(dry.status == 0, "\(dry.err)")
         #expect(try s.run(["get", "contacts", "D0B", "--db", s.db]).status == 0)
         let merged = try s.run(["merge", "contacts", "D0A", "D0B", "--take", "email=D0B", "--db", s.db, "--json"])

@@ -1,7 +1,7 @@
 import Foundation
-import Testing
 import RecordCore
 import RecordStore
+import Testing
 
 /// The README's "Guarantees" that the real binary keeps: concurrent writers, hostile files, privacy,
 /// read-only. (Crash safety: `killedImportKeepsWholeBatches`; longer runs: `recdeck-bench crash` and
@@ -20,7 +20,9 @@ import RecordStore
             let file = try s.write("in\(p).jsonl", lines.joined(separator: "\n"))
             let proc = Process()
             proc.executableURL = Binary.url
-            proc.arguments = ["import", "--db", s.db, "--json", "contacts", file, "--key", "$.email", "--batch-size", "1"]
+            proc.arguments = [
+                "import", "--db", s.db, "--json", "contacts", file, "--key", "$.email", "--batch-size", "1",
+            ]
             let out = Pipe(), err = Pipe()
             proc.standardOutput = out; proc.standardError = err
             running.append((proc, out, err))
@@ -57,33 +59,57 @@ import RecordStore
             return try s.run(["plan", "--db", s.db, "contacts", file]).out
         }
         #expect(try plan(#"{"data":"# + deep + "}").contains("Too many nested arrays or dictionaries"))
-        #expect(try plan(#"{"data":{"email":"a@x.io","note":""# + String(repeating: "y", count: 2 << 20) + #""}}"#)
-            .contains("over the 1 MiB limit"))
+        #expect(
+            try plan(#"{"data":{"email":"a@x.io","note":""# + String(repeating: "y", count: 2 << 20) + #""}}"#)
+                .contains("over the 1 MiB limit"))
 
-        func importing(_ name: String, _ bytes: [UInt8], args: [String] = ["--key", "$.email"]) throws -> Binary.Result {
+        func importing(_ name: String, _ bytes: [UInt8], args: [String] = ["--key", "$.email"]) throws -> Binary.Result
+        {
             let path = s.url.appendingPathComponent(name).path
             try Data(bytes).write(to: URL(fileURLWithPath: path))
             return try s.run(["import", "--db", s.db, "contacts", path] + args)
         }
-        let deepLine = try importing("deep.jsonl", Array(#"{"email":"d@x.io","n":"#.utf8) + Array(deep.utf8) + Array("}\n".utf8))
+        let deepLine = try importing(
+            "deep.jsonl", Array(#"{"email":"d@x.io","n":"#.utf8) + Array(deep.utf8) + Array("}\n".utf8))
         #expect(deepLine.status == 1 && deepLine.err.contains("line 1: invalid: body: malformed JSON: Too many nested"))
-        let hugeLine = try importing("huge.jsonl", Array(#"{"email":"h@x.io","note":""#.utf8) + Array(huge.utf8) + Array("\"}\n{\"email\":\"ok@x.io\"}\n".utf8))
+        let hugeLine = try importing(
+            "huge.jsonl",
+            Array(#"{"email":"h@x.io","note":""#.utf8) + Array(huge.utf8) + Array("\"}\n{\"email\":\"ok@x.io\"}\n".utf8)
+        )
         #expect(hugeLine.status == 1 && hugeLine.err.contains("line 1: invalid: body: line is over the 1 MiB limit"))
-        let hugeItem = try importing("huge.json", Array(#"[{"email":"h@x.io","note":""#.utf8) + Array(huge.utf8) + Array("\"}]".utf8))
+        let hugeItem = try importing(
+            "huge.json", Array(#"[{"email":"h@x.io","note":""#.utf8) + Array(huge.utf8) + Array("\"}]".utf8))
         #expect(hugeItem.status == 1 && hugeItem.err.contains("item 1: invalid: data: data is over the 1 MiB limit"))
         // Line 2 holds the bytes FF FE inside a string: not UTF-8.
-        let badUTF8 = try importing("bad.jsonl", Array("{\"email\":\"u@x.io\"}\n{\"email\":\"v@x.io\",\"note\":\"".utf8) + [0xFF, 0xFE] + Array("\"}\n".utf8))
-        #expect(badUTF8.status == 1 && badUTF8.err.contains("line 2: invalid: body: malformed JSON: input is not valid UTF-8"))
+        let badUTF8 = try importing(
+            "bad.jsonl",
+            Array("{\"email\":\"u@x.io\"}\n{\"email\":\"v@x.io\",\"note\":\"".utf8) + [0xFF, 0xFE] + Array("\"}\n".utf8)
+        )
+        #expect(
+            badUTF8.status == 1
+                && badUTF8.err.contains("line 2: invalid: body: malformed JSON: input is not valid UTF-8"))
         // Row 2 ends in the byte FF: not UTF-8. Row 1 is imported, rows 2 and 3 are not.
-        let badCSV = try importing("bad.csv", Array("email,n\nc1@x.io,1\nc2@x.io,2".utf8) + [0xFF, 0x0A] + Array("c3@x.io,3\n".utf8), args: [])
-        #expect(badCSV.status == 1 && badCSV.err.contains("bad.csv: row 2 is not valid UTF-8; the rows before it were imported, none after it"))
-        let wide = (0..<10_000).map { "c\($0)" }.joined(separator: ",") + "\n" + Array(repeating: "v", count: 10_000).joined(separator: ",") + "\n"
+        let badCSV = try importing(
+            "bad.csv", Array("email,n\nc1@x.io,1\nc2@x.io,2".utf8) + [0xFF, 0x0A] + Array("c3@x.io,3\n".utf8), args: [])
+        #expect(
+            badCSV.status == 1
+                && badCSV.err.contains(
+                    "bad.csv: row 2 is not valid UTF-8; the rows before it were imported, none after it")
+        )
+        let wide =
+            (0..<10_000).map { "c\($0)" }.joined(separator: ",") + "\n"
+            + Array(repeating: "v", count: 10_000).joined(separator: ",") + "\n"
         let wideCSV = try importing("wide.csv", Array(wide.utf8), args: [])
-        #expect(wideCSV.status == 1 && wideCSV.err.contains("the CSV header has 10000 columns; a record holds at most 500 attributes"))
+        #expect(
+            wideCSV.status == 1
+                && wideCSV.err.contains("the CSV header has 10000 columns; a record holds at most 500 attributes"))
 
         // What was valid went in; nothing of the hostile items did.
         let exported = try s.run(["export", "--db", s.db, "contacts"]).out
-        let emails = Set(try exported.split(separator: "\n").compactMap { try JSONValue.parse(String($0))["data"]?["email"]?.stringValue })
+        let emails = Set(
+            try exported.split(separator: "\n").compactMap {
+                try JSONValue.parse(String($0))["data"]?["email"]?.stringValue
+            })
         #expect(emails == ["ok@x.io", "u@x.io", "c1@x.io"])
         #expect(try RecordStore.open(path: s.db, readOnly: true).integrityCheck() == "ok")
     }
@@ -92,7 +118,8 @@ import RecordStore
     @Test func csvImportTypesCellsBySchema() throws {
         let s = try Sandbox()
         #expect(try s.run(["type", "apply", "--db", s.db, "-"], stdin: contactsSchema).status == 0)
-        let file = try s.write("in.csv", "email,n,note\na@x.io,7,\"one, two\"\nb@x.io,,\nc@x.io,1,2,3\nd@x.io,seven,x\n")
+        let file = try s.write(
+            "in.csv", "email,n,note\na@x.io,7,\"one, two\"\nb@x.io,,\nc@x.io,1,2,3\nd@x.io,seven,x\n")
         let r = try s.run(["import", "--db", s.db, "--json", "contacts", file])
         let summary = try JSONValue.parse(r.out)
         #expect(summary["decisions"]?["create"] == 2)
@@ -113,11 +140,17 @@ import RecordStore
         #expect(try s.run(["demo"]).status == 0)
         #expect(try s.run(["types"]).status == 0)
         let secret = "secret-value-\(UUID().uuidString)"
-        let body = #"{"lookup":{"identifier":"contact_id"},"data":{"contact_id":"S1","email":"s@x.io","first_name":""# + secret + #""}}"#
-        let up = try s.run(["upsert", "--db", s.url.appendingPathComponent("data/recdeck/demo.sqlite").path, "contacts", body])
+        let body =
+            #"{"lookup":{"identifier":"contact_id"},"data":{"contact_id":"S1","email":"s@x.io","first_name":""# + secret
+            + #""}}"#
+        let up = try s.run([
+            "upsert", "--db", s.url.appendingPathComponent("data/recdeck/demo.sqlite").path, "contacts", body,
+        ])
         #expect(up.status == 0, "\(up.err)")
         let fm = FileManager.default
-        func mode(_ path: String) throws -> Int { try (fm.attributesOfItem(atPath: path)[.posixPermissions] as? NSNumber)?.intValue ?? -1 }
+        func mode(_ path: String) throws -> Int {
+            try (fm.attributesOfItem(atPath: path)[.posixPermissions] as? NSNumber)?.intValue ?? -1
+        }
         let folder = s.url.appendingPathComponent("data/recdeck").path
         #expect(try mode(folder) == 0o700)
         let files = try fm.subpathsOfDirectory(atPath: s.url.path).filter { !$0.hasSuffix(".swift") }
@@ -147,7 +180,8 @@ import RecordStore
         let body = #"{"lookup":{"identifier":"contact_id"},"data":{"contact_id":"Z1","email":"z@x.io"}}"#
         let writes: [[String]] = [
             ["upsert", "contacts", body], ["upsert", "--dialect", "zendesk", "contacts", #"{"record":{"name":"x"}}"#],
-            ["import", "contacts", items], ["import", "contacts", csv], ["import", "--dialect", "bulk", "contacts", items],
+            ["import", "contacts", items], ["import", "contacts", csv],
+            ["import", "--dialect", "bulk", "contacts", items],
             ["type", "apply", "-"], ["archive", "contacts", "D0A"], ["restore", "contacts", "D0A"], ["undo", "1"],
             ["undo", "--merge", "1"], ["merge", "contacts", "D0A", "D0B"], ["demo", "--reset"],
         ]
@@ -157,8 +191,12 @@ import RecordStore
             #expect(r.err.contains("read-only"), "\(args): \(r.err)")
         }
         // Reading commands still work.
-        for args in [["types"], ["list", "contacts"], ["get", "contacts", "D0A"], ["plan", "contacts", body], ["history", "contacts", "D0A"],
-                     ["dupes", "contacts"], ["merge", "--dry-run", "contacts", "D0A", "D0B"], ["export", "contacts"], ["conflicts"]] {
+        for args in [
+            ["types"], ["list", "contacts"], ["get", "contacts", "D0A"], ["plan", "contacts", body],
+            ["history", "contacts", "D0A"],
+            ["dupes", "contacts"], ["merge", "--dry-run", "contacts", "D0A", "D0B"], ["export", "contacts"],
+            ["conflicts"],
+        ] {
             let r = try s.run(args + ["--db", s.db, "--read-only"])
             #expect(r.status == 0, "\(args): \(r.err)")
         }

@@ -1,7 +1,7 @@
 import Foundation
-import Testing
 import RecordCore
 import TerminalScreen
+import Testing
 
 /// Drives the real binary inside tmux: navigate to a record, edit a value, preview an upsert that hits
 /// an archived record, resolve it with unarchive, quit; then check the database with the CLI.
@@ -15,12 +15,17 @@ import TerminalScreen
         /// forever on a command whose daemon, the tmux server, inherits its descriptors) and returns its output.
         @discardableResult
         func run(_ args: [String], output: Bool = true) throws -> String {
-            let file = FileManager.default.temporaryDirectory.appendingPathComponent("recdeck-tmux-\(UUID().uuidString)").path
+            let file = FileManager.default.temporaryDirectory.appendingPathComponent(
+                "recdeck-tmux-\(UUID().uuidString)"
+            ).path
             defer { try? FileManager.default.removeItem(atPath: file) }
-            let quoted = (["tmux", "-L", socket] + args).map { "'" + $0.replacingOccurrences(of: "'", with: "'\\''") + "'" }.joined(separator: " ")
+            let quoted = (["tmux", "-L", socket] + args).map {
+                "'" + $0.replacingOccurrences(of: "'", with: "'\\''") + "'"
+            }.joined(separator: " ")
             let script = "\(quoted) </dev/null >'\(file)' 2>/dev/null"
             var pid: pid_t = 0
-            let argv: [UnsafeMutablePointer<CChar>?] = ["/bin/sh", "-c", script].map { (s: String) in strdup(s) } + [nil]
+            let argv: [UnsafeMutablePointer<CChar>?] =
+                ["/bin/sh", "-c", script].map { (s: String) in strdup(s) } + [nil]
             defer { argv.forEach { free($0) } }
             guard posix_spawn(&pid, "/bin/sh", nil, nil, argv, environ) == 0 else { throw CancellationError() }
             var status: Int32 = 0
@@ -46,14 +51,16 @@ import TerminalScreen
 
         /// Starts the session: `shell` (a /bin/sh command line) in a `width`×`height` pane.
         func start(_ shell: String, width: Int = 120, height: Int = 36) throws {
-            try run(["new-session", "-d", "-s", target, "-x", String(width), "-y", String(height), shell], output: false)
+            try run(
+                ["new-session", "-d", "-s", target, "-x", String(width), "-y", String(height), shell], output: false)
         }
 
         /// Starts `recdeck ARGUMENTS` on the sandbox's database with HOME in the sandbox; when it exits the
         /// pane shows `RECDECK-EXITED-<status>`.
         func startRecdeck(_ box: Sandbox, _ arguments: String, width: Int = 120, height: Int = 36) throws {
-            try start("env HOME=\(box.url.path) \(Binary.url.path) --db \(box.db) \(arguments); echo RECDECK-EXITED-$?; sleep 600",
-                      width: width, height: height)
+            try start(
+                "env HOME=\(box.url.path) \(Binary.url.path) --db \(box.db) \(arguments); echo RECDECK-EXITED-$?; sleep 600",
+                width: width, height: height)
         }
 
         /// Starts the demo (`--demo`, XDG folders in the sandbox) with TERM=xterm-256color and `env` added, and
@@ -63,7 +70,8 @@ import TerminalScreen
             let home = box.url.path
             try start(
                 "env -u NO_COLOR TERM=xterm-256color HOME=\(home) XDG_DATA_HOME=\(home)/data XDG_CONFIG_HOME=\(home)/config \(env) "
-                    + "\(Binary.url.path) --db \(box.db) --demo; echo RECDECK-EXITED-$?; sleep 600", width: width, height: height)
+                    + "\(Binary.url.path) --db \(box.db) --demo; echo RECDECK-EXITED-$?; sleep 600", width: width,
+                height: height)
             _ = try waitFor("CONFLICTS IDENTIFIERS")
         }
 
@@ -89,7 +97,8 @@ import TerminalScreen
                 if texts.allSatisfy(screen.contains) { return screen }
                 usleep(50_000)
             }
-            try? "timed out waiting for \"\(text)\"; the pane shows:\n\(screen)\n".write(toFile: NSTemporaryDirectory() + "/recdeck-e2e-pane.txt", atomically: true, encoding: .utf8)
+            try? "timed out waiting for \"\(text)\"; the pane shows:\n\(screen)\n".write(
+                toFile: NSTemporaryDirectory() + "/recdeck-e2e-pane.txt", atomically: true, encoding: .utf8)
             Issue.record("timed out waiting for \"\(text)\"")
             throw CancellationError()
         }
@@ -175,7 +184,9 @@ import TerminalScreen
 
     /// The terminal is given back as it was (`stty -a` before and after) when the UI is ended by
     /// SIGINT, by SIGTERM, by an error thrown out of its loop, and by a trap (crash).
-    @Test(.enabled(if: tmuxAvailable, "tmux is not installed (CI installs it)"), arguments: ["INT", "TERM", "throw", "trap"])
+    @Test(
+        .enabled(if: tmuxAvailable, "tmux is not installed (CI installs it)"),
+        arguments: ["INT", "TERM", "throw", "trap"])
     func terminalIsRestored(after ending: String) throws {
         let box = try Sandbox()
         #expect(try box.run(["demo", "--db", box.db]).status == 0)
@@ -183,7 +194,8 @@ import TerminalScreen
         let dir = box.url.path
         let fault = ["throw", "trap"].contains(ending) ? "RECDECK_TEST_FAULT=\(ending) " : ""
         // The shell survives the UI's death by a signal (`trap true INT`) to record the terminal after it.
-        let command = "trap true INT; stty -a > \(dir)/before; env HOME=\(dir) \(fault)\(Binary.url.path) --db \(box.db) 2>\(dir)/err; "
+        let command =
+            "trap true INT; stty -a > \(dir)/before; env HOME=\(dir) \(fault)\(Binary.url.path) --db \(box.db) 2>\(dir)/err; "
             + "echo EXIT-$? > \(dir)/rc; stty -a > \(dir)/after; echo RECDECK-DONE; sleep 600"
         try tmux.start(command, width: 100, height: 30)
         if fault.isEmpty {
@@ -211,7 +223,8 @@ import TerminalScreen
     func hostileValuesLeaveTitleAndClipboardAlone() throws {
         let box = try Sandbox()
         #expect(try box.run(["demo", "--db", box.db]).status == 0)
-        let corpus = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let corpus = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent()
             .appendingPathComponent("scripts/terminal-corpus.jsonl").path
         let imported = try box.run(["import", "--db", box.db, "contacts", corpus])
         #expect(imported.status == 0, "\(imported.err)")
@@ -262,7 +275,9 @@ import TerminalScreen
             #expect(screens.contains(placeholder), "never shown: \(placeholder)")
         }
         // Boxed rows end at the last column: nothing shifted them.
-        let framed = screens.split(separator: "\n").filter { $0.hasSuffix("│") || $0.hasSuffix("┐") || $0.hasSuffix("┘") }
+        let framed = screens.split(separator: "\n").filter {
+            $0.hasSuffix("│") || $0.hasSuffix("┐") || $0.hasSuffix("┘")
+        }
         #expect(framed.count > 100)
         for line in framed where DisplayWidth.of(String(line)) != 100 {
             Issue.record("row is \(DisplayWidth.of(String(line))) columns, not 100: \(line)")
@@ -284,7 +299,8 @@ import TerminalScreen
         try tmux.keys("-l", "X")
         _ = try tmux.waitFor("GringottsX")
         // Meanwhile the CLI changes the same record.
-        let body = #"{"lookup":{"identifier":"contact_id"},"data":{"contact_id":"C00000","title":"changed by the CLI"}}"#
+        let body =
+            #"{"lookup":{"identifier":"contact_id"},"data":{"contact_id":"C00000","title":"changed by the CLI"}}"#
         #expect(try box.run(["upsert", "--db", box.db, "contacts", body]).status == 0)
         try tmux.keys("C-s")
         _ = try tmux.waitFor("changed meanwhile")

@@ -1,26 +1,44 @@
 import Foundation
 import Testing
+
 @testable import RecordCore
 
 @Suite struct DuplicateRuleTests {
     static let contacts = try! ObjectType(json: [
         "key": "contacts", "kind": "contact",
-        "fields": [["key": "mail", "type": "email"], ["key": "tel", "type": "phone"], ["key": "emails", "type": "array"]],
+        "fields": [
+            ["key": "mail", "type": "email"], ["key": "tel", "type": "phone"], ["key": "emails", "type": "array"],
+        ],
     ])
 
     @Test func namedRulesReadTheTypesFields() throws {
         let email = try DuplicateRule.parse("email", for: Self.contacts)
-        #expect(email.conditions == [.key(DuplicateKey(label: "email", source: .data(JSONPath(segments: [.key("mail")])), normalize: .email))])
+        #expect(
+            email.conditions == [
+                .key(DuplicateKey(label: "email", source: .data(JSONPath(segments: [.key("mail")])), normalize: .email))
+            ])
         let combo = try DuplicateRule.parse("fuzzy-name:0.85+phone", for: Self.contacts)
-        #expect(combo.conditions == [.similarName(threshold: 0.85),
-                                     .key(DuplicateKey(label: "phone", source: .data(JSONPath(segments: [.key("tel")])), normalize: .phone))])
+        #expect(
+            combo.conditions == [
+                .similarName(threshold: 0.85),
+                .key(DuplicateKey(label: "phone", source: .data(JSONPath(segments: [.key("tel")])), normalize: .phone)),
+            ])
         let path = try DuplicateRule.parse("$.emails:email", for: Self.contacts)
-        #expect(path.conditions == [.key(DuplicateKey(label: "$.emails", source: .data(JSONPath(segments: [.key("emails")])), normalize: .email))])
+        #expect(
+            path.conditions == [
+                .key(
+                    DuplicateKey(
+                        label: "$.emails", source: .data(JSONPath(segments: [.key("emails")])), normalize: .email))
+            ])
     }
 
-    @Test(arguments: [("fuzzy-name:2", "threshold"), ("nickname", "unknown rule"), ("email+", "empty rule"), ("$.a[", "bad JSONPath"), ("$", "inside data")])
+    @Test(arguments: [
+        ("fuzzy-name:2", "threshold"), ("nickname", "unknown rule"), ("email+", "empty rule"), ("$.a[", "bad JSONPath"),
+        ("$", "inside data"),
+    ])
     func badRulesSayWhatIsWrong(text: String, expected: String) {
-        let message = Result { () throws(DuplicateRuleError) in try DuplicateRule.parse(text, for: Self.contacts) }.failureMessage
+        let message = Result { () throws(DuplicateRuleError) in try DuplicateRule.parse(text, for: Self.contacts) }
+            .failureMessage
         #expect(message?.contains(expected) == true, "\(message ?? "no error")")
     }
 }
@@ -42,7 +60,9 @@ extension Result where Failure == DuplicateRuleError {
     }
 
     @Test func similarNamesShareABlockingKey() {
-        for (a, b) in [("Jon Smyth", "John Smith"), ("Katherine Olsen", "Catherine Olsen"), ("Sofia Rossi", "Sophia Rossi")] {
+        for (a, b) in [
+            ("Jon Smyth", "John Smith"), ("Katherine Olsen", "Catherine Olsen"), ("Sofia Rossi", "Sophia Rossi"),
+        ] {
             let ka = Set(NameSimilarity.blockingKeys(tokens: NameSimilarity.tokens(of: a)))
             let kb = Set(NameSimilarity.blockingKeys(tokens: NameSimilarity.tokens(of: b)))
             #expect(!ka.isDisjoint(with: kb), "\(a) / \(b)")
@@ -69,8 +89,12 @@ extension Result where Failure == DuplicateRuleError {
     }
 
     @Test func emailGroupsAfterLowercasingWithAReasonPerPair() throws {
-        let groups = try scan(["email"], [("a", "A", "Jane@X.com", nil), ("b", "B", "bob@x.com", nil), ("c", "C", " jane@x.com", nil),
-                                          ("d", "D", "JANE@x.COM", nil), ("e", "E", nil, nil)])
+        let groups = try scan(
+            ["email"],
+            [
+                ("a", "A", "Jane@X.com", nil), ("b", "B", "bob@x.com", nil), ("c", "C", " jane@x.com", nil),
+                ("d", "D", "JANE@x.COM", nil), ("e", "E", nil, nil),
+            ])
         #expect(groups.count == 1)
         let g = try #require(groups.first)
         #expect(g.recordIDs == ["a", "c", "d"])
@@ -80,13 +104,19 @@ extension Result where Failure == DuplicateRuleError {
     }
 
     @Test func multiValuedKeysLinkRecordsSharingAnyValue() throws {
-        let groups = try scan(["$.emails:email"], [("a", nil, ["x@a.com", "y@a.com"], nil), ("b", nil, ["Y@A.com"], nil), ("c", nil, ["z@a.com"], nil)])
+        let groups = try scan(
+            ["$.emails:email"],
+            [("a", nil, ["x@a.com", "y@a.com"], nil), ("b", nil, ["Y@A.com"], nil), ("c", nil, ["z@a.com"], nil)])
         #expect(groups.map(\.recordIDs) == [["a", "b"]])
     }
 
     @Test func fuzzyNamesGroupSimilarNamesAndScoreBySimilarity() throws {
-        let groups = try scan(["fuzzy-name"], [("1", "Jon Smyth", nil, nil), ("2", "Wei Chen", nil, nil), ("3", "John Smith", nil, nil),
-                                               ("4", "chen, wei", nil, nil), ("5", "Aisha Okafor", nil, nil)])
+        let groups = try scan(
+            ["fuzzy-name"],
+            [
+                ("1", "Jon Smyth", nil, nil), ("2", "Wei Chen", nil, nil), ("3", "John Smith", nil, nil),
+                ("4", "chen, wei", nil, nil), ("5", "Aisha Okafor", nil, nil),
+            ])
         #expect(groups.map(\.recordIDs) == [["2", "4"], ["1", "3"]])
         #expect(groups[0].score == 1 && groups[0].reason == "same name ignoring case and accents")
         #expect(groups[1].score > 0.9 && groups[1].score < 1)
@@ -117,7 +147,10 @@ extension Result where Failure == DuplicateRuleError {
 @Suite struct DuplicateChainTests {
     @Test func similarNamesDoNotChainIntoOneGroup() throws {
         // Each name is similar to the next, but the ends are not similar to each other.
-        let names = ["Maria Kalomirenta", "Maria Kalomirento", "Maria Kalomirbnto", "Maria Kalomxrbnto", "Maria Kalxmxrbnto", "Maria Kxlxmxrbnto"]
+        let names = [
+            "Maria Kalomirenta", "Maria Kalomirento", "Maria Kalomirbnto", "Maria Kalomxrbnto", "Maria Kalxmxrbnto",
+            "Maria Kxlxmxrbnto",
+        ]
         let type = DuplicateRuleTests.contacts
         var scan = DuplicateScan(rules: [try DuplicateRule.parse("fuzzy-name:0.96", for: type)])
         for (i, n) in names.enumerated() { scan.add(id: "\(i)", name: n, values: []) }
@@ -127,7 +160,8 @@ extension Result where Failure == DuplicateRuleError {
         // Every group's members are similar to its first member.
         for g in groups {
             let first = names[Int(g.recordIDs[0])!]
-            #expect(g.recordIDs.allSatisfy { NameSimilarity.similarity(first, names[Int($0)!]) >= 0.96 }, "\(g.recordIDs)")
+            #expect(
+                g.recordIDs.allSatisfy { NameSimilarity.similarity(first, names[Int($0)!]) >= 0.96 }, "\(g.recordIDs)")
         }
         #expect(!groups.contains { $0.recordIDs.count == names.count })
     }

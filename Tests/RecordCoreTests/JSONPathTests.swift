@@ -1,5 +1,5 @@
-import Testing
 import RecordCore
+import Testing
 
 @Suite struct JSONPathTests {
     @Test(arguments: [

@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import RecordCore
+import Testing
 
 @Suite struct JSONTextTests {
     @Test func parsesEveryKind() throws {
@@ -64,8 +64,10 @@ import RecordCore
 
 @Suite struct RecordTextTests {
     @Test func splicedTextEqualsTheFullSerialisation() {
-        let r = Record(id: "r1", type: "t", name: "N \"q\"", data: ["b": [1, 2], "a": ["x": nil]], archived: true,
-                       archivedAt: Date(timeIntervalSince1970: 5), createdAt: Date(timeIntervalSince1970: 0), associations: ["z"], mergedInto: "m")
+        let r = Record(
+            id: "r1", type: "t", name: "N \"q\"", data: ["b": [1, 2], "a": ["x": nil]], archived: true,
+            archivedAt: Date(timeIntervalSince1970: 5), createdAt: Date(timeIntervalSince1970: 0), associations: ["z"],
+            mergedInto: "m")
         #expect(r.jsonText(dataText: r.data.jsonText) == r.json.jsonText)
         let empty = Record(id: "r2", type: "t", createdAt: Date(timeIntervalSince1970: 0))
         #expect(empty.jsonText(dataText: empty.data.jsonText) == empty.json.jsonText)
@@ -74,8 +76,10 @@ import RecordCore
 
 @Suite struct JSONNumberEdgeTests {
     /// Found by the fuzzer: 2^63 came back as -2^63 (read as UInt64, converted with wrapping).
-    @Test(arguments: [("9223372036854775808", 9.223372036854775808e18), ("18446744073709551615", 1.8446744073709551615e19),
-                      ("-19223372036854775808", -1.9223372036854775808e19), ("123456789012345678901234567890", 1.2345678901234568e29)])
+    @Test(arguments: [
+        ("9223372036854775808", 9.223372036854775808e18), ("18446744073709551615", 1.8446744073709551615e19),
+        ("-19223372036854775808", -1.9223372036854775808e19), ("123456789012345678901234567890", 1.2345678901234568e29),
+    ])
     func integersBeyondInt64BecomeTheirNearestDouble(_ text: String, _ expected: Double) throws {
         let value = try JSONValue.parse(text)
         #expect(value == .double(expected))

@@ -1,5 +1,5 @@
-import Testing
 import RecordCore
+import Testing
 
 @Suite struct MergePatchTests {
     /// RFC 7386 appendix A examples.
@@ -16,7 +16,9 @@ import RecordCore
         (#"{}"#, #"{"a":{"bb":{"ccc":null}}}"#, #"{"a":{"bb":{}}}"#),
     ])
     func rfc7386(target: String, patch: String, result: String) throws {
-        #expect(MergePatch.apply(try JSONValue.parse(patch), to: try JSONValue.parse(target)) == (try JSONValue.parse(result)))
+        #expect(
+            MergePatch.apply(try JSONValue.parse(patch), to: try JSONValue.parse(target))
+                == (try JSONValue.parse(result)))
     }
 
     @Test func unionKeepsExistingOrderAndAddsNewValuesOnce() {

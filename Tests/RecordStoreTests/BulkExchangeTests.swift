@@ -1,6 +1,7 @@
 import Foundation
-import Testing
 import RecordCore
+import Testing
+
 @testable import RecordStore
 
 /// Bulk requests through the store: order, atomicity, previews, processes, parked conflicts.
@@ -16,7 +17,8 @@ import RecordCore
 
     @Test func itemsApplyInOrderAndTheProcessKeepsEachResult() throws {
         let store = try StoreFixtures.store()
-        let x = try store.exchange(BulkDialect(), Self.batch(Self.good + [Self.bad]), apply: true, source: WriteSource("t"))
+        let x = try store.exchange(
+            BulkDialect(), Self.batch(Self.good + [Self.bad]), apply: true, source: WriteSource("t"))
         #expect(x.response.status == 202 && x.committed)
         #expect(x.plans.map(\.decision) == [.create, .update, .invalid])
         let id = try #require(x.processID)
@@ -30,11 +32,13 @@ import RecordCore
 
     @Test func anAtomicBatchWithAFailedItemWritesNoRecord() throws {
         let store = try StoreFixtures.store()
-        let x = try store.exchange(BulkDialect(), Self.batch(Self.good + [Self.bad], atomic: true), apply: true, source: WriteSource("t"))
+        let x = try store.exchange(
+            BulkDialect(), Self.batch(Self.good + [Self.bad], atomic: true), apply: true, source: WriteSource("t"))
         #expect(!x.committed)
         #expect(try store.counts(type: "contacts")?.active == 0)
         #expect(try store.process(id: x.processID!)?.status == "rolled_back")
-        let ok = try store.exchange(BulkDialect(), Self.batch(Self.good, atomic: true), apply: true, source: WriteSource("t"))
+        let ok = try store.exchange(
+            BulkDialect(), Self.batch(Self.good, atomic: true), apply: true, source: WriteSource("t"))
         #expect(ok.committed && ok.plans.map(\.decision) == [.create, .update])
     }
 
@@ -51,14 +55,18 @@ import RecordCore
         let store = try StoreFixtures.store()
         let first = try store.exchange(BulkDialect(), Self.batch([Self.good[0]]), apply: true, source: WriteSource("t"))
         try store.archive(type: "contacts", id: first.plans[0].record!.id, source: WriteSource("t"))
-        let x = try store.exchange(BulkDialect(), Self.batch([["attributes": ["n": 9], "identifiers": ["ext_id": "E1"]]]), apply: true, source: WriteSource("t"))
+        let x = try store.exchange(
+            BulkDialect(), Self.batch([["attributes": ["n": 9], "identifiers": ["ext_id": "E1"]]]), apply: true,
+            source: WriteSource("t"))
         #expect(x.plans.map(\.decision) == [.conflict])
         #expect(try store.conflicts().count == 1)
     }
 
     @Test func aBodyOverTheLimitIsAnsweredInTheDialectsEnvelope() throws {
         let store = try StoreFixtures.store()
-        let bytes = Array(("{\"records\":[{\"attributes\":{\"email\":\"" + String(repeating: "x", count: Limits.maxBodyBytes) + "\"}}]}").utf8)
+        let bytes = Array(
+            ("{\"records\":[{\"attributes\":{\"email\":\"" + String(repeating: "x", count: Limits.maxBodyBytes)
+                + "\"}}]}").utf8)
         let before = try store.snapshot()
         for dialect in Dialects.all {
             let x = try store.exchange(dialect, type: "contacts", bytes: bytes, apply: true, source: WriteSource("t"))

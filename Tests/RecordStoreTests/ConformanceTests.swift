@@ -1,7 +1,7 @@
 import Foundation
-import Testing
 import RecordCore
 import RecordStore
+import Testing
 
 /// One scenario of one conformance file.
 struct ConformanceCase: Sendable, CustomTestStringConvertible {
@@ -15,7 +15,8 @@ enum Conformance {
     /// `../shared/conformance` beside the package root (or `$RECDECK_CONFORMANCE`).
     static var folder: URL {
         if let env = ProcessInfo.processInfo.environment["RECDECK_CONFORMANCE"] { return URL(fileURLWithPath: env) }
-        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent()
         return root.deletingLastPathComponent().appendingPathComponent("shared/conformance")
     }
 
@@ -30,7 +31,9 @@ enum Conformance {
 
     static func cases(prefix: String) -> [ConformanceCase] {
         files().filter { $0.lastPathComponent.hasPrefix(prefix) }.flatMap { url in
-            ((try? load(url)) ?? []).enumerated().map { ConformanceCase(file: url.lastPathComponent, index: $0.offset, name: $0.element.name) }
+            ((try? load(url)) ?? []).enumerated().map {
+                ConformanceCase(file: url.lastPathComponent, index: $0.offset, name: $0.element.name)
+            }
         }
     }
 
@@ -45,7 +48,8 @@ struct ConformanceTests {
     @Test("the conformance folder exists and every file loads")
     func folderLoads() throws {
         let files = Conformance.files()
-        try #require(!files.isEmpty, "no scenario files in \(Conformance.folder.path): is ../shared beside the package?")
+        try #require(
+            !files.isEmpty, "no scenario files in \(Conformance.folder.path): is ../shared beside the package?")
         for f in files { _ = try Conformance.load(f) }
         #expect(files.contains { $0.lastPathComponent.hasPrefix("native-") })
         #expect(files.contains { $0.lastPathComponent.hasPrefix("dialect-") })

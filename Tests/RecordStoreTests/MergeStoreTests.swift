@@ -1,6 +1,7 @@
 import Foundation
-import Testing
 import RecordCore
+import Testing
+
 @testable import RecordStore
 
 @Suite struct MergeStoreTests {
@@ -9,11 +10,25 @@ import RecordCore
         let store = try StoreFixtures.store()
         let src = WriteSource("test")
         let a = try #require(store.upsert(StoreFixtures.request("jane@x.com", ["n": 1]), source: src).record)
-        let b = try #require(store.upsert(StoreFixtures.request("jane.smith@y.com", ["n": 2, "tags": ["vip"]]), source: src).record)
-        let child = try #require(store.upsert(NativeRequest.decode(type: "contacts", body: [
-            "lookup": ["identifier": "email"], "data": ["email": "kid@x.com"], "parent_id": .string(b.id)]), source: src).record)
-        let referrer = try #require(store.upsert(NativeRequest.decode(type: "contacts", body: [
-            "lookup": ["identifier": "email"], "data": ["email": "boss@x.com"], "associations": [.string(b.id)]]), source: src).record)
+        let b = try #require(
+            store.upsert(StoreFixtures.request("jane.smith@y.com", ["n": 2, "tags": ["vip"]]), source: src).record)
+        let child = try #require(
+            store.upsert(
+                NativeRequest.decode(
+                    type: "contacts",
+                    body: [
+                        "lookup": ["identifier": "email"], "data": ["email": "kid@x.com"], "parent_id": .string(b.id),
+                    ]), source: src
+            ).record)
+        let referrer = try #require(
+            store.upsert(
+                NativeRequest.decode(
+                    type: "contacts",
+                    body: [
+                        "lookup": ["identifier": "email"], "data": ["email": "boss@x.com"],
+                        "associations": [.string(b.id)],
+                    ]), source: src
+            ).record)
         return (store, a, b, child, referrer)
     }
 
@@ -21,7 +36,8 @@ import RecordCore
         let (store, a, b, child, referrer) = try fixture()
         let keysBefore = try store.findRecord(type: "contacts", key: "JANE.SMITH@y.com")?.id
         #expect(keysBefore == b.id)
-        let outcome = try store.merge(type: "contacts", survivor: a.id, losers: [b.id], take: ["email": b.id], source: WriteSource("test"))
+        let outcome = try store.merge(
+            type: "contacts", survivor: a.id, losers: [b.id], take: ["email": b.id], source: WriteSource("test"))
         let merged = try #require(try store.record(id: a.id))
         #expect(merged.data.objectValue?["email"] == "jane.smith@y.com" && merged.data.objectValue?["tags"] == ["vip"])
         let loser = try #require(try store.record(id: b.id))
@@ -61,19 +77,33 @@ import RecordCore
 
     @Test func anInvalidMergeWritesNothing() throws {
         let (store, a, b, _, _) = try fixture()
-        #expect(throws: StoreError.self) { try store.merge(type: "contacts", survivor: a.id, losers: [b.id], take: ["email": "zzz"], source: WriteSource("test")) }
+        #expect(throws: StoreError.self) {
+            try store.merge(
+                type: "contacts", survivor: a.id, losers: [b.id], take: ["email": "zzz"], source: WriteSource("test"))
+        }
         #expect(try store.record(id: b.id)?.archived == false)
         #expect(try store.history(recordID: b.id).count == 1)
     }
 
     @Test func scanFindsGroupsThroughSQLiteExtractionAndCanBeCancelled() throws {
         let store = try StoreFixtures.store()
-        for email in ["a@x.com", "b@x.com"] { _ = try store.upsert(StoreFixtures.request(email, ["alt": .string(email.uppercased())]), source: WriteSource("t")) }
-        _ = try store.upsert(NativeRequest.decode(type: "contacts", body: ["lookup": ["identifier": "email"], "data": ["email": "c@x.com", "alt": " A@X.COM"]]), source: WriteSource("t"))
+        for email in ["a@x.com", "b@x.com"] {
+            _ = try store.upsert(
+                StoreFixtures.request(email, ["alt": .string(email.uppercased())]), source: WriteSource("t"))
+        }
+        _ = try store.upsert(
+            NativeRequest.decode(
+                type: "contacts",
+                body: ["lookup": ["identifier": "email"], "data": ["email": "c@x.com", "alt": " A@X.COM"]]),
+            source: WriteSource("t"))
         let type = try #require(try store.objectType("contacts"))
-        let report = try #require(try store.scanDuplicates(type: "contacts", rules: [DuplicateRule.parse("$.alt:email", for: type)]))
+        let report = try #require(
+            try store.scanDuplicates(type: "contacts", rules: [DuplicateRule.parse("$.alt:email", for: type)]))
         #expect(report.scanned == 3 && report.groups.count == 1 && report.groups[0].recordIDs.count == 2)
         #expect(report.groups[0].reason == "same $.alt after lowercasing")
-        #expect(try store.scanDuplicates(type: "contacts", rules: [DuplicateRule.parse("fuzzy-name", for: type)], progress: { _ in false }) == nil)
+        #expect(
+            try store.scanDuplicates(
+                type: "contacts", rules: [DuplicateRule.parse("fuzzy-name", for: type)], progress: { _ in false })
+                == nil)
     }
 }

@@ -1,20 +1,27 @@
 import Foundation
-import Testing
 import RecordCore
 import RecordStore
+import Testing
 
 @Suite struct PagingTests {
     /// 250 contacts; every 5th has no name; every 7th is archived.
     func store() throws -> RecordStore {
         let s = try RecordStore.inMemory()
-        try s.applyType(ObjectType(json: JSONValue.parse(#"{"key":"c","name":"C","identifiers":[{"name":"email","source":"$.email","normalize":"email"}]}"#)))
+        try s.applyType(
+            ObjectType(
+                json: JSONValue.parse(
+                    #"{"key":"c","name":"C","identifiers":[{"name":"email","source":"$.email","normalize":"email"}]}"#))
+        )
         let items = (0..<250).map { i -> ImportItem in
-            var body: [String: JSONValue] = ["lookup": ["identifier": "email"], "data": ["email": .string("U\(i)@X.example"), "n": .int(Int64(i))]]
+            var body: [String: JSONValue] = [
+                "lookup": ["identifier": "email"], "data": ["email": .string("U\(i)@X.example"), "n": .int(Int64(i))],
+            ]
             if i % 5 != 0 { body["name"] = .string("name \(String(format: "%03d", 249 - i))") }
             return ImportItem(request: NativeRequest.result(type: "c", body: .object(body)), body: nil)
         }
         _ = try s.importBatch(items, type: "c", source: WriteSource("t"))
-        let ids = try s.page(RecordQuery(type: "c"), from: nil, limit: 250).enumerated().filter { $0.offset % 7 == 0 }.map(\.element.record.id)
+        let ids = try s.page(RecordQuery(type: "c"), from: nil, limit: 250).enumerated().filter { $0.offset % 7 == 0 }
+            .map(\.element.record.id)
         try s.archive(type: "c", ids: ids, source: WriteSource("t"))
         return s
     }
@@ -72,11 +79,14 @@ import RecordStore
 
     @Test func pathAndColumnFilters() throws {
         let s = try store()
-        let n = try s.page(RecordQuery(type: "c", archived: .all, filter: .compare(.path(try JSONPath(parsing: "$.n")), .equal, .int(42))),
-                           from: nil, limit: 10)
+        let n = try s.page(
+            RecordQuery(
+                type: "c", archived: .all, filter: .compare(.path(try JSONPath(parsing: "$.n")), .equal, .int(42))),
+            from: nil, limit: 10)
         #expect(n.count == 1)
         #expect(n.first?.record.data["n"] == .int(42))
-        let byName = try s.page(RecordQuery(type: "c", archived: .all, filter: .compare(.name, .equal, "name 000")), from: nil, limit: 10)
+        let byName = try s.page(
+            RecordQuery(type: "c", archived: .all, filter: .compare(.name, .equal, "name 000")), from: nil, limit: 10)
         #expect(byName.count == 1)
         let filter = try RecordFilter.parse(#"$.email = "U3@X.example""#)
         #expect(try s.page(RecordQuery(type: "c", archived: .all, filter: filter), from: nil, limit: 10).count == 1)
@@ -95,7 +105,8 @@ import RecordStore
 
     @Test(arguments: [
         ("u1", 111), ("U1", 111), ("NAME 24", 8), ("~amE 24", 8), ("$.n > 200", 49), ("$.n >= 200", 50), ("$.n < 3", 3),
-        ("$.n <= 3", 4), ("$.n != 5", 249), ("$.n = 5", 1), ("name is null", 50), ("name is not null", 200), ("$.missing is null", 250),
+        ("$.n <= 3", 4), ("$.n != 5", 249), ("$.n = 5", 1), ("name is null", 50), ("name is not null", 200),
+        ("$.missing is null", 250),
         ("$.n is not null", 250), ("$.email ~ x.EXAMPLE", 250), ("name = name 000", 1), ("$.n = \"5\"", 0),
     ])
     func everyFilterFormMatchesAndCounts(text: String, expected: Int) throws {
@@ -148,14 +159,17 @@ import RecordStore
     }
 
     @Test func frequenciesCountValuesLargestFirst() throws {
-        let t = try #require(try s.frequencies(of: .path(try JSONPath(parsing: "$.missing")), in: RecordQuery(type: "c", archived: .all), chunk: 7))
+        let t = try #require(
+            try s.frequencies(
+                of: .path(try JSONPath(parsing: "$.missing")), in: RecordQuery(type: "c", archived: .all), chunk: 7))
         #expect(t.rows.count == 1 && t.rows[0].value == nil && t.rows[0].count == 250)
         let byName = try #require(try s.frequencies(of: .name, in: RecordQuery(type: "c"), chunk: 11))
         let first = try #require(byName.rows.first)
         #expect(first.value == nil && first.count > 1, "records without a name come first, as absent")
         #expect(byName.total == 214)
         // The fallback to one GROUP BY (too many distinct values to hold) gives the same counts.
-        let bounded = try #require(try s.frequencies(of: .name, in: RecordQuery(type: "c"), distinctLimit: 5, chunk: 11))
+        let bounded = try #require(
+            try s.frequencies(of: .name, in: RecordQuery(type: "c"), distinctLimit: 5, chunk: 11))
         #expect(bounded.total == byName.total && bounded.distinct == byName.distinct)
         #expect(bounded.rows.map(\.count) == byName.rows.map(\.count))
         // Cancelling stops the count.

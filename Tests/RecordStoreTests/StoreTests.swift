@@ -1,6 +1,7 @@
 import Foundation
-import Testing
 import RecordCore
+import Testing
+
 @testable import RecordStore
 
 /// A temporary folder removed when the test ends.
@@ -24,7 +25,8 @@ enum StoreFixtures {
     static func request(_ email: String, _ extra: [String: JSONValue] = [:]) throws -> UpsertRequest {
         var data: [String: JSONValue] = ["email": .string(email)]
         data.merge(extra) { _, b in b }
-        return try NativeRequest.decode(type: "contacts", body: ["lookup": ["identifier": "email"], "data": .object(data)])
+        return try NativeRequest.decode(
+            type: "contacts", body: ["lookup": ["identifier": "email"], "data": .object(data)])
     }
 
     static func store() throws -> RecordStore {
@@ -61,7 +63,8 @@ enum StoreFixtures {
             ImportItem(request: .success(try! StoreFixtures.request("p\(i)@x.com")), body: nil)
         }
         for chunk in stride(from: 0, to: items.count, by: 1000) {
-            _ = try store.importBatch(Array(items[chunk..<min(chunk + 1000, items.count)]), type: "contacts", source: WriteSource("test"))
+            _ = try store.importBatch(
+                Array(items[chunk..<min(chunk + 1000, items.count)]), type: "contacts", source: WriteSource("test"))
         }
         var seen: [String] = []
         var cursor: Int64? = nil
@@ -112,10 +115,11 @@ enum StoreFixtures {
         let store = try StoreFixtures.store()
         let id = try store.upsert(StoreFixtures.request("a@x.com"), source: WriteSource("t")).record!.id
         try store.archive(type: "contacts", id: id, source: WriteSource("t"))
-        let plans = try store.importBatch([
-            ImportItem(request: .success(try StoreFixtures.request("A@x.com", ["n": 5])), body: ["x": 1]),
-            ImportItem(request: .success(try StoreFixtures.request("new@x.com")), body: nil),
-        ], type: "contacts", source: WriteSource("import", batch: "b1"))
+        let plans = try store.importBatch(
+            [
+                ImportItem(request: .success(try StoreFixtures.request("A@x.com", ["n": 5])), body: ["x": 1]),
+                ImportItem(request: .success(try StoreFixtures.request("new@x.com")), body: nil),
+            ], type: "contacts", source: WriteSource("import", batch: "b1"))
         #expect(plans.map(\.decision) == [.conflict, .create])
         let queue = try store.conflicts()
         #expect(queue.count == 1)
@@ -129,7 +133,9 @@ enum StoreFixtures {
         let before = try store.snapshot()
         // A key collision the planner cannot see (a schema re-index clash) aborts the whole transaction.
         var clash = StoreFixtures.contacts
-        clash.declaredIdentifiers = [Identifier(name: "n", source: .data(try JSONPath(parsing: "$.n")), normalize: .exact)]
+        clash.declaredIdentifiers = [
+            Identifier(name: "n", source: .data(try JSONPath(parsing: "$.n")), normalize: .exact)
+        ]
         _ = try store.upsert(StoreFixtures.request("other@x.com", ["n": 1]), source: WriteSource("t"))
         _ = try store.upsert(StoreFixtures.request("held@x.com", ["n": 1]), source: WriteSource("t"))
         let afterUpserts = try store.snapshot()
@@ -143,7 +149,9 @@ enum StoreFixtures {
         _ = try store.upsert(StoreFixtures.request("a@x.com", ["n": 1]), source: WriteSource("t"))
         try store.writer.write { db in try db.execute(sql: "UPDATE records SET data = '{broken'") }
         #expect { try store.list(type: "contacts") } throws: { "\($0)".contains("unreadable JSON") }
-        #expect(throws: StoreError.self) { try store.upsert(StoreFixtures.request("a@x.com", ["n": 2]), source: WriteSource("t")) }
+        #expect(throws: StoreError.self) {
+            try store.upsert(StoreFixtures.request("a@x.com", ["n": 2]), source: WriteSource("t"))
+        }
         let raw = try store.writer.read { db in try String.fetchOne(db, sql: "SELECT data FROM records") }
         #expect(raw == "{broken")
     }
@@ -177,7 +185,10 @@ enum StoreFixtures {
                 group.addTask {
                     let store = try RecordStore.open(path: path)
                     return try (0..<50).map { i in
-                        try store.upsert(StoreFixtures.request("k\(i)@x.com", ["n": .int(Int64(worker))]), source: WriteSource("w\(worker)")).decision
+                        try store.upsert(
+                            StoreFixtures.request("k\(i)@x.com", ["n": .int(Int64(worker))]),
+                            source: WriteSource("w\(worker)")
+                        ).decision
                     }
                 }
             }
@@ -195,22 +206,31 @@ enum StoreFixtures {
     /// order-dependent choice must pick the first inserted, not the one with the smallest random id.
     @Test func sameMillisecondCandidatesAreOrderedByInsertion() throws {
         let store = try RecordStore.inMemory(clock: { Date(timeIntervalSince1970: 1_790_000_000) })
-        try store.applyType(ObjectType(json: [
-            "key": "people", "kind": "contact",
-            "fields": [["key": "email", "type": "email"], ["key": "n", "type": "integer"]],
-            "identifiers": [["name": "n", "source": "$.n", "normalize": "exact"]],
-        ]))
+        try store.applyType(
+            ObjectType(json: [
+                "key": "people", "kind": "contact",
+                "fields": [["key": "email", "type": "email"], ["key": "n", "type": "integer"]],
+                "identifiers": [["name": "n", "source": "$.n", "normalize": "exact"]],
+            ]))
         var ids: [String] = []
         for n in 0..<20 {
-            let body: JSONValue = ["lookup": ["identifier": "n"], "data": ["email": "same@x.example", "n": .int(Int64(n))]]
-            ids.append(try store.upsert(NativeRequest.decode(type: "people", body: body), source: WriteSource("t")).record!.id)
+            let body: JSONValue = [
+                "lookup": ["identifier": "n"], "data": ["email": "same@x.example", "n": .int(Int64(n))],
+            ]
+            ids.append(
+                try store.upsert(NativeRequest.decode(type: "people", body: body), source: WriteSource("t")).record!.id)
         }
-        let kizen = try store.exchange(KizenDialect(), DialectRequest(type: "people", body: ["lookup_value": "SAME@X.EXAMPLE", "fields": ["n": 99]]),
-                                       apply: false, source: WriteSource("t"))
+        let kizen = try store.exchange(
+            KizenDialect(),
+            DialectRequest(type: "people", body: ["lookup_value": "SAME@X.EXAMPLE", "fields": ["n": 99]]),
+            apply: false, source: WriteSource("t"))
         #expect(kizen.plans.first?.match?.id == ids[0])
-        let first = try NativeRequest.decode(type: "people", body: [
-            "lookup": ["path": "$.email", "value": "same@x.example"], "on_multiple_matches": "first", "data": ["n": 100],
-        ])
+        let first = try NativeRequest.decode(
+            type: "people",
+            body: [
+                "lookup": ["path": "$.email", "value": "same@x.example"], "on_multiple_matches": "first",
+                "data": ["n": 100],
+            ])
         #expect(try store.plan(first).match?.id == ids[0])
     }
 }

@@ -1,25 +1,33 @@
 import Foundation
-import Testing
 import RecordCore
 import RecordStore
 import RecordTUI
 import TerminalScreen
+import Testing
 
 @Suite struct DuplicatesTests {
-    static let related: [(type: String, key: String)] = [("properties", "X1001"), ("properties", "X1002"), ("companies", "Globex Corp")]
+    static let related: [(type: String, key: String)] = [
+        ("properties", "X1001"), ("properties", "X1002"), ("companies", "Globex Corp"),
+    ]
 
     @Test func theScanShowsProgressKeepsAnsweringKeysAndCanBeCancelled() throws {
         let h = try Harness(width: 100, height: 12)
         h.press(":contacts<enter>d")
         // The scan has started but not run: a progress bar, and keys still work.
-        #expect(h.screen()[2] == "| Scanning by email ░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░ 0% starting · x cancels                 |")
+        #expect(
+            h.screen()[2]
+                == "| Scanning by email ░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░ 0% starting · x cancels                 |"
+        )
         #expect(h.app.isBusy)
         h.press("jk?")
         #expect(h.text.contains("cancel the scan"))
         h.press("<esc>x")
         #expect(h.statusBar.hasPrefix("cancelling the scan"))
         h.runJobs()
-        #expect(h.screen()[2] == "| scan cancelled; r scans again                                                                      |")
+        #expect(
+            h.screen()[2]
+                == "| scan cancelled; r scans again                                                                      |"
+        )
         #expect(!h.app.isBusy)
         // The next rule scans again, to the end this time.
         h.press("<tab>").runJobs()
@@ -32,35 +40,39 @@ import TerminalScreen
         h.press(":dupes contacts<enter>").runJobs()
         #expect(h.text.contains("410 active records scanned · 5 groups"))
         h.press("<enter>")
-        #expect(try h.screen(naming: ["D0A", "D0B"], others: Self.related) == [
-            "| recdeck Types › dupes contacts › merge                                                    t.sqlite |",
-            "| 1★ <D0A>_________________  2 <D0B>_________________   ● kept · space takes the cell                |",
-            "|┌─ fields ─────────────────────────────────────────────────────────────────────────────────────────┐|",
-            "|│                   1★ Jane Smith         2  Jane Smith         RESULT                HOW          │|",
-            "|│  name             ●Jane Smith           ●Jane Smith           Jane Smith            same         │|",
-            "|│! data.contact_id  ●D0A                   D0B                  D0A                   survivor     │|",
-            "|│! data.email       ●Jane.Smith@Example.…  jane.smith@example.… Jane.Smith@Example.c… survivor     │|",
-            "|│  data.first_name  ●Jane                 ●Jane                 Jane                  same         │|",
-            "|│  data.last_name   ●Smith                ●Smith                Smith                 same         │|",
-            "|│! data.phone       ●+1 555 0100           +15550100            +1 555 0100           survivor     │|",
-            "|│                                                                                                  │|",
-            "|│                                                                                                  │|",
-            "|│                                                                                                  │|",
-            "|│                                                                                                  │|",
-            "|│                                                                                                  │|",
-            "|└──────────────────────────────────────────────────────────────────────────────────────────────────┘|",
-            "|┌─ effects ────────────────────────────────────────────────────────────────────────────────────────┐|",
-            "|│  child <X1001>_______________ (properties · 191 Mill St): parent_id → ★                          │|",
-            "|│  child <X1002>_______________ (properties · 44 Main St): parent_id → ★                           │|",
-            "|│  association <Globex Corp>_________ (companies · Globex Corp) → ★                                │|",
-            "|│  moved aside <D0B>_________________ contact_id \"D0B\" → \"D0B_merged_1790000000\"                   │|",
-            "|│  archived <D0B>_________________ with merged_into <D0A>_________________                         │|",
-            "|└──────────────────────────────────────────────────────────────────────────────────────────────────┘|",
-            "| name · same  j/k next / previous field  h/l next / previous record  …                       ? help |",
-        ])
+        #expect(
+            try h.screen(naming: ["D0A", "D0B"], others: Self.related) == [
+                "| recdeck Types › dupes contacts › merge                                                    t.sqlite |",
+                "| 1★ <D0A>_________________  2 <D0B>_________________   ● kept · space takes the cell                |",
+                "|┌─ fields ─────────────────────────────────────────────────────────────────────────────────────────┐|",
+                "|│                   1★ Jane Smith         2  Jane Smith         RESULT                HOW          │|",
+                "|│  name             ●Jane Smith           ●Jane Smith           Jane Smith            same         │|",
+                "|│! data.contact_id  ●D0A                   D0B                  D0A                   survivor     │|",
+                "|│! data.email       ●Jane.Smith@Example.…  jane.smith@example.… Jane.Smith@Example.c… survivor     │|",
+                "|│  data.first_name  ●Jane                 ●Jane                 Jane                  same         │|",
+                "|│  data.last_name   ●Smith                ●Smith                Smith                 same         │|",
+                "|│! data.phone       ●+1 555 0100           +15550100            +1 555 0100           survivor     │|",
+                "|│                                                                                                  │|",
+                "|│                                                                                                  │|",
+                "|│                                                                                                  │|",
+                "|│                                                                                                  │|",
+                "|│                                                                                                  │|",
+                "|└──────────────────────────────────────────────────────────────────────────────────────────────────┘|",
+                "|┌─ effects ────────────────────────────────────────────────────────────────────────────────────────┐|",
+                "|│  child <X1001>_______________ (properties · 191 Mill St): parent_id → ★                          │|",
+                "|│  child <X1002>_______________ (properties · 44 Main St): parent_id → ★                           │|",
+                "|│  association <Globex Corp>_________ (companies · Globex Corp) → ★                                │|",
+                "|│  moved aside <D0B>_________________ contact_id \"D0B\" → \"D0B_merged_1790000000\"                   │|",
+                "|│  archived <D0B>_________________ with merged_into <D0A>_________________                         │|",
+                "|└──────────────────────────────────────────────────────────────────────────────────────────────────┘|",
+                "| name · same  j/k next / previous field  h/l next / previous record  …                       ? help |",
+            ])
         // Take the phone from the second record, lazygit-style: move to its cell and press space.
         h.press("jjjjjl ")
-        #expect(h.screen()[9] == "|│! data.phone        +1 555 0100          ●+15550100            +15550100             taken        │|")
+        #expect(
+            h.screen()[9]
+                == "|│! data.phone        +1 555 0100          ●+15550100            +15550100             taken        │|"
+        )
         #expect(h.statusBar.hasPrefix("data.phone · taken from"))
         // Space again goes back to the default.
         h.press(" ")
@@ -70,7 +82,8 @@ import TerminalScreen
         #expect(h.text.contains("~ $.data.phone: \"+1 555 0100\" → \"+15550100\""))
         h.press("y")
         #expect(h.statusBar.hasPrefix("merged into"))
-        let survivor = try h.contact("D0A"), loser = try h.store.record(id: try h.store.findRecord(type: "properties", key: "X1001")!.parentID!)
+        let survivor = try h.contact("D0A"),
+            loser = try h.store.record(id: try h.store.findRecord(type: "properties", key: "X1001")!.parentID!)
         #expect(survivor.data["phone"] == "+15550100" && loser?.id == survivor.id)
         #expect(try h.store.findRecord(type: "contacts", key: "D0B") == nil)
         // Back in the duplicates view, which scanned again: one group fewer.

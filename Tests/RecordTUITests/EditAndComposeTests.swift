@@ -1,9 +1,9 @@
 import Foundation
-import Testing
 import RecordCore
 import RecordStore
 import RecordTUI
 import TerminalScreen
+import Testing
 
 @Suite struct EditAndComposeTests {
     @Test func inlineEditValidatesLiveShowsDiffAndSaves() throws {
@@ -42,7 +42,9 @@ import TerminalScreen
         h.press("<home>" + String(repeating: "<down>", count: scoreLine) + "<end><bs><bs><bs>5,<c-s>")
         #expect(h.statusBar.contains("not saved: the record was changed meanwhile (now version 2, you edited 1)"))
         #expect(h.app.top is EditorView)
-        #expect((h.app.top as! EditorView).editor.text.contains("\"score\" : 5,") || (h.app.top as! EditorView).editor.text.contains("\"score\": 5,"))
+        #expect(
+            (h.app.top as! EditorView).editor.text.contains("\"score\" : 5,")
+                || (h.app.top as! EditorView).editor.text.contains("\"score\": 5,"))
         #expect(try h.contact("C00000").data["score"] == .int(1))
     }
 

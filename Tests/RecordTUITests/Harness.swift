@@ -3,6 +3,7 @@ import RecordCore
 import RecordStore
 import RecordTUI
 import TerminalScreen
+
 @testable import RecDeckCommands
 
 /// A TUI on a temporary database, driven by key sequences; screens are read as framed plain text.
@@ -22,7 +23,10 @@ final class Harness {
     /// A fixed clock, so rendered timestamps are stable.
     static let clock: @Sendable () -> Date = { Date(timeIntervalSince1970: 1_790_000_000) }
 
-    init(demo: Bool = true, readOnly: Bool = false, width: Int = 100, height: Int = 30, setup: (RecordStore) throws -> Void = { _ in }) throws {
+    init(
+        demo: Bool = true, readOnly: Bool = false, width: Int = 100, height: Int = 30,
+        setup: (RecordStore) throws -> Void = { _ in }
+    ) throws {
         folder = FileManager.default.temporaryDirectory.appendingPathComponent("recdeck-tui-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         let path = folder.appendingPathComponent("t.sqlite").path
@@ -31,8 +35,10 @@ final class Harness {
         try setup(writer)
         store = readOnly ? try RecordStore.open(path: path, readOnly: true, clock: Self.clock) : writer
         let jobs = self.jobs
-        app = App(context: AppContext(backend: StoreBackend(store: store, runInBackground: { jobs.pending.append($0) }),
-                                      clipboard: clipboard, viewSettings: settings))
+        app = App(
+            context: AppContext(
+                backend: StoreBackend(store: store, runInBackground: { jobs.pending.append($0) }),
+                clipboard: clipboard, viewSettings: settings))
         self.width = width; self.height = height
     }
 
@@ -83,7 +89,11 @@ final class Harness {
         var names: [(String, String)] = []
         for (type, key) in ids.map({ ("contacts", $0) }) + others {
             let label = "<" + key + ">"
-            names.append((try store.findRecord(type: type, key: key)!.id, label + String(repeating: "_", count: 22 - label.count)))
+            names.append(
+                (
+                    try store.findRecord(type: type, key: key)!.id,
+                    label + String(repeating: "_", count: 22 - label.count)
+                ))
         }
         return screen().map { line in names.reduce(line) { $0.replacingOccurrences(of: $1.0, with: $1.1) } }
     }

@@ -1,24 +1,25 @@
 import Foundation
-import Testing
 import RecordCore
 import RecordTUI
 import TerminalScreen
+import Testing
 
 @Suite struct NavigationTests {
     @Test func typesViewListsCountsConflictsAndIdentifiers() throws {
         let h = try Harness(width: 100, height: 10)
-        #expect(h.screen() == [
-            "| recdeck Types                                                                             t.sqlite |",
-            "| KEY            NAME                ACTIVE  ARCHIVED CONFLICTS IDENTIFIERS                          |",
-            "|>companies      Companies               56         6         · domain (casefold), external_id (exa… |",
-            "| contacts       Contacts               410        30         3 contact_id (exact), external_id (ex… |",
-            "| properties     Properties              90        10         · property_id (exact), id (exact), ex… |",
-            "|                                                                                                    |",
-            "|                                                                                                    |",
-            "|                                                                                                    |",
-            "|                                                                                                    |",
-            "| 1/3  j/k move  enter open the type's records  c conflict queue  …                           ? help |",
-        ])
+        #expect(
+            h.screen() == [
+                "| recdeck Types                                                                             t.sqlite |",
+                "| KEY            NAME                ACTIVE  ARCHIVED CONFLICTS IDENTIFIERS                          |",
+                "|>companies      Companies               56         6         · domain (casefold), external_id (exa… |",
+                "| contacts       Contacts               410        30         3 contact_id (exact), external_id (ex… |",
+                "| properties     Properties              90        10         · property_id (exact), id (exact), ex… |",
+                "|                                                                                                    |",
+                "|                                                                                                    |",
+                "|                                                                                                    |",
+                "|                                                                                                    |",
+                "| 1/3  j/k move  enter open the type's records  c conflict queue  …                           ? help |",
+            ])
     }
 
     @Test func breadcrumbsFollowTheStackAndEscGoesBack() throws {
@@ -87,7 +88,10 @@ import TerminalScreen
     }
 
     @Test func keySequencesParse() {
-        #expect(Key.sequence("ab<esc><c-s><enter><lt>") == [.char("a"), .char("b"), .escape, .ctrl("s"), .enter, .char("<")])
+        #expect(
+            Key.sequence("ab<esc><c-s><enter><lt>") == [
+                .char("a"), .char("b"), .escape, .ctrl("s"), .enter, .char("<"),
+            ])
         #expect(Key.sequence("<up><pgdn> ") == [.up, .pageDown, .char(" ")])
         #expect(Key.from("\u{7F}") == .backspace)
         #expect(Key.from("\u{13}") == .ctrl("s"))

@@ -1,8 +1,8 @@
 import Foundation
-import Testing
 import RecordCore
 import RecordTUI
 import TerminalScreen
+import Testing
 
 @Suite struct RecordViewTests {
     /// Opens contact C00000 (Olivia Kim, the first row).
@@ -26,7 +26,7 @@ import TerminalScreen
     @Test func foldingOneAndAll() throws {
         let h = try openFirstContact()
         h.press("G")  // the closing brace
-        h.press("kk") // `]` of tags
+        h.press("kk")  // `]` of tags
         h.press("k")  // [0]
         h.press("h")  // to the parent: tags
         #expect(h.statusBar.hasPrefix("$.tags "))

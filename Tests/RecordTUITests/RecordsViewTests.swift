@@ -1,16 +1,22 @@
 import Foundation
-import Testing
 import RecordCore
 import RecordTUI
 import TerminalScreen
+import Testing
 
 @Suite struct RecordsViewTests {
     @Test func firstScreenListsActiveRecordsWithPosition() throws {
         let h = try Harness(width: 100, height: 12)
         h.press(":contacts<enter>")
         let s = h.screen()
-        #expect(s[1] == "|  NAME          CONTACT_ID EMAIL                       PHONE       FIRST_NAME LAST_NAME TITLE      ▶|")
-        #expect(s[2] == "|> Olivia Kim    C00000     olivia.kim0@mail.example    +1 555 5725 Olivia     Kim       CEO         |")
+        #expect(
+            s[1]
+                == "|  NAME          CONTACT_ID EMAIL                       PHONE       FIRST_NAME LAST_NAME TITLE      ▶|"
+        )
+        #expect(
+            s[2]
+                == "|> Olivia Kim    C00000     olivia.kim0@mail.example    +1 555 5725 Olivia     Kim       CEO         |"
+        )
         #expect(h.statusBar.hasPrefix("1/410 · name 1/11"))
     }
 

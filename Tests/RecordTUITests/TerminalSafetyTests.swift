@@ -1,9 +1,9 @@
 import Foundation
-import Testing
 import RecordCore
 import RecordStore
 import RecordTUI
 import TerminalScreen
+import Testing
 
 @Suite struct TerminalSafetyTests {
     @Test func hostileValuesShowAsPlaceholdersAndStayAligned() throws {
@@ -11,7 +11,10 @@ import TerminalScreen
         h.press(":contacts<enter>G")
         let screen = h.screen()
         for line in screen {
-            #expect(!line.unicodeScalars.contains { $0.value < 0x20 || $0.value == 0x7F || (0x80...0x9F).contains($0.value) || $0.value == 0x202E })
+            #expect(
+                !line.unicodeScalars.contains {
+                    $0.value < 0x20 || $0.value == 0x7F || (0x80...0x9F).contains($0.value) || $0.value == 0x202E
+                })
             #expect(DisplayWidth.of(line) == 102, "misaligned: \(line)")
         }
         let text = screen.joined(separator: "\n")
@@ -36,7 +39,10 @@ import TerminalScreen
         #expect(b.framedLines() == ["|ab x |"])
     }
 
-    @Test(arguments: [("a\u{1B}[2Jb", "a␛[2Jb"), ("t\u{9B}x", "t<U+9B>x"), ("\u{7F}", "␡"), ("o\u{202E}k", "o<U+202E>k"), ("n\u{0A}l", "n␊l")])
+    @Test(arguments: [
+        ("a\u{1B}[2Jb", "a␛[2Jb"), ("t\u{9B}x", "t<U+9B>x"), ("\u{7F}", "␡"), ("o\u{202E}k", "o<U+202E>k"),
+        ("n\u{0A}l", "n␊l"),
+    ])
     func safeTextPlaceholders(input: String, shown: String) {
         #expect(SafeText.visible(input) == shown)
     }
@@ -63,21 +69,33 @@ import TerminalScreen
             let lines = try String(contentsOf: corpusFile, encoding: .utf8).split(separator: "\n")
             #expect(lines.count == 12)
             let items = try lines.enumerated().map { n, line in
-                ImportItem(request: NativeRequest.result(type: "contacts", body: try JSONValue.parse(String(line))), body: nil, label: "line \(n + 1)")
+                ImportItem(
+                    request: NativeRequest.result(type: "contacts", body: try JSONValue.parse(String(line))), body: nil,
+                    label: "line \(n + 1)")
             }
             _ = try store.importBatch(items, type: "contacts", source: WriteSource("corpus"))
             try store.applyType(ObjectType(json: JSONValue.parse(hostileType)))
             var hostile = UpsertRequest(type: "hostile")
             hostile.name = .set("\u{1B}]2;record-title\u{7} record")
-            hostile.data = ["k\u{1B}[31m\u{202E}ey": "\u{1B}]52;c;cHduZWQ=\u{7}", "n": ["\u{9B}1m": ["\u{200D}": "x\u{301}\u{301}\u{301}\u{301}"]]]
+            hostile.data = [
+                "k\u{1B}[31m\u{202E}ey": "\u{1B}]52;c;cHduZWQ=\u{7}",
+                "n": ["\u{9B}1m": ["\u{200D}": "x\u{301}\u{301}\u{301}\u{301}"]],
+            ]
             _ = try store.upsert(hostile, source: WriteSource("corpus"))
             // A parked conflict whose request is hostile: an archived H13, imported over in prompt mode.
-            let h13: JSONValue = ["lookup": ["identifier": "contact_id"], "data": ["contact_id": "H13", "title": "safe"]]
-            let created = try store.upsert(try NativeRequest.decode(type: "contacts", body: h13), source: WriteSource("corpus"))
+            let h13: JSONValue = [
+                "lookup": ["identifier": "contact_id"], "data": ["contact_id": "H13", "title": "safe"],
+            ]
+            let created = try store.upsert(
+                try NativeRequest.decode(type: "contacts", body: h13), source: WriteSource("corpus"))
             _ = try store.archive(type: "contacts", id: try #require(created.record?.id), source: WriteSource("corpus"))
-            let over: JSONValue = ["lookup": ["identifier": "contact_id"], "data": ["contact_id": "H13", "title": "\u{1B}]0;conflict-title\u{7}"]]
-            _ = try store.importBatch([ImportItem(request: NativeRequest.result(type: "contacts", body: over), body: over, label: "x")],
-                                      type: "contacts", source: WriteSource("corpus"))
+            let over: JSONValue = [
+                "lookup": ["identifier": "contact_id"],
+                "data": ["contact_id": "H13", "title": "\u{1B}]0;conflict-title\u{7}"],
+            ]
+            _ = try store.importBatch(
+                [ImportItem(request: NativeRequest.result(type: "contacts", body: over), body: over, label: "x")],
+                type: "contacts", source: WriteSource("corpus"))
         }
     }
 
@@ -88,11 +106,14 @@ import TerminalScreen
         for (n, line) in screen.enumerated() {
             let bad = line.unicodeScalars.first { s in
                 let v = s.value
-                return v < 0x20 || (0x7F...0x9F).contains(v) || (0x202A...0x202E).contains(v) || (0x2066...0x2069).contains(v)
+                return v < 0x20 || (0x7F...0x9F).contains(v) || (0x202A...0x202E).contains(v)
+                    || (0x2066...0x2069).contains(v)
                     || v == 0x200D || v == 0x200B || v == 0xFE0F || s.properties.generalCategory == .format
             }
             #expect(bad == nil, "\(view), row \(n): U+\(String(bad?.value ?? 0, radix: 16)) in \(line)")
-            #expect(DisplayWidth.of(line) == h.width + 2, "\(view), row \(n) is \(DisplayWidth.of(line) - 2) columns: \(line)")
+            #expect(
+                DisplayWidth.of(line) == h.width + 2,
+                "\(view), row \(n) is \(DisplayWidth.of(line) - 2) columns: \(line)")
         }
         return screen.joined(separator: "\n") + "\n"
     }
@@ -123,12 +144,17 @@ import TerminalScreen
         visit("<enter>", "hostile record")
         visit("+", "hostile record unfolded")
         visit("?", "help")
-        try? seen.write(toFile: NSTemporaryDirectory() + "/recdeck-corpus-\(width).txt", atomically: true, encoding: .utf8)
+        try? seen.write(
+            toFile: NSTemporaryDirectory() + "/recdeck-corpus-\(width).txt", atomically: true, encoding: .utf8)
         if width >= 100 {
-            for placeholder in ["␛]0;pwned-title␇", "␛]52;c;cHduZWQ=␇", "<U+9B>31m", "invoice<U+202E>gnp.exe", "👩<U+200D>💻", "␡␡",
-                                "␛]8;;https://evil.example/␛\\click me", "Hostile ␛]0;typ", "Zoé", #"\u001b]0;conflict-title\u0007"#,
-                                "␛]2;record-title␇ record", "k␛[31m<U+202E>ey"] {
-                #expect(seen.contains(placeholder), "never shown: \(placeholder) (screens in $TMPDIR/recdeck-corpus-\(width).txt)")
+            for placeholder in [
+                "␛]0;pwned-title␇", "␛]52;c;cHduZWQ=␇", "<U+9B>31m", "invoice<U+202E>gnp.exe", "👩<U+200D>💻", "␡␡",
+                "␛]8;;https://evil.example/␛\\click me", "Hostile ␛]0;typ", "Zoé", #"\u001b]0;conflict-title\u0007"#,
+                "␛]2;record-title␇ record", "k␛[31m<U+202E>ey",
+            ] {
+                #expect(
+                    seen.contains(placeholder),
+                    "never shown: \(placeholder) (screens in $TMPDIR/recdeck-corpus-\(width).txt)")
             }
         }
     }

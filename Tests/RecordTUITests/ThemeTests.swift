@@ -1,11 +1,13 @@
 import Foundation
-import Testing
 import TerminalScreen
+import Testing
+
 @testable import RecDeckCommands
 
 @Suite struct ThemeTests {
     static var themesFolder: URL {
-        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent()
             .appendingPathComponent("themes")
     }
 
@@ -26,7 +28,9 @@ import TerminalScreen
         ("name = \"x\"\n[styles\n", 2, "expected ']'"),
     ])
     func badThemeFilesNameFileAndLine(text: String, line: Int, reason: String) {
-        let result = Result { () throws(ThemeLoader.Problem) -> Theme in try ThemeLoader.parse(text, file: "my.toml", name: "x") }
+        let result = Result { () throws(ThemeLoader.Problem) -> Theme in
+            try ThemeLoader.parse(text, file: "my.toml", name: "x")
+        }
         guard case .failure(let p) = result else { Issue.record("accepted a bad theme"); return }
         #expect(p.description.hasPrefix("my.toml:\(line): "), "\(p)")
         #expect(p.description.contains(reason), "\(p)")
@@ -36,27 +40,38 @@ import TerminalScreen
         let user = FileManager.default.temporaryDirectory.appendingPathComponent("recdeck-themes-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: user, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: user) }
-        try "name = \"neon\"\n[styles]\ntitle = { fg = \"#zzzzzz\" }\n".write(to: user.appendingPathComponent("neon.toml"), atomically: true, encoding: .utf8)
-        try "name = \"calm\"\n[styles]\ntitle = { fg = 24, bold = true }\n".write(to: user.appendingPathComponent("calm.toml"), atomically: true, encoding: .utf8)
+        try "name = \"neon\"\n[styles]\ntitle = { fg = \"#zzzzzz\" }\n".write(
+            to: user.appendingPathComponent("neon.toml"), atomically: true, encoding: .utf8)
+        try "name = \"calm\"\n[styles]\ntitle = { fg = 24, bold = true }\n".write(
+            to: user.appendingPathComponent("calm.toml"), atomically: true, encoding: .utf8)
         let bad = ThemeLoader.select(requested: "neon", environment: [:], folders: [Self.themesFolder, user])
         #expect(bad.theme.name == "dark")
-        #expect(bad.messages.contains { $0.hasSuffix("neon.toml:3: title.fg: bad colour #zzzzzz; use default, a name (red, bright-red), 0-255 or \"#rrggbb\"") })
+        #expect(
+            bad.messages.contains {
+                $0.hasSuffix(
+                    "neon.toml:3: title.fg: bad colour #zzzzzz; use default, a name (red, bright-red), 0-255 or \"#rrggbb\""
+                )
+            })
         let good = ThemeLoader.select(requested: "calm", environment: [:], folders: [Self.themesFolder, user])
         #expect(good.theme.name == "calm")
         #expect(good.theme.spec(.title).fg == .index(24))
     }
 
     @Test func noColorSelectsMonoUnlessAThemeIsGiven() {
-        #expect(ThemeLoader.select(requested: nil, environment: ["NO_COLOR": "1"], folders: [Self.themesFolder]).theme.name == "mono")
+        #expect(
+            ThemeLoader.select(requested: nil, environment: ["NO_COLOR": "1"], folders: [Self.themesFolder]).theme.name
+                == "mono")
         #expect(ThemeLoader.select(requested: nil, environment: [:], folders: [Self.themesFolder]).theme.name == "dark")
-        #expect(ThemeLoader.select(requested: "light", environment: ["NO_COLOR": "1"], folders: [Self.themesFolder]).theme.name == "light")
+        #expect(
+            ThemeLoader.select(requested: "light", environment: ["NO_COLOR": "1"], folders: [Self.themesFolder]).theme
+                .name == "light")
     }
 
     @Test func coloursDegradeOnSmallerPalettes() throws {
         let teal = try #require(ThemeColor(name: "#5fafd7"))
         #expect(teal.resolved(colors: 256) == 74)
         #expect((0..<16).contains(teal.resolved(colors: 16)))
-        #expect(teal.resolved(colors: 8) == 6)       // cyan
+        #expect(teal.resolved(colors: 8) == 6)  // cyan
         #expect(ThemeColor(name: "bright-red")!.resolved(colors: 8) == 1)
         #expect(ThemeColor(name: "196")!.resolved(colors: 8) == 1)
         #expect(ThemeColor(name: "#ff0000")!.resolved(colors: 256) == 196)

@@ -1,6 +1,7 @@
 import Foundation
-import Testing
 import RecordTUI
+import Testing
+
 @testable import RecDeckCommands
 
 /// views.toml and config.toml: written, read back, and bad files named by `file:line`.
@@ -38,7 +39,9 @@ import RecordTUI
     @Test func configTurnsOSC52OnAndNamesBadLines() throws {
         #expect(try UserConfig.parse("[clipboard]\nosc52 = true\n", file: "c.toml") == UserConfig(osc52: true))
         #expect(try UserConfig.parse("", file: "c.toml") == UserConfig(osc52: false))
-        #expect(throws: UserConfig.Problem.self) { try UserConfig.parse("[clipboard]\nosc52 = \"yes\"\n", file: "c.toml") }
+        #expect(throws: UserConfig.Problem.self) {
+            try UserConfig.parse("[clipboard]\nosc52 = \"yes\"\n", file: "c.toml")
+        }
         do { _ = try UserConfig.parse("\n[clipboard]\nosc53 = true\n", file: "c.toml") } catch {
             #expect(error.description == "c.toml:3: unknown clipboard setting \"osc53\"; known: osc52")
         }
@@ -46,7 +49,9 @@ import RecordTUI
 
     @Test func theClipboardRefusesWithoutTmuxOrOSC52() {
         let clipboard = TerminalClipboard(environment: [:], osc52: false)
-        guard case .failure(let e) = clipboard.copy("secret") else { Issue.record("copied without tmux or OSC 52"); return }
+        guard case .failure(let e) = clipboard.copy("secret") else {
+            Issue.record("copied without tmux or OSC 52"); return
+        }
         #expect(e.message.contains("OSC 52 is off"))
     }
 }

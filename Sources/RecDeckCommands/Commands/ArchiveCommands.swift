@@ -24,7 +24,13 @@ private func setArchived(_ archived: Bool, global: GlobalOptions, record: Record
     try global.requireWritable(archived ? "archive" : "restore")
     let store = try global.openStore()
     let found = try record.resolve(in: store)
-    let r = archived ? try store.archive(type: found.type, id: found.id, source: WriteSource("cli"))
-                     : try store.restore(type: found.type, id: found.id, source: WriteSource("cli"))
-    if global.json { Output.json(r.json) } else { Output.out("\(archived ? "archived" : "restored") \(r.id) (version \(r.version))") }
+    let r =
+        archived
+        ? try store.archive(type: found.type, id: found.id, source: WriteSource("cli"))
+        : try store.restore(type: found.type, id: found.id, source: WriteSource("cli"))
+    if global.json {
+        Output.json(r.json)
+    } else {
+        Output.out("\(archived ? "archived" : "restored") \(r.id) (version \(r.version))")
+    }
 }

@@ -8,7 +8,9 @@ struct DemoCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "demo",
         abstract: "Create the demo database (contacts, companies, properties) and example requests.",
-        discussion: "Without --db or $RECDECK_DB the demo lives at $XDG_DATA_HOME/recdeck/demo.sqlite. An existing demo database is reused; --reset rebuilds it.")
+        discussion:
+            "Without --db or $RECDECK_DB the demo lives at $XDG_DATA_HOME/recdeck/demo.sqlite. An existing demo database is reused; --reset rebuilds it."
+    )
     @OptionGroup var global: GlobalOptions
     @Flag(help: "Rebuild the demo database from scratch (only a database recdeck created as a demo).") var reset = false
 
@@ -32,8 +34,13 @@ struct DemoCommand: ParsableCommand {
             let isDemo = try existing.meta("demo") == "1"
             let hasTypes = try !existing.types().isEmpty
             if reset {
-                if readOnly { throw CLIError("--read-only: demo --reset would write to the database; refused, nothing written") }
-                guard isDemo || !hasTypes else { throw CLIError("\(path) is not a demo database; --reset only rebuilds databases `recdeck demo` created") }
+                if readOnly {
+                    throw CLIError("--read-only: demo --reset would write to the database; refused, nothing written")
+                }
+                guard isDemo || !hasTypes else {
+                    throw CLIError(
+                        "\(path) is not a demo database; --reset only rebuilds databases `recdeck demo` created")
+                }
                 for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
             } else if isDemo {
                 // A demo made by an older recdeck may lack newer examples: add the missing files.
@@ -43,7 +50,9 @@ struct DemoCommand: ParsableCommand {
                 throw CLIError("\(path) already holds data and is not a demo database; use another --db")
             }
         }
-        if readOnly { throw CLIError("--read-only: building the demo would write to the database; refused, nothing written") }
+        if readOnly {
+            throw CLIError("--read-only: building the demo would write to the database; refused, nothing written")
+        }
         let store = try RecordStore.open(path: path)
         try Demo.build(into: store)
         try writeExamples(to: examples)
@@ -51,8 +60,10 @@ struct DemoCommand: ParsableCommand {
     }
 
     private static func writeExamples(to folder: URL, onlyMissing: Bool = false) throws {
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
-        for e in DemoData.examples where !onlyMissing || !FileManager.default.fileExists(atPath: folder.appendingPathComponent(e.file).path) {
+        try FileManager.default.createDirectory(
+            at: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        for e in DemoData.examples
+        where !onlyMissing || !FileManager.default.fileExists(atPath: folder.appendingPathComponent(e.file).path) {
             try Data((e.body.prettyText + "\n").utf8).write(to: folder.appendingPathComponent(e.file))
         }
     }
@@ -60,12 +71,22 @@ struct DemoCommand: ParsableCommand {
     private func summarize(_ store: RecordStore, path: String, examples: URL) throws {
         let types = try store.types()
         if global.json {
-            Output.json(["database": .string(path), "examples": .string(examples.path),
-                         "types": .object(Dictionary(uniqueKeysWithValues: types.map { ($0.type.key, ["active": .int(Int64($0.active)), "archived": .int(Int64($0.archived))]) }))])
+            Output.json([
+                "database": .string(path), "examples": .string(examples.path),
+                "types": .object(
+                    Dictionary(
+                        uniqueKeysWithValues: types.map {
+                            ($0.type.key, ["active": .int(Int64($0.active)), "archived": .int(Int64($0.archived))])
+                        })),
+            ])
             return
         }
         Output.out("demo database  \(path)")
-        for t in types { Output.out("  \(t.type.key.padding(toLength: 12, withPad: " ", startingAt: 0)) \(t.active) active, \(t.archived) archived") }
+        for t in types {
+            Output.out(
+                "  \(t.type.key.padding(toLength: 12, withPad: " ", startingAt: 0)) \(t.active) active, \(t.archived) archived"
+            )
+        }
         Output.out("example requests  \(examples.path)")
         // Copy-pastable commands: the binary's own path (after `swift run`, recdeck is not on PATH).
         let argv0 = CommandLine.arguments.first ?? "recdeck"
@@ -73,7 +94,9 @@ struct DemoCommand: ParsableCommand {
         for e in DemoData.examples {
             let dialect = e.dialect == "native" ? "" : " --dialect \(e.dialect)"
             let query = e.query.map { " --query '\($0)'" }.joined()
-            Output.out("  \(binary) plan --db \(path)\(dialect)\(query) \(e.type) \(examples.appendingPathComponent(e.file).path)")
+            Output.out(
+                "  \(binary) plan --db \(path)\(dialect)\(query) \(e.type) \(examples.appendingPathComponent(e.file).path)"
+            )
             Output.out("      → \(e.expect)")
         }
     }
@@ -88,21 +111,29 @@ enum Demo {
             let items = bodies.map { body in
                 ImportItem(request: NativeRequest.result(type: type, body: body), body: body)
             }
-            for plan in try store.importBatch(items, type: type, source: WriteSource("demo")) where plan.decision.isError {
+            for plan in try store.importBatch(items, type: type, source: WriteSource("demo"))
+            where plan.decision.isError {
                 throw CLIError("demo data rejected: \(plan.errorSummary)")
             }
         }
         for (type, key) in archive {
-            guard let r = try store.findRecord(type: type, key: key) else { throw CLIError("demo: \(type) \(key) missing") }
+            guard let r = try store.findRecord(type: type, key: key) else {
+                throw CLIError("demo: \(type) \(key) missing")
+            }
             try store.archive(type: type, id: r.id, source: WriteSource("demo"))
         }
         // The duplicate Jane Smith (D0B) owns two properties and is associated with a company, so merging
         // her into D0A shows children and associations re-pointed.
-        guard let loser = try store.findRecord(type: "contacts", key: "D0B") else { throw CLIError("demo: contact D0B missing") }
+        guard let loser = try store.findRecord(type: "contacts", key: "D0B") else {
+            throw CLIError("demo: contact D0B missing")
+        }
         let relations: [(String, JSONValue)] = [
             ("properties", ["lookup": ["identifier": "id", "value": "X1001"], "parent_id": .string(loser.id)]),
             ("properties", ["lookup": ["identifier": "id", "value": "X1002"], "parent_id": .string(loser.id)]),
-            ("companies", ["lookup": ["identifier": "name", "value": "Globex Corp"], "associations": [.string(loser.id)]]),
+            (
+                "companies",
+                ["lookup": ["identifier": "name", "value": "Globex Corp"], "associations": [.string(loser.id)]]
+            ),
         ]
         for (type, body) in relations {
             let plan = try store.upsert(NativeRequest.result(type: type, body: body).get(), source: WriteSource("demo"))

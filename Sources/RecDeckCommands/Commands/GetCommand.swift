@@ -3,7 +3,8 @@ import RecordCore
 
 /// `recdeck get TYPE KEY`: one record, by id or by an identifier value.
 struct GetCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "get", abstract: "Show one record (by id, external id or identifier value).")
+    static let configuration = CommandConfiguration(
+        commandName: "get", abstract: "Show one record (by id, external id or identifier value).")
     @OptionGroup var global: GlobalOptions
     @OptionGroup var record: RecordReference
 
@@ -11,6 +12,8 @@ struct GetCommand: ParsableCommand {
         let r = try record.resolve(in: global.openStore())
         if global.json { Output.json(r.json); return }
         // Line by line, so newlines stay newlines while controls inside values become placeholders.
-        for line in r.json.prettyText.split(separator: "\n", omittingEmptySubsequences: false) { Output.out(Output.cell(String(line), max: Int.max)) }
+        for line in r.json.prettyText.split(separator: "\n", omittingEmptySubsequences: false) {
+            Output.out(Output.cell(String(line), max: Int.max))
+        }
     }
 }

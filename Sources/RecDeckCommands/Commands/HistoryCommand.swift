@@ -4,7 +4,8 @@ import RecordStore
 
 /// `recdeck history TYPE KEY`: a record's revisions.
 struct HistoryCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "history", abstract: "Show a record's revisions (undo one with `recdeck undo REVISION`).")
+    static let configuration = CommandConfiguration(
+        commandName: "history", abstract: "Show a record's revisions (undo one with `recdeck undo REVISION`).")
     @OptionGroup var global: GlobalOptions
     @OptionGroup var record: RecordReference
 
@@ -13,16 +14,28 @@ struct HistoryCommand: ParsableCommand {
         let r = try record.resolve(in: store)
         let revisions = try store.history(recordID: r.id)
         if global.json {
-            Output.json(.array(revisions.map { v in
-                ["revision": .int(v.id), "version": .int(Int64(v.version)), "op": .string(v.op), "source": .string(v.source),
-                 "batch": v.batch.map(JSONValue.string) ?? .null, "at": .string(v.at),
-                 "before": v.before?.json ?? .null, "after": v.after.json]
-            }))
+            Output.json(
+                .array(
+                    revisions.map { v in
+                        [
+                            "revision": .int(v.id), "version": .int(Int64(v.version)), "op": .string(v.op),
+                            "source": .string(v.source),
+                            "batch": v.batch.map(JSONValue.string) ?? .null, "at": .string(v.at),
+                            "before": v.before?.json ?? .null, "after": v.after.json,
+                        ]
+                    }))
             return
         }
-        Output.table(["REV", "VER", "OP", "SOURCE", "AT", "CHANGES"], revisions.map { v in
-            let changes = Planner.diff(v.before, v.after).map { "\($0.op == .add ? "+" : $0.op == .remove ? "-" : "~")\($0.path)" }
-            return [String(v.id), String(v.version), v.op, v.source, v.at, Output.cell(changes.joined(separator: " "), max: 70)]
-        })
+        Output.table(
+            ["REV", "VER", "OP", "SOURCE", "AT", "CHANGES"],
+            revisions.map { v in
+                let changes = Planner.diff(v.before, v.after).map {
+                    "\($0.op == .add ? "+" : $0.op == .remove ? "-" : "~")\($0.path)"
+                }
+                return [
+                    String(v.id), String(v.version), v.op, v.source, v.at,
+                    Output.cell(changes.joined(separator: " "), max: 70),
+                ]
+            })
     }
 }

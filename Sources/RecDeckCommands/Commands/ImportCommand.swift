@@ -17,29 +17,40 @@ struct ImportCommand: ParsableCommand {
     @OptionGroup var global: GlobalOptions
     @Argument(help: "Type key.") var type: String
     @Argument(help: "JSONL, JSON array or .csv file.") var file: String
-    @Option(help: "Item dialect: native (each item one request) or bulk (each item one batch request).") var dialect = "native"
+    @Option(help: "Item dialect: native (each item one request) or bulk (each item one batch request).") var dialect =
+        "native"
     @Option(help: "Items are plain data objects looked up by this JSONPath.") var key: String?
-    @Option(help: "Archive mode for items that do not set one (prompt, unarchive, unarchive_update, overwrite).") var onArchivedMatch: String?
+    @Option(help: "Archive mode for items that do not set one (prompt, unarchive, unarchive_update, overwrite).")
+    var onArchivedMatch: String?
     @Option(help: "Items per transaction (1–1000).") var batchSize = 1000
     @Flag(help: "Report each committed batch on stderr.") var verbose = false
 
     func run() throws {
         try global.requireWritable("import")
-        guard (1...Limits.maxBatch).contains(batchSize) else { throw CLIError("--batch-size must be 1 to \(Limits.maxBatch)", status: .usage) }
+        guard (1...Limits.maxBatch).contains(batchSize) else {
+            throw CLIError("--batch-size must be 1 to \(Limits.maxBatch)", status: .usage)
+        }
         var keyPath: JSONPath?
         if let key {
             do { keyPath = try JSONPath(parsing: key) } catch { throw CLIError("--key: \(error)", status: .usage) }
         }
         var mode: ArchivedMatchMode?
         if let onArchivedMatch {
-            guard let m = ArchivedMatchMode(rawValue: onArchivedMatch) else { throw CLIError("--on-archived-match must be prompt, unarchive, unarchive_update or overwrite", status: .usage) }
+            guard let m = ArchivedMatchMode(rawValue: onArchivedMatch) else {
+                throw CLIError(
+                    "--on-archived-match must be prompt, unarchive, unarchive_update or overwrite", status: .usage)
+            }
             mode = m
         }
         guard dialect == "native" || dialect == "bulk" else {
-            throw CLIError("import reads --dialect native or bulk items, not \"\(dialect)\"; send single-record dialects with `recdeck upsert`", status: .usage)
+            throw CLIError(
+                "import reads --dialect native or bulk items, not \"\(dialect)\"; send single-record dialects with `recdeck upsert`",
+                status: .usage)
         }
         if dialect == "bulk", key != nil || onArchivedMatch != nil || batchSize != Limits.maxBatch {
-            throw CLIError("--key, --on-archived-match and --batch-size apply to native items; a bulk item is its own batch", status: .usage)
+            throw CLIError(
+                "--key, --on-archived-match and --batch-size apply to native items; a bulk item is its own batch",
+                status: .usage)
         }
         let store = try global.openStore()
         guard try store.objectType(type) != nil else { throw CLIError("unknown object type \"\(type)\"") }
@@ -61,7 +72,9 @@ struct ImportCommand: ParsableCommand {
             let counts = Dictionary(grouping: exchange.plans, by: { $0.decision.rawValue }).mapValues(\.count)
             let text = counts.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }.joined(separator: ", ")
             if let id = exchange.processID {
-                Output.out("\(label): process \(id): \(exchange.plans.count) record\(exchange.plans.count == 1 ? "" : "s"): \(text)\(exchange.committed ? "" : " (atomic batch rolled back)")")
+                Output.out(
+                    "\(label): process \(id): \(exchange.plans.count) record\(exchange.plans.count == 1 ? "" : "s"): \(text)\(exchange.committed ? "" : " (atomic batch rolled back)")"
+                )
             }
         }
         try report(summary)
@@ -71,18 +84,31 @@ struct ImportCommand: ParsableCommand {
     private func report(_ summary: ImportSummary) throws {
         let parked = summary.parkedConflicts
         if global.json {
-            Output.json(["items": .int(Int64(summary.items)), "batches": .int(Int64(summary.batches)),
-                         "seconds": .double((summary.seconds * 1000).rounded() / 1000),
-                         "decisions": .object(summary.decisions.mapValues { .int(Int64($0)) }), "parked_conflicts": .int(Int64(parked)),
-                         "processes": .array(summary.processes.map(JSONValue.string)),
-                         "errors": .array(summary.errors.map(JSONValue.string))])
+            Output.json([
+                "items": .int(Int64(summary.items)), "batches": .int(Int64(summary.batches)),
+                "seconds": .double((summary.seconds * 1000).rounded() / 1000),
+                "decisions": .object(summary.decisions.mapValues { .int(Int64($0)) }),
+                "parked_conflicts": .int(Int64(parked)),
+                "processes": .array(summary.processes.map(JSONValue.string)),
+                "errors": .array(summary.errors.map(JSONValue.string)),
+            ])
         } else {
-            Output.out("imported \(summary.items) items in \(summary.batches) batch\(summary.batches == 1 ? "" : "es") (\(String(format: "%.2f", summary.seconds)) s)")
-            for (k, v) in summary.decisions.sorted(by: { $0.key < $1.key }) { Output.out("  \(k.padding(toLength: 17, withPad: " ", startingAt: 0)) \(v)") }
-            if parked > 0 { Output.out("\(parked) archived-record conflict\(parked == 1 ? "" : "s") parked: see `recdeck conflicts`") }
+            Output.out(
+                "imported \(summary.items) items in \(summary.batches) batch\(summary.batches == 1 ? "" : "es") (\(String(format: "%.2f", summary.seconds)) s)"
+            )
+            for (k, v) in summary.decisions.sorted(by: { $0.key < $1.key }) {
+                Output.out("  \(k.padding(toLength: 17, withPad: " ", startingAt: 0)) \(v)")
+            }
+            if parked > 0 {
+                Output.out(
+                    "\(parked) archived-record conflict\(parked == 1 ? "" : "s") parked: see `recdeck conflicts`")
+            }
             for e in summary.errors { Output.err(Output.cell(e, max: 300)) }
         }
         let failed = summary.failed
-        if failed > 0 { throw CLIError("\(failed) item\(failed == 1 ? "" : "s") not applied (see above); every other item was committed") }
+        if failed > 0 {
+            throw CLIError(
+                "\(failed) item\(failed == 1 ? "" : "s") not applied (see above); every other item was committed")
+        }
     }
 }

@@ -4,7 +4,8 @@ import RecordStore
 
 /// `recdeck list TYPE`: one keyset page of records.
 struct ListCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "list", abstract: "List a type's records, one page at a time.")
+    static let configuration = CommandConfiguration(
+        commandName: "list", abstract: "List a type's records, one page at a time.")
     @OptionGroup var global: GlobalOptions
     @Argument(help: "Type key.") var type: String
     @Flag(help: "Include archived records.") var archived = false
@@ -17,16 +18,22 @@ struct ListCommand: ParsableCommand {
         guard limit > 0 else { throw CLIError("--limit must be at least 1", status: .usage) }
         let store = try global.openStore()
         guard try store.objectType(type) != nil else { throw CLIError("unknown object type \"\(type)\"") }
-        let page = try store.list(type: type, filter: onlyArchived ? .archived : archived ? .all : .active, after: after, limit: limit)
+        let page = try store.list(
+            type: type, filter: onlyArchived ? .archived : archived ? .all : .active, after: after, limit: limit)
         if jsonl {
             for r in page.records { Output.out(r.json.jsonText) }
         } else if global.json {
             Output.json(["records": .array(page.records.map(\.json)), "next": page.next.map(JSONValue.int) ?? .null])
         } else {
-            Output.table(["ID", "NAME", "EXTERNAL_ID", "VER", "STATE", "UPDATED", "DATA"], page.records.map { r in
-                [r.id, Output.cell(r.name ?? ""), Output.cell(r.externalID ?? "", max: 20), String(r.version),
-                 r.archived ? "archived" : "active", Timestamp.format(r.updatedAt), Output.cell(r.data.jsonText, max: 60)]
-            })
+            Output.table(
+                ["ID", "NAME", "EXTERNAL_ID", "VER", "STATE", "UPDATED", "DATA"],
+                page.records.map { r in
+                    [
+                        r.id, Output.cell(r.name ?? ""), Output.cell(r.externalID ?? "", max: 20), String(r.version),
+                        r.archived ? "archived" : "active", Timestamp.format(r.updatedAt),
+                        Output.cell(r.data.jsonText, max: 60),
+                    ]
+                })
         }
         if let next = page.next, !global.json { Output.err("more: recdeck list \(type) --after \(next)") }
     }

@@ -6,7 +6,8 @@ import RecordStore
 /// `recdeck merge TYPE SURVIVOR LOSER... [--take FIELD=RECORD]... [--dry-run]`.
 struct MergeCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "merge", abstract: "Merge duplicate records into a survivor (undo with `recdeck undo --merge ID`).",
+        commandName: "merge",
+        abstract: "Merge duplicate records into a survivor (undo with `recdeck undo --merge ID`).",
         discussion: """
             Per field the survivor's value is kept, gaps are filled from the losers (in order), arrays are unioned and objects \
             combined; --take FIELD=RECORD picks a record's value instead (FIELD is name, external_id, parent_id or a data key). \
@@ -17,23 +18,30 @@ struct MergeCommand: ParsableCommand {
     @Argument(help: "Type key.") var type: String
     @Argument(help: "The record that stays (id, external id or identifier value).") var survivor: String
     @Argument(help: "Records merged into it and archived.") var losers: [String] = []
-    @Option(name: .customLong("take"), help: "FIELD=RECORD: take this field's value from that record (repeatable).") var takes: [String] = []
+    @Option(name: .customLong("take"), help: "FIELD=RECORD: take this field's value from that record (repeatable).")
+    var takes: [String] = []
     @Flag(help: "Show the plan; write nothing.") var dryRun = false
 
     func run() throws {
-        guard !losers.isEmpty else { throw CLIError("name at least one record to merge into \(survivor)", status: .usage) }
+        guard !losers.isEmpty else {
+            throw CLIError("name at least one record to merge into \(survivor)", status: .usage)
+        }
         if !dryRun { try global.requireWritable("merge") }
         let store = try global.openStore()
         guard try store.objectType(type) != nil else { throw CLIError("unknown object type \"\(type)\"") }
         func resolve(_ key: String) throws -> String {
-            guard let r = try store.findRecord(type: type, key: key) else { throw CLIError("no \(type) record \"\(Output.cell(key))\"") }
+            guard let r = try store.findRecord(type: type, key: key) else {
+                throw CLIError("no \(type) record \"\(Output.cell(key))\"")
+            }
             return r.id
         }
         let survivorID = try resolve(survivor)
         let loserIDs = try losers.map(resolve)
         var take: [String: String] = [:]
         for t in takes {
-            guard let eq = t.firstIndex(of: "="), eq != t.startIndex else { throw CLIError("--take \"\(t)\" must be FIELD=RECORD", status: .usage) }
+            guard let eq = t.firstIndex(of: "="), eq != t.startIndex else {
+                throw CLIError("--take \"\(t)\" must be FIELD=RECORD", status: .usage)
+            }
             take[String(t[..<eq])] = try resolve(String(t[t.index(after: eq)...]))
         }
         if dryRun {
@@ -42,10 +50,13 @@ struct MergeCommand: ParsableCommand {
             if !plan.isValid { throw CLIError(plan.errors.joined(separator: "; ")) }
             return
         }
-        let outcome = try store.merge(type: type, survivor: survivorID, losers: loserIDs, take: take, source: WriteSource("cli"))
+        let outcome = try store.merge(
+            type: type, survivor: survivorID, losers: loserIDs, take: take, source: WriteSource("cli"))
         if global.json { Output.json(["merge": .int(outcome.id), "plan": outcome.plan.json]); return }
         print(outcome.plan)
-        Output.out("merged \(loserIDs.count) record\(loserIDs.count == 1 ? "" : "s") into \(survivorID) (merge \(outcome.id), \(outcome.plan.writes.count) writes); undo with: recdeck undo --merge \(outcome.id)")
+        Output.out(
+            "merged \(loserIDs.count) record\(loserIDs.count == 1 ? "" : "s") into \(survivorID) (merge \(outcome.id), \(outcome.plan.writes.count) writes); undo with: recdeck undo --merge \(outcome.id)"
+        )
     }
 
     /// The plan as text: the field table, the diff and every knock-on effect.
@@ -58,9 +69,17 @@ struct MergeCommand: ParsableCommand {
         Output.table(["", "FIELD", "*" + plan.survivorID] + plan.loserIDs + ["RESULT", "HOW"], rows)
         if !plan.diff.isEmpty {
             Output.out("survivor changes:")
-            for d in plan.diff { Output.out("  \(d.op == .add ? "+" : d.op == .remove ? "-" : "~") \(d.path): \(Output.cell(d.before?.jsonText ?? "", max: 30)) → \(Output.cell(d.after?.jsonText ?? "", max: 30))") }
+            for d in plan.diff {
+                Output.out(
+                    "  \(d.op == .add ? "+" : d.op == .remove ? "-" : "~") \(d.path): \(Output.cell(d.before?.jsonText ?? "", max: 30)) → \(Output.cell(d.after?.jsonText ?? "", max: 30))"
+                )
+            }
         }
-        for e in plan.movedAside { Output.out("moved aside on \(e.recordID): \(e.identifier) \(Output.cell(e.before.jsonText, max: 40)) → \(Output.cell(e.after.jsonText, max: 60))") }
+        for e in plan.movedAside {
+            Output.out(
+                "moved aside on \(e.recordID): \(e.identifier) \(Output.cell(e.before.jsonText, max: 40)) → \(Output.cell(e.after.jsonText, max: 60))"
+            )
+        }
         for id in plan.repointedChildren { Output.out("re-pointed child: \(id) parent_id → \(plan.survivorID)") }
         for id in plan.repointedAssociations { Output.out("re-pointed association: \(id) → \(plan.survivorID)") }
         Output.out("archived with merged_into \(plan.survivorID): \(plan.loserIDs.joined(separator: ", "))")

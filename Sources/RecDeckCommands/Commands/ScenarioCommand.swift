@@ -5,10 +5,12 @@ import RecordStore
 
 /// `recdeck scenario run FILE...`: run conformance scenarios; exit 4 when an expectation fails.
 struct ScenarioCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "scenario", abstract: "Conformance scenarios.", subcommands: [Run.self])
+    static let configuration = CommandConfiguration(
+        commandName: "scenario", abstract: "Conformance scenarios.", subcommands: [Run.self])
 
     struct Run: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Run scenario files (DESIGN §4); exit 4 on a failed expectation.")
+        static let configuration = CommandConfiguration(
+            abstract: "Run scenario files (DESIGN §4); exit 4 on a failed expectation.")
         @OptionGroup var global: GlobalOptions
         @Argument(help: "Scenario JSON files.") var files: [String]
 
@@ -17,15 +19,21 @@ struct ScenarioCommand: ParsableCommand {
             let runner = ScenarioRunner()
             var passed = 0, failed = 0
             for file in files {
-                guard let data = FileManager.default.contents(atPath: file) else { throw CLIError("cannot read scenario file \(file)") }
+                guard let data = FileManager.default.contents(atPath: file) else {
+                    throw CLIError("cannot read scenario file \(file)")
+                }
                 let scenarios: [Scenario]
-                do { scenarios = try Scenario.loadFile(JSONValue.parse(data), file: file) } catch let e as JSONSyntaxError {
+                do { scenarios = try Scenario.loadFile(JSONValue.parse(data), file: file) } catch let e
+                    as JSONSyntaxError
+                {
                     throw CLIError("\(file): \(e.message)")
                 } catch let e as SchemaError { throw CLIError("\(e.message)") }
                 for s in scenarios {
                     do {
                         let failures = try runner.run(s)
-                        if failures.isEmpty { passed += 1; if !global.json { Output.out("ok    \(file): \(s.name)") } } else {
+                        if failures.isEmpty {
+                            passed += 1; if !global.json { Output.out("ok    \(file): \(s.name)") }
+                        } else {
                             failed += 1
                             Output.out("FAIL  \(file): \(s.name)")
                             for f in failures { Output.out("      step \(f.step), \(f.key): \(f.detail)") }

@@ -5,11 +5,15 @@ import RecordStore
 /// `recdeck undo REVISION` or `recdeck undo --merge ID`: write the previous state back as new revisions.
 struct UndoCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "undo", abstract: "Undo a revision (while the record is still at its version), or a whole merge with --merge ID.")
+        commandName: "undo",
+        abstract: "Undo a revision (while the record is still at its version), or a whole merge with --merge ID.")
     @OptionGroup var global: GlobalOptions
     @Argument(help: "Revision number (see `recdeck history`).") var revision: Int64?
-    @Option(help: "Undo this merge (the id `recdeck merge` printed): every record it wrote gets its earlier state back.") var merge: Int64?
-    @Option(help: "Undo every revision of this batch (a TUI bulk archive or restore names its batch) in one transaction.")
+    @Option(
+        help: "Undo this merge (the id `recdeck merge` printed): every record it wrote gets its earlier state back.")
+    var merge: Int64?
+    @Option(
+        help: "Undo every revision of this batch (a TUI bulk archive or restore names its batch) in one transaction.")
     var batch: String?
 
     func validate() throws {
@@ -36,6 +40,11 @@ struct UndoCommand: ParsableCommand {
         }
         guard let revision else { return }
         let r = try store.undo(revision: revision, source: WriteSource("cli"))
-        if global.json { Output.json(r.json) } else { Output.out("undid revision \(revision): \(r.id) is now at version \(r.version)\(r.archived ? " (archived)" : "")") }
+        if global.json {
+            Output.json(r.json)
+        } else {
+            Output.out(
+                "undid revision \(revision): \(r.id) is now at version \(r.version)\(r.archived ? " (archived)" : "")")
+        }
     }
 }

@@ -24,18 +24,26 @@ final class CSVRows {
         do { reader = try CSVReader(stream: stream, hasHeaderRow: true) } catch {
             throw CLIError("\(path): \(Self.describe(error, at: "the header row"))")
         }
-        if let error = reader.error, !Self.isEndOfInput(error) { throw CLIError("\(path): \(Self.describe(error, at: "the header row"))") }
+        if let error = reader.error, !Self.isEndOfInput(error) {
+            throw CLIError("\(path): \(Self.describe(error, at: "the header row"))")
+        }
         header = reader.headerRow ?? []
         guard !(header.count == 1 && header[0].isEmpty), !header.isEmpty else {
             throw CLIError("\(path): the CSV file has no header row naming the attributes")
         }
         guard header.count <= Limits.maxAttributes else {
-            throw CLIError("\(path): the CSV header has \(header.count) columns; a record holds at most \(Limits.maxAttributes) attributes")
+            throw CLIError(
+                "\(path): the CSV header has \(header.count) columns; a record holds at most \(Limits.maxAttributes) attributes"
+            )
         }
         var seen: Set<String> = []
         for (i, name) in header.enumerated() {
-            guard !name.trimmingCharacters(in: .whitespaces).isEmpty else { throw CLIError("\(path): CSV column \(i + 1) has no name in the header") }
-            guard seen.insert(name).inserted else { throw CLIError("\(path): CSV column \"\(Output.cell(name, max: 60))\" appears twice in the header") }
+            guard !name.trimmingCharacters(in: .whitespaces).isEmpty else {
+                throw CLIError("\(path): CSV column \(i + 1) has no name in the header")
+            }
+            guard seen.insert(name).inserted else {
+                throw CLIError("\(path): CSV column \"\(Output.cell(name, max: 60))\" appears twice in the header")
+            }
         }
         let typed: Set<FieldType> = [.number, .integer, .boolean, .object, .array]
         let names = header
@@ -52,7 +60,9 @@ final class CSVRows {
             // CSV.swift reports the end of its input as `cannotReadFile`; any other error means the row it
             // returned, if any, was cut short where the error was met, so that row is refused too.
             if let error = reader.error, !Self.isEndOfInput(error) {
-                throw CLIError("\(path): \(Self.describe(error, at: "row \(row + 1)")); the rows before it were imported, none after it")
+                throw CLIError(
+                    "\(path): \(Self.describe(error, at: "row \(row + 1)")); the rows before it were imported, none after it"
+                )
             }
             guard let read else { return nil }
             row += 1
@@ -61,11 +71,19 @@ final class CSVRows {
         } while cells.count == 1 && cells[0].isEmpty  // blank lines are skipped
         let label = "row \(row)"
         guard cells.count == header.count else {
-            return (label, .failure(RequestError(field: "body", "row has \(cells.count) cells; the header has \(header.count) columns")))
+            return (
+                label,
+                .failure(
+                    RequestError(field: "body", "row has \(cells.count) cells; the header has \(header.count) columns"))
+            )
         }
         var data: [String: JSONValue] = [:]
         for (i, cell) in cells.enumerated() where !cell.isEmpty {
-            if typedColumns.contains(i), let v = try? JSONValue.parse(cell) { data[header[i]] = v } else { data[header[i]] = .string(cell) }
+            if typedColumns.contains(i), let v = try? JSONValue.parse(cell) {
+                data[header[i]] = v
+            } else {
+                data[header[i]] = .string(cell)
+            }
         }
         return (label, .success(.object(data)))
     }

@@ -34,7 +34,9 @@ struct ImportReader {
     static func isCSV(_ path: String) -> Bool { path.lowercased().hasSuffix(".csv") }
 
     /// Opens `path`; `schema` types CSV cells (see `CSVRows`).
-    init(path: String, type: String, keyPath: JSONPath?, onArchivedMatch: ArchivedMatchMode?, schema: ObjectType? = nil) throws {
+    init(path: String, type: String, keyPath: JSONPath?, onArchivedMatch: ArchivedMatchMode?, schema: ObjectType? = nil)
+        throws
+    {
         guard let h = FileHandle(forReadingAtPath: path) else { throw CLIError("cannot open import file \(path)") }
         self.path = path; self.type = type; self.keyPath = keyPath; self.onArchivedMatch = onArchivedMatch
         handle = h
@@ -51,12 +53,15 @@ struct ImportReader {
             bytesRead = head.count
             guard let text = String(validating: head, as: UTF8.self) else { throw CLIError("\(path): not valid UTF-8") }
             do {
-                guard let items = try JSONValue.parse(text).arrayValue else { throw CLIError("\(path): expected a JSON array") }
+                guard let items = try JSONValue.parse(text).arrayValue else {
+                    throw CLIError("\(path): expected a JSON array")
+                }
                 arrayItems = items.reversed()
             } catch let e as JSONSyntaxError { throw CLIError("\(path): \(e.message)") }
             eof = true
         } else if head.count == fileSize, head.count <= Limits.maxBodyBytes, head.contains(0x0A),
-                  let whole = try? JSONValue.parse(Data(head)), whole.objectValue != nil {
+            let whole = try? JSONValue.parse(Data(head)), whole.objectValue != nil
+        {
             // A file holding one (pretty-printed) JSON object is one item.
             arrayItems = [whole]
             eof = true
@@ -106,7 +111,9 @@ struct ImportReader {
             guard let next = nextLine() else { break }
             line += 1
             guard case .text(let raw) = next else {
-                out.append(("line \(line)", .failure(RequestError(field: "body", "line is over the 1 MiB limit", status: 413))))
+                out.append(
+                    ("line \(line)", .failure(RequestError(field: "body", "line is over the 1 MiB limit", status: 413)))
+                )
                 continue
             }
             if raw.allSatisfy({ [0x20, 0x0D, 0x09].contains($0) }) { continue }
@@ -121,7 +128,9 @@ struct ImportReader {
         var body = value
         if keyPath != nil || csv != nil {
             guard value.objectValue != nil else {
-                return ImportItem(request: .failure(RequestError(field: "body", "expected a data object, got \(value.typeName)")), body: value, label: label)
+                return ImportItem(
+                    request: .failure(RequestError(field: "body", "expected a data object, got \(value.typeName)")),
+                    body: value, label: label)
             }
             var o: [String: JSONValue] = ["data": value]
             if let keyPath { o["lookup"] = ["path": .string(keyPath.description)] }

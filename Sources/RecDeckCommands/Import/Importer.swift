@@ -13,7 +13,10 @@ public struct ImportSummary: Sendable {
     public var processes: [String] = []
     public var parkedConflicts: Int { decisions["conflict"] ?? 0 }
     /// Items that were refused (not parked): invalid, not found, stale, ambiguous.
-    public var failed: Int { decisions.filter { ["invalid", "not_found", "stale", "ambiguous", "rolled_back"].contains($0.key) }.values.reduce(0, +) }
+    public var failed: Int {
+        decisions.filter { ["invalid", "not_found", "stale", "ambiguous", "rolled_back"].contains($0.key) }.values
+            .reduce(0, +)
+    }
 }
 
 /// Streams an import file into the store, one transaction per batch. Used by `recdeck import` and the benchmark.
@@ -23,14 +26,21 @@ public struct Importer {
     public var onArchivedMatch: ArchivedMatchMode?
     public var batchSize = Limits.maxBatch
 
-    public init(type: String, keyPath: JSONPath? = nil, onArchivedMatch: ArchivedMatchMode? = nil, batchSize: Int = Limits.maxBatch) {
+    public init(
+        type: String, keyPath: JSONPath? = nil, onArchivedMatch: ArchivedMatchMode? = nil,
+        batchSize: Int = Limits.maxBatch
+    ) {
         self.type = type; self.keyPath = keyPath; self.onArchivedMatch = onArchivedMatch; self.batchSize = batchSize
     }
 
     /// Imports `path`; `afterBatch` gets (batch number, first item, last item, bytes read, file size) after each commit.
-    public func run(_ path: String, into store: RecordStore, source: String = "import",
-                    afterBatch: (Int, Int, Int, Int, Int) -> Void = { _, _, _, _, _ in }) throws -> ImportSummary {
-        var reader = try ImportReader(path: path, type: type, keyPath: keyPath, onArchivedMatch: onArchivedMatch, schema: try store.objectType(type))
+    public func run(
+        _ path: String, into store: RecordStore, source: String = "import",
+        afterBatch: (Int, Int, Int, Int, Int) -> Void = { _, _, _, _, _ in }
+    ) throws -> ImportSummary {
+        var reader = try ImportReader(
+            path: path, type: type, keyPath: keyPath, onArchivedMatch: onArchivedMatch,
+            schema: try store.objectType(type))
         let started = Date()
         let runID = "\(source)-\(Int(started.timeIntervalSince1970))"
         var summary = ImportSummary()
@@ -38,14 +48,16 @@ public struct Importer {
             let items = try reader.next(batchSize)
             if items.isEmpty { break }
             summary.batches += 1
-            let plans = try store.importBatch(items, type: type, source: WriteSource(source, batch: "\(runID)#\(summary.batches)"))
+            let plans = try store.importBatch(
+                items, type: type, source: WriteSource(source, batch: "\(runID)#\(summary.batches)"))
             for (item, p) in zip(items, plans) {
                 summary.decisions[p.decision.rawValue, default: 0] += 1
                 if p.decision.isError && p.decision != .conflict, summary.errors.count < 20 {
                     summary.errors.append("\(item.label): \(p.decision.rawValue): \(p.errorSummary)")
                 }
             }
-            afterBatch(summary.batches, summary.items + 1, summary.items + plans.count, reader.bytesConsumed, reader.fileSize)
+            afterBatch(
+                summary.batches, summary.items + 1, summary.items + plans.count, reader.bytesConsumed, reader.fileSize)
             summary.items += plans.count
         }
         summary.seconds = Date().timeIntervalSince(started)
@@ -54,9 +66,13 @@ public struct Importer {
 
     /// Imports a file whose items are bulk request bodies (`{records: [...]}`): each is one batch,
     /// applied in one transaction and kept under its own process id.
-    public func runBulk(_ path: String, into store: RecordStore, source: String = "import",
-                        afterBatch: (_ label: String, _ exchange: DialectExchange) -> Void = { _, _ in }) throws -> ImportSummary {
-        guard !ImportReader.isCSV(path) else { throw CLIError("\(path): a bulk import reads JSON request bodies, not CSV rows") }
+    public func runBulk(
+        _ path: String, into store: RecordStore, source: String = "import",
+        afterBatch: (_ label: String, _ exchange: DialectExchange) -> Void = { _, _ in }
+    ) throws -> ImportSummary {
+        guard !ImportReader.isCSV(path) else {
+            throw CLIError("\(path): a bulk import reads JSON request bodies, not CSV rows")
+        }
         var reader = try ImportReader(path: path, type: type, keyPath: nil, onArchivedMatch: nil)
         let started = Date()
         var summary = ImportSummary()
@@ -65,7 +81,8 @@ public struct Importer {
             let exchange: DialectExchange
             switch value {
             case .success(let body):
-                exchange = try store.exchange(BulkDialect(), DialectRequest(type: type, body: body), apply: true, source: WriteSource(source))
+                exchange = try store.exchange(
+                    BulkDialect(), DialectRequest(type: type, body: body), apply: true, source: WriteSource(source))
             case .failure(let e):
                 summary.decisions["invalid", default: 0] += 1
                 summary.errors.append("\(label): \(e)")
@@ -73,11 +90,13 @@ public struct Importer {
             }
             if exchange.refused {
                 summary.decisions["invalid", default: 0] += 1
-                summary.errors.append("\(label): request refused: " + exchange.plans.map(\.errorSummary).joined(separator: "; "))
+                summary.errors.append(
+                    "\(label): request refused: " + exchange.plans.map(\.errorSummary).joined(separator: "; "))
             } else {
                 for (i, p) in exchange.plans.enumerated() {
                     summary.items += 1
-                    summary.decisions[exchange.committed || !p.decision.writes ? p.decision.rawValue : "rolled_back", default: 0] += 1
+                    summary.decisions[
+                        exchange.committed || !p.decision.writes ? p.decision.rawValue : "rolled_back", default: 0] += 1
                     if p.decision.isError && p.decision != .conflict, summary.errors.count < 20 {
                         summary.errors.append("\(label) records[\(i)]: \(p.decision.rawValue): \(p.errorSummary)")
                     }

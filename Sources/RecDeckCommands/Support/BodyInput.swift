@@ -10,9 +10,13 @@ enum BodyInput {
         let trimmed = argument.drop(while: \.isWhitespace)
         if trimmed.hasPrefix("{") || trimmed.hasPrefix("[") { return Array(argument.utf8) }
         guard FileManager.default.fileExists(atPath: argument) else {
-            throw CLIError("body \"\(argument.prefix(60))\" is neither JSON (starting with {) nor an existing file", status: .usage)
+            throw CLIError(
+                "body \"\(argument.prefix(60))\" is neither JSON (starting with {) nor an existing file", status: .usage
+            )
         }
-        guard let data = FileManager.default.contents(atPath: argument) else { throw CLIError("cannot read \(argument)") }
+        guard let data = FileManager.default.contents(atPath: argument) else {
+            throw CLIError("cannot read \(argument)")
+        }
         return Array(data)
     }
 }

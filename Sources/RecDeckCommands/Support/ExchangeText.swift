@@ -7,7 +7,9 @@ enum ExchangeText {
     /// the native status and body with the unified plan (a batch: every plan and result).
     static func json(_ x: DialectExchange, dialect: any Dialect) -> JSONValue {
         if dialect is NativeDialect, let plan = x.plans.first { return plan.json }
-        var o: [String: JSONValue] = ["dialect": .string(dialect.name), "status": .int(Int64(x.response.status)), "response": x.response.body]
+        var o: [String: JSONValue] = [
+            "dialect": .string(dialect.name), "status": .int(Int64(x.response.status)), "response": x.response.body,
+        ]
         if dialect.isBatch && !x.refused {
             o["process_id"] = x.processID.map(JSONValue.string) ?? .null
             o["committed"] = .bool(x.committed)
@@ -24,14 +26,19 @@ enum ExchangeText {
         var lines: [String] = []
         if !(dialect is NativeDialect) {
             lines.append("\(dialect.name) response \(x.response.status)")
-            lines += x.response.body.prettyText.split(separator: "\n", omittingEmptySubsequences: false).map { "  " + Output.cell(String($0), max: 200) }
+            lines += x.response.body.prettyText.split(separator: "\n", omittingEmptySubsequences: false).map {
+                "  " + Output.cell(String($0), max: 200)
+            }
             lines.append("")
         }
         guard dialect.isBatch, !x.refused else {
             return lines + (x.plans.first.map(PlanText.render) ?? [])
         }
         if let id = x.processID {
-            lines.append(applying ? "process \(id)" + (x.committed ? "" : " (atomic batch rolled back: nothing written)") : "preview: nothing written, no process stored")
+            lines.append(
+                applying
+                    ? "process \(id)" + (x.committed ? "" : " (atomic batch rolled back: nothing written)")
+                    : "preview: nothing written, no process stored")
         }
         lines += ResultTable.lines(x.results)
         return lines
@@ -42,7 +49,9 @@ enum ExchangeText {
     static func exitStatus(_ x: DialectExchange, dialect: any Dialect, applying: Bool) -> ExitStatus {
         if dialect.isBatch && !x.refused {
             guard applying else { return .ok }
-            if !x.committed || x.plans.contains(where: { $0.decision.isError && $0.decision != .conflict }) { return .error }
+            if !x.committed || x.plans.contains(where: { $0.decision.isError && $0.decision != .conflict }) {
+                return .error
+            }
             return x.plans.contains { $0.decision == .conflict } ? .conflict : .ok
         }
         switch x.plans.first?.decision ?? .invalid {
@@ -58,7 +67,8 @@ enum ResultTable {
     static func lines(_ results: [JSONValue]) -> [String] {
         var rows: [[String]] = []
         for r in results {
-            let note = (r["errors"]?.arrayValue ?? []).compactMap { $0["message"]?.stringValue }
+            let note =
+                (r["errors"]?.arrayValue ?? []).compactMap { $0["message"]?.stringValue }
                 + (r["warnings"]?.arrayValue ?? []).compactMap(\.stringValue).map { "warning: " + $0 }
             rows.append([
                 r["index"]?.intValue.map { String($0) } ?? "",

@@ -4,7 +4,10 @@ import RecordStore
 
 /// Options every subcommand takes: `--db`, `--read-only`, `--json`.
 public struct GlobalOptions: ParsableArguments, Sendable {
-    @Option(name: .long, help: ArgumentHelp("Database file (default $RECDECK_DB, else $XDG_DATA_HOME/recdeck/recdeck.sqlite).", valueName: "path"))
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "Database file (default $RECDECK_DB, else $XDG_DATA_HOME/recdeck/recdeck.sqlite).", valueName: "path"))
     public var db: String?
 
     @Flag(name: .long, help: "Open the database read-only; every write is refused.")
@@ -19,8 +22,11 @@ public struct GlobalOptions: ParsableArguments, Sendable {
     static var dataFolder: URL {
         let env = ProcessInfo.processInfo.environment
         // $HOME first: Foundation's homeDirectoryForCurrentUser reads the password database on Linux.
-        let home = env["HOME"].flatMap { $0.isEmpty ? nil : URL(fileURLWithPath: $0) } ?? FileManager.default.homeDirectoryForCurrentUser
-        let base = env["XDG_DATA_HOME"].flatMap { $0.isEmpty ? nil : URL(fileURLWithPath: $0) }
+        let home =
+            env["HOME"].flatMap { $0.isEmpty ? nil : URL(fileURLWithPath: $0) }
+            ?? FileManager.default.homeDirectoryForCurrentUser
+        let base =
+            env["XDG_DATA_HOME"].flatMap { $0.isEmpty ? nil : URL(fileURLWithPath: $0) }
             ?? home.appendingPathComponent(".local/share")
         return base.appendingPathComponent("recdeck")
     }
@@ -31,7 +37,8 @@ public struct GlobalOptions: ParsableArguments, Sendable {
         if let env = ProcessInfo.processInfo.environment["RECDECK_DB"], !env.isEmpty { return env }
         let folder = Self.dataFolder
         do {
-            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+            try FileManager.default.createDirectory(
+                at: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         } catch {
             throw CLIError("cannot create data folder \(folder.path): \(error.localizedDescription)")
         }

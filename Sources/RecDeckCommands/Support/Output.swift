@@ -34,7 +34,9 @@ enum Output {
     static func tableLines(_ header: [String], _ rows: [[String]]) -> [String] {
         let all = [header] + rows
         var widths = Array(repeating: 0, count: header.count)
-        for r in all { for (i, c) in r.enumerated() where i < widths.count { widths[i] = max(widths[i], DisplayWidth.of(c)) } }
+        for r in all {
+            for (i, c) in r.enumerated() where i < widths.count { widths[i] = max(widths[i], DisplayWidth.of(c)) }
+        }
         return all.map { r in
             r.enumerated().map { i, c in
                 i == r.count - 1 ? c : c + String(repeating: " ", count: widths[i] - DisplayWidth.of(c))

@@ -10,7 +10,9 @@ struct RecordReference: ParsableArguments {
     /// The record, or a one-line error naming the unknown type or the missing record.
     func resolve(in store: RecordStore) throws -> Record {
         guard try store.objectType(type) != nil else { throw CLIError("unknown object type \"\(type)\"") }
-        guard let r = try store.findRecord(type: type, key: key) else { throw CLIError("no \(type) record \"\(Output.cell(key))\"") }
+        guard let r = try store.findRecord(type: type, key: key) else {
+            throw CLIError("no \(type) record \"\(Output.cell(key))\"")
+        }
         return r
     }
 }

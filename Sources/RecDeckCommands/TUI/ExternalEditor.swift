@@ -5,13 +5,20 @@ import RecordTUI
 enum ExternalEditor {
     static func run(_ text: String) -> Result<String, ExternalEditError> {
         let env = ProcessInfo.processInfo.environment
-        let editor = [env["VISUAL"], env["EDITOR"]].compactMap { $0 }.first { !$0.trimmingCharacters(in: .whitespaces).isEmpty } ?? "vi"
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("recdeck-edit-\(getpid())-\(UInt32.random(in: 0...UInt32.max))")
+        let editor =
+            [env["VISUAL"], env["EDITOR"]].compactMap { $0 }.first { !$0.trimmingCharacters(in: .whitespaces).isEmpty }
+            ?? "vi"
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "recdeck-edit-\(getpid())-\(UInt32.random(in: 0...UInt32.max))")
         do {
-            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+            try FileManager.default.createDirectory(
+                at: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
             defer { try? FileManager.default.removeItem(at: folder) }
             let file = folder.appendingPathComponent("record.json")
-            guard FileManager.default.createFile(atPath: file.path, contents: Data((text + "\n").utf8), attributes: [.posixPermissions: 0o600]) else {
+            guard
+                FileManager.default.createFile(
+                    atPath: file.path, contents: Data((text + "\n").utf8), attributes: [.posixPermissions: 0o600])
+            else {
                 return .failure(ExternalEditError("cannot write \(file.path)"))
             }
             let process = Process()

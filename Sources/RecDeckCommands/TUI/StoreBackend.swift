@@ -11,7 +11,10 @@ public final class StoreBackend: RecordBackend {
     /// Runs background work: a new thread by default; tests pass one they step by hand.
     let runInBackground: (@escaping @Sendable () -> Void) -> Void
 
-    public init(store: RecordStore, runInBackground: @escaping (@escaping @Sendable () -> Void) -> Void = { Thread.detachNewThread($0) }) {
+    public init(
+        store: RecordStore,
+        runInBackground: @escaping (@escaping @Sendable () -> Void) -> Void = { Thread.detachNewThread($0) }
+    ) {
         self.store = store; self.runInBackground = runInBackground
     }
 
@@ -20,7 +23,9 @@ public final class StoreBackend: RecordBackend {
 
     public func types() throws -> [TypeSummary] { try store.types() }
     public func objectType(_ key: String) throws -> ObjectType? { try store.objectType(key) }
-    public func page(_ query: RecordQuery, from key: PageKey?, direction: PageDirection, limit: Int) throws -> [ListedRecord] {
+    public func page(_ query: RecordQuery, from key: PageKey?, direction: PageDirection, limit: Int) throws
+        -> [ListedRecord]
+    {
         try store.page(query, from: key, direction: direction, limit: limit)
     }
     public func count(_ query: RecordQuery) throws -> RowCount? { try store.count(query) }
@@ -84,7 +89,9 @@ public final class StoreBackend: RecordBackend {
     public func history(recordID: String) throws -> [Revision] { try store.history(recordID: recordID) }
     public func plan(_ request: UpsertRequest) throws -> Plan { try store.plan(request) }
     public func upsert(_ request: UpsertRequest) throws -> Plan { try store.upsert(request, source: source) }
-    public func exchange(_ dialect: any Dialect, type: String?, query: [(String, String)], bytes: [UInt8], apply: Bool) throws -> DialectExchange {
+    public func exchange(_ dialect: any Dialect, type: String?, query: [(String, String)], bytes: [UInt8], apply: Bool)
+        throws -> DialectExchange
+    {
         try store.exchange(dialect, type: type, query: query, bytes: bytes, apply: apply, source: source)
     }
     public func archive(type: String, ids: [String]) throws -> String {
@@ -114,7 +121,8 @@ public final class StoreBackend: RecordBackend {
             try store.scanDuplicates(type: type, rules: rules) { job.report($0.fraction, $0.phase) }
         }
     }
-    public func planMerge(type: String, survivor: String, losers: [String], take: [String: String]) throws -> MergePlan {
+    public func planMerge(type: String, survivor: String, losers: [String], take: [String: String]) throws -> MergePlan
+    {
         try store.planMerge(type: type, survivor: survivor, losers: losers, take: take)
     }
     public func merge(type: String, survivor: String, losers: [String], take: [String: String]) throws -> Int64 {

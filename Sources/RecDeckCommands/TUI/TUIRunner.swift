@@ -48,7 +48,9 @@ enum TUIRunner {
 enum TestFault: String {
     case `throw`, trap
 
-    static var current: TestFault? { ProcessInfo.processInfo.environment["RECDECK_TEST_FAULT"].flatMap(TestFault.init(rawValue:)) }
+    static var current: TestFault? {
+        ProcessInfo.processInfo.environment["RECDECK_TEST_FAULT"].flatMap(TestFault.init(rawValue:))
+    }
 
     struct Injected: Error, CustomStringConvertible {
         var description: String { "injected test fault (RECDECK_TEST_FAULT=throw)" }

@@ -1,6 +1,6 @@
 import Foundation
-import TerminalScreen
 import TOMLKit
+import TerminalScreen
 
 /// Reads theme files (TOML): the built-in ones shipped in `themes/` and the user's in
 /// `$XDG_CONFIG_HOME/recdeck/themes`. A bad file is reported as `file:line: reason` and skipped.
@@ -29,32 +29,54 @@ enum ThemeLoader {
             (lines.firstIndex { $0.trimmingCharacters(in: .whitespaces).hasPrefix(key) && $0.contains("=") } ?? 0) + 1
         }
         for key in table.keys where key != "name" && key != "styles" {
-            throw Problem(file: file, line: line(of: key), reason: "unknown key \"\(key)\"; a theme has `name` and a [styles] table")
+            throw Problem(
+                file: file, line: line(of: key),
+                reason: "unknown key \"\(key)\"; a theme has `name` and a [styles] table")
         }
         var name = fallbackName
         if let n = table["name"] {
-            guard let s = n.string, !s.isEmpty else { throw Problem(file: file, line: line(of: "name"), reason: "name must be a non-empty string") }
+            guard let s = n.string, !s.isEmpty else {
+                throw Problem(file: file, line: line(of: "name"), reason: "name must be a non-empty string")
+            }
             name = s
         }
         var styles: [StyleRole: StyleSpec] = [:]
         if let raw = table["styles"] {
-            guard let st = raw.table else { throw Problem(file: file, line: line(of: "styles"), reason: "styles must be a table") }
+            guard let st = raw.table else {
+                throw Problem(file: file, line: line(of: "styles"), reason: "styles must be a table")
+            }
             for key in st.keys {
                 guard let role = StyleRole(rawValue: key) else {
-                    throw Problem(file: file, line: line(of: key), reason: "unknown style \"\(key)\"; known: \(StyleRole.allCases.map(\.rawValue).joined(separator: ", "))")
+                    throw Problem(
+                        file: file, line: line(of: key),
+                        reason:
+                            "unknown style \"\(key)\"; known: \(StyleRole.allCases.map(\.rawValue).joined(separator: ", "))"
+                    )
                 }
-                guard let spec = st[key]?.table else { throw Problem(file: file, line: line(of: key), reason: "\(key) must be a table like { fg = \"red\", bold = true }") }
+                guard let spec = st[key]?.table else {
+                    throw Problem(
+                        file: file, line: line(of: key),
+                        reason: "\(key) must be a table like { fg = \"red\", bold = true }")
+                }
                 var s = StyleSpec()
                 for attr in spec.keys {
                     let value = spec[attr]!
                     switch attr {
                     case "fg", "bg":
-                        guard let text = value.string ?? value.int.map(String.init), let c = ThemeColor(name: text) else {
-                            throw Problem(file: file, line: line(of: key), reason: "\(key).\(attr): bad colour \(value.string ?? value.int.map(String.init) ?? "\(value)"); use default, a name (red, bright-red), 0-255 or \"#rrggbb\"")
+                        guard let text = value.string ?? value.int.map(String.init), let c = ThemeColor(name: text)
+                        else {
+                            throw Problem(
+                                file: file, line: line(of: key),
+                                reason:
+                                    "\(key).\(attr): bad colour \(value.string ?? value.int.map(String.init) ?? "\(value)"); use default, a name (red, bright-red), 0-255 or \"#rrggbb\""
+                            )
                         }
                         if attr == "fg" { s.fg = c } else { s.bg = c }
                     case "bold", "dim", "reverse", "underline":
-                        guard let b = value.bool else { throw Problem(file: file, line: line(of: key), reason: "\(key).\(attr) must be true or false") }
+                        guard let b = value.bool else {
+                            throw Problem(
+                                file: file, line: line(of: key), reason: "\(key).\(attr) must be true or false")
+                        }
                         switch attr {
                         case "bold": s.bold = b
                         case "dim": s.dim = b
@@ -62,7 +84,9 @@ enum ThemeLoader {
                         default: s.underline = b
                         }
                     default:
-                        throw Problem(file: file, line: line(of: key), reason: "\(key): unknown attribute \"\(attr)\"; use fg, bg, bold, dim, reverse, underline")
+                        throw Problem(
+                            file: file, line: line(of: key),
+                            reason: "\(key): unknown attribute \"\(attr)\"; use fg, bg, bold, dim, reverse, underline")
                     }
                 }
                 styles[role] = s
@@ -86,8 +110,12 @@ enum ThemeLoader {
     /// `$XDG_CONFIG_HOME/recdeck/themes` (or `~/.config/recdeck/themes`).
     static var userFolder: URL {
         let env = ProcessInfo.processInfo.environment
-        let home = env["HOME"].flatMap { $0.isEmpty ? nil : URL(fileURLWithPath: $0) } ?? FileManager.default.homeDirectoryForCurrentUser
-        let base = env["XDG_CONFIG_HOME"].flatMap { $0.isEmpty ? nil : URL(fileURLWithPath: $0) } ?? home.appendingPathComponent(".config")
+        let home =
+            env["HOME"].flatMap { $0.isEmpty ? nil : URL(fileURLWithPath: $0) }
+            ?? FileManager.default.homeDirectoryForCurrentUser
+        let base =
+            env["XDG_CONFIG_HOME"].flatMap { $0.isEmpty ? nil : URL(fileURLWithPath: $0) }
+            ?? home.appendingPathComponent(".config")
         return base.appendingPathComponent("recdeck/themes")
     }
 
@@ -100,7 +128,8 @@ enum ThemeLoader {
             for f in files.sorted() where f.hasSuffix(".toml") {
                 let url = folder.appendingPathComponent(f)
                 guard let text = try? String(contentsOf: url, encoding: .utf8) else {
-                    problems.append(Problem(file: url.path, line: 1, reason: "cannot read the file as UTF-8 text")); continue
+                    problems.append(Problem(file: url.path, line: 1, reason: "cannot read the file as UTF-8 text"));
+                    continue
                 }
                 do {
                     let t = try parse(text, file: url.path, name: String(f.dropLast(5)))
@@ -113,15 +142,19 @@ enum ThemeLoader {
 
     /// The themes and the one to start with: `--theme`, else mono under `NO_COLOR`, else dark. A theme
     /// that is missing or unreadable falls back to the default, with a message saying why.
-    static func select(requested: String?, environment: [String: String] = ProcessInfo.processInfo.environment,
-                       folders: [URL]? = nil) -> (themes: [String: Theme], theme: Theme, messages: [String]) {
+    static func select(
+        requested: String?, environment: [String: String] = ProcessInfo.processInfo.environment,
+        folders: [URL]? = nil
+    ) -> (themes: [String: Theme], theme: Theme, messages: [String]) {
         let (themes, problems) = loadAll(folders: folders ?? ([builtInFolder].compactMap { $0 } + [userFolder]))
         var messages = problems.map(\.description)
         let fallback = themes[defaultName] ?? .mono
         let wanted = requested ?? ((environment["NO_COLOR"].map { !$0.isEmpty } ?? false) ? "mono" : defaultName)
         guard let theme = themes[wanted] else {
             if requested != nil || wanted != defaultName {
-                messages.append("theme \"\(wanted)\" not found or unreadable; using \(fallback.name). Available: \(themes.keys.sorted().joined(separator: ", "))")
+                messages.append(
+                    "theme \"\(wanted)\" not found or unreadable; using \(fallback.name). Available: \(themes.keys.sorted().joined(separator: ", "))"
+                )
             }
             return (themes, fallback, messages)
         }

@@ -32,7 +32,10 @@ public struct Revision: Sendable {
     public var source: String
     public var batch: String?
     public var at: String
-    public init(id: Int64, recordID: String, version: Int, op: String, before: Record?, after: Record, source: String, batch: String?, at: String) {
+    public init(
+        id: Int64, recordID: String, version: Int, op: String, before: Record?, after: Record, source: String,
+        batch: String?, at: String
+    ) {
         self.id = id; self.recordID = recordID; self.version = version; self.op = op; self.before = before
         self.after = after; self.source = source; self.batch = batch; self.at = at
     }
@@ -50,9 +53,12 @@ public struct ConflictEntry: Sendable {
     public var status: String
     public var resolution: String?
     public var createdAt: String
-    public init(id: Int64, type: String, dialect: String, request: String, plan: JSONValue, recordID: String?, status: String,
-                resolution: String?, createdAt: String) {
-        self.id = id; self.type = type; self.dialect = dialect; self.request = request; self.plan = plan; self.recordID = recordID
+    public init(
+        id: Int64, type: String, dialect: String, request: String, plan: JSONValue, recordID: String?, status: String,
+        resolution: String?, createdAt: String
+    ) {
+        self.id = id; self.type = type; self.dialect = dialect; self.request = request; self.plan = plan;
+        self.recordID = recordID
         self.status = status; self.resolution = resolution; self.createdAt = createdAt
     }
 }
@@ -70,7 +76,10 @@ public struct DialectExchange: Sendable {
     public var refused: Bool
     /// False for a preview, or an atomic batch that was rolled back.
     public var committed: Bool
-    public init(plans: [Plan], response: NativeResponse, results: [JSONValue], processID: String?, refused: Bool, committed: Bool) {
+    public init(
+        plans: [Plan], response: NativeResponse, results: [JSONValue], processID: String?, refused: Bool,
+        committed: Bool
+    ) {
         self.plans = plans; self.response = response; self.results = results; self.processID = processID
         self.refused = refused; self.committed = committed
     }
@@ -86,11 +95,15 @@ public struct BulkProcess: Sendable {
     public var results: [JSONValue]
     public var createdAt: String
     public init(id: String, type: String, dialect: String, status: String, results: [JSONValue], createdAt: String) {
-        self.id = id; self.type = type; self.dialect = dialect; self.status = status; self.results = results; self.createdAt = createdAt
+        self.id = id; self.type = type; self.dialect = dialect; self.status = status; self.results = results;
+        self.createdAt = createdAt
     }
     public var json: JSONValue {
-        ["processId": .string(id), "object_type": .string(type), "dialect": .string(dialect), "status": .string(status),
-         "created_at": .string(createdAt), "results": .array(results)]
+        [
+            "processId": .string(id), "object_type": .string(type), "dialect": .string(dialect),
+            "status": .string(status),
+            "created_at": .string(createdAt), "results": .array(results),
+        ]
     }
 }
 
@@ -108,7 +121,9 @@ public struct FrequencyTable: Sendable {
     public var total: Int
     /// The number of distinct values.
     public var distinct: Int
-    public init(rows: [Row], total: Int, distinct: Int) { self.rows = rows; self.total = total; self.distinct = distinct }
+    public init(rows: [Row], total: Int, distinct: Int) {
+        self.rows = rows; self.total = total; self.distinct = distinct
+    }
 
     /// A value's share of the rows counted (0…1).
     public func share(_ row: Row) -> Double { total == 0 ? 0 : Double(row.count) / Double(total) }

@@ -17,9 +17,12 @@ public struct BulkDialect: Dialect {
             }
             let body = try BodyFields(request.body)
             try body.rejectUnknown(["records", "atomic"])
-            guard let records = try body.array("records") else { throw RequestError(field: "records", "records is required") }
+            guard let records = try body.array("records") else {
+                throw RequestError(field: "records", "records is required")
+            }
             guard (1...Limits.maxBatch).contains(records.count) else {
-                throw RequestError(field: "records", "a batch holds 1 to \(Limits.maxBatch) records; this one has \(records.count)")
+                throw RequestError(
+                    field: "records", "a batch holds 1 to \(Limits.maxBatch) records; this one has \(records.count)")
             }
             let items = records.enumerated().map { i, item -> DecodedItem in
                 var warnings: [String] = []
@@ -32,7 +35,9 @@ public struct BulkDialect: Dialect {
         }
     }
 
-    private func decodeItem(_ item: JSONValue, index: Int, type: ObjectType, key: String, warnings: inout [String]) throws(RequestError) -> UpsertRequest {
+    private func decodeItem(_ item: JSONValue, index: Int, type: ObjectType, key: String, warnings: inout [String])
+        throws(RequestError) -> UpsertRequest
+    {
         let at = "records[\(index)]."
         let fields = try BodyFields(item, name: "records[\(index)]", prefix: at)
         try fields.rejectUnknown(["attributes", "identifiers", "associations"])
@@ -41,7 +46,8 @@ public struct BulkDialect: Dialect {
         if !type.isSchemaless {
             for name in attributes.keys.sorted() where type.field(name) == nil {
                 attributes[name] = nil
-                warnings.append("\(at)attributes.\(name): unknown attribute \"\(name)\" ignored (\(key) does not declare it)")
+                warnings.append(
+                    "\(at)attributes.\(name): unknown attribute \"\(name)\" ignored (\(key) does not declare it)")
             }
         }
         r.data = .object(attributes)
@@ -54,8 +60,12 @@ public struct BulkDialect: Dialect {
                 let field = "\(at)associations[\(n)]"
                 let assoc = try BodyFields(a, name: field, prefix: field + ".")
                 try assoc.rejectUnknown(["object_type", "identifiers"])
-                guard let target = try assoc.string("object_type") else { throw RequestError(field: field + ".object_type", "\(field).object_type is required") }
-                guard let ids = try assoc.objectValue("identifiers") else { throw RequestError(field: field + ".identifiers", "\(field).identifiers is required") }
+                guard let target = try assoc.string("object_type") else {
+                    throw RequestError(field: field + ".object_type", "\(field).object_type is required")
+                }
+                guard let ids = try assoc.objectValue("identifiers") else {
+                    throw RequestError(field: field + ".identifiers", "\(field).identifiers is required")
+                }
                 switch try Self.lookup(ids, field: field + ".identifiers") {
                 case .recordID(let id): r.associations?.append(.id(id))
                 case .source(_, let v, _): r.associations?.append(.externalID(type: target, value: v.plainText))
@@ -81,16 +91,22 @@ public struct BulkDialect: Dialect {
     }
 
     /// 202 with the process id, or the request's refusal.
-    public func response(to plans: [Plan], request: DialectRequest, type: ObjectType?, processID: String?) -> NativeResponse {
+    public func response(to plans: [Plan], request: DialectRequest, type: ObjectType?, processID: String?)
+        -> NativeResponse
+    {
         guard let processID else {
             let plan = plans.first ?? .invalid([FieldError(field: "body", message: "no request")])
             let message = plan.errors.map(\.message).joined(separator: "; ")
-            return NativeResponse(status: plan.status == 413 ? 413 : 400, body: [
-                "status": "error", "category": "VALIDATION_ERROR", "message": .string(message.isEmpty ? plan.decision.rawValue : message),
-                "errors": .array(plan.errors.map(\.json)),
-            ])
+            return NativeResponse(
+                status: plan.status == 413 ? 413 : 400,
+                body: [
+                    "status": "error", "category": "VALIDATION_ERROR",
+                    "message": .string(message.isEmpty ? plan.decision.rawValue : message),
+                    "errors": .array(plan.errors.map(\.json)),
+                ])
         }
-        return NativeResponse(status: 202, body: ["processId": .string(processID), "records": .int(Int64(plans.count))])
+        return NativeResponse(
+            status: 202, body: ["processId": .string(processID), "records": .int(Int64(plans.count))])
     }
 
     /// A record's result under its process: its position, outcome and record id.
@@ -109,7 +125,10 @@ public struct BulkDialect: Dialect {
     /// The request shape the composer starts from for `type`.
     public func template(for type: ObjectType, example: Record?) -> DialectTemplate {
         // Bulk matches by external id or record id only.
-        let identifiers: JSONValue = example.map { e in e.externalID.map { ["ext_id": .string($0)] } ?? ["id": .string(e.id)] } ?? ["ext_id": ""]
-        return DialectTemplate(body: ["records": [["attributes": type.templateData(example: example).data, "identifiers": identifiers]]])
+        let identifiers: JSONValue =
+            example.map { e in e.externalID.map { ["ext_id": .string($0)] } ?? ["id": .string(e.id)] } ?? ["ext_id": ""]
+        return DialectTemplate(body: [
+            "records": [["attributes": type.templateData(example: example).data, "identifiers": identifiers]]
+        ])
     }
 }

@@ -89,18 +89,28 @@ extension SingleRecordDialect {
 
     public func decode(_ request: DialectRequest, type: ObjectType?) -> Result<DecodedBatch, RequestError> {
         Result { () throws(RequestError) -> DecodedBatch in
-            DecodedBatch(items: [DecodedItem(request: .success(try decodeOne(request, type: type)), warnings: warnings(for: request), body: request.body)])
+            DecodedBatch(items: [
+                DecodedItem(
+                    request: .success(try decodeOne(request, type: type)), warnings: warnings(for: request),
+                    body: request.body)
+            ])
         }
     }
 
-    public func response(to plans: [Plan], request: DialectRequest, type: ObjectType?, processID: String?) -> NativeResponse {
-        response(to: plans.first ?? .invalid([FieldError(field: "body", message: "no request")]), request: request, type: type)
+    public func response(to plans: [Plan], request: DialectRequest, type: ObjectType?, processID: String?)
+        -> NativeResponse
+    {
+        response(
+            to: plans.first ?? .invalid([FieldError(field: "body", message: "no request")]), request: request,
+            type: type)
     }
 }
 
 /// Every dialect recdeck speaks, by name.
 public enum Dialects {
-    public static let all: [any Dialect] = [NativeDialect(), VoxworksDialect(), KizenDialect(), NexDialect(), ZendeskDialect(), BulkDialect()]
+    public static let all: [any Dialect] = [
+        NativeDialect(), VoxworksDialect(), KizenDialect(), NexDialect(), ZendeskDialect(), BulkDialect(),
+    ]
 
     public static func named(_ name: String) -> (any Dialect)? { all.first { $0.name == name } }
 

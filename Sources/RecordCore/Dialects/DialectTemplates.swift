@@ -24,4 +24,3 @@ extension ObjectType {
         return example.name.map(JSONValue.string) ?? ""
     }
 }
-

@@ -34,7 +34,8 @@ public struct KizenDialect: SingleRecordDialect {
         case "overwrite": r.onArchivedMatch = .overwrite
         default: r.onArchivedMatch = .prompt
         }
-        r.onArchivedConflict = try body.option("onupdate_archived_conflict", ["error", "overwrite"]) == "overwrite" ? .overwrite : .error
+        r.onArchivedConflict =
+            try body.option("onupdate_archived_conflict", ["error", "overwrite"]) == "overwrite" ? .overwrite : .error
         r.onMultipleMatches = .first
         r.data = try body.objectValue("fields") ?? .object([:])
         if let type {
@@ -58,17 +59,19 @@ public struct KizenDialect: SingleRecordDialect {
                 "value": value,
             ]
         }
-        return NativeResponse(status: plan.status, body: [
-            "id": .string(r.id),
-            "object_type": .string(r.type),
-            "name": r.name.map(JSONValue.string) ?? .null,
-            "fields": .object(fields),
-            "action": .string(plan.action?.rawValue ?? plan.decision.rawValue),
-            "access": ["view": true, "edit": true, "remove": true],
-            "archived": .bool(r.archived),
-            "created": .string(Timestamp.format(r.createdAt)),
-            "updated": .string(Timestamp.format(r.updatedAt)),
-        ])
+        return NativeResponse(
+            status: plan.status,
+            body: [
+                "id": .string(r.id),
+                "object_type": .string(r.type),
+                "name": r.name.map(JSONValue.string) ?? .null,
+                "fields": .object(fields),
+                "action": .string(plan.action?.rawValue ?? plan.decision.rawValue),
+                "access": ["view": true, "edit": true, "remove": true],
+                "archived": .bool(r.archived),
+                "created": .string(Timestamp.format(r.createdAt)),
+                "updated": .string(Timestamp.format(r.updatedAt)),
+            ])
     }
 
     /// `{non_field_errors, fields}`: field errors under their field, the rest (and conflicts) as non-field errors.
@@ -78,10 +81,16 @@ public struct KizenDialect: SingleRecordDialect {
         for e in plan.errors {
             switch (plan.decision, e.field) {
             case (.conflict, "on_archived_match"):
-                nonField.append(.string("The record matching lookup_value (\(plan.match?.id ?? "?")) is archived; set oncreate_unarchive to unarchive or overwrite."))
+                nonField.append(
+                    .string(
+                        "The record matching lookup_value (\(plan.match?.id ?? "?")) is archived; set oncreate_unarchive to unarchive or overwrite."
+                    ))
             case (.conflict, let field):
                 let holders = plan.candidates.map(\.id).joined(separator: ", ")
-                nonField.append(.string("The new \(field) value belongs to archived record \(holders); set onupdate_archived_conflict to overwrite to take it."))
+                nonField.append(
+                    .string(
+                        "The new \(field) value belongs to archived record \(holders); set onupdate_archived_conflict to overwrite to take it."
+                    ))
             case (_, let f) where f.hasPrefix("data."):
                 fields[String(f.dropFirst(5)), default: []].append(.string(e.message))
             case (_, "lookup_value"), (_, "oncreate_unarchive"), (_, "onupdate_archived_conflict"), (_, "fields"):
@@ -97,7 +106,9 @@ public struct KizenDialect: SingleRecordDialect {
         case .stale: status = 409
         default: status = plan.statusOverride ?? 400
         }
-        return NativeResponse(status: status, body: ["non_field_errors": .array(nonField), "fields": .object(fields.mapValues(JSONValue.array))])
+        return NativeResponse(
+            status: status,
+            body: ["non_field_errors": .array(nonField), "fields": .object(fields.mapValues(JSONValue.array))])
     }
 
     /// `first_name` → `First name`.
@@ -108,6 +119,9 @@ public struct KizenDialect: SingleRecordDialect {
 
     /// The request shape the composer starts from for `type`.
     public func template(for type: ObjectType, example: Record?) -> DialectTemplate {
-        DialectTemplate(body: ["lookup_value": type.templateLookupValue(example: example), "fields": type.templateData(example: example).data])
+        DialectTemplate(body: [
+            "lookup_value": type.templateLookupValue(example: example),
+            "fields": type.templateData(example: example).data,
+        ])
     }
 }

@@ -22,7 +22,8 @@ public struct NativeDialect: SingleRecordDialect {
         var body: [String: JSONValue] = ["name": .string(example?.name ?? ""), "data": data]
         // The lookup names an identifier the body holds a value for: the data one, else the unique name.
         if let id = type.identifiers.first(where: { $0.source.description == "$.\(field ?? "")" })
-            ?? type.identifiers.first(where: { $0.source == .name }) ?? type.identifiers.first {
+            ?? type.identifiers.first(where: { $0.source == .name }) ?? type.identifiers.first
+        {
             body["lookup"] = ["identifier": .string(id.name)]
         }
         return DialectTemplate(body: .object(body))

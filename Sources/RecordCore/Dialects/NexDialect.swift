@@ -19,14 +19,23 @@ public struct NexDialect: SingleRecordDialect {
         }
         let attributes = try body.objectValue("attributes") ?? .object([:])
         let path = JSONPath(segments: [.key(attribute)])
-        guard let id = type.identifiers.first(where: { $0.name == attribute && $0.source == .data(path) }) ?? type.identifier(forPath: path) else {
+        guard
+            let id = type.identifiers.first(where: { $0.name == attribute && $0.source == .data(path) })
+                ?? type.identifier(forPath: path)
+        else {
             if type.field(attribute) != nil {
-                throw RequestError(field: "matching_attribute", "attribute \"\(attribute)\" of \(key) is not unique, so it cannot be used to match (unique attributes: \(Self.uniqueAttributes(type)))")
+                throw RequestError(
+                    field: "matching_attribute",
+                    "attribute \"\(attribute)\" of \(key) is not unique, so it cannot be used to match (unique attributes: \(Self.uniqueAttributes(type)))"
+                )
             }
-            throw RequestError(field: "matching_attribute", "\(key) has no attribute \"\(attribute)\" (unique attributes: \(Self.uniqueAttributes(type)))")
+            throw RequestError(
+                field: "matching_attribute",
+                "\(key) has no attribute \"\(attribute)\" (unique attributes: \(Self.uniqueAttributes(type)))")
         }
         guard let v = path.value(in: attributes), !v.isEmptyValue else {
-            throw RequestError(field: "attributes.\(attribute)", "the matching attribute \"\(attribute)\" must be given in attributes")
+            throw RequestError(
+                field: "attributes.\(attribute)", "the matching attribute \"\(attribute)\" must be given in attributes")
         }
         var r = UpsertRequest(type: key)
         r.data = attributes
@@ -37,7 +46,9 @@ public struct NexDialect: SingleRecordDialect {
     /// The attributes a request may match on: data identifiers at a top-level key.
     static func uniqueAttributes(_ type: ObjectType) -> String {
         let names = type.identifiers.compactMap { id -> String? in
-            guard case .data(let p) = id.source, p.segments.count == 1, case .key(let k) = p.segments[0] else { return nil }
+            guard case .data(let p) = id.source, p.segments.count == 1, case .key(let k) = p.segments[0] else {
+                return nil
+            }
             return k
         }
         return names.isEmpty ? "none" : names.joined(separator: ", ")
@@ -51,20 +62,28 @@ public struct NexDialect: SingleRecordDialect {
             case .conflict: (code, kind) = ("archived_record_conflict", "invalid_request_error")
             case .ambiguous: (code, kind) = ("multiple_matches", "invalid_request_error")
             case .stale: (code, kind) = ("stale_record", "invalid_request_error")
-            default: (code, kind) = (plan.status == 413 ? "payload_too_large" : "validation_type", "invalid_request_error")
+            default:
+                (code, kind) = (plan.status == 413 ? "payload_too_large" : "validation_type", "invalid_request_error")
             }
             let status = plan.decision == .ambiguous ? 409 : plan.status
-            return NativeResponse(status: status, body: ["status_code": .int(Int64(status)), "type": .string(kind), "code": .string(code), "message": .string(plan.errorSummary)])
+            return NativeResponse(
+                status: status,
+                body: [
+                    "status_code": .int(Int64(status)), "type": .string(kind), "code": .string(code),
+                    "message": .string(plan.errorSummary),
+                ])
         }
-        return NativeResponse(status: 200, body: [
-            "id": .string(r.id),
-            "object_id": .string(r.type),
-            "type": .string(r.type),
-            "workspace_id": type?.workspaceID.map(JSONValue.string) ?? .null,
-            "created_at": .string(Timestamp.format(r.createdAt)),
-            "updated_at": .string(Timestamp.format(r.updatedAt)),
-            "attributes": r.data,
-        ])
+        return NativeResponse(
+            status: 200,
+            body: [
+                "id": .string(r.id),
+                "object_id": .string(r.type),
+                "type": .string(r.type),
+                "workspace_id": type?.workspaceID.map(JSONValue.string) ?? .null,
+                "created_at": .string(Timestamp.format(r.createdAt)),
+                "updated_at": .string(Timestamp.format(r.updatedAt)),
+                "attributes": r.data,
+            ])
     }
 
     /// The request shape the composer starts from for `type`.

@@ -19,13 +19,19 @@ public struct VoxworksDialect: SingleRecordDialect {
         try body.rejectUnknown(Self.members)
         let typeName = try body.idString("type_name"), typeID = try body.idString("type_id")
         if let typeName, let typeID, typeName != typeID {
-            throw RequestError(field: "type_id", "type_name \"\(typeName)\" and type_id \"\(typeID)\" name different types")
+            throw RequestError(
+                field: "type_id", "type_name \"\(typeName)\" and type_id \"\(typeID)\" name different types")
         }
-        guard let key = typeName ?? typeID ?? request.type else { throw RequestError(field: "type_name", "type_name or type_id is required") }
+        guard let key = typeName ?? typeID ?? request.type else {
+            throw RequestError(field: "type_name", "type_name or type_id is required")
+        }
         if let given = typeName ?? typeID, let path = request.type, path != given {
-            throw RequestError(field: "type_name", "the body names type \"\(given)\" but the request is for \"\(path)\"")
+            throw RequestError(
+                field: "type_name", "the body names type \"\(given)\" but the request is for \"\(path)\"")
         }
-        guard let name = try body.string("name"), !name.trimmed.isEmpty else { throw RequestError(field: "name", "name is required") }
+        guard let name = try body.string("name"), !name.trimmed.isEmpty else {
+            throw RequestError(field: "name", "name is required")
+        }
         var r = UpsertRequest(type: key)
         r.name = .set(name)
         r.data = try body.objectValue("data")
@@ -33,7 +39,9 @@ public struct VoxworksDialect: SingleRecordDialect {
 
         let upsertKey = try Self.key(body, "upsert_key"), uniqueKey = try Self.key(body, "unique_key")
         if let u = upsertKey, let k = uniqueKey, u != k {
-            throw RequestError(field: "unique_key", "unique_key (deprecated alias of upsert_key) disagrees with upsert_key: \(k.path) vs \(u.path)")
+            throw RequestError(
+                field: "unique_key",
+                "unique_key (deprecated alias of upsert_key) disagrees with upsert_key: \(k.path) vs \(u.path)")
         }
         if let chosen = upsertKey ?? uniqueKey {
             r.lookup = .path(chosen.path, value: chosen.value)
@@ -44,13 +52,19 @@ public struct VoxworksDialect: SingleRecordDialect {
     }
 
     /// An `upsert_key`/`unique_key` member: `{path, value}`, the value optional (read from data).
-    private static func key(_ body: BodyFields, _ member: String) throws(RequestError) -> (path: JSONPath, value: JSONValue?)? {
+    private static func key(_ body: BodyFields, _ member: String) throws(RequestError) -> (
+        path: JSONPath, value: JSONValue?
+    )? {
         guard let v = try body.objectValue(member) else { return nil }
         let k = try BodyFields(v, name: member, prefix: member + ".")
         try k.rejectUnknown(["path", "value"])
-        guard let text = try k.string("path") else { throw RequestError(field: member + ".path", "\(member).path is required") }
+        guard let text = try k.string("path") else {
+            throw RequestError(field: member + ".path", "\(member).path is required")
+        }
         let path: JSONPath
-        do { path = try JSONPath(parsing: text) } catch { throw RequestError(field: member + ".path", "\(member).path: \(error)") }
+        do { path = try JSONPath(parsing: text) } catch {
+            throw RequestError(field: member + ".path", "\(member).path: \(error)")
+        }
         let value = k["value"].flatMap { $0.isNull ? nil : $0 }
         if let value, value.isEmptyValue { throw RequestError(field: member + ".value", "\(member).value is empty") }
         return (path, value)
@@ -65,22 +79,26 @@ public struct VoxworksDialect: SingleRecordDialect {
             return NativeResponse(status: plan.status, body: ["success": false, "message": .string(plan.errorSummary)])
         }
         let key: JSONValue = plan.lookup.map { ["path": .string($0.path ?? ""), "value": $0.value] } ?? .null
-        return NativeResponse(status: plan.status, body: [
-            "success": true,
-            "object_id": .string(r.id),
-            "object": [
-                "id": .string(r.id), "name": r.name.map(JSONValue.string) ?? .null, "type_id": .string(r.type),
-                "parent_id": r.parentID.map(JSONValue.string) ?? .null, "data": r.data,
-            ],
-            "action": .string(plan.action?.rawValue ?? plan.decision.rawValue),
-            "upsert_key": key,
-        ])
+        return NativeResponse(
+            status: plan.status,
+            body: [
+                "success": true,
+                "object_id": .string(r.id),
+                "object": [
+                    "id": .string(r.id), "name": r.name.map(JSONValue.string) ?? .null, "type_id": .string(r.type),
+                    "parent_id": r.parentID.map(JSONValue.string) ?? .null, "data": r.data,
+                ],
+                "action": .string(plan.action?.rawValue ?? plan.decision.rawValue),
+                "upsert_key": key,
+            ])
     }
 
     /// The request shape the composer starts from for `type`.
     public func template(for type: ObjectType, example: Record?) -> DialectTemplate {
         let (field, data) = type.templateData(example: example)
-        var body: [String: JSONValue] = ["type_name": .string(type.key), "name": .string(example?.name ?? ""), "data": data]
+        var body: [String: JSONValue] = [
+            "type_name": .string(type.key), "name": .string(example?.name ?? ""), "data": data,
+        ]
         if let field { body["upsert_key"] = ["path": .string("$.\(field)"), "value": data[field] ?? ""] }
         return DialectTemplate(body: .object(body))
     }

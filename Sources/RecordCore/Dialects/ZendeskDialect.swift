@@ -10,8 +10,12 @@ public struct ZendeskDialect: SingleRecordDialect {
     public func typeKey(of request: DialectRequest) -> String? { request.type }
 
     public func decodeOne(_ request: DialectRequest, type: ObjectType?) throws(RequestError) -> UpsertRequest {
-        guard let key = request.type else { throw RequestError(field: "custom_object_key", "the request names no custom object") }
-        guard let type else { throw RequestError(field: "custom_object_key", "custom object \"\(key)\" was not found", status: 404) }
+        guard let key = request.type else {
+            throw RequestError(field: "custom_object_key", "the request names no custom object")
+        }
+        guard let type else {
+            throw RequestError(field: "custom_object_key", "custom object \"\(key)\" was not found", status: 404)
+        }
         let externalID = request.query("external_id"), name = request.query("name")
         let lookup: Lookup
         switch (externalID, name) {
@@ -21,13 +25,16 @@ public struct ZendeskDialect: SingleRecordDialect {
         case (nil, let n?):
             guard !n.trimmed.isEmpty else { throw RequestError(field: "name", "name is empty") }
             guard type.nameField.unique else {
-                throw RequestError(field: "name", "\(key) record names are not unique, so records cannot be upserted by name; use external_id")
+                throw RequestError(
+                    field: "name",
+                    "\(key) record names are not unique, so records cannot be upserted by name; use external_id")
             }
             lookup = .source(.name, value: .string(n), normalize: .casefold)
         case (.some, .some):
             throw RequestError(field: "external_id", "give exactly one of external_id or name, not both")
         case (nil, nil):
-            throw RequestError(field: "external_id", "an upsert needs exactly one of the external_id or name query parameters")
+            throw RequestError(
+                field: "external_id", "an upsert needs exactly one of the external_id or name query parameters")
         }
         let body = try BodyFields(request.body)
         try body.rejectUnknown(["custom_object_record"])
@@ -53,32 +60,45 @@ public struct ZendeskDialect: SingleRecordDialect {
             case .ambiguous: (status, code, title) = (409, "MultipleRecordsMatch", "Conflict")
             case .stale: (status, code, title) = (409, "StaleRecord", "Conflict")
             default:
-                (status, code, title) = plan.status == 413 ? (413, "PayloadTooLarge", "Payload too large") : (400, "InvalidRecord", "Invalid record")
+                (status, code, title) =
+                    plan.status == 413
+                    ? (413, "PayloadTooLarge", "Payload too large") : (400, "InvalidRecord", "Invalid record")
             }
-            let errors = (plan.errors.isEmpty ? [FieldError(field: "", message: plan.decision.rawValue)] : plan.errors).map { e -> JSONValue in
-                ["code": .string(code), "title": .string(title), "detail": .string(e.field.isEmpty ? e.message : e.description)]
-            }
+            let errors = (plan.errors.isEmpty ? [FieldError(field: "", message: plan.decision.rawValue)] : plan.errors)
+                .map { e -> JSONValue in
+                    [
+                        "code": .string(code), "title": .string(title),
+                        "detail": .string(e.field.isEmpty ? e.message : e.description),
+                    ]
+                }
             return NativeResponse(status: status, body: ["errors": .array(errors)])
         }
-        return NativeResponse(status: plan.status, body: [
-            "custom_object_record": [
-                "id": .string(r.id),
-                "name": r.name.map(JSONValue.string) ?? .null,
-                "external_id": r.externalID.map(JSONValue.string) ?? .null,
-                "custom_object_key": .string(r.type),
-                "custom_object_fields": r.data,
-                "created_at": .string(Timestamp.format(r.createdAt)),
-                "updated_at": .string(Timestamp.format(r.updatedAt)),
-            ],
-        ])
+        return NativeResponse(
+            status: plan.status,
+            body: [
+                "custom_object_record": [
+                    "id": .string(r.id),
+                    "name": r.name.map(JSONValue.string) ?? .null,
+                    "external_id": r.externalID.map(JSONValue.string) ?? .null,
+                    "custom_object_key": .string(r.type),
+                    "custom_object_fields": r.data,
+                    "created_at": .string(Timestamp.format(r.createdAt)),
+                    "updated_at": .string(Timestamp.format(r.updatedAt)),
+                ]
+            ])
     }
 
     /// The request shape the composer starts from for `type`.
     public func template(for type: ObjectType, example: Record?) -> DialectTemplate {
         // Zendesk finds a record by external id, or by name where names are unique; a type it cannot match
         // by either gets a new external id (a clean create).
-        let query: [(String, String)] = example?.externalID.map { [("external_id", $0)] }
+        let query: [(String, String)] =
+            example?.externalID.map { [("external_id", $0)] }
             ?? (type.nameField.unique ? [("name", example?.name ?? "")] : [("external_id", "new-\(type.key)-1")])
-        return DialectTemplate(query: query, body: ["custom_object_record": ["name": .string(example?.name ?? ""), "custom_object_fields": .object([:])]])
+        return DialectTemplate(
+            query: query,
+            body: [
+                "custom_object_record": ["name": .string(example?.name ?? ""), "custom_object_fields": .object([:])]
+            ])
     }
 }

@@ -12,7 +12,10 @@ public struct DuplicatePair: Sendable, Equatable {
     /// The reasons as one phrase: "names 0.93 similar and same phone digits".
     public var reason: String { reasons.joined(separator: " and ") }
     public var json: JSONValue {
-        ["records": [.string(first), .string(second)], "score": .double(score.rounded(toPlaces: 3)), "reason": .string(reason)]
+        [
+            "records": [.string(first), .string(second)], "score": .double(score.rounded(toPlaces: 3)),
+            "reason": .string(reason),
+        ]
     }
 }
 
@@ -29,8 +32,11 @@ public struct DuplicateGroup: Sendable, Equatable {
     /// The weakest pair's reason, which explains the group's score.
     public var reason: String { pairs.min { $0.score < $1.score }?.reason ?? "" }
     public var json: JSONValue {
-        ["records": .array(recordIDs.map(JSONValue.string)), "score": .double(score.rounded(toPlaces: 3)), "reason": .string(reason),
-         "pairs": .array(pairs.map(\.json))]
+        [
+            "records": .array(recordIDs.map(JSONValue.string)), "score": .double(score.rounded(toPlaces: 3)),
+            "reason": .string(reason),
+            "pairs": .array(pairs.map(\.json)),
+        ]
     }
 }
 
@@ -47,8 +53,10 @@ public struct DuplicateReport: Sendable, Equatable {
         self.type = type; self.rules = rules; self.scanned = scanned; self.groups = groups; self.warnings = warnings
     }
     public var json: JSONValue {
-        ["type": .string(type), "rules": .array(rules.map(JSONValue.string)), "scanned": .int(Int64(scanned)),
-         "groups": .array(groups.map(\.json)), "warnings": .array(warnings.map(JSONValue.string))]
+        [
+            "type": .string(type), "rules": .array(rules.map(JSONValue.string)), "scanned": .int(Int64(scanned)),
+            "groups": .array(groups.map(\.json)), "warnings": .array(warnings.map(JSONValue.string)),
+        ]
     }
 }
 

@@ -50,7 +50,9 @@ public struct DuplicateRule: Hashable, Sendable, CustomStringConvertible {
     }
 
     /// The rule's key conditions, in order.
-    public var keys: [DuplicateKey] { conditions.compactMap { if case .key(let k) = $0 { return k } else { return nil } } }
+    public var keys: [DuplicateKey] {
+        conditions.compactMap { if case .key(let k) = $0 { return k } else { return nil } }
+    }
 
     /// The strictest name-similarity threshold among the rule's conditions, nil when it compares no names.
     public var nameThreshold: Double? {
@@ -61,14 +63,17 @@ public struct DuplicateRule: Hashable, Sendable, CustomStringConvertible {
     public static let defaultThreshold = 0.9
 
     /// The rule names `parse` knows, for help texts and the TUI's picker.
-    public static let syntax = "email | phone | name | fuzzy-name[:0.9] | JSONPATH[:exact|casefold|email|phone] | external_id, joined by + to require all"
+    public static let syntax =
+        "email | phone | name | fuzzy-name[:0.9] | JSONPATH[:exact|casefold|email|phone] | external_id, joined by + to require all"
 
     /// Parses `email`, `phone`, `name`, `fuzzy-name[:T]`, `external_id`, `$.path[:normalisation]`, or several
     /// of these joined by `+` (all must hold). `email` and `phone` read the type's first field of that type
     /// (else `$.email` / `$.phone`).
     public static func parse(_ text: String, for type: ObjectType) throws(DuplicateRuleError) -> DuplicateRule {
         let parts = text.split(separator: "+", omittingEmptySubsequences: false).map { String($0).trimmed }
-        guard !parts.isEmpty, !parts.contains(where: \.isEmpty) else { throw DuplicateRuleError("empty rule in \"\(text)\"; rules are \(syntax)") }
+        guard !parts.isEmpty, !parts.contains(where: \.isEmpty) else {
+            throw DuplicateRuleError("empty rule in \"\(text)\"; rules are \(syntax)")
+        }
         var conditions: [DuplicateCondition] = []
         for part in parts {
             let condition = try parseCondition(part, for: type)
@@ -77,11 +82,19 @@ public struct DuplicateRule: Hashable, Sendable, CustomStringConvertible {
         return DuplicateRule(conditions: conditions, description: text.trimmed)
     }
 
-    private static func parseCondition(_ text: String, for type: ObjectType) throws(DuplicateRuleError) -> DuplicateCondition {
+    private static func parseCondition(_ text: String, for type: ObjectType) throws(DuplicateRuleError)
+        -> DuplicateCondition
+    {
         let lower = text.lowercased()
         switch lower {
-        case "email": return .key(DuplicateKey(label: "email", source: fieldSource(.email, in: type, default: "email"), normalize: .email))
-        case "phone": return .key(DuplicateKey(label: "phone", source: fieldSource(.phone, in: type, default: "phone"), normalize: .phone))
+        case "email":
+            return .key(
+                DuplicateKey(label: "email", source: fieldSource(.email, in: type, default: "email"), normalize: .email)
+            )
+        case "phone":
+            return .key(
+                DuplicateKey(label: "phone", source: fieldSource(.phone, in: type, default: "phone"), normalize: .phone)
+            )
         case "name": return .key(DuplicateKey(label: "name", source: .name, normalize: .casefold))
         case "external_id": return .key(DuplicateKey(label: "external_id", source: .externalID, normalize: .exact))
         default: break
@@ -90,22 +103,29 @@ public struct DuplicateRule: Hashable, Sendable, CustomStringConvertible {
             guard lower != "fuzzy-name" else { return .similarName(threshold: defaultThreshold) }
             let value = lower.dropFirst("fuzzy-name:".count)
             guard let t = Double(value), t > 0, t <= 1 else {
-                throw DuplicateRuleError("fuzzy-name threshold \"\(value)\" must be a number above 0 and at most 1, e.g. fuzzy-name:0.9")
+                throw DuplicateRuleError(
+                    "fuzzy-name threshold \"\(value)\" must be a number above 0 and at most 1, e.g. fuzzy-name:0.9")
             }
             return .similarName(threshold: t)
         }
         guard text.hasPrefix("$") else { throw DuplicateRuleError("unknown rule \"\(text)\"; rules are \(syntax)") }
         var pathText = text, normalize = Normalization.exact
-        if let colon = text.lastIndex(of: ":"), let n = Normalization(rawValue: String(text[text.index(after: colon)...])) {
+        if let colon = text.lastIndex(of: ":"),
+            let n = Normalization(rawValue: String(text[text.index(after: colon)...]))
+        {
             pathText = String(text[..<colon]); normalize = n
         }
         let path: JSONPath
         do { path = try JSONPath(parsing: pathText) } catch { throw DuplicateRuleError("rule \"\(text)\": \(error)") }
-        guard !path.segments.isEmpty else { throw DuplicateRuleError("rule \"\(text)\": the path must name a value inside data, not $ itself") }
+        guard !path.segments.isEmpty else {
+            throw DuplicateRuleError("rule \"\(text)\": the path must name a value inside data, not $ itself")
+        }
         return .key(DuplicateKey(label: path.description, source: .data(path), normalize: normalize))
     }
 
-    private static func fieldSource(_ fieldType: FieldType, in type: ObjectType, default key: String) -> IdentifierSource {
+    private static func fieldSource(_ fieldType: FieldType, in type: ObjectType, default key: String)
+        -> IdentifierSource
+    {
         .data(JSONPath(segments: [.key(type.fields.first { $0.type == fieldType }?.key ?? key)]))
     }
 

@@ -140,7 +140,11 @@ public struct DuplicateScan {
         var reasons: [String] = []
         if needsNames, let t = rules.compactMap(\.nameThreshold).min() {
             let similarity = nameSimilarity(a, b)
-            if similarity >= t { reasons.append(similarity >= 1 ? "same name ignoring case and accents" : "names \(String(format2: similarity)) similar") }
+            if similarity >= t {
+                reasons.append(
+                    similarity >= 1
+                        ? "same name ignoring case and accents" : "names \(String(format2: similarity)) similar")
+            }
         }
         for (k, key) in keys.enumerated() where shares(k, a, b) { reasons.append(key.reason) }
         return DuplicatePair(first: ids[Int(a)], second: ids[Int(b)], score: score, reasons: reasons)
@@ -151,7 +155,9 @@ public struct DuplicateScan {
 
     /// Groups of duplicates, surest first. `shouldContinue` is called now and then with the fraction done;
     /// returning false cancels the scan (the result is then nil).
-    public func groups(shouldContinue: (Double) -> Bool = { _ in true }) -> (groups: [DuplicateGroup], warnings: [String])? {
+    public func groups(shouldContinue: (Double) -> Bool = { _ in true }) -> (
+        groups: [DuplicateGroup], warnings: [String]
+    )? {
         var links: [Link] = []
         // Only several rules or multi-valued keys can find one pair twice.
         let mayRepeat = rules.count > 1 || extraAnchors.contains { !$0.isEmpty }
@@ -161,7 +167,9 @@ public struct DuplicateScan {
         func consider(_ a: Int32, _ b: Int32, similarity: Double? = nil) -> Bool {
             guard a != b else { return true }
             let (x, y) = a < b ? (a, b) : (b, a)
-            if !mayRepeat || seen.insert(UInt64(UInt32(x)) << 32 | UInt64(UInt32(y))).inserted, let score = bestScore(x, y, similarity: similarity) {
+            if !mayRepeat || seen.insert(UInt64(UInt32(x)) << 32 | UInt64(UInt32(y))).inserted,
+                let score = bestScore(x, y, similarity: similarity)
+            {
                 links.append(Link(a: x, b: y, score: score))
             }
             work += 1
@@ -176,7 +184,9 @@ public struct DuplicateScan {
                 // checked within a bucket.
                 let k = keys.firstIndex(of: firstKey)!
                 var buckets: [Int32: [Int32]] = [:]
-                for (i, a) in anchors[k].enumerated() where a >= 0 && a != Int32(i) { buckets[a, default: [a]].append(Int32(i)) }
+                for (i, a) in anchors[k].enumerated() where a >= 0 && a != Int32(i) {
+                    buckets[a, default: [a]].append(Int32(i))
+                }
                 for (i, extra) in extraAnchors[k] { for a in extra where a != i { buckets[a, default: [a]].append(i) } }
                 let keyOnly = rule.conditions.count == 1
                 var done = 0
@@ -187,9 +197,15 @@ public struct DuplicateScan {
                     if keyOnly {
                         for m in members.dropFirst() { guard consider(anchor, m) else { return nil } }
                     } else if members.count > blockLimit {
-                        warnings.append("\(members.count) records share one \(firstKey.label); too many to compare pairwise under \(rule), skipped")
+                        warnings.append(
+                            "\(members.count) records share one \(firstKey.label); too many to compare pairwise under \(rule), skipped"
+                        )
                     } else {
-                        for i in members.indices { for j in members.indices where j > i { guard consider(members[i], members[j]) else { return nil } } }
+                        for i in members.indices {
+                            for j in members.indices where j > i {
+                                guard consider(members[i], members[j]) else { return nil }
+                            }
+                        }
                     }
                 }
             } else {
@@ -204,7 +220,11 @@ public struct DuplicateScan {
                     var mine: [Int32] = []
                     for key in NameSimilarity.blockingKeys(tokens: tokens) {
                         let b: Int32
-                        if let existing = blockIDs[key] { b = existing } else { b = Int32(blocks.count); blockIDs[key] = b; blocks.append([]) }
+                        if let existing = blockIDs[key] {
+                            b = existing
+                        } else {
+                            b = Int32(blocks.count); blockIDs[key] = b; blocks.append([])
+                        }
                         blocks[Int(b)].append(Int32(n))
                         mine.append(b)
                     }
@@ -226,11 +246,17 @@ public struct DuplicateScan {
                             guard firstShared(blocksOf[Int(u)], blocksOf[Int(v)]) == Int32(b) else { continue }
                             let similarity = NameSimilarity.jaroWinkler(distinctNames[Int(u)], distinctNames[Int(v)])
                             guard similarity >= threshold else { continue }
-                            guard consider(firstWithName[Int(u)], firstWithName[Int(v)], similarity: similarity) else { return nil }
+                            guard consider(firstWithName[Int(u)], firstWithName[Int(v)], similarity: similarity) else {
+                                return nil
+                            }
                         }
                     }
                 }
-                if skipped > 0 { warnings.append("\(skipped) name blocks with over \(blockLimit) names were not compared pairwise (tokens too common to tell people apart)") }
+                if skipped > 0 {
+                    warnings.append(
+                        "\(skipped) name blocks with over \(blockLimit) names were not compared pairwise (tokens too common to tell people apart)"
+                    )
+                }
             }
         }
         return (group(links), warnings)
@@ -259,7 +285,9 @@ public struct DuplicateScan {
             while let p = parent[y], p != r { parent[y] = r; y = p }
             return r
         }
-        let order = links.indices.sorted { links[$0].score != links[$1].score ? links[$0].score > links[$1].score : $0 < $1 }
+        let order = links.indices.sorted {
+            links[$0].score != links[$1].score ? links[$0].score > links[$1].score : $0 < $1
+        }
         var accepted: [Int] = []
         for i in order {
             let l = links[i]
@@ -274,10 +302,13 @@ public struct DuplicateScan {
         var members: [Int32: [Int32]] = [:]
         for r in parent.keys { members[root(r), default: []].append(r) }
         var pairsOf: [Int32: [DuplicatePair]] = [:]
-        for i in accepted.sorted() { pairsOf[root(links[i].a), default: []].append(pair(links[i].a, links[i].b, score: links[i].score)) }
+        for i in accepted.sorted() {
+            pairsOf[root(links[i].a), default: []].append(pair(links[i].a, links[i].b, score: links[i].score))
+        }
         return members.keys.sorted().map { r in
             let ps = pairsOf[r] ?? []
-            return DuplicateGroup(recordIDs: members[r]!.sorted().map { ids[Int($0)] }, score: ps.map(\.score).min() ?? 1, pairs: ps)
+            return DuplicateGroup(
+                recordIDs: members[r]!.sorted().map { ids[Int($0)] }, score: ps.map(\.score).min() ?? 1, pairs: ps)
         }.sorted { ($0.score, $0.recordIDs.count) > ($1.score, $1.recordIDs.count) }
     }
 }

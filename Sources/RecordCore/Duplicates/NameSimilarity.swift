@@ -10,7 +10,8 @@ public enum NameSimilarity {
 
     /// Sorted tokens of a name (letters and digits only, casefolded, accent-free).
     public static func tokens(of name: String) -> [String] {
-        let folded = name.folding(options: [.caseInsensitive, .diacriticInsensitive, .widthInsensitive], locale: nil).lowercased()
+        let folded = name.folding(options: [.caseInsensitive, .diacriticInsensitive, .widthInsensitive], locale: nil)
+            .lowercased()
         var tokens: [String] = []
         var current = String.UnicodeScalarView()
         for s in folded.unicodeScalars {

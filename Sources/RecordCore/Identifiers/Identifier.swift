@@ -78,7 +78,9 @@ extension ObjectType {
         guard let id = identifier(named: key.identifier) else { return (record, nil) }
         var r = record
         func moved(_ v: JSONValue) -> JSONValue {
-            guard id.normalize.apply(v) == key.value, let s = v.stringValue ?? (v.isNull ? nil : v.jsonText) else { return v }
+            guard id.normalize.apply(v) == key.value, let s = v.stringValue ?? (v.isNull ? nil : v.jsonText) else {
+                return v
+            }
             return .string(s + suffix)
         }
         let before = id.rawValue(name: r.name, externalID: r.externalID, data: r.data) ?? .null

@@ -14,7 +14,8 @@ public enum Normalization: String, Sendable, CaseIterable {
             // Fast path: plain ASCII with no capitals and nothing to trim is already normalised.
             let bytes = raw.utf8
             if let first = bytes.first, let last = bytes.last, first > 0x20, last > 0x20,
-               !bytes.contains(where: { $0 >= 0x80 || (0x41...0x5A).contains($0) }) {
+                !bytes.contains(where: { $0 >= 0x80 || (0x41...0x5A).contains($0) })
+            {
                 out = raw
             } else {
                 out = raw.trimmed.lowercased()

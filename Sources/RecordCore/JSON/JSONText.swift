@@ -104,7 +104,9 @@ extension JSONValue {
         case .double(let d):
             if d.isFinite {
                 if d.rounded() == d && abs(d) < 1e15 { out += String(Int64(d)) + ".0" } else { out += "\(d)" }
-            } else { out += "null" }
+            } else {
+                out += "null"
+            }
         case .string(let s): Self.writeString(s, to: &out)
         case .array(let a):
             if a.isEmpty { out += "[]"; return }

@@ -18,10 +18,14 @@ public struct JSONPath: Hashable, Sendable, CustomStringConvertible {
         for seg in segments {
             switch seg {
             case .key(let k):
-                if !k.isEmpty, k.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" || $0 == "-" }), !k.first!.isNumber {
+                if !k.isEmpty, k.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" || $0 == "-" }),
+                    !k.first!.isNumber
+                {
                     s += "." + k
                 } else {
-                    s += "['" + k.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "'", with: "\\'") + "']"
+                    s +=
+                        "['" + k.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "'", with: "\\'")
+                        + "']"
                 }
             case .index(let i): s += "[\(i)]"
             }
@@ -121,7 +125,9 @@ extension JSONPath {
                     let start = i
                     while i < chars.count, chars[i].isASCII, chars[i].isNumber { i += 1 }
                     guard i > start else { throw fail("expected an index or a quoted key after \"[\"") }
-                    guard i - start <= 9 else { throw JSONPathError(path: text, position: start, reason: "index too large") }
+                    guard i - start <= 9 else {
+                        throw JSONPathError(path: text, position: start, reason: "index too large")
+                    }
                     guard i < chars.count, chars[i] == "]" else { throw fail("expected \"]\"") }
                     segs.append(.index(Int(String(chars[start..<i]))!))
                     i += 1

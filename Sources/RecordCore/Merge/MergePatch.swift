@@ -12,7 +12,8 @@ public enum MergePatch {
 
     /// The union of two multi-valued identifier arrays: existing order, then new values whose normalised
     /// form is not already present.
-    public static func union(_ existing: [JSONValue], _ incoming: [JSONValue], normalize: Normalization) -> [JSONValue] {
+    public static func union(_ existing: [JSONValue], _ incoming: [JSONValue], normalize: Normalization) -> [JSONValue]
+    {
         var seen = Set(existing.compactMap { normalize.apply($0) ?? $0.jsonText })
         var out = existing
         for v in incoming {

@@ -80,10 +80,14 @@ public struct MergePlan: Sendable, Equatable {
         func value(_ v: JSONValue?) -> JSONValue { v ?? .null }
         return [
             "type": .string(type), "survivor": .string(survivorID), "losers": .array(loserIDs.map(JSONValue.string)),
-            "fields": .array(fields.map { f in
-                ["field": .string(f.field), "result": value(f.result), "choice": .string(f.choice.label), "conflicting": .bool(f.conflicting),
-                 "values": .object(Dictionary(uniqueKeysWithValues: zip(recordIDs, f.values.map(value))))]
-            }),
+            "fields": .array(
+                fields.map { f in
+                    [
+                        "field": .string(f.field), "result": value(f.result), "choice": .string(f.choice.label),
+                        "conflicting": .bool(f.conflicting),
+                        "values": .object(Dictionary(uniqueKeysWithValues: zip(recordIDs, f.values.map(value)))),
+                    ]
+                }),
             "result": result.json, "diff": .array(diff.map(\.json)),
             "repointed_children": .array(repointedChildren.map(JSONValue.string)),
             "repointed_associations": .array(repointedAssociations.map(JSONValue.string)),

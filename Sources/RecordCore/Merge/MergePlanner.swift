@@ -11,7 +11,10 @@ public struct MergeInput: Sendable {
     public var children: [Record]
     /// Records associated with a loser (any type).
     public var referrers: [Record]
-    public init(type: ObjectType, survivor: Record, losers: [Record], take: [String: String] = [:], children: [Record] = [], referrers: [Record] = []) {
+    public init(
+        type: ObjectType, survivor: Record, losers: [Record], take: [String: String] = [:], children: [Record] = [],
+        referrers: [Record] = []
+    ) {
         self.type = type; self.survivor = survivor; self.losers = losers; self.take = take
         self.children = children; self.referrers = referrers
     }
@@ -48,13 +51,19 @@ public enum MergePlanner {
         if loserIDs.count != losers.count { errors.append("a loser is named twice") }
         for r in records {
             if r.type != type.key { errors.append("\(r.id) is a \(r.type) record, not \(type.key)") }
-            if r.archived { errors.append("\(r.id) is archived\(r.mergedInto.map { " (merged into \($0))" } ?? ""); restore it before merging") }
+            if r.archived {
+                errors.append(
+                    "\(r.id) is archived\(r.mergedInto.map { " (merged into \($0))" } ?? ""); restore it before merging"
+                )
+            }
         }
 
         var take: [String: String] = [:]
         for (field, recordID) in input.take {
             take[fieldName(field)] = recordID
-            if !ids.contains(recordID) { errors.append("--take \(field)=\(recordID): \(recordID) is not one of the merged records") }
+            if !ids.contains(recordID) {
+                errors.append("--take \(field)=\(recordID): \(recordID) is not one of the merged records")
+            }
         }
 
         // Fields: the record's own columns, then every data key any record has, sorted.
@@ -62,7 +71,8 @@ public enum MergePlanner {
         for r in records { dataKeys.formUnion(r.data.objectValue?.keys ?? [:].keys) }
         let fieldNames = ["name", "external_id", "parent_id"] + dataKeys.sorted().map { "data." + $0 }
         for field in take.keys where !fieldNames.contains(field) {
-            errors.append("no merged record has the field \"\(field)\"; fields are \(fieldNames.joined(separator: ", "))")
+            errors.append(
+                "no merged record has the field \"\(field)\"; fields are \(fieldNames.joined(separator: ", "))")
         }
 
         func value(_ r: Record, _ field: String) -> JSONValue? {
@@ -76,7 +86,9 @@ public enum MergePlanner {
         var fields: [MergeField] = []
         for field in fieldNames {
             let values = records.map { value($0, field) }
-            fields.append(mergeField(field, values: values, ids: ids, taken: take[field], normalize: normalization(of: field, in: type)))
+            fields.append(
+                mergeField(
+                    field, values: values, ids: ids, taken: take[field], normalize: normalization(of: field, in: type)))
         }
 
         // The merged record.
@@ -101,7 +113,8 @@ public enum MergePlanner {
             if mapped != survivor.id, !associations.contains(mapped) { associations.append(mapped) }
         }
         if associations.count > maxAssociations {
-            errors.append("the merged record would have \(associations.count) associations; the limit is \(maxAssociations)")
+            errors.append(
+                "the merged record would have \(associations.count) associations; the limit is \(maxAssociations)")
         }
         result.associations = associations
         errors += validate(result, type: type)
@@ -145,7 +158,9 @@ public enum MergePlanner {
             let current = after[ref.id] ?? ref
             guard current.associations.contains(where: loserIDs.contains) else { continue }
             var mapped: [String] = []
-            for t in current.associations.map({ loserIDs.contains($0) ? survivor.id : $0 }) where !mapped.contains(t) { mapped.append(t) }
+            for t in current.associations.map({ loserIDs.contains($0) ? survivor.id : $0 }) where !mapped.contains(t) {
+                mapped.append(t)
+            }
             stage(ref) { $0.associations = mapped }
             referrers.append(ref.id)
         }
@@ -162,10 +177,11 @@ public enum MergePlanner {
             survivorAfter.updatedAt = now
             writes.append(RecordWrite(op: .merge, before: survivor, after: survivorAfter))
         }
-        return MergePlan(type: type.key, survivorID: survivor.id, loserIDs: losers.map(\.id), fields: fields, survivor: survivor,
-                         result: survivorAfter, diff: Planner.diff(survivor, result), writes: errors.isEmpty ? writes : [],
-                         repointedChildren: children, repointedAssociations: referrers, movedAside: movedAside,
-                         errors: errors, warnings: warnings)
+        return MergePlan(
+            type: type.key, survivorID: survivor.id, loserIDs: losers.map(\.id), fields: fields, survivor: survivor,
+            result: survivorAfter, diff: Planner.diff(survivor, result), writes: errors.isEmpty ? writes : [],
+            repointedChildren: children, repointedAssociations: referrers, movedAside: movedAside,
+            errors: errors, warnings: warnings)
     }
 
     /// How array elements of a field are compared: the identifier's normalisation when one reads the
@@ -192,7 +208,9 @@ public enum MergePlanner {
         }
     }
 
-    static func mergeField(_ field: String, values: [JSONValue?], ids: [String], taken: String?, normalize: Normalization) -> MergeField {
+    static func mergeField(
+        _ field: String, values: [JSONValue?], ids: [String], taken: String?, normalize: Normalization
+    ) -> MergeField {
         let present = values.indices.filter { !isGap(values[$0]) }
         var distinct: [JSONValue] = []
         for i in present where !distinct.contains(values[i]!) { distinct.append(values[i]!) }
@@ -221,8 +239,11 @@ public enum MergePlanner {
     static func fillGaps(_ target: JSONValue, from source: JSONValue) -> JSONValue {
         guard case .object(var t) = target, case .object(let s) = source else { return target }
         for (k, v) in s {
-            if isGap(t[k]) { if !isGap(v) { t[k] = v } }
-            else if let tv = t[k], tv.objectValue != nil, v.objectValue != nil { t[k] = fillGaps(tv, from: v) }
+            if isGap(t[k]) {
+                if !isGap(v) { t[k] = v }
+            } else if let tv = t[k], tv.objectValue != nil, v.objectValue != nil {
+                t[k] = fillGaps(tv, from: v)
+            }
         }
         return .object(t)
     }

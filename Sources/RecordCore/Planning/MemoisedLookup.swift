@@ -13,7 +13,9 @@ final class MemoisedLookup: RecordLookup {
         byKey[key] = found
         return found
     }
-    func scan(type: String, matching: (Record) -> Bool) throws -> [Record] { try base.scan(type: type, matching: matching) }
+    func scan(type: String, matching: (Record) -> Bool) throws -> [Record] {
+        try base.scan(type: type, matching: matching)
+    }
     func record(id: String) throws -> Record? { try base.record(id: id) }
     func idempotencyEntry(key: String) throws -> IdempotencyEntry? { try base.idempotencyEntry(key: key) }
     func nextAutonumber(type: String) throws -> Int { try base.nextAutonumber(type: type) }

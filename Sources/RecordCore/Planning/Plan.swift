@@ -42,8 +42,10 @@ public struct MatchVia: Sendable, Equatable {
     public var value: JSONValue
     public var normalized: String?
     public var json: JSONValue {
-        ["identifier": identifier.map(JSONValue.string) ?? .null, "path": path.map(JSONValue.string) ?? .null,
-         "value": value, "normalized": normalized.map(JSONValue.string) ?? .null]
+        [
+            "identifier": identifier.map(JSONValue.string) ?? .null, "path": path.map(JSONValue.string) ?? .null,
+            "value": value, "normalized": normalized.map(JSONValue.string) ?? .null,
+        ]
     }
 }
 
@@ -54,7 +56,10 @@ public struct MatchInfo: Sendable, Equatable {
     public var archived: Bool
     public var via: MatchVia?
     public var json: JSONValue {
-        ["id": .string(id), "name": name.map(JSONValue.string) ?? .null, "archived": .bool(archived), "via": via?.json ?? .null]
+        [
+            "id": .string(id), "name": name.map(JSONValue.string) ?? .null, "archived": .bool(archived),
+            "via": via?.json ?? .null,
+        ]
     }
 }
 
@@ -77,8 +82,10 @@ public struct SideEffect: Sendable, Equatable {
     public var before: JSONValue
     public var after: JSONValue
     public var json: JSONValue {
-        ["record_id": .string(recordID), "identifier": .string(identifier), "before": before, "after": after,
-         "effect": "identifier value moved aside"]
+        [
+            "record_id": .string(recordID), "identifier": .string(identifier), "before": before, "after": after,
+            "effect": "identifier value moved aside",
+        ]
     }
 }
 
@@ -106,8 +113,10 @@ public struct Alternative: Sendable, Equatable {
     public var record: Record?
     public var errors: [FieldError]
     public var json: JSONValue {
-        ["decision": .string(decision.rawValue), "action": action.map { .string($0.rawValue) } ?? .null,
-         "record": record?.json ?? .null, "errors": .array(errors.map(\.json))]
+        [
+            "decision": .string(decision.rawValue), "action": action.map { .string($0.rawValue) } ?? .null,
+            "record": record?.json ?? .null, "errors": .array(errors.map(\.json)),
+        ]
     }
 }
 
@@ -147,10 +156,12 @@ public struct Plan: Sendable, Equatable {
     }
 
     public static func == (a: Plan, b: Plan) -> Bool {
-        a.decision == b.decision && a.action == b.action && a.status == b.status && a.match == b.match && a.lookup == b.lookup
+        a.decision == b.decision && a.action == b.action && a.status == b.status && a.match == b.match
+            && a.lookup == b.lookup
             && a.candidates == b.candidates && a.record == b.record && a.sideEffects == b.sideEffects
             && a.warnings == b.warnings && a.errors == b.errors && a.writes == b.writes
-            && a.alternatives.map(\.mode) == b.alternatives.map(\.mode) && a.alternatives.map(\.alternative) == b.alternatives.map(\.alternative)
+            && a.alternatives.map(\.mode) == b.alternatives.map(\.mode)
+            && a.alternatives.map(\.alternative) == b.alternatives.map(\.alternative)
     }
 
     /// The plan JSON of DESIGN §3.
@@ -163,7 +174,13 @@ public struct Plan: Sendable, Equatable {
             "status": .int(Int64(status)),
             "match": match?.json ?? .null,
             "lookup": lookup?.json ?? .null,
-            "candidates": .array(candidates.map { ["id": .string($0.id), "name": $0.name.map(JSONValue.string) ?? .null, "archived": .bool($0.archived)] }),
+            "candidates": .array(
+                candidates.map {
+                    [
+                        "id": .string($0.id), "name": $0.name.map(JSONValue.string) ?? .null,
+                        "archived": .bool($0.archived),
+                    ]
+                }),
             "diff": .array(diff.map(\.json)),
             "record": record?.json ?? .null,
             "side_effects": .array(sideEffects.map(\.json)),

@@ -22,7 +22,9 @@ public struct Planner {
         var value: JSONValue
         var explicit: Bool
 
-        var via: MatchVia { MatchVia(identifier: identifier?.name, path: source.description, value: value, normalized: nil) }
+        var via: MatchVia {
+            MatchVia(identifier: identifier?.name, path: source.description, value: value, normalized: nil)
+        }
     }
 
     /// Plans `request` against `type` (nil when the type does not exist).
@@ -52,11 +54,18 @@ public struct Planner {
     }
 
     /// Decisions 2–6 for a request that passed the static checks.
-    private func decide(_ request: UpsertRequest, type: ObjectType, resolved: ResolvedLookup?, warnings: inout [String]) throws -> Plan {
+    private func decide(_ request: UpsertRequest, type: ObjectType, resolved: ResolvedLookup?, warnings: inout [String])
+        throws -> Plan
+    {
         // 2. Idempotency.
         if let key = request.idempotencyKey, let entry = try lookup.idempotencyEntry(key: key) {
             guard entry.type == type.key, entry.fingerprint == request.fingerprint else {
-                return .invalid([FieldError(field: "idempotency_key", message: "idempotency key \"\(key)\" was already used with a different payload")], status: 409)
+                return .invalid(
+                    [
+                        FieldError(
+                            field: "idempotency_key",
+                            message: "idempotency key \"\(key)\" was already used with a different payload")
+                    ], status: 409)
             }
             var p = Plan(decision: entry.decision, action: Self.action(for: entry.decision))
             p.record = try entry.recordID.flatMap { try lookup.record(id: $0) }
@@ -69,27 +78,52 @@ public struct Planner {
         var matches: [(record: Record, via: MatchVia)] = []
         if case .recordID(let id) = request.lookup {
             guard let r = try lookup.record(id: id), r.type == type.key else {
-                return .invalid([FieldError(field: "lookup.id", message: "no \(type.key) record has id \"\(id)\"; a record id cannot be chosen on create")])
+                return .invalid([
+                    FieldError(
+                        field: "lookup.id",
+                        message: "no \(type.key) record has id \"\(id)\"; a record id cannot be chosen on create")
+                ])
             }
             matches = [(r, MatchVia(identifier: nil, path: "id", value: .string(id), normalized: id))]
         } else if let resolved {
             if let id = resolved.identifier {
                 let keys = id.keys(of: resolved.value)
                 if keys.isEmpty {
-                    return .invalid([FieldError(field: "lookup.value", message: "lookup value \(resolved.value.jsonText) has nothing to match after \(id.normalize.rawValue) normalisation")])
+                    return .invalid([
+                        FieldError(
+                            field: "lookup.value",
+                            message:
+                                "lookup value \(resolved.value.jsonText) has nothing to match after \(id.normalize.rawValue) normalisation"
+                        )
+                    ])
                 }
                 for key in keys {
-                    for r in try lookup.records(type: type.key, identifier: id.name, value: key) where !matches.contains(where: { $0.record.id == r.id }) {
-                        matches.append((r, MatchVia(identifier: id.name, path: resolved.source.description, value: resolved.value, normalized: key)))
+                    for r in try lookup.records(type: type.key, identifier: id.name, value: key)
+                    where !matches.contains(where: { $0.record.id == r.id }) {
+                        matches.append(
+                            (
+                                r,
+                                MatchVia(
+                                    identifier: id.name, path: resolved.source.description, value: resolved.value,
+                                    normalized: key)
+                            ))
                     }
                 }
             } else {
                 let how = resolved.normalize.map { " with \($0.rawValue) matching" } ?? ""
-                warnings.append("unindexed lookup: \(resolved.source)\(how) is not an identifier of \(type.key), so every record was scanned")
+                warnings.append(
+                    "unindexed lookup: \(resolved.source)\(how) is not an identifier of \(type.key), so every record was scanned"
+                )
                 let reader = Identifier(name: "", source: resolved.source, normalize: resolved.normalize ?? .exact)
                 let wanted = Set(reader.keys(of: resolved.value))
                 if resolved.normalize != nil, wanted.isEmpty {
-                    return .invalid([FieldError(field: "lookup.value", message: "lookup value \(resolved.value.jsonText) has nothing to match after \(reader.normalize.rawValue) normalisation")])
+                    return .invalid([
+                        FieldError(
+                            field: "lookup.value",
+                            message:
+                                "lookup value \(resolved.value.jsonText) has nothing to match after \(reader.normalize.rawValue) normalisation"
+                        )
+                    ])
                 }
                 let found = try lookup.scan(type: type.key) { r in
                     let raw = reader.rawValue(name: r.name, externalID: r.externalID, data: r.data)
@@ -98,14 +132,21 @@ public struct Planner {
                 }
                 let normalized = resolved.normalize == nil ? nil : wanted.sorted().first
                 for r in found {
-                    matches.append((r, MatchVia(identifier: nil, path: resolved.source.description, value: resolved.value, normalized: normalized)))
+                    matches.append(
+                        (
+                            r,
+                            MatchVia(
+                                identifier: nil, path: resolved.source.description, value: resolved.value,
+                                normalized: normalized)
+                        ))
                 }
             }
         }
         // Oldest first: by creation time, then in the order the lookup listed them (insertion order), never
         // by the random id — two records created in the same millisecond must keep their insertion order.
         let active = matches.enumerated().filter { !$0.element.record.archived }
-            .sorted { ($0.element.record.createdAt, $0.offset) < ($1.element.record.createdAt, $1.offset) }.map(\.element)
+            .sorted { ($0.element.record.createdAt, $0.offset) < ($1.element.record.createdAt, $1.offset) }.map(
+                \.element)
         let archived = matches.filter { $0.record.archived }
 
         var plan: Plan
@@ -113,12 +154,20 @@ public struct Planner {
         if active.count > 1 && request.onMultipleMatches == .error {
             plan = Plan(decision: .ambiguous)
             plan.candidates = active.map(\.record)
-            plan.errors = [FieldError(field: "lookup", message: "\(active.count) active records match: \(active.map(\.record.id).joined(separator: ", "))")]
+            plan.errors = [
+                FieldError(
+                    field: "lookup",
+                    message: "\(active.count) active records match: \(active.map(\.record.id).joined(separator: ", "))")
+            ]
         } else if let first = active.first {
             if active.count > 1 {
-                warnings.append("multiple active records matched (\(active.map(\.record.id).joined(separator: ", "))); on_multiple_matches first chose the oldest, \(first.record.id)")
+                warnings.append(
+                    "multiple active records matched (\(active.map(\.record.id).joined(separator: ", "))); on_multiple_matches first chose the oldest, \(first.record.id)"
+                )
             }
-            if let stale = staleCheck(request, first.record) { plan = stale } else {
+            if let stale = staleCheck(request, first.record) {
+                plan = stale
+            } else {
                 let merged = applyRequest(request, to: first.record, type: type, lookupIdentifier: resolved?.identifier)
                 plan = try finishUpdate(request, type: type, old: first.record, new: merged, decision: .update)
             }
@@ -127,15 +176,27 @@ public struct Planner {
             // 5. Several archived matches.
             plan = Plan(decision: .ambiguous)
             plan.candidates = archived.map(\.record)
-            plan.errors = [FieldError(field: "lookup", message: "\(archived.count) archived records match: \(archived.map(\.record.id).joined(separator: ", "))")]
+            plan.errors = [
+                FieldError(
+                    field: "lookup",
+                    message:
+                        "\(archived.count) archived records match: \(archived.map(\.record.id).joined(separator: ", "))"
+                )
+            ]
         } else if let only = archived.first {
-            if let stale = staleCheck(request, only.record) { plan = stale } else {
+            if let stale = staleCheck(request, only.record) {
+                plan = stale
+            } else {
                 plan = try planArchived(request, type: type, target: only.record, resolved: resolved)
             }
             plan.match = MatchInfo(id: only.record.id, name: only.record.name, archived: true, via: only.via)
         } else if request.expectedVersion != nil {
             plan = Plan(decision: .stale)
-            plan.errors = [FieldError(field: "expected_version", message: "no record matched, so expected_version \(request.expectedVersion!) cannot hold")]
+            plan.errors = [
+                FieldError(
+                    field: "expected_version",
+                    message: "no record matched, so expected_version \(request.expectedVersion!) cannot hold")
+            ]
         } else if request.onNoMatch == .skip {
             // 6. No match.
             plan = Plan(decision: .skip)
@@ -164,7 +225,13 @@ public struct Planner {
     private func staleCheck(_ request: UpsertRequest, _ record: Record) -> Plan? {
         guard let expected = request.expectedVersion, expected != record.version else { return nil }
         var p = Plan(decision: .stale)
-        p.errors = [FieldError(field: "expected_version", message: "record \(record.id) is at version \(record.version), not the expected \(expected): it changed meanwhile")]
+        p.errors = [
+            FieldError(
+                field: "expected_version",
+                message:
+                    "record \(record.id) is at version \(record.version), not the expected \(expected): it changed meanwhile"
+            )
+        ]
         p.record = record
         return p
     }
@@ -172,20 +239,31 @@ public struct Planner {
     // MARK: - Request checks
 
     /// Errors that do not depend on the matched record; applies the unknown-fields policy to the payload.
-    private func staticErrors(_ request: inout UpsertRequest, type: ObjectType, warnings: inout [String]) throws -> [FieldError] {
+    private func staticErrors(_ request: inout UpsertRequest, type: ObjectType, warnings: inout [String]) throws
+        -> [FieldError]
+    {
         var errors: [FieldError] = []
         if let name = request.name.value, name.count > Limits.maxNameLength {
-            errors.append(FieldError(field: "name", message: "name is \(name.count) characters long; the limit is \(Limits.maxNameLength)"))
+            errors.append(
+                FieldError(
+                    field: "name",
+                    message: "name is \(name.count) characters long; the limit is \(Limits.maxNameLength)"))
         }
         if type.nameField.autonumber, request.name.value != nil {
-            errors.append(FieldError(field: "name", message: "\(type.key) names are autonumbered (\(type.nameField.prefix)N) and cannot be set"))
+            errors.append(
+                FieldError(
+                    field: "name",
+                    message: "\(type.key) names are autonumbered (\(type.nameField.prefix)N) and cannot be set"))
         }
         if var data = request.data?.objectValue {
             if Limits.exceedsBodySize(.object(data)) {
                 errors.append(FieldError(field: "data", message: "data is over the 1 MiB limit"))
             }
             if data.count > Limits.maxAttributes {
-                errors.append(FieldError(field: "data", message: "data has \(data.count) attributes; the limit is \(Limits.maxAttributes)"))
+                errors.append(
+                    FieldError(
+                        field: "data",
+                        message: "data has \(data.count) attributes; the limit is \(Limits.maxAttributes)"))
             }
             if !type.isSchemaless {
                 for key in data.keys.sorted() where type.field(key) == nil {
@@ -195,7 +273,11 @@ public struct Planner {
                         data[key] = nil
                         warnings.append("unknown attribute \"\(key)\" ignored")
                     case .reject:
-                        errors.append(FieldError(field: "data.\(key)", message: "unknown attribute \"\(key)\": \(type.key) rejects attributes it does not declare"))
+                        errors.append(
+                            FieldError(
+                                field: "data.\(key)",
+                                message:
+                                    "unknown attribute \"\(key)\": \(type.key) rejects attributes it does not declare"))
                     }
                 }
                 request.data = .object(data)
@@ -204,17 +286,24 @@ public struct Planner {
         }
         if let assoc = request.associations {
             if assoc.count > Limits.maxAssociations {
-                errors.append(FieldError(field: "associations", message: "\(assoc.count) associations; the limit is \(Limits.maxAssociations)"))
+                errors.append(
+                    FieldError(
+                        field: "associations",
+                        message: "\(assoc.count) associations; the limit is \(Limits.maxAssociations)"))
             } else {
                 var ids: [String] = []
                 for target in assoc {
                     let found: Record?
                     switch target {
                     case .id(let id): found = try lookup.record(id: id)
-                    case .externalID(let t, let v): found = try lookup.records(type: t, identifier: "external_id", value: v).first
+                    case .externalID(let t, let v):
+                        found = try lookup.records(type: t, identifier: "external_id", value: v).first
                     }
-                    if let found { ids.append(found.id) } else {
-                        errors.append(FieldError(field: "associations", message: "association target \(target) does not exist"))
+                    if let found {
+                        ids.append(found.id)
+                    } else {
+                        errors.append(
+                            FieldError(field: "associations", message: "association target \(target) does not exist"))
                     }
                 }
                 request.associations = ids.map(AssociationTarget.id)
@@ -230,11 +319,19 @@ public struct Planner {
     func resolve(_ request: UpsertRequest, type: ObjectType) throws(RequestError) -> ResolvedLookup? {
         let data = request.data ?? .object([:])
         /// The lookup at `source`: probes `identifier` when given, else scans comparing by `normalize`.
-        func at(_ source: IdentifierSource, identifier: Identifier?, normalize: Normalization?, explicit value: JSONValue?) -> ResolvedLookup? {
-            if let value { return ResolvedLookup(identifier: identifier, source: source, normalize: normalize, value: value, explicit: true) }
+        func at(
+            _ source: IdentifierSource, identifier: Identifier?, normalize: Normalization?, explicit value: JSONValue?
+        ) -> ResolvedLookup? {
+            if let value {
+                return ResolvedLookup(
+                    identifier: identifier, source: source, normalize: normalize, value: value, explicit: true)
+            }
             let reader = Identifier(name: "", source: source, normalize: .exact)
-            guard let v = reader.rawValue(name: request.name.value, externalID: request.externalID.value, data: data), !v.isEmptyValue else { return nil }
-            return ResolvedLookup(identifier: identifier, source: source, normalize: normalize, value: v, explicit: false)
+            guard let v = reader.rawValue(name: request.name.value, externalID: request.externalID.value, data: data),
+                !v.isEmptyValue
+            else { return nil }
+            return ResolvedLookup(
+                identifier: identifier, source: source, normalize: normalize, value: v, explicit: false)
         }
         switch request.lookup {
         case .none, .recordID:
@@ -242,7 +339,8 @@ public struct Planner {
         case .identifier(let name, let value):
             guard let id = type.identifier(named: name) else {
                 let known = type.identifiers.map(\.name).joined(separator: ", ")
-                throw RequestError(field: "lookup.identifier", "\(type.key) has no identifier \"\(name)\" (identifiers: \(known))")
+                throw RequestError(
+                    field: "lookup.identifier", "\(type.key) has no identifier \"\(name)\" (identifiers: \(known))")
             }
             return at(id.source, identifier: id, normalize: id.normalize, explicit: value)
         case .path(let path, let value):
@@ -265,7 +363,9 @@ public struct Planner {
 
     /// The record after applying the request as an update: merge patch (or replace) on data, the
     /// multi-valued lookup identifier unioned, given fields set or cleared.
-    func applyRequest(_ request: UpsertRequest, to old: Record, type: ObjectType, lookupIdentifier: Identifier?) -> Record {
+    func applyRequest(_ request: UpsertRequest, to old: Record, type: ObjectType, lookupIdentifier: Identifier?)
+        -> Record
+    {
         var r = old
         if let patch = request.data {
             switch request.merge {
@@ -273,15 +373,30 @@ public struct Planner {
             case .patch:
                 r.data = MergePatch.apply(patch, to: old.data)
                 if let id = lookupIdentifier, case .data(let path) = id.source,
-                   case .array(let existing)? = path.value(in: old.data), let incoming = path.value(in: patch), !incoming.isNull {
+                    case .array(let existing)? = path.value(in: old.data), let incoming = path.value(in: patch),
+                    !incoming.isNull
+                {
                     let items = incoming.arrayValue ?? [incoming]
-                    r.data = path.setting(.array(MergePatch.union(existing, items, normalize: id.normalize)), in: r.data)
+                    r.data = path.setting(
+                        .array(MergePatch.union(existing, items, normalize: id.normalize)), in: r.data)
                 }
             }
         }
-        switch request.name { case .absent: break; case .clear: r.name = nil; case .set(let v): r.name = v }
-        switch request.externalID { case .absent: break; case .clear: r.externalID = nil; case .set(let v): r.externalID = v }
-        switch request.parentID { case .absent: break; case .clear: r.parentID = nil; case .set(let v): r.parentID = v }
+        switch request.name {
+        case .absent: break;
+        case .clear: r.name = nil;
+        case .set(let v): r.name = v
+        }
+        switch request.externalID {
+        case .absent: break;
+        case .clear: r.externalID = nil;
+        case .set(let v): r.externalID = v
+        }
+        switch request.parentID {
+        case .absent: break;
+        case .clear: r.parentID = nil;
+        case .set(let v): r.parentID = v
+        }
         if let a = request.associations { r.associations = a.compactMap(\.recordID) }
         return r
     }
@@ -301,7 +416,9 @@ public struct Planner {
     // MARK: - Outcomes
 
     /// Decision 4 tail: uniqueness of changed identifiers, archived collisions, unchanged vs update.
-    private func finishUpdate(_ request: UpsertRequest, type: ObjectType, old: Record, new proposed: Record, decision: Decision) throws -> Plan {
+    private func finishUpdate(
+        _ request: UpsertRequest, type: ObjectType, old: Record, new proposed: Record, decision: Decision
+    ) throws -> Plan {
         var new = proposed
         if type.nameField.required, !type.nameField.autonumber, new.name == nil {
             return .invalid([FieldError(field: "name", message: "name is required for \(type.key)")])
@@ -310,7 +427,9 @@ public struct Planner {
         let added = type.keys(of: new).filter { !oldKeys.contains($0) }
         var plan = Plan(decision: decision, action: Self.action(for: decision))
         var discards: [String: (original: Record, moved: Record)] = [:]
-        if let refusal = try collisions(added, type: type, excluding: [old.id], request: request, plan: &plan, discards: &discards) {
+        if let refusal = try collisions(
+            added, type: type, excluding: [old.id], request: request, plan: &plan, discards: &discards)
+        {
             return refusal
         }
         if decision == .update, new.sameContent(as: old) {
@@ -322,20 +441,33 @@ public struct Planner {
         new.updatedAt = now
         if new.archived == false, old.archived { new.archivedAt = nil }
         plan.record = new
-        plan.writes = discardWrites(discards) + [RecordWrite(op: decision == .update ? .update : .unarchive, before: old, after: new)]
+        plan.writes =
+            discardWrites(discards) + [
+                RecordWrite(op: decision == .update ? .update : .unarchive, before: old, after: new)
+            ]
         return plan
     }
 
     /// Checks identifier keys a new state adds: an active holder is a uniqueness error; an archived one is
     /// a conflict unless `on_archived_conflict: overwrite`, which moves its value aside.
-    private func collisions(_ keys: [IdentifierKey], type: ObjectType, excluding: Set<String>, request: UpsertRequest,
-                            plan: inout Plan, discards: inout [String: (original: Record, moved: Record)]) throws -> Plan? {
+    private func collisions(
+        _ keys: [IdentifierKey], type: ObjectType, excluding: Set<String>, request: UpsertRequest,
+        plan: inout Plan, discards: inout [String: (original: Record, moved: Record)]
+    ) throws -> Plan? {
         var errors: [FieldError] = []
         var archivedHolders: [(IdentifierKey, Record)] = []
         for key in keys {
-            for holder in try lookup.records(type: type.key, identifier: key.identifier, value: key.value) where !excluding.contains(holder.id) {
-                if holder.archived { archivedHolders.append((key, holder)) } else {
-                    errors.append(FieldError(field: key.identifier, message: "\(key.identifier) \"\(key.value)\" is not unique: active record \(holder.id) already holds it"))
+            for holder in try lookup.records(type: type.key, identifier: key.identifier, value: key.value)
+            where !excluding.contains(holder.id) {
+                if holder.archived {
+                    archivedHolders.append((key, holder))
+                } else {
+                    errors.append(
+                        FieldError(
+                            field: key.identifier,
+                            message:
+                                "\(key.identifier) \"\(key.value)\" is not unique: active record \(holder.id) already holds it"
+                        ))
                 }
             }
         }
@@ -352,7 +484,11 @@ public struct Planner {
         }
         var p = Plan(decision: .conflict)
         p.errors = archivedHolders.map { key, holder in
-            FieldError(field: key.identifier, message: "\(key.identifier) \"\(key.value)\" belongs to archived record \(holder.id); set on_archived_conflict to overwrite to take it")
+            FieldError(
+                field: key.identifier,
+                message:
+                    "\(key.identifier) \"\(key.value)\" belongs to archived record \(holder.id); set on_archived_conflict to overwrite to take it"
+            )
         }
         p.candidates = archivedHolders.map(\.1)
         return p
@@ -374,7 +510,10 @@ public struct Planner {
     }
 
     /// Decision 6 (and 5's overwrite): a new record from the request.
-    private func planCreate(_ request: UpsertRequest, type: ObjectType, resolved: ResolvedLookup?, decision: Decision, discarding target: Record?) throws -> Plan {
+    private func planCreate(
+        _ request: UpsertRequest, type: ObjectType, resolved: ResolvedLookup?, decision: Decision,
+        discarding target: Record?
+    ) throws -> Plan {
         var r = Record(id: makeID(), type: type.key, createdAt: now)
         r.data = MergePatch.apply(request.data ?? .object([:]), to: .object([:]))
         r.name = request.name.value
@@ -399,7 +538,9 @@ public struct Planner {
         }
         if let data = r.data.objectValue {
             for f in type.fields where f.required && (data[f.key] == nil || data[f.key]!.isNull) {
-                errors.append(FieldError(field: "data.\(f.key)", message: "\(f.key) is required when creating a \(type.key) record"))
+                errors.append(
+                    FieldError(
+                        field: "data.\(f.key)", message: "\(f.key) is required when creating a \(type.key) record"))
             }
         }
         if !errors.isEmpty { return .invalid(errors) }
@@ -417,40 +558,58 @@ public struct Planner {
             }
         }
         let excluded: Set<String> = target.map { [$0.id] } ?? []
-        if let refusal = try collisions(type.keys(of: r), type: type, excluding: excluded, request: req, plan: &plan, discards: &discards) {
+        if let refusal = try collisions(
+            type.keys(of: r), type: type, excluding: excluded, request: req, plan: &plan, discards: &discards)
+        {
             return refusal
         }
         plan.record = r
-        plan.writes = discardWrites(discards) + [RecordWrite(op: .create, before: nil, after: r, consumesAutonumber: numbered)]
+        plan.writes =
+            discardWrites(discards) + [RecordWrite(op: .create, before: nil, after: r, consumesAutonumber: numbered)]
         return plan
     }
 
     /// Decision 5: one archived match, by `on_archived_match`; the plan lists what each other mode does.
-    private func planArchived(_ request: UpsertRequest, type: ObjectType, target: Record, resolved: ResolvedLookup?) throws -> Plan {
+    private func planArchived(_ request: UpsertRequest, type: ObjectType, target: Record, resolved: ResolvedLookup?)
+        throws -> Plan
+    {
         func restored(_ r: Record) -> Record { var x = r; x.archived = false; x.archivedAt = nil; return x }
         var outcomes: [(ArchivedMatchMode, Plan)] = []
         for mode in [ArchivedMatchMode.unarchive, .unarchive_update, .overwrite] {
             let p: Plan
             switch mode {
             case .unarchive:
-                p = try finishUpdate(request, type: type, old: target, new: restored(fillMissing(request, into: target)), decision: .unarchive)
+                p = try finishUpdate(
+                    request, type: type, old: target, new: restored(fillMissing(request, into: target)),
+                    decision: .unarchive)
             case .unarchive_update:
-                p = try finishUpdate(request, type: type, old: target,
-                                     new: restored(applyRequest(request, to: target, type: type, lookupIdentifier: resolved?.identifier)),
-                                     decision: .unarchive_update)
+                p = try finishUpdate(
+                    request, type: type, old: target,
+                    new: restored(
+                        applyRequest(request, to: target, type: type, lookupIdentifier: resolved?.identifier)),
+                    decision: .unarchive_update)
             case .overwrite, .prompt:
                 p = try planCreate(request, type: type, resolved: resolved, decision: .overwrite, discarding: target)
             }
             outcomes.append((mode, p))
         }
         let alternatives = outcomes.map { mode, p in
-            (mode: mode, alternative: Alternative(decision: p.decision, action: p.action, record: p.record, errors: p.errors))
+            (
+                mode: mode,
+                alternative: Alternative(decision: p.decision, action: p.action, record: p.record, errors: p.errors)
+            )
         }
-        guard request.onArchivedMatch != .prompt, let chosen = outcomes.first(where: { $0.0 == request.onArchivedMatch })?.1 else {
+        guard request.onArchivedMatch != .prompt,
+            let chosen = outcomes.first(where: { $0.0 == request.onArchivedMatch })?.1
+        else {
             var p = Plan(decision: .conflict)
             p.record = nil
             p.alternatives = alternatives
-            p.errors = [FieldError(field: "on_archived_match", message: "record \(target.id) is archived; choose unarchive, unarchive_update or overwrite")]
+            p.errors = [
+                FieldError(
+                    field: "on_archived_match",
+                    message: "record \(target.id) is archived; choose unarchive, unarchive_update or overwrite")
+            ]
             return p
         }
         var p = chosen
@@ -461,17 +620,23 @@ public struct Planner {
     /// Leaf differences between two records in the unified shape.
     public static func diff(_ before: Record?, _ after: Record) -> [DiffEntry] {
         func shape(_ r: Record) -> JSONValue {
-            ["name": r.name.map(JSONValue.string) ?? .null, "external_id": r.externalID.map(JSONValue.string) ?? .null,
-             "data": r.data, "parent_id": r.parentID.map(JSONValue.string) ?? .null, "archived": .bool(r.archived),
-             "associations": .array(r.associations.map(JSONValue.string))]
+            [
+                "name": r.name.map(JSONValue.string) ?? .null,
+                "external_id": r.externalID.map(JSONValue.string) ?? .null,
+                "data": r.data, "parent_id": r.parentID.map(JSONValue.string) ?? .null, "archived": .bool(r.archived),
+                "associations": .array(r.associations.map(JSONValue.string)),
+            ]
         }
         func stripNulls(_ v: JSONValue) -> JSONValue {
             guard case .object(let o) = v else { return v }
             return .object(o.filter { !$0.value.isNull || $0.key == "data" })
         }
-        let entries = MergePatch.diff(before.map { stripNulls(shape($0)) } ?? ["data": .object([:])], stripNulls(shape(after)), at: .root)
+        let entries = MergePatch.diff(
+            before.map { stripNulls(shape($0)) } ?? ["data": .object([:])], stripNulls(shape(after)), at: .root)
         // A new record's default state (active, no associations) is not news.
         guard before == nil else { return entries }
-        return entries.filter { !($0.path == "$.archived" && $0.after == false) && !($0.path == "$.associations" && $0.after == [])}
+        return entries.filter {
+            !($0.path == "$.archived" && $0.after == false) && !($0.path == "$.associations" && $0.after == [])
+        }
     }
 }

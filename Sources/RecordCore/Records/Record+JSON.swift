@@ -9,19 +9,22 @@ extension Record {
         let id = try r.requiredString("id")
         func date(_ key: String) throws(SchemaError) -> Date? {
             guard let s = try r.string(key) else { return nil }
-            guard let d = Timestamp.parse(s) else { throw SchemaError("record \(id).\(key): \"\(s)\" is not an ISO-8601 timestamp") }
+            guard let d = Timestamp.parse(s) else {
+                throw SchemaError("record \(id).\(key): \"\(s)\" is not an ISO-8601 timestamp")
+            }
             return d
         }
         let data = r.object["data"] ?? .object([:])
         guard data.objectValue != nil else { throw SchemaError("record \(id).data must be an object") }
         let created = try date("created_at") ?? defaultTime
         let archived = try r.bool("archived") ?? false
-        self.init(id: id, type: type, name: try r.string("name"), externalID: try r.string("external_id"), data: data,
-                  parentID: try r.string("parent_id"), archived: archived,
-                  archivedAt: try date("archived_at") ?? (archived ? created : nil),
-                  version: Int(r.object["version"]?.intValue ?? 1), createdAt: created,
-                  updatedAt: try date("updated_at") ?? created,
-                  associations: (try r.array("associations") ?? []).compactMap(\.stringValue),
-                  mergedInto: try r.string("merged_into"))
+        self.init(
+            id: id, type: type, name: try r.string("name"), externalID: try r.string("external_id"), data: data,
+            parentID: try r.string("parent_id"), archived: archived,
+            archivedAt: try date("archived_at") ?? (archived ? created : nil),
+            version: Int(r.object["version"]?.intValue ?? 1), createdAt: created,
+            updatedAt: try date("updated_at") ?? created,
+            associations: (try r.array("associations") ?? []).compactMap(\.stringValue),
+            mergedInto: try r.string("merged_into"))
     }
 }

@@ -16,9 +16,11 @@ public struct Record: Sendable, Equatable {
     public var associations: [String]
     public var mergedInto: String?
 
-    public init(id: String, type: String, name: String? = nil, externalID: String? = nil, data: JSONValue = .object([:]),
-                parentID: String? = nil, archived: Bool = false, archivedAt: Date? = nil, version: Int = 1,
-                createdAt: Date, updatedAt: Date? = nil, associations: [String] = [], mergedInto: String? = nil) {
+    public init(
+        id: String, type: String, name: String? = nil, externalID: String? = nil, data: JSONValue = .object([:]),
+        parentID: String? = nil, archived: Bool = false, archivedAt: Date? = nil, version: Int = 1,
+        createdAt: Date, updatedAt: Date? = nil, associations: [String] = [], mergedInto: String? = nil
+    ) {
         self.id = id; self.type = type; self.name = name; self.externalID = externalID; self.data = data
         self.parentID = parentID; self.archived = archived; self.archivedAt = archivedAt; self.version = version
         self.createdAt = createdAt; self.updatedAt = updatedAt ?? createdAt; self.associations = associations
@@ -107,7 +109,10 @@ public enum Timestamp {
         let plain = Date.ISO8601FormatStyle(timeZone: TimeZone(identifier: "UTC")!)
         if let d = try? plain.parse(text) { return d }
         if let d = try? plain.time(includingFractionalSeconds: true).parse(text) { return d }
-        if let d = try? Date.ISO8601FormatStyle(timeZone: TimeZone(identifier: "UTC")!).year().month().day().parse(text) { return d }
+        if let d = try? Date.ISO8601FormatStyle(timeZone: TimeZone(identifier: "UTC")!).year().month().day().parse(text)
+        {
+            return d
+        }
         return nil
     }
 
@@ -115,7 +120,8 @@ public enum Timestamp {
     private static func parseFixed(_ text: String) -> Date? {
         let b = Array(text.utf8)
         guard b.count == 20 || b.count == 24, b[4] == 0x2D, b[7] == 0x2D, b[10] == 0x54, b[13] == 0x3A, b[16] == 0x3A,
-              b.last == 0x5A else { return nil }
+            b.last == 0x5A
+        else { return nil }
         func num(_ from: Int, _ len: Int) -> Int64? {
             var v: Int64 = 0
             for i in from..<(from + len) {
@@ -125,8 +131,10 @@ public enum Timestamp {
             }
             return v
         }
-        guard let y = num(0, 4), let m = num(5, 2), let d = num(8, 2), let hh = num(11, 2), let mm = num(14, 2), let ss = num(17, 2),
-              (1...12).contains(m), (1...31).contains(d), hh < 24, mm < 60, ss < 61 else { return nil }
+        guard let y = num(0, 4), let m = num(5, 2), let d = num(8, 2), let hh = num(11, 2), let mm = num(14, 2),
+            let ss = num(17, 2),
+            (1...12).contains(m), (1...31).contains(d), hh < 24, mm < 60, ss < 61
+        else { return nil }
         var ms: Int64 = 0
         if b.count == 24 {
             guard b[19] == 0x2E, let f = num(20, 3) else { return nil }

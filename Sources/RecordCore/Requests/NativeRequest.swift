@@ -3,7 +3,9 @@ public struct RequestError: Error, Sendable, CustomStringConvertible {
     public var errors: [FieldError]
     public var status: Int
     public init(_ errors: [FieldError], status: Int = 400) { self.errors = errors; self.status = status }
-    public init(field: String, _ message: String, status: Int = 400) { self.init([FieldError(field: field, message: message)], status: status) }
+    public init(field: String, _ message: String, status: Int = 400) {
+        self.init([FieldError(field: field, message: message)], status: status)
+    }
     public var description: String { errors.map(\.description).joined(separator: "; ") }
 }
 
@@ -41,7 +43,8 @@ public enum NativeRequest {
         }
         var r = UpsertRequest(type: type)
         if let t = o["type"]?.stringValue, t != type {
-            errors.append(FieldError(field: "type", message: "body names type \"\(t)\" but the request is for \"\(type)\""))
+            errors.append(
+                FieldError(field: "type", message: "body names type \"\(t)\" but the request is for \"\(type)\""))
         }
         func stringUpdate(_ key: String) -> FieldUpdate<String> {
             switch o[key] {
@@ -57,7 +60,11 @@ public enum NativeRequest {
         r.externalID = stringUpdate("external_id")
         r.parentID = stringUpdate("parent_id")
         if let d = o["data"], !d.isNull {
-            if d.objectValue == nil { errors.append(FieldError(field: "data", message: "data must be an object, got \(d.typeName)")) } else { r.data = d }
+            if d.objectValue == nil {
+                errors.append(FieldError(field: "data", message: "data must be an object, got \(d.typeName)"))
+            } else {
+                r.data = d
+            }
         }
         if let a = o["associations"], !a.isNull {
             if let items = a.arrayValue, items.allSatisfy({ $0.stringValue != nil }) {
@@ -69,7 +76,9 @@ public enum NativeRequest {
         func option<T: RawRepresentable>(_ key: String, _: T.Type) -> T? where T.RawValue == String, T: CaseIterable {
             guard let v = o[key], !v.isNull else { return nil }
             if let s = v.stringValue, let t = T(rawValue: s) { return t }
-            errors.append(FieldError(field: key, message: "\(key) must be one of \(T.allCases.map(\.rawValue).joined(separator: ", "))"))
+            errors.append(
+                FieldError(
+                    field: key, message: "\(key) must be one of \(T.allCases.map(\.rawValue).joined(separator: ", "))"))
             return nil
         }
         r.merge = option("merge", MergeMode.self) ?? .patch
@@ -78,13 +87,19 @@ public enum NativeRequest {
         r.onMultipleMatches = option("on_multiple_matches", MultipleMatchesMode.self) ?? .error
         r.onNoMatch = option("on_no_match", NoMatchMode.self) ?? .create
         if let v = o["expected_version"], !v.isNull {
-            if let n = v.intValue, n >= 0 { r.expectedVersion = Int(n) } else {
-                errors.append(FieldError(field: "expected_version", message: "expected_version must be a non-negative integer"))
+            if let n = v.intValue, n >= 0 {
+                r.expectedVersion = Int(n)
+            } else {
+                errors.append(
+                    FieldError(field: "expected_version", message: "expected_version must be a non-negative integer"))
             }
         }
         if let v = o["idempotency_key"], !v.isNull {
-            if let s = v.stringValue, !s.isEmpty { r.idempotencyKey = s } else {
-                errors.append(FieldError(field: "idempotency_key", message: "idempotency_key must be a non-empty string"))
+            if let s = v.stringValue, !s.isEmpty {
+                r.idempotencyKey = s
+            } else {
+                errors.append(
+                    FieldError(field: "idempotency_key", message: "idempotency_key must be a non-empty string"))
             }
         }
         do { r.lookup = try decodeLookup(o["lookup"]) } catch { errors.append(contentsOf: error.errors) }
@@ -102,13 +117,18 @@ public enum NativeRequest {
         guard let o = value.objectValue else { throw RequestError(field: "lookup", "lookup must be an object") }
         let explicit: JSONValue?
         if let v = o["value"] {
-            guard !v.isEmptyValue else { throw RequestError(field: "lookup.value", "lookup value is empty; omit it to read the value from the payload") }
+            guard !v.isEmptyValue else {
+                throw RequestError(
+                    field: "lookup.value", "lookup value is empty; omit it to read the value from the payload")
+            }
             explicit = v
         } else {
             explicit = nil
         }
         func path(_ text: JSONValue?, field: String) throws(RequestError) -> JSONPath {
-            guard let s = text?.stringValue else { throw RequestError(field: field, "\(field) must be a JSONPath string") }
+            guard let s = text?.stringValue else {
+                throw RequestError(field: field, "\(field) must be a JSONPath string")
+            }
             do { return try JSONPath(parsing: s) } catch { throw RequestError(field: field, error.description) }
         }
         let present = ["identifier", "path", "paths"].filter { o[$0] != nil }
@@ -119,11 +139,15 @@ public enum NativeRequest {
             throw RequestError(field: "lookup.\(k)", "unknown lookup key \"\(k)\"")
         }
         if let id = o["identifier"] {
-            guard let name = id.stringValue, !name.isEmpty else { throw RequestError(field: "lookup.identifier", "lookup.identifier must be a string") }
+            guard let name = id.stringValue, !name.isEmpty else {
+                throw RequestError(field: "lookup.identifier", "lookup.identifier must be a string")
+            }
             return .identifier(name, value: explicit)
         }
         if o["path"] != nil { return .path(try path(o["path"], field: "lookup.path"), value: explicit) }
-        guard let list = o["paths"]?.arrayValue, !list.isEmpty else { throw RequestError(field: "lookup.paths", "lookup.paths must be a non-empty array of JSONPaths") }
+        guard let list = o["paths"]?.arrayValue, !list.isEmpty else {
+            throw RequestError(field: "lookup.paths", "lookup.paths must be a non-empty array of JSONPaths")
+        }
         if explicit != nil { throw RequestError(field: "lookup.value", "lookup.value cannot be combined with paths") }
         var out: [JSONPath] = []
         for (i, p) in list.enumerated() { out.append(try path(p, field: "lookup.paths[\(i)]")) }

@@ -41,7 +41,9 @@ public enum AssociationTarget: Sendable, Equatable, CustomStringConvertible {
 }
 
 public enum MergeMode: String, Sendable, CaseIterable { case patch, replace }
-public enum ArchivedMatchMode: String, Sendable, CaseIterable { case prompt, unarchive, unarchive_update = "unarchive_update", overwrite }
+public enum ArchivedMatchMode: String, Sendable, CaseIterable {
+    case prompt, unarchive, unarchive_update = "unarchive_update", overwrite
+}
 public enum ArchivedConflictMode: String, Sendable, CaseIterable { case error, overwrite }
 public enum MultipleMatchesMode: String, Sendable, CaseIterable { case error, first }
 public enum NoMatchMode: String, Sendable, CaseIterable { case create, skip }

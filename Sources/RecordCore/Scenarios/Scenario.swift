@@ -8,14 +8,18 @@ public struct Scenario: Sendable {
 
     /// Reads a scenario file: a JSON array of scenarios.
     public static func loadFile(_ value: JSONValue, file: String) throws(SchemaError) -> [Scenario] {
-        guard let list = value.arrayValue else { throw SchemaError("\(file): a scenario file is a JSON array of scenarios") }
+        guard let list = value.arrayValue else {
+            throw SchemaError("\(file): a scenario file is a JSON array of scenarios")
+        }
         var out: [Scenario] = []
         for (i, s) in list.enumerated() {
             let r = try JSONReader(s, context: "\(file)[\(i)]")
             let name = try r.requiredString("name")
             var types: [ObjectType] = []
             for t in try r.array("types") ?? [] {
-                do { types.append(try ObjectType(json: t)) } catch { throw SchemaError("\(file): scenario \"\(name)\": \(error)") }
+                do { types.append(try ObjectType(json: t)) } catch {
+                    throw SchemaError("\(file): scenario \"\(name)\": \(error)")
+                }
             }
             var steps: [ScenarioStep] = []
             for (n, st) in (try r.array("steps") ?? []).enumerated() {
@@ -27,10 +31,14 @@ public struct Scenario: Sendable {
                     for k in q.keys.sorted() { query.append((k, q[k]!.plainText)) }
                 }
                 let modeText = try sr.string("mode") ?? "apply"
-                guard modeText == "apply" || modeText == "plan" else { throw SchemaError("\(sr.context).mode must be plan or apply") }
-                steps.append(ScenarioStep(dialect: try rr.string("dialect") ?? "native", type: try rr.string("type"),
-                                          query: query, body: rr.object["body"] ?? .object([:]), previewOnly: modeText == "plan",
-                                          expect: sr.object["expect"] ?? .object([:])))
+                guard modeText == "apply" || modeText == "plan" else {
+                    throw SchemaError("\(sr.context).mode must be plan or apply")
+                }
+                steps.append(
+                    ScenarioStep(
+                        dialect: try rr.string("dialect") ?? "native", type: try rr.string("type"),
+                        query: query, body: rr.object["body"] ?? .object([:]), previewOnly: modeText == "plan",
+                        expect: sr.object["expect"] ?? .object([:])))
             }
             out.append(Scenario(name: name, types: types, records: try r.array("records") ?? [], steps: steps))
         }

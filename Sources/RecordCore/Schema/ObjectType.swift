@@ -37,7 +37,9 @@ public struct ObjectType: Sendable, Equatable {
     public var kind: TypeKind
     public var fields: [FieldDefinition]
     /// Identifiers as declared; see `identifiers` for the effective list.
-    public var declaredIdentifiers: [Identifier] { didSet { identifiers = Self.effective(declaredIdentifiers, nameField) } }
+    public var declaredIdentifiers: [Identifier] {
+        didSet { identifiers = Self.effective(declaredIdentifiers, nameField) }
+    }
     public var nameField: NameField { didSet { identifiers = Self.effective(declaredIdentifiers, nameField) } }
     /// Declared identifiers plus the implicit ones: `external_id` (exact) always, `name` (casefold)
     /// when the name is unique. Kept up to date, not recomputed per call (the planner asks often).
@@ -45,9 +47,11 @@ public struct ObjectType: Sendable, Equatable {
     public var unknownFields: UnknownFieldsPolicy
     public var workspaceID: String?
 
-    public init(key: String, name: String, kind: TypeKind = .custom, nameField: NameField = NameField(),
-                fields: [FieldDefinition] = [], identifiers: [Identifier] = [],
-                unknownFields: UnknownFieldsPolicy = .keep, workspaceID: String? = nil) {
+    public init(
+        key: String, name: String, kind: TypeKind = .custom, nameField: NameField = NameField(),
+        fields: [FieldDefinition] = [], identifiers: [Identifier] = [],
+        unknownFields: UnknownFieldsPolicy = .keep, workspaceID: String? = nil
+    ) {
         self.key = key; self.name = name; self.kind = kind; self.nameField = nameField; self.fields = fields
         self.declaredIdentifiers = identifiers; self.unknownFields = unknownFields; self.workspaceID = workspaceID
         self.identifiers = Self.effective(identifiers, nameField)
@@ -78,9 +82,10 @@ public struct ObjectType: Sendable, Equatable {
 
     /// A valid type key: `[a-z0-9_-]{1,64}`.
     public static func isValidKey(_ key: String) -> Bool {
-        !key.isEmpty && key.count <= 64 && key.unicodeScalars.allSatisfy {
-            ("a"..."z").contains($0) || ("0"..."9").contains($0) || $0 == "_" || $0 == "-"
-        }
+        !key.isEmpty && key.count <= 64
+            && key.unicodeScalars.allSatisfy {
+                ("a"..."z").contains($0) || ("0"..."9").contains($0) || $0 == "_" || $0 == "-"
+            }
     }
 }
 
@@ -95,12 +100,15 @@ extension ObjectType {
         let ctx = "type \(key)"
         let rr = try JSONReader(json, context: ctx)
         let kindText = try rr.string("kind") ?? "custom"
-        guard let kind = TypeKind(rawValue: kindText) else { throw SchemaError("\(ctx).kind must be contact or custom, got \"\(kindText)\"") }
+        guard let kind = TypeKind(rawValue: kindText) else {
+            throw SchemaError("\(ctx).kind must be contact or custom, got \"\(kindText)\"")
+        }
         var nameField = NameField()
         if let nf = r.object["name_field"], !nf.isNull {
             let n = try JSONReader(nf, context: "\(ctx).name_field")
-            nameField = NameField(required: try n.bool("required") ?? false, unique: try n.bool("unique") ?? false,
-                                  autonumber: try n.bool("autonumber") ?? false, prefix: try n.string("prefix") ?? "")
+            nameField = NameField(
+                required: try n.bool("required") ?? false, unique: try n.bool("unique") ?? false,
+                autonumber: try n.bool("autonumber") ?? false, prefix: try n.string("prefix") ?? "")
         }
         var fields: [FieldDefinition] = []
         for (i, f) in (try rr.array("fields") ?? []).enumerated() {
@@ -108,7 +116,9 @@ extension ObjectType {
             let fkey = try fr.requiredString("key")
             let tname = try fr.requiredString("type")
             guard let ftype = FieldType(rawValue: tname) else {
-                throw SchemaError("\(ctx).fields[\(i)].type \"\(tname)\" is not one of \(FieldType.allCases.map(\.rawValue).joined(separator: ", "))")
+                throw SchemaError(
+                    "\(ctx).fields[\(i)].type \"\(tname)\" is not one of \(FieldType.allCases.map(\.rawValue).joined(separator: ", "))"
+                )
             }
             fields.append(FieldDefinition(key: fkey, type: ftype, required: try fr.bool("required") ?? false))
         }
@@ -123,17 +133,23 @@ extension ObjectType {
             }
             let normText = try ir.string("normalize") ?? "exact"
             guard let norm = Normalization(rawValue: normText) else {
-                throw SchemaError("\(ctx).identifiers[\(i)].normalize \"\(normText)\" is not one of exact, casefold, email, phone")
+                throw SchemaError(
+                    "\(ctx).identifiers[\(i)].normalize \"\(normText)\" is not one of exact, casefold, email, phone")
             }
-            if identifiers.contains(where: { $0.name == name }) { throw SchemaError("\(ctx): identifier \"\(name)\" is declared twice") }
+            if identifiers.contains(where: { $0.name == name }) {
+                throw SchemaError("\(ctx): identifier \"\(name)\" is declared twice")
+            }
             identifiers.append(Identifier(name: name, source: source, normalize: norm))
         }
         let ufText = try rr.string("unknown_fields") ?? "keep"
-        guard let uf = UnknownFieldsPolicy(rawValue: ufText) else { throw SchemaError("\(ctx).unknown_fields must be keep, ignore or reject") }
+        guard let uf = UnknownFieldsPolicy(rawValue: ufText) else {
+            throw SchemaError("\(ctx).unknown_fields must be keep, ignore or reject")
+        }
         var workspace = try? rr.string("workspace_id")
         if workspace == nil, let w = r.object["workspace_id"]?.intValue { workspace = String(w) }
-        self.init(key: key, name: try rr.string("name") ?? key, kind: kind, nameField: nameField, fields: fields,
-                  identifiers: identifiers, unknownFields: uf, workspaceID: workspace)
+        self.init(
+            key: key, name: try rr.string("name") ?? key, kind: kind, nameField: nameField, fields: fields,
+            identifiers: identifiers, unknownFields: uf, workspaceID: workspace)
     }
 
     /// The schema in the same JSON shape it is read from.
@@ -143,14 +159,19 @@ extension ObjectType {
         var o: [String: JSONValue] = [
             "key": .string(key), "name": .string(name), "kind": .string(kind.rawValue),
             "name_field": .object(nf),
-            "fields": .array(fields.map { f in
-                var fo: [String: JSONValue] = ["key": .string(f.key), "type": .string(f.type.rawValue)]
-                if f.required { fo["required"] = true }
-                return .object(fo)
-            }),
-            "identifiers": .array(declaredIdentifiers.map { i in
-                ["name": .string(i.name), "source": .string(i.source.description), "normalize": .string(i.normalize.rawValue)]
-            }),
+            "fields": .array(
+                fields.map { f in
+                    var fo: [String: JSONValue] = ["key": .string(f.key), "type": .string(f.type.rawValue)]
+                    if f.required { fo["required"] = true }
+                    return .object(fo)
+                }),
+            "identifiers": .array(
+                declaredIdentifiers.map { i in
+                    [
+                        "name": .string(i.name), "source": .string(i.source.description),
+                        "normalize": .string(i.normalize.rawValue),
+                    ]
+                }),
             "unknown_fields": .string(unknownFields.rawValue),
         ]
         if let workspaceID { o["workspace_id"] = .string(workspaceID) }

@@ -11,14 +11,18 @@ struct JSONReader {
     let context: String
 
     init(_ value: JSONValue, context: String) throws(SchemaError) {
-        guard let o = value.objectValue else { throw SchemaError("\(context): expected an object, got \(value.typeName)") }
+        guard let o = value.objectValue else {
+            throw SchemaError("\(context): expected an object, got \(value.typeName)")
+        }
         object = o
         self.context = context
     }
 
     func string(_ key: String) throws(SchemaError) -> String? {
         guard let v = object[key], !v.isNull else { return nil }
-        guard let s = v.stringValue else { throw SchemaError("\(context).\(key): expected a string, got \(v.typeName)") }
+        guard let s = v.stringValue else {
+            throw SchemaError("\(context).\(key): expected a string, got \(v.typeName)")
+        }
         return s
     }
 
@@ -29,7 +33,9 @@ struct JSONReader {
 
     func bool(_ key: String) throws(SchemaError) -> Bool? {
         guard let v = object[key], !v.isNull else { return nil }
-        guard let b = v.boolValue else { throw SchemaError("\(context).\(key): expected true or false, got \(v.typeName)") }
+        guard let b = v.boolValue else {
+            throw SchemaError("\(context).\(key): expected true or false, got \(v.typeName)")
+        }
         return b
     }
 

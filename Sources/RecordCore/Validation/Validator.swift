@@ -20,9 +20,16 @@ public enum Validator {
         switch type {
         case .string: return value.stringValue == nil ? "must be a string, \(got)" : nil
         case .number:
-            switch value { case .int, .double: return nil; default: return "must be a number, \(got)" }
+            switch value {
+            case .int, .double: return nil;
+            default: return "must be a number, \(got)"
+            }
         case .integer:
-            switch value { case .int: return nil; case .double where value.intValue != nil: return nil; default: return "must be an integer, \(got)" }
+            switch value {
+            case .int: return nil;
+            case .double where value.intValue != nil: return nil;
+            default: return "must be an integer, \(got)"
+            }
         case .boolean: return value.boolValue == nil ? "must be true or false, \(got)" : nil
         case .object: return value.objectValue == nil ? "must be an object, \(got)" : nil
         case .array: return value.arrayValue == nil ? "must be an array, \(got)" : nil
@@ -52,7 +59,8 @@ public enum Validator {
             count = i + 1
         }
         let firstDomain = at + 1
-        return at > 0 && lastDot > firstDomain && lastDot < count - 1 && t.utf8[t.utf8.index(t.utf8.startIndex, offsetBy: firstDomain)] != 0x2E
+        return at > 0 && lastDot > firstDomain && lastDot < count - 1
+            && t.utf8[t.utf8.index(t.utf8.startIndex, offsetBy: firstDomain)] != 0x2E
     }
 
     /// Digits with optional `+`, spaces, dots, dashes and parentheses; at least one digit.

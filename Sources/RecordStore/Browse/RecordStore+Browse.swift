@@ -6,10 +6,16 @@ extension RecordStore {
     /// Every type with its active/archived counts (kept by triggers: no table scan) and pending conflicts.
     public func types() throws -> [TypeSummary] {
         try read { db in
-            let pending = Dictionary(uniqueKeysWithValues: try Row.fetchAll(db, sql: "SELECT type, COUNT(*) AS n FROM conflicts WHERE status = 'pending' GROUP BY type").map { ($0["type"] as String, $0["n"] as Int) })
-            return try Row.fetchAll(db, sql: "SELECT key, schema, active, archived FROM types ORDER BY key").map { row in
+            let pending = Dictionary(
+                uniqueKeysWithValues: try Row.fetchAll(
+                    db, sql: "SELECT type, COUNT(*) AS n FROM conflicts WHERE status = 'pending' GROUP BY type"
+                ).map { ($0["type"] as String, $0["n"] as Int) })
+            return try Row.fetchAll(db, sql: "SELECT key, schema, active, archived FROM types ORDER BY key").map {
+                row in
                 let type = try ObjectType(json: JSONValue.parse(row["schema"] as String))
-                return TypeSummary(type: type, active: row["active"], archived: row["archived"], pendingConflicts: pending[type.key] ?? 0)
+                return TypeSummary(
+                    type: type, active: row["active"], archived: row["archived"],
+                    pendingConflicts: pending[type.key] ?? 0)
             }
         }
     }
@@ -17,7 +23,9 @@ extension RecordStore {
     /// Active and archived counts of one type.
     public func counts(type: String) throws -> (active: Int, archived: Int)? {
         try read { db in
-            try Row.fetchOne(db, sql: "SELECT active, archived FROM types WHERE key = ?", arguments: [type]).map { ($0["active"], $0["archived"]) }
+            try Row.fetchOne(db, sql: "SELECT active, archived FROM types WHERE key = ?", arguments: [type]).map {
+                ($0["active"], $0["archived"])
+            }
         }
     }
 
@@ -26,22 +34,32 @@ extension RecordStore {
     public func applyType(_ type: ObjectType) throws {
         try writeTransaction("type apply") { db in
             let old = try objectType(type.key, db)
-            try db.execute(sql: """
-                INSERT INTO types(key, schema, updated_at) VALUES (?, ?, ?)
-                ON CONFLICT(key) DO UPDATE SET schema = excluded.schema, updated_at = excluded.updated_at
-                """, arguments: [type.key, type.json.jsonText, Timestamp.format(clock())])
+            try db.execute(
+                sql: """
+                    INSERT INTO types(key, schema, updated_at) VALUES (?, ?, ?)
+                    ON CONFLICT(key) DO UPDATE SET schema = excluded.schema, updated_at = excluded.updated_at
+                    """, arguments: [type.key, type.json.jsonText, Timestamp.format(clock())])
             guard let old, old.identifiers != type.identifiers else { return }
             try db.execute(sql: "DELETE FROM record_keys WHERE type = ?", arguments: [type.key])
-            let rows = try Row.fetchCursor(db, sql: "SELECT \(RecordRow.columns) FROM records WHERE type = ?", arguments: [type.key])
+            let rows = try Row.fetchCursor(
+                db, sql: "SELECT \(RecordRow.columns) FROM records WHERE type = ?", arguments: [type.key])
             while let row = try rows.next() {
                 let r = try RecordRow.record(row)
                 for k in type.keys(of: r) {
                     do {
-                        try db.execute(sql: "INSERT INTO record_keys(type, identifier, value, record_id) VALUES (?,?,?,?)",
-                                       arguments: [type.key, k.identifier, k.value, r.id])
+                        try db.execute(
+                            sql: "INSERT INTO record_keys(type, identifier, value, record_id) VALUES (?,?,?,?)",
+                            arguments: [type.key, k.identifier, k.value, r.id])
                     } catch let e as DatabaseError where e.resultCode == .SQLITE_CONSTRAINT {
-                        let holder = try String.fetchOne(db, sql: "SELECT record_id FROM record_keys WHERE type = ? AND identifier = ? AND value = ?", arguments: [type.key, k.identifier, k.value]) ?? "?"
-                        throw StoreError.refused("cannot apply the schema: records \(holder) and \(r.id) both hold \(k.identifier) \"\(k.value)\"; nothing written")
+                        let holder =
+                            try String.fetchOne(
+                                db,
+                                sql:
+                                    "SELECT record_id FROM record_keys WHERE type = ? AND identifier = ? AND value = ?",
+                                arguments: [type.key, k.identifier, k.value]) ?? "?"
+                        throw StoreError.refused(
+                            "cannot apply the schema: records \(holder) and \(r.id) both hold \(k.identifier) \"\(k.value)\"; nothing written"
+                        )
                     }
                 }
             }
@@ -50,8 +68,11 @@ extension RecordStore {
 
     /// One page of a type's records in insertion order, starting after `cursor` (the CLI's `--after`):
     /// the Records view's keyset paging, with the cursor as a plain sequence number.
-    public func list(type: String, filter: ArchiveFilter = .active, after cursor: Int64? = nil, limit: Int = 100) throws -> RecordPage {
-        let rows = try page(RecordQuery(type: type, archived: filter), from: cursor.map { PageKey(seq: $0) }, limit: limit + 1)
+    public func list(type: String, filter: ArchiveFilter = .active, after cursor: Int64? = nil, limit: Int = 100) throws
+        -> RecordPage
+    {
+        let rows = try page(
+            RecordQuery(type: type, archived: filter), from: cursor.map { PageKey(seq: $0) }, limit: limit + 1)
         let shown = rows.prefix(limit)
         return RecordPage(records: shown.map(\.record), next: rows.count > limit ? shown.last?.key.seq : nil)
     }
@@ -66,7 +87,9 @@ extension RecordStore {
             guard let t = try objectType(type, db) else { return nil }
             for id in t.identifiers {
                 guard let norm = id.normalize.apply(key) else { continue }
-                if let r = try StoreLookup(db: db).records(type: type, identifier: id.name, value: norm).first { return r }
+                if let r = try StoreLookup(db: db).records(type: type, identifier: id.name, value: norm).first {
+                    return r
+                }
             }
             return nil
         }
@@ -76,7 +99,9 @@ extension RecordStore {
     public func history(recordID: String) throws -> [Revision] {
         try read { db in
             var previous: Record?
-            return try Row.fetchAll(db, sql: "SELECT * FROM revisions WHERE record_id = ? ORDER BY id", arguments: [recordID]).map { row in
+            return try Row.fetchAll(
+                db, sql: "SELECT * FROM revisions WHERE record_id = ? ORDER BY id", arguments: [recordID]
+            ).map { row in
                 let rev = try Self.revision(row, before: previous)
                 previous = rev.after
                 return rev
@@ -85,24 +110,31 @@ extension RecordStore {
     }
 
     static func revision(_ row: Row, before: Record?) throws -> Revision {
-        let after = try Record(json: JSONValue.parse(row["after"] as String), defaultTime: Date(timeIntervalSince1970: 0))
-        return Revision(id: row["id"], recordID: row["record_id"], version: row["version"], op: row["op"], before: before,
-                        after: after, source: row["source"], batch: row["batch"], at: row["at"])
+        let after = try Record(
+            json: JSONValue.parse(row["after"] as String), defaultTime: Date(timeIntervalSince1970: 0))
+        return Revision(
+            id: row["id"], recordID: row["record_id"], version: row["version"], op: row["op"], before: before,
+            after: after, source: row["source"], batch: row["batch"], at: row["at"])
     }
 
     /// The conflict queue, oldest first.
     public func conflicts(pendingOnly: Bool = true) throws -> [ConflictEntry] {
         try read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM conflicts \(pendingOnly ? "WHERE status = 'pending'" : "") ORDER BY id").map { row in
-                ConflictEntry(id: row["id"], type: row["type"], dialect: row["dialect"], request: row["request"],
-                              plan: (try? JSONValue.parse(row["plan"] as String)) ?? .null, recordID: row["record_id"],
-                              status: row["status"], resolution: row["resolution"], createdAt: row["created_at"])
+            try Row.fetchAll(
+                db, sql: "SELECT * FROM conflicts \(pendingOnly ? "WHERE status = 'pending'" : "") ORDER BY id"
+            ).map { row in
+                ConflictEntry(
+                    id: row["id"], type: row["type"], dialect: row["dialect"], request: row["request"],
+                    plan: (try? JSONValue.parse(row["plan"] as String)) ?? .null, recordID: row["record_id"],
+                    status: row["status"], resolution: row["resolution"], createdAt: row["created_at"])
             }
         }
     }
 
     /// Every record of a type, in insertion order, one page at a time (for export).
-    public func forEachRecord(type: String, filter: ArchiveFilter = .all, pageSize: Int = 1000, _ body: (Record) throws -> Void) throws {
+    public func forEachRecord(
+        type: String, filter: ArchiveFilter = .all, pageSize: Int = 1000, _ body: (Record) throws -> Void
+    ) throws {
         var cursor: Int64? = nil
         repeat {
             let page = try list(type: type, filter: filter, after: cursor, limit: pageSize)

@@ -28,7 +28,9 @@ public final class RecordStore: Sendable {
     }
 
     /// Opens (creating when missing, unless read-only) the database at `path`.
-    public static func open(path: String, readOnly: Bool = false, clock: @escaping @Sendable () -> Date = { Date() }) throws -> RecordStore {
+    public static func open(path: String, readOnly: Bool = false, clock: @escaping @Sendable () -> Date = { Date() })
+        throws -> RecordStore
+    {
         let url = URL(fileURLWithPath: path)
         let folder = url.deletingLastPathComponent().path
         var isDir: ObjCBool = false
@@ -46,7 +48,8 @@ public final class RecordStore: Sendable {
             if readOnly {
                 writer = try DatabaseQueue(path: path, configuration: configuration(readOnly: true))
                 guard try writer.read({ db in try StoreSchema.migrator.hasCompletedMigrations(db) }) else {
-                    throw StoreError.cannotOpen("\(path) is not an up-to-date recdeck database; open it once without --read-only")
+                    throw StoreError.cannotOpen(
+                        "\(path) is not an up-to-date recdeck database; open it once without --read-only")
                 }
             } else {
                 let pool = try DatabasePool(path: path, configuration: configuration(readOnly: false))
@@ -110,7 +113,9 @@ public final class RecordStore: Sendable {
     /// Sets a value in the `meta` table.
     public func setMeta(_ key: String, _ value: String) throws {
         try writeTransaction("setting metadata") { db in
-            try db.execute(sql: "INSERT INTO meta(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value", arguments: [key, value])
+            try db.execute(
+                sql: "INSERT INTO meta(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                arguments: [key, value])
         }
     }
 }

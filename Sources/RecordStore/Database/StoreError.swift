@@ -26,7 +26,8 @@ public enum StoreError: Error, CustomStringConvertible, Sendable {
             switch e.resultCode {
             case .SQLITE_BUSY, .SQLITE_LOCKED: return StoreError.locked(path)
             case .SQLITE_READONLY: return StoreError.readOnly("writing")
-            case .SQLITE_CANTOPEN: return StoreError.cannotOpen("cannot open database \(path): \(e.message ?? "unable to open")")
+            case .SQLITE_CANTOPEN:
+                return StoreError.cannotOpen("cannot open database \(path): \(e.message ?? "unable to open")")
             case .SQLITE_NOTADB: return StoreError.cannotOpen("\(path) is not a recdeck database (not SQLite)")
             default: break
             }

@@ -5,135 +5,140 @@ enum StoreSchema {
     static var migrator: DatabaseMigrator {
         var m = DatabaseMigrator()
         m.registerMigration("v1") { db in
-            try db.execute(sql: """
-                CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
-                CREATE TABLE types(
-                    key TEXT PRIMARY KEY,
-                    schema TEXT NOT NULL,
-                    autonumber INTEGER NOT NULL DEFAULT 0,
-                    active INTEGER NOT NULL DEFAULT 0,
-                    archived INTEGER NOT NULL DEFAULT 0,
-                    updated_at TEXT NOT NULL);
-                CREATE TABLE records(
-                    seq INTEGER PRIMARY KEY,
-                    id TEXT NOT NULL UNIQUE,
-                    type TEXT NOT NULL REFERENCES types(key),
-                    name TEXT,
-                    external_id TEXT,
-                    data TEXT NOT NULL,
-                    parent_id TEXT,
-                    associations TEXT,
-                    archived INTEGER NOT NULL DEFAULT 0,
-                    archived_at TEXT,
-                    version INTEGER NOT NULL,
-                    created_at TEXT NOT NULL,
-                    updated_at TEXT NOT NULL,
-                    merged_into TEXT);
-                CREATE INDEX records_by_type ON records(type, seq);
-                CREATE INDEX records_by_type_state ON records(type, archived, seq);
-                CREATE INDEX records_by_parent ON records(parent_id) WHERE parent_id IS NOT NULL;
-                CREATE TABLE record_keys(
-                    type TEXT NOT NULL,
-                    identifier TEXT NOT NULL,
-                    value TEXT NOT NULL,
-                    record_id TEXT NOT NULL,
-                    PRIMARY KEY(type, identifier, value)) WITHOUT ROWID;
-                CREATE INDEX record_keys_by_record ON record_keys(record_id);
-                CREATE TABLE revisions(
-                    id INTEGER PRIMARY KEY,
-                    record_id TEXT NOT NULL,
-                    version INTEGER NOT NULL,
-                    op TEXT NOT NULL,
-                    after TEXT NOT NULL,
-                    source TEXT NOT NULL,
-                    batch TEXT,
-                    at TEXT NOT NULL);
-                CREATE INDEX revisions_by_record ON revisions(record_id, version);
-                CREATE TABLE associations(
-                    from_id TEXT NOT NULL,
-                    to_id TEXT NOT NULL,
-                    PRIMARY KEY(from_id, to_id)) WITHOUT ROWID;
-                CREATE INDEX associations_by_target ON associations(to_id);
-                CREATE TABLE idempotency_keys(
-                    key TEXT PRIMARY KEY,
-                    type TEXT NOT NULL,
-                    fingerprint TEXT NOT NULL,
-                    decision TEXT NOT NULL,
-                    record_id TEXT,
-                    at TEXT NOT NULL);
-                CREATE TABLE conflicts(
-                    id INTEGER PRIMARY KEY,
-                    type TEXT NOT NULL,
-                    request TEXT NOT NULL,
-                    plan TEXT NOT NULL,
-                    record_id TEXT,
-                    source TEXT NOT NULL,
-                    batch TEXT,
-                    status TEXT NOT NULL DEFAULT 'pending',
-                    resolution TEXT,
-                    created_at TEXT NOT NULL,
-                    resolved_at TEXT);
-                CREATE INDEX conflicts_by_status ON conflicts(status, type);
-                -- Per-type counts kept by triggers, so the Types view never scans records.
-                -- Records are never deleted, so inserts and archive flips are the only changes.
-                CREATE TRIGGER records_count_insert AFTER INSERT ON records BEGIN
-                    UPDATE types SET active = active + (NEW.archived = 0), archived = archived + (NEW.archived = 1)
-                    WHERE key = NEW.type;
-                END;
-                CREATE TRIGGER records_count_update AFTER UPDATE OF archived ON records
-                WHEN OLD.archived != NEW.archived BEGIN
-                    UPDATE types SET active = active + (NEW.archived = 0) - (OLD.archived = 0),
-                                     archived = archived + (NEW.archived = 1) - (OLD.archived = 1)
-                    WHERE key = NEW.type;
-                END;
-                """)
+            try db.execute(
+                sql: """
+                    CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
+                    CREATE TABLE types(
+                        key TEXT PRIMARY KEY,
+                        schema TEXT NOT NULL,
+                        autonumber INTEGER NOT NULL DEFAULT 0,
+                        active INTEGER NOT NULL DEFAULT 0,
+                        archived INTEGER NOT NULL DEFAULT 0,
+                        updated_at TEXT NOT NULL);
+                    CREATE TABLE records(
+                        seq INTEGER PRIMARY KEY,
+                        id TEXT NOT NULL UNIQUE,
+                        type TEXT NOT NULL REFERENCES types(key),
+                        name TEXT,
+                        external_id TEXT,
+                        data TEXT NOT NULL,
+                        parent_id TEXT,
+                        associations TEXT,
+                        archived INTEGER NOT NULL DEFAULT 0,
+                        archived_at TEXT,
+                        version INTEGER NOT NULL,
+                        created_at TEXT NOT NULL,
+                        updated_at TEXT NOT NULL,
+                        merged_into TEXT);
+                    CREATE INDEX records_by_type ON records(type, seq);
+                    CREATE INDEX records_by_type_state ON records(type, archived, seq);
+                    CREATE INDEX records_by_parent ON records(parent_id) WHERE parent_id IS NOT NULL;
+                    CREATE TABLE record_keys(
+                        type TEXT NOT NULL,
+                        identifier TEXT NOT NULL,
+                        value TEXT NOT NULL,
+                        record_id TEXT NOT NULL,
+                        PRIMARY KEY(type, identifier, value)) WITHOUT ROWID;
+                    CREATE INDEX record_keys_by_record ON record_keys(record_id);
+                    CREATE TABLE revisions(
+                        id INTEGER PRIMARY KEY,
+                        record_id TEXT NOT NULL,
+                        version INTEGER NOT NULL,
+                        op TEXT NOT NULL,
+                        after TEXT NOT NULL,
+                        source TEXT NOT NULL,
+                        batch TEXT,
+                        at TEXT NOT NULL);
+                    CREATE INDEX revisions_by_record ON revisions(record_id, version);
+                    CREATE TABLE associations(
+                        from_id TEXT NOT NULL,
+                        to_id TEXT NOT NULL,
+                        PRIMARY KEY(from_id, to_id)) WITHOUT ROWID;
+                    CREATE INDEX associations_by_target ON associations(to_id);
+                    CREATE TABLE idempotency_keys(
+                        key TEXT PRIMARY KEY,
+                        type TEXT NOT NULL,
+                        fingerprint TEXT NOT NULL,
+                        decision TEXT NOT NULL,
+                        record_id TEXT,
+                        at TEXT NOT NULL);
+                    CREATE TABLE conflicts(
+                        id INTEGER PRIMARY KEY,
+                        type TEXT NOT NULL,
+                        request TEXT NOT NULL,
+                        plan TEXT NOT NULL,
+                        record_id TEXT,
+                        source TEXT NOT NULL,
+                        batch TEXT,
+                        status TEXT NOT NULL DEFAULT 'pending',
+                        resolution TEXT,
+                        created_at TEXT NOT NULL,
+                        resolved_at TEXT);
+                    CREATE INDEX conflicts_by_status ON conflicts(status, type);
+                    -- Per-type counts kept by triggers, so the Types view never scans records.
+                    -- Records are never deleted, so inserts and archive flips are the only changes.
+                    CREATE TRIGGER records_count_insert AFTER INSERT ON records BEGIN
+                        UPDATE types SET active = active + (NEW.archived = 0), archived = archived + (NEW.archived = 1)
+                        WHERE key = NEW.type;
+                    END;
+                    CREATE TRIGGER records_count_update AFTER UPDATE OF archived ON records
+                    WHEN OLD.archived != NEW.archived BEGIN
+                        UPDATE types SET active = active + (NEW.archived = 0) - (OLD.archived = 0),
+                                         archived = archived + (NEW.archived = 1) - (OLD.archived = 1)
+                        WHERE key = NEW.type;
+                    END;
+                    """)
         }
         m.registerMigration("v2-processes") { db in
             // Bulk requests: each record's result, kept under the process id the 202 answer gave.
-            try db.execute(sql: """
-                CREATE TABLE processes(
-                    id TEXT PRIMARY KEY,
-                    type TEXT NOT NULL,
-                    dialect TEXT NOT NULL,
-                    status TEXT NOT NULL,
-                    items INTEGER NOT NULL,
-                    results TEXT NOT NULL,
-                    source TEXT NOT NULL,
-                    created_at TEXT NOT NULL);
-                CREATE INDEX processes_by_time ON processes(created_at);
-                """)
+            try db.execute(
+                sql: """
+                    CREATE TABLE processes(
+                        id TEXT PRIMARY KEY,
+                        type TEXT NOT NULL,
+                        dialect TEXT NOT NULL,
+                        status TEXT NOT NULL,
+                        items INTEGER NOT NULL,
+                        results TEXT NOT NULL,
+                        source TEXT NOT NULL,
+                        created_at TEXT NOT NULL);
+                    CREATE INDEX processes_by_time ON processes(created_at);
+                    """)
         }
         m.registerMigration("v3-browse") { db in
             // The dialect a parked conflict's request is written in, so the TUI can resolve it; and the
             // index the Records view's name order pages through (keyset on (name, seq)).
-            try db.execute(sql: """
-                ALTER TABLE conflicts ADD COLUMN dialect TEXT NOT NULL DEFAULT 'native';
-                CREATE INDEX records_by_type_name ON records(type, ifnull(name, ''), seq);
-                """)
+            try db.execute(
+                sql: """
+                    ALTER TABLE conflicts ADD COLUMN dialect TEXT NOT NULL DEFAULT 'native';
+                    CREATE INDEX records_by_type_name ON records(type, ifnull(name, ''), seq);
+                    """)
         }
         m.registerMigration("v4-merges") { db in
             // Each merge: its records and plan; the writes carry the batch `merge:<id>`, so undo finds them.
-            try db.execute(sql: """
-                CREATE TABLE merges(
-                    id INTEGER PRIMARY KEY,
-                    type TEXT NOT NULL,
-                    survivor_id TEXT NOT NULL,
-                    loser_ids TEXT NOT NULL,
-                    plan TEXT NOT NULL,
-                    source TEXT NOT NULL,
-                    at TEXT NOT NULL,
-                    undone_at TEXT);
-                CREATE INDEX revisions_by_batch ON revisions(batch) WHERE batch IS NOT NULL;
-                """)
+            try db.execute(
+                sql: """
+                    CREATE TABLE merges(
+                        id INTEGER PRIMARY KEY,
+                        type TEXT NOT NULL,
+                        survivor_id TEXT NOT NULL,
+                        loser_ids TEXT NOT NULL,
+                        plan TEXT NOT NULL,
+                        source TEXT NOT NULL,
+                        at TEXT NOT NULL,
+                        undone_at TEXT);
+                    CREATE INDEX revisions_by_batch ON revisions(batch) WHERE batch IS NOT NULL;
+                    """)
         }
         m.registerMigration("v5-case-insensitive-browse") { db in
             // Filters find identifier values and names whatever their case, and the name order ignores
             // case: both read NOCASE indexes. The name index is rebuilt NOCASE (it served only browsing).
-            try db.execute(sql: """
-                CREATE INDEX record_keys_nocase ON record_keys(type, identifier, value COLLATE NOCASE, value);
-                DROP INDEX records_by_type_name;
-                CREATE INDEX records_by_type_name ON records(type, ifnull(name, '') COLLATE NOCASE, seq);
-                """)
+            try db.execute(
+                sql: """
+                    CREATE INDEX record_keys_nocase ON record_keys(type, identifier, value COLLATE NOCASE, value);
+                    DROP INDEX records_by_type_name;
+                    CREATE INDEX records_by_type_name ON records(type, ifnull(name, '') COLLATE NOCASE, seq);
+                    """)
         }
         return m
     }

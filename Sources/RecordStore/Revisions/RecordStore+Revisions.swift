@@ -31,23 +31,30 @@ extension RecordStore {
         try setArchived(archived, type: typeKey, ids: [id], source: source)[0]
     }
 
-    private func setArchived(_ archived: Bool, type typeKey: String, ids: [String], source: WriteSource) throws -> [Record] {
+    private func setArchived(_ archived: Bool, type typeKey: String, ids: [String], source: WriteSource) throws
+        -> [Record]
+    {
         try writeTransaction(archived ? "archive" : "restore") { db in
-            guard let type = try objectType(typeKey, db) else { throw StoreError.notFound("unknown object type \"\(typeKey)\"") }
+            guard let type = try objectType(typeKey, db) else {
+                throw StoreError.notFound("unknown object type \"\(typeKey)\"")
+            }
             let now = clock()
             return try ids.map { id in
                 guard let old = try RecordRow.fetch(id: id, db), old.type == typeKey else {
                     throw StoreError.notFound("no \(typeKey) record with id \"\(id)\"")
                 }
                 guard old.archived != archived else {
-                    throw StoreError.refused("record \(id) is already \(archived ? "archived" : "active"); nothing written")
+                    throw StoreError.refused(
+                        "record \(id) is already \(archived ? "archived" : "active"); nothing written")
                 }
                 var new = old
                 new.archived = archived
                 new.archivedAt = archived ? now : nil
                 new.version += 1
                 new.updatedAt = now
-                try WriteApplier.apply(RecordWrite(op: archived ? .archive : .restore, before: old, after: new), type: type, source: source, at: now, db)
+                try WriteApplier.apply(
+                    RecordWrite(op: archived ? .archive : .restore, before: old, after: new), type: type,
+                    source: source, at: now, db)
                 return new
             }
         }
@@ -59,11 +66,15 @@ extension RecordStore {
     @discardableResult
     public func undo(revision revisionID: Int64, source: WriteSource) throws -> Record {
         try writeTransaction("undo") { db in
-            let batch = try String.fetchOne(db, sql: "SELECT batch FROM revisions WHERE id = ?", arguments: [revisionID])
+            let batch = try String.fetchOne(
+                db, sql: "SELECT batch FROM revisions WHERE id = ?", arguments: [revisionID])
             if let merge = Self.mergeID(ofBatch: batch) {
-                throw StoreError.refused("revision \(revisionID) is part of merge \(merge); undo the whole merge with `recdeck undo --merge \(merge)`")
+                throw StoreError.refused(
+                    "revision \(revisionID) is part of merge \(merge); undo the whole merge with `recdeck undo --merge \(merge)`"
+                )
             }
-            return try revert(revision: revisionID, source: WriteSource(source.name, batch: "undo:\(revisionID)"), at: clock(), db)
+            return try revert(
+                revision: revisionID, source: WriteSource(source.name, batch: "undo:\(revisionID)"), at: clock(), db)
         }
     }
 
@@ -74,9 +85,11 @@ extension RecordStore {
     public func undoBatch(_ batch: String, source: WriteSource) throws -> [Record] {
         try writeTransaction("undo batch") { db in
             if let merge = Self.mergeID(ofBatch: batch) {
-                throw StoreError.refused("batch \(batch) is merge \(merge); undo it with `recdeck undo --merge \(merge)`")
+                throw StoreError.refused(
+                    "batch \(batch) is merge \(merge); undo it with `recdeck undo --merge \(merge)`")
             }
-            let revisions = try Int64.fetchAll(db, sql: "SELECT id FROM revisions WHERE batch = ? ORDER BY id DESC", arguments: [batch])
+            let revisions = try Int64.fetchAll(
+                db, sql: "SELECT id FROM revisions WHERE batch = ? ORDER BY id DESC", arguments: [batch])
             guard !revisions.isEmpty else { throw StoreError.notFound("no revisions in batch \"\(batch)\"") }
             let undo = WriteSource(source.name, batch: "undo:\(batch)")
             return try revisions.map { try revert(revision: $0, source: undo, at: clock(), db) }
@@ -85,17 +98,24 @@ extension RecordStore {
 
     /// Writes the state before a revision back as a new revision (inside the caller's transaction).
     func revert(revision revisionID: Int64, source: WriteSource, at now: Date, _ db: Database) throws -> Record {
-        guard let row = try Row.fetchOne(db, sql: "SELECT * FROM revisions WHERE id = ?", arguments: [revisionID]) else {
+        guard let row = try Row.fetchOne(db, sql: "SELECT * FROM revisions WHERE id = ?", arguments: [revisionID])
+        else {
             throw StoreError.notFound("no revision \(revisionID)")
         }
-        let previous = try String.fetchOne(db, sql: "SELECT after FROM revisions WHERE record_id = ? AND id < ? ORDER BY id DESC LIMIT 1",
-                                           arguments: [row["record_id"] as String, revisionID])
-        let rev = try Self.revision(row, before: previous.map { try Record(json: JSONValue.parse($0), defaultTime: Date(timeIntervalSince1970: 0)) })
-        guard let current = try RecordRow.fetch(id: rev.recordID, db), let type = try objectType(current.type, db) else {
+        let previous = try String.fetchOne(
+            db, sql: "SELECT after FROM revisions WHERE record_id = ? AND id < ? ORDER BY id DESC LIMIT 1",
+            arguments: [row["record_id"] as String, revisionID])
+        let rev = try Self.revision(
+            row,
+            before: previous.map { try Record(json: JSONValue.parse($0), defaultTime: Date(timeIntervalSince1970: 0)) })
+        guard let current = try RecordRow.fetch(id: rev.recordID, db), let type = try objectType(current.type, db)
+        else {
             throw StoreError.notFound("record \(rev.recordID) of revision \(revisionID) no longer exists")
         }
         guard current.version == rev.version else {
-            throw StoreError.refused("record \(current.id) is at version \(current.version), but revision \(revisionID) made version \(rev.version); undo the later revisions first; nothing written")
+            throw StoreError.refused(
+                "record \(current.id) is at version \(current.version), but revision \(revisionID) made version \(rev.version); undo the later revisions first; nothing written"
+            )
         }
         var new: Record
         if let before = rev.before {
@@ -108,7 +128,8 @@ extension RecordStore {
         }
         new.version = current.version + 1
         new.updatedAt = now
-        try WriteApplier.apply(RecordWrite(op: .undo, before: current, after: new), type: type, source: source, at: now, db)
+        try WriteApplier.apply(
+            RecordWrite(op: .undo, before: current, after: new), type: type, source: source, at: now, db)
         return new
     }
 }

@@ -4,7 +4,8 @@ import RecordCore
 
 /// Reading and writing `records` rows.
 enum RecordRow {
-    static let columns = "id, type, name, external_id, data, parent_id, associations, archived, archived_at, version, created_at, updated_at, merged_into"
+    static let columns =
+        "id, type, name, external_id, data, parent_id, associations, archived, archived_at, version, created_at, updated_at, merged_into"
 
     /// `columns` of the table aliased `r` (`r.id, r.type, …`), for joins.
     static let joinedColumns = columns.split(separator: ",").map { "r." + $0.trimmingCharacters(in: .whitespaces) }
@@ -18,13 +19,17 @@ enum RecordRow {
         var associations: [String] = []
         do {
             data = try JSONValue.parse(row[first + 4] as String)
-            if let a: String = row[first + 6] { associations = try JSONValue.parse(a).arrayValue?.compactMap(\.stringValue) ?? [] }
+            if let a: String = row[first + 6] {
+                associations = try JSONValue.parse(a).arrayValue?.compactMap(\.stringValue) ?? []
+            }
         } catch {
-            throw StoreError.invalid("record \(id) holds unreadable JSON (\(error.message)); the database may be damaged")
+            throw StoreError.invalid(
+                "record \(id) holds unreadable JSON (\(error.message)); the database may be damaged")
         }
         return Record(
             id: id, type: row[first + 1], name: row[first + 2], externalID: row[first + 3], data: data,
-            parentID: row[first + 5], archived: row[first + 7], archivedAt: (row[first + 8] as String?).flatMap(Timestamp.parse),
+            parentID: row[first + 5], archived: row[first + 7],
+            archivedAt: (row[first + 8] as String?).flatMap(Timestamp.parse),
             version: row[first + 9], createdAt: Timestamp.parse(row[first + 10]) ?? Date(timeIntervalSince1970: 0),
             updatedAt: Timestamp.parse(row[first + 11]), associations: associations, mergedInto: row[first + 12])
     }
@@ -36,22 +41,28 @@ enum RecordRow {
         var associations: [String] = []
         do {
             data = try JSONValue.parse(row["data"] as String)
-            if let a: String = row["associations"] { associations = try JSONValue.parse(a).arrayValue?.compactMap(\.stringValue) ?? [] }
+            if let a: String = row["associations"] {
+                associations = try JSONValue.parse(a).arrayValue?.compactMap(\.stringValue) ?? []
+            }
         } catch {
-            throw StoreError.invalid("record \(id) holds unreadable JSON (\(error.message)); the database may be damaged")
+            throw StoreError.invalid(
+                "record \(id) holds unreadable JSON (\(error.message)); the database may be damaged")
         }
         return Record(
             id: id, type: row["type"], name: row["name"], externalID: row["external_id"], data: data,
-            parentID: row["parent_id"], archived: row["archived"], archivedAt: (row["archived_at"] as String?).flatMap(Timestamp.parse),
+            parentID: row["parent_id"], archived: row["archived"],
+            archivedAt: (row["archived_at"] as String?).flatMap(Timestamp.parse),
             version: row["version"], createdAt: Timestamp.parse(row["created_at"]) ?? Date(timeIntervalSince1970: 0),
             updatedAt: Timestamp.parse(row["updated_at"]), associations: associations, mergedInto: row["merged_into"])
     }
 
     static func arguments(_ r: Record, dataText: String) -> StatementArguments {
-        [r.id, r.type, r.name, r.externalID, dataText, r.parentID,
-         r.associations.isEmpty ? nil : JSONValue.array(r.associations.map(JSONValue.string)).jsonText,
-         r.archived, r.archivedAt.map(Timestamp.format), r.version, Timestamp.format(r.createdAt),
-         Timestamp.format(r.updatedAt), r.mergedInto]
+        [
+            r.id, r.type, r.name, r.externalID, dataText, r.parentID,
+            r.associations.isEmpty ? nil : JSONValue.array(r.associations.map(JSONValue.string)).jsonText,
+            r.archived, r.archivedAt.map(Timestamp.format), r.version, Timestamp.format(r.createdAt),
+            Timestamp.format(r.updatedAt), r.mergedInto,
+        ]
     }
 
     static func insert(_ r: Record, dataText: String, _ db: Database) throws {
@@ -63,17 +74,21 @@ enum RecordRow {
     static func update(_ r: Record, dataText: String, expectedVersion: Int, _ db: Database) throws {
         var args = arguments(r, dataText: dataText)
         args += [r.id, expectedVersion]
-        try db.cachedStatement(sql: """
-            UPDATE records SET id = ?, type = ?, name = ?, external_id = ?, data = ?, parent_id = ?, associations = ?,
-              archived = ?, archived_at = ?, version = ?, created_at = ?, updated_at = ?, merged_into = ?
-            WHERE id = ? AND version = ?
-            """).execute(arguments: args)
+        try db.cachedStatement(
+            sql: """
+                UPDATE records SET id = ?, type = ?, name = ?, external_id = ?, data = ?, parent_id = ?, associations = ?,
+                  archived = ?, archived_at = ?, version = ?, created_at = ?, updated_at = ?, merged_into = ?
+                WHERE id = ? AND version = ?
+                """
+        ).execute(arguments: args)
         if db.changesCount != 1 {
-            throw StoreError.refused("record \(r.id) changed meanwhile (expected version \(expectedVersion)); nothing written")
+            throw StoreError.refused(
+                "record \(r.id) changed meanwhile (expected version \(expectedVersion)); nothing written")
         }
     }
 
     static func fetch(id: String, _ db: Database) throws -> Record? {
-        try Row.fetchOne(db.cachedStatement(sql: "SELECT \(columns) FROM records WHERE id = ?"), arguments: [id]).map(record)
+        try Row.fetchOne(db.cachedStatement(sql: "SELECT \(columns) FROM records WHERE id = ?"), arguments: [id]).map(
+            record)
     }
 }

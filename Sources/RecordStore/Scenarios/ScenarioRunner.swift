@@ -29,13 +29,20 @@ public struct ScenarioRunner: Sendable {
         var failures: [ScenarioFailure] = []
         for (n, step) in scenario.steps.enumerated() {
             guard let dialect = Dialects.named(step.dialect) else {
-                throw ScenarioUnsupported(description: "unknown dialect \"\(step.dialect)\" (scenario \"\(scenario.name)\", step \(n + 1)); known: \(Dialects.names.joined(separator: ", "))")
+                throw ScenarioUnsupported(
+                    description:
+                        "unknown dialect \"\(step.dialect)\" (scenario \"\(scenario.name)\", step \(n + 1)); known: \(Dialects.names.joined(separator: ", "))"
+                )
             }
             let before = step.previewOnly ? try store.snapshot() : nil
             let request = DialectRequest(type: step.type, query: step.query, body: step.body)
-            let exchange = try store.exchange(dialect, request, apply: !step.previewOnly, source: WriteSource("scenario"))
+            let exchange = try store.exchange(
+                dialect, request, apply: !step.previewOnly, source: WriteSource("scenario"))
             if let before, try store.snapshot() != before {
-                failures.append(ScenarioFailure(scenario: scenario.name, step: n + 1, key: "mode", detail: "a plan-mode step changed the store"))
+                failures.append(
+                    ScenarioFailure(
+                        scenario: scenario.name, step: n + 1, key: "mode", detail: "a plan-mode step changed the store")
+                )
             }
             for d in try check(step.expect, exchange: exchange, store: store) {
                 failures.append(ScenarioFailure(scenario: scenario.name, step: n + 1, key: d.key, detail: d.detail))
@@ -47,7 +54,9 @@ public struct ScenarioRunner: Sendable {
     /// Checks a step's expectations. Plan keys (`decision`, `record`, …) read the first item's plan;
     /// `status` and `response` the native response; `results` each item's result; warnings and errors
     /// are gathered from every item.
-    private func check(_ expect: JSONValue, exchange: DialectExchange, store: RecordStore) throws -> [(key: String, detail: String)] {
+    private func check(_ expect: JSONValue, exchange: DialectExchange, store: RecordStore) throws -> [(
+        key: String, detail: String
+    )] {
         guard let e = expect.objectValue else { return [("expect", "must be an object")] }
         let plan = exchange.plans.first ?? .invalid([FieldError(field: "body", message: "no plan")])
         let response = exchange.response.body
@@ -87,14 +96,22 @@ public struct ScenarioRunner: Sendable {
             case "counts":
                 for (type, c) in want.objectValue ?? [:] {
                     let counts = try store.counts(type: type)
-                    let got: JSONValue = counts.map { ["active": .int(Int64($0.active)), "archived": .int(Int64($0.archived))] } ?? .null
-                    if let d = SubsetMatch.difference(expected: c, actual: got, at: "counts.\(type)") { out.append((key, d)) }
+                    let got: JSONValue =
+                        counts.map { ["active": .int(Int64($0.active)), "archived": .int(Int64($0.archived))] } ?? .null
+                    if let d = SubsetMatch.difference(expected: c, actual: got, at: "counts.\(type)") {
+                        out.append((key, d))
+                    }
                 }
             case "records":
                 let all = try store.allRecords().map(\.json)
-                for expected in want.arrayValue ?? [] where !all.contains(where: { SubsetMatch.difference(expected: expected, actual: $0) == nil }) {
+                for expected in want.arrayValue ?? []
+                where !all.contains(where: { SubsetMatch.difference(expected: expected, actual: $0) == nil }) {
                     let near = all.first { $0["id"] == expected["id"] }
-                    out.append((key, "no record matches \(expected.jsonText)" + (near.map { "; closest: \($0.jsonText)" } ?? "")))
+                    out.append(
+                        (
+                            key,
+                            "no record matches \(expected.jsonText)" + (near.map { "; closest: \($0.jsonText)" } ?? "")
+                        ))
                 }
             default:
                 out.append((key, "unknown expectation key"))
@@ -108,25 +125,34 @@ extension RecordStore {
     /// Inserts initial records (scenario `records`), in order; a record without `created_at` gets one a
     /// second after the previous, so file order is creation order.
     public func seed(_ records: [JSONValue]) throws {
-        let base = Date(timeIntervalSince1970: 1_767_225_600) // 2026-01-01T00:00:00Z
+        let base = Date(timeIntervalSince1970: 1_767_225_600)  // 2026-01-01T00:00:00Z
         try writeTransaction("seed") { db in
             for (i, json) in records.enumerated() {
                 let r = try Record(json: json, defaultTime: base.addingTimeInterval(Double(i)))
-                guard let type = try objectType(r.type, db) else { throw StoreError.notFound("seed record \(r.id): unknown type \"\(r.type)\"") }
-                try WriteApplier.apply(RecordWrite(op: .create, before: nil, after: r), type: type, source: WriteSource("seed"), at: r.createdAt, db)
+                guard let type = try objectType(r.type, db) else {
+                    throw StoreError.notFound("seed record \(r.id): unknown type \"\(r.type)\"")
+                }
+                try WriteApplier.apply(
+                    RecordWrite(op: .create, before: nil, after: r), type: type, source: WriteSource("seed"),
+                    at: r.createdAt, db)
             }
         }
     }
 
     /// Every record of every type (small stores: scenarios, tests).
     public func allRecords() throws -> [Record] {
-        try read { db in try Row.fetchAll(db, sql: "SELECT \(RecordRow.columns) FROM records ORDER BY seq").map(RecordRow.record) }
+        try read { db in
+            try Row.fetchAll(db, sql: "SELECT \(RecordRow.columns) FROM records ORDER BY seq").map(RecordRow.record)
+        }
     }
 
     /// A cheap fingerprint of the whole store's contents, to prove a preview wrote nothing.
     public func snapshot() throws -> String {
         try read { db in
-            let tables = ["records", "record_keys", "revisions", "types", "idempotency_keys", "conflicts", "associations", "processes"]
+            let tables = [
+                "records", "record_keys", "revisions", "types", "idempotency_keys", "conflicts", "associations",
+                "processes",
+            ]
             return try tables.map { t in
                 try Row.fetchAll(db, sql: "SELECT * FROM \(t)").map { $0.description }.joined(separator: "\n")
             }.joined(separator: "\n--\n")

@@ -22,7 +22,10 @@ extension RecordStore {
     }
 
     func objectType(_ key: String, _ db: Database) throws -> ObjectType? {
-        guard let text = try String.fetchOne(db.cachedStatement(sql: "SELECT schema FROM types WHERE key = ?"), arguments: [key]) else { return nil }
+        guard
+            let text = try String.fetchOne(
+                db.cachedStatement(sql: "SELECT schema FROM types WHERE key = ?"), arguments: [key])
+        else { return nil }
         do { return try ObjectType(json: JSONValue.parse(text)) } catch {
             throw StoreError.invalid("stored schema of type \(key) is unreadable: \(error)")
         }
@@ -53,8 +56,13 @@ extension RecordStore {
             for w in plan.writes { try WriteApplier.apply(w, type: type, source: source, at: planner.now, db) }
         }
         if let key = request.idempotencyKey, !plan.decision.isError {
-            try db.execute(sql: "INSERT INTO idempotency_keys(key, type, fingerprint, decision, record_id, at) VALUES (?,?,?,?,?,?)",
-                           arguments: [key, type.key, request.fingerprint, plan.decision.rawValue, plan.record?.id, Timestamp.format(planner.now)])
+            try db.execute(
+                sql:
+                    "INSERT INTO idempotency_keys(key, type, fingerprint, decision, record_id, at) VALUES (?,?,?,?,?,?)",
+                arguments: [
+                    key, type.key, request.fingerprint, plan.decision.rawValue, plan.record?.id,
+                    Timestamp.format(planner.now),
+                ])
         }
         return plan
     }
@@ -63,12 +71,16 @@ extension RecordStore {
     /// one's effect). Prompt-mode conflicts are parked in the conflict queue, not failed.
     public func importBatch(_ items: [ImportItem], type typeKey: String, source: WriteSource) throws -> [Plan] {
         let decoded = items.map { DecodedItem(request: $0.request, body: $0.body ?? .null) }
-        return try writeTransaction("import") { db in try applyBatch(decoded, type: typeKey, source: source, parkConflicts: "native", db) }
+        return try writeTransaction("import") { db in
+            try applyBatch(decoded, type: typeKey, source: source, parkConflicts: "native", db)
+        }
     }
 
     /// Plans and applies items in order inside the caller's transaction; decoding warnings join each plan.
     /// With `parkConflicts` (the items' dialect), prompt-mode conflicts are parked in the queue.
-    func applyBatch(_ items: [DecodedItem], type typeKey: String, source: WriteSource, parkConflicts: String?, _ db: Database) throws -> [Plan] {
+    func applyBatch(
+        _ items: [DecodedItem], type typeKey: String, source: WriteSource, parkConflicts: String?, _ db: Database
+    ) throws -> [Plan] {
         let type = try objectType(typeKey, db)
         var plans: [Plan] = []
         plans.reserveCapacity(items.count)
@@ -80,9 +92,14 @@ extension RecordStore {
             case .success(let request):
                 plan = try applyPlanned(request, type: type, source: source, db)
                 if let dialect = parkConflicts, plan.decision == .conflict {
-                    try db.execute(sql: """
-                        INSERT INTO conflicts(type, dialect, request, plan, record_id, source, batch, created_at) VALUES (?,?,?,?,?,?,?,?)
-                        """, arguments: [typeKey, dialect, item.body.isNull ? "" : item.body.jsonText, plan.json.jsonText, plan.match?.id, source.name, source.batch, Timestamp.format(clock())])
+                    try db.execute(
+                        sql: """
+                            INSERT INTO conflicts(type, dialect, request, plan, record_id, source, batch, created_at) VALUES (?,?,?,?,?,?,?,?)
+                            """,
+                        arguments: [
+                            typeKey, dialect, item.body.isNull ? "" : item.body.jsonText, plan.json.jsonText,
+                            plan.match?.id, source.name, source.batch, Timestamp.format(clock()),
+                        ])
                 }
             }
             if !item.warnings.isEmpty { plan.warnings = item.warnings + plan.warnings }

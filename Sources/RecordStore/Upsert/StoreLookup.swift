@@ -14,12 +14,15 @@ struct StoreLookup: RecordLookup {
         """
 
     func records(type: String, identifier: String, value: String) throws -> [Record] {
-        try Row.fetchAll(db.cachedStatement(sql: Self.byKeySQL), arguments: [type, identifier, value]).map(RecordRow.record)
+        try Row.fetchAll(db.cachedStatement(sql: Self.byKeySQL), arguments: [type, identifier, value]).map(
+            RecordRow.record)
     }
 
     func scan(type: String, matching: (Record) -> Bool) throws -> [Record] {
         var out: [Record] = []
-        let rows = try Row.fetchCursor(db.cachedStatement(sql: "SELECT \(RecordRow.columns) FROM records WHERE type = ? ORDER BY seq"), arguments: [type])
+        let rows = try Row.fetchCursor(
+            db.cachedStatement(sql: "SELECT \(RecordRow.columns) FROM records WHERE type = ? ORDER BY seq"),
+            arguments: [type])
         while let row = try rows.next() {
             let r = try RecordRow.record(row)
             if matching(r) { out.append(r) }
@@ -30,9 +33,14 @@ struct StoreLookup: RecordLookup {
     func record(id: String) throws -> Record? { try RecordRow.fetch(id: id, db) }
 
     func idempotencyEntry(key: String) throws -> IdempotencyEntry? {
-        guard let row = try Row.fetchOne(db, sql: "SELECT type, fingerprint, decision, record_id FROM idempotency_keys WHERE key = ?", arguments: [key]) else { return nil }
-        return IdempotencyEntry(type: row["type"], fingerprint: row["fingerprint"],
-                                decision: Decision(rawValue: row["decision"]) ?? .invalid, recordID: row["record_id"])
+        guard
+            let row = try Row.fetchOne(
+                db, sql: "SELECT type, fingerprint, decision, record_id FROM idempotency_keys WHERE key = ?",
+                arguments: [key])
+        else { return nil }
+        return IdempotencyEntry(
+            type: row["type"], fingerprint: row["fingerprint"],
+            decision: Decision(rawValue: row["decision"]) ?? .invalid, recordID: row["record_id"])
     }
 
     func nextAutonumber(type: String) throws -> Int {

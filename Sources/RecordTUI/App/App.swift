@@ -50,7 +50,8 @@ public final class App {
         if let c = confirmation {
             switch key {
             case .char("y"), .char("Y"), .enter: confirmation = nil; perform(c.onYes())
-            case .char("n"), .char("N"), .escape, .char("q"): confirmation = nil; message = ("cancelled; nothing written", false)
+            case .char("n"), .char("N"), .escape, .char("q"):
+                confirmation = nil; message = ("cancelled; nothing written", false)
             default: break
             }
             return
@@ -108,7 +109,9 @@ public final class App {
     }
 
     /// Commands that take an argument: completing one adds the space before it.
-    private static let commandsWithArguments: Set<String> = ["theme", "upsert", "compose", "dupes", "duplicates", "export"]
+    private static let commandsWithArguments: Set<String> = [
+        "theme", "upsert", "compose", "dupes", "duplicates", "export",
+    ]
 
     /// Tab completion: a unique candidate completes (with a space after a command that takes an argument);
     /// several complete to their common prefix and are listed in the status bar.
@@ -158,20 +161,38 @@ public final class App {
             case .failure(let e): message = (e.message, true)
             }
         case "export":
-            guard let records = top as? RecordsView else { message = ("open a type's records first: :export writes the grid", true); return }
+            guard let records = top as? RecordsView else {
+                message = ("open a type's records first: :export writes the grid", true); return
+            }
             let path = raw.drop { $0 == " " }.dropFirst(name.count).trimmingCharacters(in: .whitespaces)
-            guard !path.isEmpty else { message = ("usage: :export PATH.jsonl or PATH.csv (the grid's rows, or the marked ones)", true); return }
+            guard !path.isEmpty else {
+                message = ("usage: :export PATH.jsonl or PATH.csv (the grid's rows, or the marked ones)", true); return
+            }
             perform(records.export(to: path))
         case "theme":
-            guard words.count > 1 else { message = ("theme \(context.theme.name); available: \(context.themes.keys.sorted().joined(separator: ", "))", false); return }
-            if let t = context.themes[words[1]] { context.theme = t; message = ("theme \(t.name)", false) }
-            else { message = ("unknown theme \"\(words[1])\"; available: \(context.themes.keys.sorted().joined(separator: ", "))", true) }
+            guard words.count > 1 else {
+                message = (
+                    "theme \(context.theme.name); available: \(context.themes.keys.sorted().joined(separator: ", "))",
+                    false
+                ); return
+            }
+            if let t = context.themes[words[1]] {
+                context.theme = t; message = ("theme \(t.name)", false)
+            } else {
+                message = (
+                    "unknown theme \"\(words[1])\"; available: \(context.themes.keys.sorted().joined(separator: ", "))",
+                    true
+                )
+            }
         default:
             switch context.attempt({ try context.backend.objectType(name) }) {
             case .success(let t?):
                 stack = [TypesView(context: context), RecordsView(context: context, type: t)]
             case .success(nil):
-                message = ("unknown command or type \"\(name)\"; try :types, :conflicts, :upsert, :dupes TYPE, :theme NAME, :q or a type key", true)
+                message = (
+                    "unknown command or type \"\(name)\"; try :types, :conflicts, :upsert, :dupes TYPE, :theme NAME, :q or a type key",
+                    true
+                )
             case .failure(let e): message = (e.message, true)
             }
         }
@@ -214,9 +235,13 @@ public final class App {
         let w = buffer.width, h = buffer.height
         tooSmall = w < Self.minimumSize.width || h < Self.minimumSize.height
         guard !tooSmall else {
-            let lines = ["terminal too small", "\(w)×\(h); recdeck needs \(Self.minimumSize.width)×\(Self.minimumSize.height)"]
+            let lines = [
+                "terminal too small", "\(w)×\(h); recdeck needs \(Self.minimumSize.width)×\(Self.minimumSize.height)",
+            ]
             for (i, l) in lines.enumerated() where i < h {
-                buffer.put(TextLayout.fit(l, w), row: min(h - 1, max(0, h / 2 - 1 + i)), column: max(0, (w - DisplayWidth.of(l)) / 2))
+                buffer.put(
+                    TextLayout.fit(l, w), row: min(h - 1, max(0, h / 2 - 1 + i)),
+                    column: max(0, (w - DisplayWidth.of(l)) / 2))
             }
             return
         }
@@ -226,7 +251,8 @@ public final class App {
         let crumbs = stack.map(\.title).joined(separator: " › ")
         let right = (context.readOnly ? "[read-only] " : "") + context.backend.location + " "
         let rightWidth = min(DisplayWidth.of(right), w / 3)
-        col = buffer.put(TextLayout.fit(crumbs, w - col - rightWidth - 1), row: 0, column: col, style: CellStyle(.title))
+        col = buffer.put(
+            TextLayout.fit(crumbs, w - col - rightWidth - 1), row: 0, column: col, style: CellStyle(.title))
         buffer.put(TextLayout.fit(right, rightWidth), row: 0, column: w - rightWidth, style: CellStyle(.title))
 
         top.render(into: &buffer, area: Rect(row: 1, column: 0, width: w, height: h - 2))
@@ -240,22 +266,28 @@ public final class App {
         buffer.fill(row: row, column: 0, width: w, style: CellStyle(.status))
         if let text = commandLine {
             // Completion candidates (or why there are none) follow the input on the same line.
-            Widgets.input(":" + text, hint: message.map { "   " + $0.text } ?? "", into: &buffer, row: row, column: 0, width: w,
-                          style: CellStyle(.status))
+            Widgets.input(
+                ":" + text, hint: message.map { "   " + $0.text } ?? "", into: &buffer, row: row, column: 0, width: w,
+                style: CellStyle(.status))
             return
         }
         if let m = message {
-            buffer.put(TextLayout.fit(" " + m.text, w), row: row, column: 0, style: CellStyle(m.isError ? .error : .status, bold: m.isError))
+            buffer.put(
+                TextLayout.fit(" " + m.text, w), row: row, column: 0,
+                style: CellStyle(m.isError ? .error : .status, bold: m.isError))
             return
         }
         var col = 0
         if let s = top.status {
-            col = buffer.put(TextLayout.fit(" " + s + " ", w / 2), row: row, column: 0, style: CellStyle(.status, bold: true))
+            col = buffer.put(
+                TextLayout.fit(" " + s + " ", w / 2), row: row, column: 0, style: CellStyle(.status, bold: true))
         }
         // `? help` is always shown at the right; the view's hints fill what is left, cut with `…`.
         let help = [(top.capturesText ? "F1" : "?", "help")]
         let helpWidth = help.reduce(0) { $0 + DisplayWidth.of($1.0) + DisplayWidth.of($1.1) + 3 }
-        let hints = top.bindings.filter(\.hint).map { ($0.label, $0.short ?? $0.help) } + (top.capturesText ? [] : [("q", "quit")])
+        let hints =
+            top.bindings.filter(\.hint).map { ($0.label, $0.short ?? $0.help) }
+            + (top.capturesText ? [] : [("q", "quit")])
         col += 1
         let limit = w - helpWidth
         for (k, label) in hints {
@@ -271,7 +303,8 @@ public final class App {
     }
 
     @discardableResult
-    private func drawHint(_ key: String, _ label: String, into buffer: inout ScreenBuffer, row: Int, column: Int) -> Int {
+    private func drawHint(_ key: String, _ label: String, into buffer: inout ScreenBuffer, row: Int, column: Int) -> Int
+    {
         let col = buffer.put(key, row: row, column: column, style: CellStyle(.hintKey, bold: true))
         return buffer.put(" " + label + "  ", row: row, column: col, style: CellStyle(.hint))
     }
@@ -284,19 +317,32 @@ public final class App {
         }
         lines.append([])
         lines.append([Span("Everywhere", CellStyle(.header, bold: true))])
-        let global: [(String, String)] = top.capturesText
+        let global: [(String, String)] =
+            top.capturesText
             ? [("F1", "this help"), ("ctrl-c", "quit at once (the terminal is restored)")]
-            : [(":", "command line: :types  :<type key>  :conflicts  :upsert [TYPE]  :dupes [TYPE]  :export PATH  :theme NAME  :q"),
-               ("?/F1", "this help"),
-               ("esc", "back"), ("q", "quit"), ("ctrl-c", "quit at once")]
-        for (k, h) in global { lines.append([Span(TextLayout.pad(k, labelWidth), CellStyle(.accent, bold: true)), Span(h)]) }
-        Widgets.dialog(into: &buffer, title: "Keys — any other key closes", lines: Array(lines.dropFirst(min(helpScroll, max(0, lines.count - 1)))))
+            : [
+                (
+                    ":",
+                    "command line: :types  :<type key>  :conflicts  :upsert [TYPE]  :dupes [TYPE]  :export PATH  :theme NAME  :q"
+                ),
+                ("?/F1", "this help"),
+                ("esc", "back"), ("q", "quit"), ("ctrl-c", "quit at once"),
+            ]
+        for (k, h) in global {
+            lines.append([Span(TextLayout.pad(k, labelWidth), CellStyle(.accent, bold: true)), Span(h)])
+        }
+        Widgets.dialog(
+            into: &buffer, title: "Keys — any other key closes",
+            lines: Array(lines.dropFirst(min(helpScroll, max(0, lines.count - 1)))))
     }
 
     private func renderConfirmation(_ c: Confirmation, into buffer: inout ScreenBuffer) {
         var lines = c.lines
         lines.append([])
-        lines.append([Span("y", CellStyle(.accent, bold: true)), Span(" confirm    "), Span("n", CellStyle(.accent, bold: true)), Span("/esc cancel")])
+        lines.append([
+            Span("y", CellStyle(.accent, bold: true)), Span(" confirm    "), Span("n", CellStyle(.accent, bold: true)),
+            Span("/esc cancel"),
+        ])
         Widgets.dialog(into: &buffer, title: c.title, lines: lines)
     }
 }

@@ -12,8 +12,10 @@ public final class AppContext {
     /// Saved column layouts.
     public var viewSettings: any ViewSettings
 
-    public init(backend: any RecordBackend, themes: [String: Theme] = ["mono": .mono], theme: Theme = .mono,
-                clipboard: any Clipboard = NoClipboard(), viewSettings: any ViewSettings = MemoryViewSettings()) {
+    public init(
+        backend: any RecordBackend, themes: [String: Theme] = ["mono": .mono], theme: Theme = .mono,
+        clipboard: any Clipboard = NoClipboard(), viewSettings: any ViewSettings = MemoryViewSettings()
+    ) {
         self.backend = backend; self.themes = themes; self.theme = theme
         self.clipboard = clipboard; self.viewSettings = viewSettings
     }
@@ -25,7 +27,8 @@ public final class AppContext {
             return .error("not copied: \(what) is \(size / 1024) KiB, over the 64 KiB limit")
         }
         switch clipboard.copy(text) {
-        case .success(let place): return .message("copied \(what) (\(size) byte\(size == 1 ? "" : "s")) to the \(place)")
+        case .success(let place):
+            return .message("copied \(what) (\(size) byte\(size == 1 ? "" : "s")) to the \(place)")
         case .failure(let e): return .error("not copied: \(e.message)")
         }
     }

@@ -35,7 +35,9 @@ public final class BackgroundJob<Value: Sendable>: @unchecked Sendable {
 
     /// Asks the work to stop at its next progress report (and runs `onCancel`).
     public func cancel() {
-        let handler = lock.withLock { () -> (@Sendable () -> Void)? in cancelled = true; return cancelHandler }
+        let handler = lock.withLock { () -> (@Sendable () -> Void)? in
+            cancelled = true; return cancelHandler
+        }
         handler?()
     }
 

@@ -30,7 +30,9 @@ public struct ExternalEdit {
 }
 
 /// Why `$EDITOR` could not be used.
-public struct ExternalEditError: Error, Sendable { public var message: String; public init(_ m: String) { message = m } }
+public struct ExternalEditError: Error, Sendable {
+    public var message: String; public init(_ m: String) { message = m }
+}
 
 /// What handling a key asks the app to do.
 public indirect enum Effect {

@@ -28,7 +28,9 @@ public protocol RecordBackend: AnyObject {
     func associated(to id: String) throws -> [Record]
     /// Writes a listing's rows (or only the records `ids`, in that order) to a file, JSONL or CSV by its
     /// extension, off the main actor; the file appears whole or not at all.
-    func export(_ query: RecordQuery, ids: [String]?, columns: [GridColumn], to path: String) -> BackgroundJob<ExportSummary>
+    func export(_ query: RecordQuery, ids: [String]?, columns: [GridColumn], to path: String) -> BackgroundJob<
+        ExportSummary
+    >
     func record(id: String) throws -> Record?
     func history(recordID: String) throws -> [Revision]
     /// Plans a unified request against the current state; writes nothing.
@@ -36,7 +38,8 @@ public protocol RecordBackend: AnyObject {
     /// Plans and applies a unified request in one transaction.
     func upsert(_ request: UpsertRequest) throws -> Plan
     /// A native request in a dialect: previewed (`apply: false`) or applied.
-    func exchange(_ dialect: any Dialect, type: String?, query: [(String, String)], bytes: [UInt8], apply: Bool) throws -> DialectExchange
+    func exchange(_ dialect: any Dialect, type: String?, query: [(String, String)], bytes: [UInt8], apply: Bool) throws
+        -> DialectExchange
     /// Archives records of one type in one transaction (all or none); returns the batch id `undoBatch` takes.
     func archive(type: String, ids: [String]) throws -> String
     /// Restores records of one type in one transaction (all or none); returns the batch id.

@@ -10,7 +10,10 @@ public struct KeyBinding {
     /// The hint's words in the status bar (short), when they differ from `help`.
     public var short: String?
     public var run: () -> Effect
-    public init(_ keys: [Key], _ label: String? = nil, _ help: String, hint: Bool = false, short: String? = nil, run: @escaping () -> Effect) {
+    public init(
+        _ keys: [Key], _ label: String? = nil, _ help: String, hint: Bool = false, short: String? = nil,
+        run: @escaping () -> Effect
+    ) {
         self.keys = keys; self.label = label ?? keys.map(\.description).joined(separator: "/"); self.help = help
         self.hint = hint; self.short = short; self.run = run
     }

@@ -34,9 +34,12 @@ public final class ComposerView: View {
         typeKey = type
         dialect = Dialects.named("native")!
         let objectType = objectType ?? type.flatMap { try? context.backend.objectType($0) }
-        example = record ?? type.flatMap { key in
-            try? context.backend.page(RecordQuery(type: key), from: nil, direction: .forward, limit: 1).first?.record
-        }
+        example =
+            record
+            ?? type.flatMap { key in
+                try? context.backend.page(RecordQuery(type: key), from: nil, direction: .forward, limit: 1).first?
+                    .record
+            }
         var body: JSONValue = ["name": "", "data": [:]]
         var query: [(String, String)] = []
         if let record, let objectType {
@@ -78,18 +81,32 @@ public final class ComposerView: View {
 
     public var bindings: [KeyBinding] {
         [
-            KeyBinding([.ctrl("s")], "ctrl-s", "apply the request (asks first)", hint: true) { [unowned self] in apply() },
-            KeyBinding([.ctrl("t")], "ctrl-t", "next dialect (each keeps its own text)", hint: true) { [unowned self] in nextDialect() },
-            KeyBinding([.tab], "tab", "edit the body / the query string", hint: true) { [unowned self] in editingQuery.toggle(); return .none },
-            KeyBinding([.ctrl("z")], "ctrl-z", "undo in the body (ctrl-u too; in the query line ctrl-u clears it)") { [unowned self] in
+            KeyBinding([.ctrl("s")], "ctrl-s", "apply the request (asks first)", hint: true) { [unowned self] in apply()
+            },
+            KeyBinding([.ctrl("t")], "ctrl-t", "next dialect (each keeps its own text)", hint: true) { [unowned self] in
+                nextDialect()
+            },
+            KeyBinding([.tab], "tab", "edit the body / the query string", hint: true) { [unowned self] in
+                editingQuery.toggle(); return .none
+            },
+            KeyBinding([.ctrl("z")], "ctrl-z", "undo in the body (ctrl-u too; in the query line ctrl-u clears it)") {
+                [unowned self] in
                 if editor.undo() { refresh() }
                 return .none
             },
-            KeyBinding([.ctrl("n")], "ctrl-n", "scroll the preview down") { [unowned self] in previewScroll += 3; return .none },
-            KeyBinding([.ctrl("p")], "ctrl-p", "scroll the preview up") { [unowned self] in previewScroll = max(0, previewScroll - 3); return .none },
+            KeyBinding([.ctrl("n")], "ctrl-n", "scroll the preview down") { [unowned self] in
+                previewScroll += 3; return .none
+            },
+            KeyBinding([.ctrl("p")], "ctrl-p", "scroll the preview up") { [unowned self] in
+                previewScroll = max(0, previewScroll - 3); return .none
+            },
             KeyBinding([.escape], "esc", "close (asks when you changed the request)", hint: true) { [unowned self] in
                 guard hasChanges else { return .pop }
-                return .confirm(Confirmation(title: "Close the composer?", lines: [[Span("Nothing was applied; the request text is dropped.", CellStyle(.dim))]]) { .pop })
+                return .confirm(
+                    Confirmation(
+                        title: "Close the composer?",
+                        lines: [[Span("Nothing was applied; the request text is dropped.", CellStyle(.dim))]]
+                    ) { .pop })
             },
         ]
     }
@@ -132,7 +149,9 @@ public final class ComposerView: View {
     /// Re-plans the request as it stands (nothing is written).
     func refresh() {
         let bytes = Array(editor.text.utf8)
-        preview = context.attempt { try context.backend.exchange(dialect, type: typeKey, query: query, bytes: bytes, apply: false) }
+        preview = context.attempt {
+            try context.backend.exchange(dialect, type: typeKey, query: query, bytes: bytes, apply: false)
+        }
     }
 
     /// The decoded unified request (for the resolver), when the body decodes to exactly one.
@@ -140,7 +159,9 @@ public final class ComposerView: View {
         guard let body = try? JSONValue.parse(editor.text) else { return nil }
         let request = DialectRequest(type: typeKey, query: query, body: body)
         let type = dialect.typeKey(of: request).flatMap { try? context.backend.objectType($0) }
-        guard case .success(let batch) = dialect.decode(request, type: type), batch.items.count == 1, case .success(let r) = batch.items[0].request else { return nil }
+        guard case .success(let batch) = dialect.decode(request, type: type), batch.items.count == 1,
+            case .success(let r) = batch.items[0].request
+        else { return nil }
         return r
     }
 
@@ -150,32 +171,50 @@ public final class ComposerView: View {
             if case .failure(let e)? = preview { return .error(e.message) }
             return .none
         }
-        if ex.refused { return .error("the request is refused (\(ex.response.status)): \(ex.plans.first?.errorSummary ?? "")") }
+        if ex.refused {
+            return .error("the request is refused (\(ex.response.status)): \(ex.plans.first?.errorSummary ?? "")")
+        }
         // A single request that meets an archived record in prompt mode goes to the resolver, not to a write.
-        if !dialect.isBatch, let plan = ex.plans.first, plan.decision == .conflict, plan.match?.archived == true, let request = decodedRequest() {
-            return .push(ResolverView(context: context, incoming: .request(request, text: editor.text, dialect: dialect.name), plan: plan))
+        if !dialect.isBatch, let plan = ex.plans.first, plan.decision == .conflict, plan.match?.archived == true,
+            let request = decodedRequest()
+        {
+            return .push(
+                ResolverView(
+                    context: context, incoming: .request(request, text: editor.text, dialect: dialect.name), plan: plan)
+            )
         }
         var lines: [StyledLine] = []
         for (i, p) in ex.plans.prefix(8).enumerated() {
-            lines.append([Span(ex.plans.count > 1 ? "#\(i + 1) " : ""), Widgets.badge(p.decision), Span(" " + (p.record?.name ?? p.match?.name ?? p.errorSummary))])
+            lines.append([
+                Span(ex.plans.count > 1 ? "#\(i + 1) " : ""), Widgets.badge(p.decision),
+                Span(" " + (p.record?.name ?? p.match?.name ?? p.errorSummary)),
+            ])
         }
         if ex.plans.count > 8 { lines.append([Span("… \(ex.plans.count - 8) more")]) }
         if ex.plans.count == 1 { lines += Widgets.diffLines(ex.plans[0].diff) }
         lines.append([Span("\(dialect.name) response \(ex.response.status)", CellStyle(.dim))])
-        return .confirm(Confirmation(title: "Apply this \(dialect.name) request?", lines: lines) { [unowned self] in
-            let bytes = Array(editor.text.utf8)
-            switch context.attempt({ try context.backend.exchange(dialect, type: typeKey, query: query, bytes: bytes, apply: true) }) {
-            case .failure(let e): return .error("not applied: \(e.message)")
-            case .success(let done):
-                refresh()
-                let decisions = done.plans.map(\.decision.rawValue)
-                let parked = done.plans.filter { $0.decision == .conflict }.count
-                var text = "applied (\(done.response.status)): " + Set(decisions).sorted().map { d in "\(decisions.filter { $0 == d }.count) \(d)" }.joined(separator: ", ")
-                if dialect.isBatch, parked > 0 { text += "; \(parked) conflict\(parked == 1 ? "" : "s") parked: :conflicts" }
-                if let id = done.processID { text += "; process \(id)" }
-                return done.plans.contains { $0.decision.isError } ? .error(text) : .message(text)
-            }
-        })
+        return .confirm(
+            Confirmation(title: "Apply this \(dialect.name) request?", lines: lines) { [unowned self] in
+                let bytes = Array(editor.text.utf8)
+                switch context.attempt({
+                    try context.backend.exchange(dialect, type: typeKey, query: query, bytes: bytes, apply: true)
+                }) {
+                case .failure(let e): return .error("not applied: \(e.message)")
+                case .success(let done):
+                    refresh()
+                    let decisions = done.plans.map(\.decision.rawValue)
+                    let parked = done.plans.filter { $0.decision == .conflict }.count
+                    var text =
+                        "applied (\(done.response.status)): "
+                        + Set(decisions).sorted().map { d in "\(decisions.filter { $0 == d }.count) \(d)" }.joined(
+                            separator: ", ")
+                    if dialect.isBatch, parked > 0 {
+                        text += "; \(parked) conflict\(parked == 1 ? "" : "s") parked: :conflicts"
+                    }
+                    if let id = done.processID { text += "; process \(id)" }
+                    return done.plans.contains { $0.decision.isError } ? .error(text) : .message(text)
+                }
+            })
     }
 
     // MARK: Rendering
@@ -185,32 +224,45 @@ public final class ComposerView: View {
         var col = buffer.put(" dialect ", row: area.row, column: area.column, style: CellStyle(.dim))
         for d in Dialects.all {
             let on = d.name == dialect.name
-            col = buffer.put(on ? "[\(d.name)]" : " \(d.name) ", row: area.row, column: col, style: CellStyle(on ? .selected : .dim, bold: on))
+            col = buffer.put(
+                on ? "[\(d.name)]" : " \(d.name) ", row: area.row, column: col,
+                style: CellStyle(on ? .selected : .dim, bold: on))
             col += 1
         }
         buffer.put("  type \(typeKey ?? "—")", row: area.row, column: col, maxWidth: area.width - col)
         let qStyle = CellStyle(editingQuery ? .accent : .normal, bold: editingQuery)
         let q = buffer.put(" query ?", row: area.row + 1, column: area.column, style: CellStyle(.dim))
         if editingQuery {
-            Widgets.input(queryText, hint: "  enter or tab: back to the body", into: &buffer, row: area.row + 1, column: q,
-                          width: area.width - q, style: qStyle)
+            Widgets.input(
+                queryText, hint: "  enter or tab: back to the body", into: &buffer, row: area.row + 1, column: q,
+                width: area.width - q, style: qStyle)
         } else {
-            buffer.put(queryText.isEmpty ? "(none; tab to edit)" : queryText, row: area.row + 1, column: q, maxWidth: area.width - q,
-                       style: queryText.isEmpty ? CellStyle(.dim) : qStyle)
+            buffer.put(
+                queryText.isEmpty ? "(none; tab to edit)" : queryText, row: area.row + 1, column: q,
+                maxWidth: area.width - q,
+                style: queryText.isEmpty ? CellStyle(.dim) : qStyle)
         }
 
         let stripHeight = 5
         let mainHeight = area.height - 2 - stripHeight
         let leftWidth = area.width / 2
         let left = Rect(row: area.row + 2, column: area.column, width: leftWidth, height: mainHeight)
-        let right = Rect(row: area.row + 2, column: area.column + leftWidth, width: area.width - leftWidth, height: mainHeight)
-        let editInner = Widgets.box(into: &buffer, left, title: "request body (\(dialect.name))", focused: !editingQuery)
+        let right = Rect(
+            row: area.row + 2, column: area.column + leftWidth, width: area.width - leftWidth, height: mainHeight)
+        let editInner = Widgets.box(
+            into: &buffer, left, title: "request body (\(dialect.name))", focused: !editingQuery)
         var bodyError: Int?
-        if case .success(let ex)? = preview, ex.refused, let e = ex.plans.first?.errors.first, e.field == "body" { bodyError = Widgets.lineNumber(in: e.message) }
+        if case .success(let ex)? = preview, ex.refused, let e = ex.plans.first?.errors.first, e.field == "body" {
+            bodyError = Widgets.lineNumber(in: e.message)
+        }
         editor.render(into: &buffer, editInner, focused: !editingQuery, errorLine: bodyError)
 
         let previewInner = Widgets.box(into: &buffer, right, title: "preview — nothing is written until ctrl-s")
-        Widgets.lines(previewLines(), into: &buffer, Rect(row: previewInner.row, column: previewInner.column + 1, width: previewInner.width - 1, height: previewInner.height), offset: previewScroll)
+        Widgets.lines(
+            previewLines(), into: &buffer,
+            Rect(
+                row: previewInner.row, column: previewInner.column + 1, width: previewInner.width - 1,
+                height: previewInner.height), offset: previewScroll)
 
         let strip = Rect(row: left.bottom, column: area.column, width: area.width, height: stripHeight)
         let stripInner = Widgets.box(into: &buffer, strip, title: "the same request under every archive mode")
@@ -225,18 +277,26 @@ public final class ComposerView: View {
             var lines: [StyledLine] = []
             if ex.refused {
                 lines.append([Span(" REFUSED ", CellStyle(.badgeError, bold: true)), Span("  \(ex.response.status)")])
-                for e in ex.plans.first?.errors ?? [] { lines.append([Span("error ", CellStyle(.error, bold: true)), Span(e.description)]) }
+                for e in ex.plans.first?.errors ?? [] {
+                    lines.append([Span("error ", CellStyle(.error, bold: true)), Span(e.description)])
+                }
             } else if ex.plans.count == 1 {
                 lines += Widgets.planLines(ex.plans[0])
             } else {
                 lines.append([Span("\(ex.plans.count) records, applied in order in one transaction", CellStyle(.dim))])
                 for (i, p) in ex.plans.enumerated() {
-                    lines.append([Span("#\(i + 1) "), Widgets.badge(p.decision), Span(" " + (p.record?.name ?? p.match?.name ?? p.errorSummary))])
+                    lines.append([
+                        Span("#\(i + 1) "), Widgets.badge(p.decision),
+                        Span(" " + (p.record?.name ?? p.match?.name ?? p.errorSummary)),
+                    ])
                     for w in p.warnings { lines.append([Span("   warning ", CellStyle(.warning)), Span(w)]) }
                 }
             }
             lines.append([])
-            lines.append([Span("\(dialect.name) response ", CellStyle(.header, bold: true)), Span(String(ex.response.status), CellStyle(.accent, bold: true))])
+            lines.append([
+                Span("\(dialect.name) response ", CellStyle(.header, bold: true)),
+                Span(String(ex.response.status), CellStyle(.accent, bold: true)),
+            ])
             for l in ex.response.body.prettyText.split(separator: "\n") { lines.append(Widgets.jsonLine(String(l))) }
             return lines
         }
@@ -246,7 +306,9 @@ public final class ComposerView: View {
     private func renderStrip(into buffer: inout ScreenBuffer, _ rect: Rect) {
         guard rect.height > 0 else { return }
         guard case .success(let ex)? = preview, !ex.refused, ex.plans.count == 1 else {
-            buffer.put("(shown for a single-record request that plans)", row: rect.row, column: rect.column + 1, maxWidth: rect.width - 1, style: CellStyle(.dim))
+            buffer.put(
+                "(shown for a single-record request that plans)", row: rect.row, column: rect.column + 1,
+                maxWidth: rect.width - 1, style: CellStyle(.dim))
             return
         }
         let plan = ex.plans[0]
@@ -254,21 +316,32 @@ public final class ComposerView: View {
         let w = rect.width / outcomes.count
         for (i, o) in outcomes.enumerated() {
             let x = rect.column + i * w + 1
-            buffer.put(TextLayout.fit(o.mode.rawValue + (o.current ? " (this request)" : ""), w - 2), row: rect.row, column: x, style: CellStyle(o.current ? .accent : .dim, bold: o.current))
+            buffer.put(
+                TextLayout.fit(o.mode.rawValue + (o.current ? " (this request)" : ""), w - 2), row: rect.row, column: x,
+                style: CellStyle(o.current ? .accent : .dim, bold: o.current))
             Widgets.draw([Widgets.badge(o.decision)], into: &buffer, row: rect.row + 1, column: x, width: w - 2)
-            if rect.height > 2 { buffer.put(TextLayout.fit(o.detail, w - 2), row: rect.row + 2, column: x, style: CellStyle(.dim)) }
+            if rect.height > 2 {
+                buffer.put(TextLayout.fit(o.detail, w - 2), row: rect.row + 2, column: x, style: CellStyle(.dim))
+            }
         }
     }
 
     /// What each archive mode does with this request: the plan's own mode, then its alternatives.
-    static func outcomes(_ plan: Plan) -> [(mode: ArchivedMatchMode, decision: Decision, detail: String, current: Bool)] {
+    static func outcomes(_ plan: Plan) -> [(mode: ArchivedMatchMode, decision: Decision, detail: String, current: Bool)]
+    {
         let alternativeModes = Set(plan.alternatives.map(\.mode))
         return ArchivedMatchMode.allCases.map { mode in
             if let alt = plan.alternatives.first(where: { $0.mode == mode })?.alternative {
-                return (mode, alt.decision, alt.errors.first?.description ?? alt.action.map { "record \($0.rawValue)" } ?? "", false)
+                return (
+                    mode, alt.decision,
+                    alt.errors.first?.description ?? alt.action.map { "record \($0.rawValue)" } ?? "", false
+                )
             }
             let current = plan.alternatives.isEmpty ? false : !alternativeModes.contains(mode)
-            let detail = plan.alternatives.isEmpty ? "no archived match: same for every mode" : (plan.action.map { "record \($0.rawValue)" } ?? plan.errorSummary)
+            let detail =
+                plan.alternatives.isEmpty
+                ? "no archived match: same for every mode"
+                : (plan.action.map { "record \($0.rawValue)" } ?? plan.errorSummary)
             return (mode, plan.decision, detail, current)
         }
     }

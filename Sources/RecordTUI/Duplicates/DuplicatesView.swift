@@ -69,59 +69,84 @@ public final class DuplicatesView: View {
             KeyBinding([.char("j"), .down], "j/k", "next / previous group", hint: true) { [unowned self] in
                 selected = min(max(0, groups.count - 1), selected + 1); return .none
             },
-            KeyBinding([.char("k"), .up], "k/↑", "previous group") { [unowned self] in selected = max(0, selected - 1); return .none },
+            KeyBinding([.char("k"), .up], "k/↑", "previous group") { [unowned self] in
+                selected = max(0, selected - 1); return .none
+            },
             KeyBinding([.pageDown, .ctrl("f")], "pgdn", "page down") { [unowned self] in
                 selected = min(max(0, groups.count - 1), selected + listHeight); return .none
             },
-            KeyBinding([.pageUp, .ctrl("b")], "pgup", "page up") { [unowned self] in selected = max(0, selected - listHeight); return .none },
-            KeyBinding([.char("g"), .home], "g/home", "first group") { [unowned self] in selected = 0; return .none },
-            KeyBinding([.char("G"), .end], "G/end", "last group") { [unowned self] in selected = max(0, groups.count - 1); return .none },
+            KeyBinding([.pageUp, .ctrl("b")], "pgup", "page up") { [unowned self] in
+                selected = max(0, selected - listHeight); return .none
+            },
+            KeyBinding([.char("g"), .home], "g/home", "first group") { [unowned self] in
+                selected = 0; return .none
+            },
+            KeyBinding([.char("G"), .end], "G/end", "last group") { [unowned self] in
+                selected = max(0, groups.count - 1); return .none
+            },
             KeyBinding([.tab, .char("l"), .right], "tab", "next rule, and scan by it", hint: true) { [unowned self] in
                 ruleIndex = (ruleIndex + 1) % rules.count; startScan(); return .none
             },
             KeyBinding([.char("h"), .left], "h/←", "previous rule, and scan by it") { [unowned self] in
                 ruleIndex = (ruleIndex + rules.count - 1) % rules.count; startScan(); return .none
             },
-            KeyBinding([.char("r")], "r", "scan again") { [unowned self] in startScan(); return .none },
+            KeyBinding([.char("r")], "r", "scan again") { [unowned self] in
+                startScan(); return .none
+            },
             KeyBinding([.enter], "enter", "merge this group", hint: true) { [unowned self] in
                 guard job == nil else { return .message("the scan is still running; wait or press x to cancel it") }
                 guard groups.indices.contains(selected) else { return .message("no group selected") }
-                return .push(MergeView(context: context, type: type, recordIDs: groups[selected].recordIDs) { [weak self] id in self?.merged(id) })
+                return .push(
+                    MergeView(context: context, type: type, recordIDs: groups[selected].recordIDs) { [weak self] id in
+                        self?.merged(id)
+                    })
             },
-            KeyBinding([.char("u")], "u", "undo the last merge made here", hint: lastMerge != nil) { [unowned self] in undoLastMerge() },
+            KeyBinding([.char("u")], "u", "undo the last merge made here", hint: lastMerge != nil) { [unowned self] in
+                undoLastMerge()
+            },
         ]
         for (n, rule) in rules.enumerated() where n < 9 {
-            b.append(KeyBinding([.char(Character(String(n + 1)))], "\(n + 1)", "scan by \(rule)") { [unowned self] in
-                ruleIndex = n; startScan(); return .none
-            })
+            b.append(
+                KeyBinding([.char(Character(String(n + 1)))], "\(n + 1)", "scan by \(rule)") { [unowned self] in
+                    ruleIndex = n; startScan(); return .none
+                })
         }
         if job != nil {
-            b.insert(KeyBinding([.char("x"), .escape], "x/esc", "cancel the scan", hint: true) { [unowned self] in
-                job?.cancel(); return .message("cancelling the scan…")
-            }, at: 0)
+            b.insert(
+                KeyBinding([.char("x"), .escape], "x/esc", "cancel the scan", hint: true) { [unowned self] in
+                    job?.cancel(); return .message("cancelling the scan…")
+                }, at: 0)
         }
         return b
     }
 
     private func undoLastMerge() -> Effect {
-        guard let id = lastMerge else { return .message("no merge made here yet; `recdeck undo --merge ID` undoes older ones") }
+        guard let id = lastMerge else {
+            return .message("no merge made here yet; `recdeck undo --merge ID` undoes older ones")
+        }
         if let refusal = context.refusal("undo") { return refusal }
-        return .confirm(Confirmation(title: "Undo merge \(id)?", lines: [[Span("Every record the merge wrote gets its earlier state back (one transaction).")]]) { [unowned self] in
-            switch context.attempt({ try context.backend.undoMerge(id: id) }) {
-            case .success(let records):
-                lastMerge = nil
-                startScan()
-                return .message("undid merge \(id): \(records.count) records restored")
-            case .failure(let e): return .error(e.message)
-            }
-        })
+        return .confirm(
+            Confirmation(
+                title: "Undo merge \(id)?",
+                lines: [[Span("Every record the merge wrote gets its earlier state back (one transaction).")]]
+            ) { [unowned self] in
+                switch context.attempt({ try context.backend.undoMerge(id: id) }) {
+                case .success(let records):
+                    lastMerge = nil
+                    startScan()
+                    return .message("undid merge \(id): \(records.count) records restored")
+                case .failure(let e): return .error(e.message)
+                }
+            })
     }
 
     /// A group's members as a row shows them: each name with the values that tell the members apart (the
     /// rule's keys, email, phone, external id — those that differ within the group), at most four members.
     func members(of g: DuplicateGroup) -> String {
         let rs = g.recordIDs.prefix(4).map { id in (id, record(id)) }
-        var sources: [(String, (Record) -> JSONValue?)] = rules[ruleIndex].keys.map { k in (k.label, { k.rawValue(of: $0) }) }
+        var sources: [(String, (Record) -> JSONValue?)] = rules[ruleIndex].keys.map { k in
+            (k.label, { k.rawValue(of: $0) })
+        }
         for key in ["email", "phone"] where !sources.contains(where: { $0.0 == key }) {
             sources.append((key, { $0.data[key] }))
         }
@@ -149,7 +174,9 @@ public final class DuplicatesView: View {
         for (n, rule) in rules.enumerated() {
             let text = " \(n + 1) \(rule) "
             guard col + DisplayWidth.of(text) < area.column + area.width else { break }
-            col = buffer.put(text, row: area.row, column: col, style: n == ruleIndex ? CellStyle(.selected, bold: true) : CellStyle(.hint))
+            col = buffer.put(
+                text, row: area.row, column: col,
+                style: n == ruleIndex ? CellStyle(.selected, bold: true) : CellStyle(.hint))
             col += 1
         }
         // Progress, or the summary.
@@ -158,25 +185,32 @@ public final class DuplicatesView: View {
             let p = job.progress
             var c = area.column + 1
             c = buffer.put("Scanning by \(rules[ruleIndex]) ", row: line, column: c, style: CellStyle(.accent))
-            c = Widgets.progressBar(p.fraction, into: &buffer, row: line, column: c, width: max(10, min(40, area.width - 40)))
+            c = Widgets.progressBar(
+                p.fraction, into: &buffer, row: line, column: c, width: max(10, min(40, area.width - 40)))
             buffer.put(" \(p.phase) · x cancels", row: line, column: c, maxWidth: area.column + area.width - c)
             return
         }
         if let notice {
-            buffer.put(TextLayout.fit(notice.text, area.width - 2), row: line, column: area.column + 1, style: CellStyle(notice.isError ? .error : .warning))
+            buffer.put(
+                TextLayout.fit(notice.text, area.width - 2), row: line, column: area.column + 1,
+                style: CellStyle(notice.isError ? .error : .warning))
             return
         }
         guard let report else { return }
-        let summary = "\(report.scanned) active records scanned · \(report.groups.count) group\(report.groups.count == 1 ? "" : "s")"
+        let summary =
+            "\(report.scanned) active records scanned · \(report.groups.count) group\(report.groups.count == 1 ? "" : "s")"
             + (report.warnings.isEmpty ? "" : " · " + report.warnings.joined(separator: "; "))
         buffer.put(TextLayout.fit(summary, area.width - 2), row: line, column: area.column + 1, style: CellStyle(.dim))
         guard !groups.isEmpty else {
-            buffer.put("No duplicates under this rule. Tab tries the next one.", row: line + 2, column: area.column + 2, maxWidth: area.width - 2)
+            buffer.put(
+                "No duplicates under this rule. Tab tries the next one.", row: line + 2, column: area.column + 2,
+                maxWidth: area.width - 2)
             return
         }
         // Groups, then the selected group's members and pairs.
         let detailHeight = min(area.height / 2, groups[selected].recordIDs.count + groups[selected].pairs.count + 3)
-        let listArea = Rect(row: line + 1, column: area.column, width: area.width, height: max(2, area.height - 2 - detailHeight))
+        let listArea = Rect(
+            row: line + 1, column: area.column, width: area.width, height: max(2, area.height - 2 - detailHeight))
         listHeight = max(1, listArea.height - 1)
         offset = Table.scroll(offset: offset, selected: selected, visible: listArea.height - 1)
         let visible = groups[offset..<min(groups.count, offset + listArea.height - 1)]
@@ -187,18 +221,33 @@ public final class DuplicatesView: View {
             let g = groups[i]
             return [String(format2: g.score), String(g.recordIDs.count), g.reason, members(of: g)]
         }
-        Table.draw(into: &buffer, area: listArea, columns: [Column("SCORE", 5, right: true), Column("N", 3, right: true), Column("REASON", reasonWidth), Column("RECORDS", 0)],
-                   rows: rows, selected: selected, offset: offset)
-        let detail = Widgets.box(into: &buffer, Rect(row: listArea.row + listArea.height, column: area.column, width: area.width,
-                                                      height: area.row + area.height - listArea.row - listArea.height), title: "group \(selected + 1)")
+        Table.draw(
+            into: &buffer, area: listArea,
+            columns: [
+                Column("SCORE", 5, right: true), Column("N", 3, right: true), Column("REASON", reasonWidth),
+                Column("RECORDS", 0),
+            ],
+            rows: rows, selected: selected, offset: offset)
+        let detail = Widgets.box(
+            into: &buffer,
+            Rect(
+                row: listArea.row + listArea.height, column: area.column, width: area.width,
+                height: area.row + area.height - listArea.row - listArea.height), title: "group \(selected + 1)")
         let g = groups[selected]
         var lines: [StyledLine] = g.recordIDs.enumerated().map { n, id in
             let r = record(id)
             // The values the rule compared, beside the name.
-            let values = rules[ruleIndex].keys.compactMap { k in r.flatMap { k.rawValue(of: $0) }.map { "  \(k.label) " + $0.plainText } }
-            return [Span(n == 0 ? "★ " : "  ", CellStyle(.accent)), Span(id + "  ", CellStyle(.dim)), Span(r?.name ?? ""), Span(values.joined(), CellStyle(.dim))]
+            let values = rules[ruleIndex].keys.compactMap { k in
+                r.flatMap { k.rawValue(of: $0) }.map { "  \(k.label) " + $0.plainText }
+            }
+            return [
+                Span(n == 0 ? "★ " : "  ", CellStyle(.accent)), Span(id + "  ", CellStyle(.dim)), Span(r?.name ?? ""),
+                Span(values.joined(), CellStyle(.dim)),
+            ]
         }
-        lines += g.pairs.map { p in [Span("  \(p.second) ~ \(p.first): ", CellStyle(.dim)), Span("\(p.reason) (\(String(format2: p.score)))")] }
+        lines += g.pairs.map { p in
+            [Span("  \(p.second) ~ \(p.first): ", CellStyle(.dim)), Span("\(p.reason) (\(String(format2: p.score)))")]
+        }
         Widgets.lines(lines, into: &buffer, detail)
     }
 }

@@ -24,7 +24,9 @@ public final class MergeView: View {
     /// The records the view opened with, to tell whether the user changed anything.
     private let originalIDs: [String]
 
-    public init(context: AppContext, type: ObjectType, recordIDs: [String], onMerged: @escaping (Int64) -> Void = { _ in }) {
+    public init(
+        context: AppContext, type: ObjectType, recordIDs: [String], onMerged: @escaping (Int64) -> Void = { _ in }
+    ) {
         self.context = context; self.type = type; self.recordIDs = recordIDs; self.onMerged = onMerged
         originalIDs = recordIDs
         replan()
@@ -41,7 +43,10 @@ public final class MergeView: View {
     private var field: MergeField? { fields.indices.contains(row) ? fields[row] : nil }
 
     private func replan() {
-        switch context.attempt({ try context.backend.planMerge(type: type.key, survivor: recordIDs[0], losers: Array(recordIDs.dropFirst()), take: take) }) {
+        switch context.attempt({
+            try context.backend.planMerge(
+                type: type.key, survivor: recordIDs[0], losers: Array(recordIDs.dropFirst()), take: take)
+        }) {
         case .success(let p): plan = p; planError = nil
         case .failure(let e): plan = nil; planError = e.message
         }
@@ -52,11 +57,22 @@ public final class MergeView: View {
 
     public var bindings: [KeyBinding] {
         [
-            KeyBinding([.char("j"), .down], "j/k", "next / previous field", hint: true) { [unowned self] in row = min(max(0, fields.count - 1), row + 1); return .none },
-            KeyBinding([.char("k"), .up], "k/↑", "previous field") { [unowned self] in row = max(0, row - 1); return .none },
-            KeyBinding([.char("l"), .right, .tab], "h/l", "next / previous record", hint: true) { [unowned self] in column = min(recordIDs.count - 1, column + 1); return .none },
-            KeyBinding([.char("h"), .left], "h/←", "previous record") { [unowned self] in column = max(0, column - 1); return .none },
-            KeyBinding([.char(" "), .enter], "space", "take this record's value for the field (again: back to the default)", hint: true) { [unowned self] in
+            KeyBinding([.char("j"), .down], "j/k", "next / previous field", hint: true) { [unowned self] in
+                row = min(max(0, fields.count - 1), row + 1); return .none
+            },
+            KeyBinding([.char("k"), .up], "k/↑", "previous field") { [unowned self] in
+                row = max(0, row - 1); return .none
+            },
+            KeyBinding([.char("l"), .right, .tab], "h/l", "next / previous record", hint: true) { [unowned self] in
+                column = min(recordIDs.count - 1, column + 1); return .none
+            },
+            KeyBinding([.char("h"), .left], "h/←", "previous record") { [unowned self] in
+                column = max(0, column - 1); return .none
+            },
+            KeyBinding(
+                [.char(" "), .enter], "space", "take this record's value for the field (again: back to the default)",
+                hint: true
+            ) { [unowned self] in
                 guard let f = field else { return .none }
                 let id = recordIDs[column]
                 if take[f.field] == id { take[f.field] = nil } else { take[f.field] = id }
@@ -77,14 +93,25 @@ public final class MergeView: View {
                 replan()
                 return .message("\(id) left out")
             },
-            KeyBinding([.char("c")], "c", "clear every pick (defaults again)") { [unowned self] in take = [:]; replan(); return .none },
-            KeyBinding([.ctrl("s"), .char("m")], "ctrl-s", "merge (shows the diff first)", hint: true) { [unowned self] in confirmMerge() },
-            KeyBinding([.escape], "esc", "back (asks when you picked values or changed the records)") { [unowned self] in
+            KeyBinding([.char("c")], "c", "clear every pick (defaults again)") { [unowned self] in
+                take = [:]; replan(); return .none
+            },
+            KeyBinding([.ctrl("s"), .char("m")], "ctrl-s", "merge (shows the diff first)", hint: true) {
+                [unowned self] in confirmMerge()
+            },
+            KeyBinding([.escape], "esc", "back (asks when you picked values or changed the records)") {
+                [unowned self] in
                 guard !take.isEmpty || recordIDs != originalIDs else { return .pop }
-                let what = take.isEmpty ? "the survivor or records you changed" : "\(take.count) value pick\(take.count == 1 ? "" : "s")"
-                return .confirm(Confirmation(title: "Leave the merge?", lines: [[Span("Nothing was merged; \(what) will be dropped.", CellStyle(.dim))]]) {
-                    .pop
-                })
+                let what =
+                    take.isEmpty
+                    ? "the survivor or records you changed" : "\(take.count) value pick\(take.count == 1 ? "" : "s")"
+                return .confirm(
+                    Confirmation(
+                        title: "Leave the merge?",
+                        lines: [[Span("Nothing was merged; \(what) will be dropped.", CellStyle(.dim))]]
+                    ) {
+                        .pop
+                    })
             },
         ]
     }
@@ -94,16 +121,29 @@ public final class MergeView: View {
         guard let plan else { return .error(planError ?? "no plan") }
         guard plan.isValid else { return .error("cannot merge: " + plan.errors.joined(separator: "; ")) }
         var lines: [StyledLine] = [[Span("Survivor \(plan.survivorID)", CellStyle(bold: true))]]
-        lines += plan.diff.isEmpty ? [[Span("  its values stay as they are", CellStyle(.dim))]] : Widgets.diffLines(plan.diff)
+        lines +=
+            plan.diff.isEmpty
+            ? [[Span("  its values stay as they are", CellStyle(.dim))]] : Widgets.diffLines(plan.diff)
         lines += effectLines(plan)
-        return .confirm(Confirmation(title: "Merge \(plan.loserIDs.count) record\(plan.loserIDs.count == 1 ? "" : "s") into \(plan.survivorID)?", lines: lines) { [unowned self] in
-            switch context.attempt({ try context.backend.merge(type: type.key, survivor: plan.survivorID, losers: plan.loserIDs, take: take) }) {
-            case .success(let id):
-                onMerged(id)
-                return .all([.pop, .message("merged into \(plan.survivorID) (merge \(id)); u in the duplicates view undoes it")])
-            case .failure(let e): return .error(e.message)
-            }
-        })
+        return .confirm(
+            Confirmation(
+                title:
+                    "Merge \(plan.loserIDs.count) record\(plan.loserIDs.count == 1 ? "" : "s") into \(plan.survivorID)?",
+                lines: lines
+            ) { [unowned self] in
+                switch context.attempt({
+                    try context.backend.merge(
+                        type: type.key, survivor: plan.survivorID, losers: plan.loserIDs, take: take)
+                }) {
+                case .success(let id):
+                    onMerged(id)
+                    return .all([
+                        .pop,
+                        .message("merged into \(plan.survivorID) (merge \(id)); u in the duplicates view undoes it"),
+                    ])
+                case .failure(let e): return .error(e.message)
+                }
+            })
     }
 
     /// A record the merge touches, as the effects list names it: id, type and name.
@@ -115,12 +155,22 @@ public final class MergeView: View {
 
     private func effectLines(_ plan: MergePlan) -> [StyledLine] {
         var lines: [StyledLine] = []
-        for id in plan.repointedChildren { lines.append([Span("  child ", CellStyle(.accent)), Span("\(describe(id)): parent_id → ★")]) }
-        for id in plan.repointedAssociations { lines.append([Span("  association ", CellStyle(.accent)), Span("\(describe(id)) → ★")]) }
-        for e in plan.movedAside {
-            lines.append([Span("  moved aside ", CellStyle(.warning)), Span("\(e.recordID) \(e.identifier) \(Widgets.short(e.before)) → \(Widgets.short(e.after))")])
+        for id in plan.repointedChildren {
+            lines.append([Span("  child ", CellStyle(.accent)), Span("\(describe(id)): parent_id → ★")])
         }
-        lines.append([Span("  archived ", CellStyle(.dim)), Span(plan.loserIDs.joined(separator: ", ") + " with merged_into \(plan.survivorID)")])
+        for id in plan.repointedAssociations {
+            lines.append([Span("  association ", CellStyle(.accent)), Span("\(describe(id)) → ★")])
+        }
+        for e in plan.movedAside {
+            lines.append([
+                Span("  moved aside ", CellStyle(.warning)),
+                Span("\(e.recordID) \(e.identifier) \(Widgets.short(e.before)) → \(Widgets.short(e.after))"),
+            ])
+        }
+        lines.append([
+            Span("  archived ", CellStyle(.dim)),
+            Span(plan.loserIDs.joined(separator: ", ") + " with merged_into \(plan.survivorID)"),
+        ])
         for w in plan.warnings { lines.append([Span("  warning: \(w)", CellStyle(.warning))]) }
         for e in plan.errors { lines.append([Span("  error: \(e)", CellStyle(.error))]) }
         return lines
@@ -128,18 +178,29 @@ public final class MergeView: View {
 
     public func render(into buffer: inout ScreenBuffer, area: Rect) {
         guard let plan else {
-            buffer.put(TextLayout.fit(planError ?? "", area.width - 2), row: area.row, column: area.column + 1, style: CellStyle(.error))
+            buffer.put(
+                TextLayout.fit(planError ?? "", area.width - 2), row: area.row, column: area.column + 1,
+                style: CellStyle(.error))
             return
         }
-        let columns = recordIDs.enumerated().map { n, id in "\(n + 1)\(n == 0 ? "★" : "") \(id)" }.joined(separator: "  ")
-        buffer.put(TextLayout.fit(columns + "   ● kept · space takes the cell", area.width - 2), row: area.row, column: area.column + 1, style: CellStyle(.dim))
+        let columns = recordIDs.enumerated().map { n, id in "\(n + 1)\(n == 0 ? "★" : "") \(id)" }.joined(
+            separator: "  ")
+        buffer.put(
+            TextLayout.fit(columns + "   ● kept · space takes the cell", area.width - 2), row: area.row,
+            column: area.column + 1, style: CellStyle(.dim))
         let effects = effectLines(plan)
         let effectsHeight = min(max(3, effects.count + 2), area.height / 3)
-        let grid = Widgets.box(into: &buffer, Rect(row: area.row + 1, column: area.column, width: area.width, height: area.height - 1 - effectsHeight),
-                               title: "fields", focused: true)
+        let grid = Widgets.box(
+            into: &buffer,
+            Rect(row: area.row + 1, column: area.column, width: area.width, height: area.height - 1 - effectsHeight),
+            title: "fields", focused: true)
         drawGrid(plan, into: &buffer, grid)
-        let box = Widgets.box(into: &buffer, Rect(row: area.row + area.height - effectsHeight, column: area.column, width: area.width, height: effectsHeight),
-                              title: "effects")
+        let box = Widgets.box(
+            into: &buffer,
+            Rect(
+                row: area.row + area.height - effectsHeight, column: area.column, width: area.width,
+                height: effectsHeight),
+            title: "effects")
         Widgets.lines(effects, into: &buffer, box)
     }
 
@@ -166,16 +227,22 @@ public final class MergeView: View {
         for c in visible {
             let id = recordIDs[c]
             let more = (c == visible.first && c > 0) ? "‹" : (c == visible.last && c < all - 1) ? "›" : ""
-            buffer.put(TextLayout.fit(more + "\(c + 1)\(c == 0 ? "★" : " ") " + (records[id]?.name ?? id), cellWidth), row: area.row, column: x(c), style: CellStyle(.header, bold: true))
+            buffer.put(
+                TextLayout.fit(more + "\(c + 1)\(c == 0 ? "★" : " ") " + (records[id]?.name ?? id), cellWidth),
+                row: area.row, column: x(c), style: CellStyle(.header, bold: true))
         }
-        buffer.put("RESULT", row: area.row, column: resultX, maxWidth: right - resultX, style: CellStyle(.header, bold: true))
-        buffer.put("HOW", row: area.row, column: resultX + cellWidth + 1, maxWidth: max(0, right - resultX - cellWidth - 1), style: CellStyle(.header, bold: true))
+        buffer.put(
+            "RESULT", row: area.row, column: resultX, maxWidth: right - resultX, style: CellStyle(.header, bold: true))
+        buffer.put(
+            "HOW", row: area.row, column: resultX + cellWidth + 1, maxWidth: max(0, right - resultX - cellWidth - 1),
+            style: CellStyle(.header, bold: true))
         offset = Table.scroll(offset: offset, selected: row, visible: area.height - 1)
         for (n, i) in (offset..<min(fields.count, offset + area.height - 1)).enumerated() {
             let f = fields[i]
             let r = area.row + 1 + n
-            buffer.put(TextLayout.fit((f.conflicting ? "! " : "  ") + f.field, fieldWidth - 1), row: r, column: area.column,
-                       style: CellStyle(f.conflicting ? .warning : .normal, bold: i == row))
+            buffer.put(
+                TextLayout.fit((f.conflicting ? "! " : "  ") + f.field, fieldWidth - 1), row: r, column: area.column,
+                style: CellStyle(f.conflicting ? .warning : .normal, bold: i == row))
             let kept = keptColumns(f)
             for (c, v) in f.values.enumerated() where visible.contains(c) {
                 let mark = kept.contains(c) ? "●" : " "
@@ -183,9 +250,12 @@ public final class MergeView: View {
                 if i == row && c == column { style = CellStyle(.selected, bold: true) }
                 buffer.put(TextLayout.pad(mark + Self.text(v), cellWidth), row: r, column: x(c), style: style)
             }
-            buffer.put(TextLayout.pad(Self.text(f.result), cellWidth), row: r, column: resultX, maxWidth: right - resultX, style: CellStyle(.accent))
-            buffer.put(TextLayout.fit(f.choice.shortLabel, howWidth), row: r, column: resultX + cellWidth + 1,
-                       maxWidth: max(0, right - resultX - cellWidth - 1), style: CellStyle(.dim))
+            buffer.put(
+                TextLayout.pad(Self.text(f.result), cellWidth), row: r, column: resultX, maxWidth: right - resultX,
+                style: CellStyle(.accent))
+            buffer.put(
+                TextLayout.fit(f.choice.shortLabel, howWidth), row: r, column: resultX + cellWidth + 1,
+                maxWidth: max(0, right - resultX - cellWidth - 1), style: CellStyle(.dim))
         }
     }
 

@@ -103,7 +103,9 @@ public final class RecordView: View {
         case .char("j"), .down: linkCursor = min(links.count - 1, linkCursor + 1); return Effect.none
         case .char("k"), .up: linkCursor = max(0, linkCursor - 1); return Effect.none
         case .enter: return follow()
-        case .char("y"): return links.indices.contains(linkCursor) ? context.copy(links[linkCursor].id, what: "the linked record's id") : Effect.none
+        case .char("y"):
+            return links.indices.contains(linkCursor)
+                ? context.copy(links[linkCursor].id, what: "the linked record's id") : Effect.none
         default: return nil
         }
     }
@@ -144,7 +146,8 @@ public final class RecordView: View {
         guard !found.isEmpty else { return .error("/\(text): no key or value matches") }
         let here = lines.indices.contains(cursor) ? lines[cursor].path : .root
         let order = lines.map(\.path)
-        searchIndex = found.firstIndex { p in (order.firstIndex(of: p) ?? Int.max) >= (order.firstIndex(of: here) ?? 0) } ?? 0
+        searchIndex =
+            found.firstIndex { p in (order.firstIndex(of: p) ?? Int.max) >= (order.firstIndex(of: here) ?? 0) } ?? 0
         return goToMatch()
     }
 
@@ -160,7 +163,9 @@ public final class RecordView: View {
     }
 
     private func nextMatch(_ d: Int) -> Effect {
-        guard !searchMatches.isEmpty else { return .message(search == nil ? "/ searches keys and values first" : "no match") }
+        guard !searchMatches.isEmpty else {
+            return .message(search == nil ? "/ searches keys and values first" : "no match")
+        }
         searchIndex = (searchIndex + d + searchMatches.count) % searchMatches.count
         return goToMatch()
     }
@@ -173,26 +178,39 @@ public final class RecordView: View {
             KeyBinding([.pageUp, .ctrl("b")], "pgup", "page up") { [unowned self] in move(-visible) },
             KeyBinding([.char("g"), .home], "g", "top") { [unowned self] in move(-Int.max / 2) },
             KeyBinding([.char("G"), .end], "G", "bottom") { [unowned self] in move(Int.max / 2) },
-            KeyBinding([.char(" "), .enter], "space", "fold / unfold", hint: true, short: "fold") { [unowned self] in toggle() },
+            KeyBinding([.char(" "), .enter], "space", "fold / unfold", hint: true, short: "fold") { [unowned self] in
+                toggle()
+            },
             KeyBinding([.char("h"), .left], "h/←", "fold, or go to the parent") { [unowned self] in foldOrParent() },
             KeyBinding([.char("l"), .right], "l/→", "unfold") { [unowned self] in setFolded(currentPath, false) },
             KeyBinding([.char("-")], "-", "fold everything") { [unowned self] in
                 tree.folded = Set(tree.containerPaths().filter { !$0.segments.isEmpty }); cursor = 0; return .none
             },
-            KeyBinding([.char("+"), .char("=")], "+", "unfold everything") { [unowned self] in tree.folded = []; return .none },
-            KeyBinding([.char("/")], "/", "search keys and values", hint: true, short: "search") { [unowned self] in searchInput = ""; return .none },
+            KeyBinding([.char("+"), .char("=")], "+", "unfold everything") { [unowned self] in
+                tree.folded = []; return .none
+            },
+            KeyBinding([.char("/")], "/", "search keys and values", hint: true, short: "search") { [unowned self] in
+                searchInput = ""; return .none
+            },
             KeyBinding([.char("n")], "n/N", "next / previous match") { [unowned self] in nextMatch(1) },
             KeyBinding([.char("N")], "N", "previous match") { [unowned self] in nextMatch(-1) },
-            KeyBinding([.char("y")], "y", "copy the value under the cursor", hint: true, short: "copy") { [unowned self] in
+            KeyBinding([.char("y")], "y", "copy the value under the cursor", hint: true, short: "copy") {
+                [unowned self] in
                 guard let v = currentPath.value(in: record.data) else { return .none }
-                return context.copy(v.objectValue != nil || v.arrayValue != nil ? v.prettyText : v.plainText, what: currentPath.description)
+                return context.copy(
+                    v.objectValue != nil || v.arrayValue != nil ? v.prettyText : v.plainText,
+                    what: currentPath.description)
             },
             KeyBinding([.char("Y")], "Y", "copy the JSONPath under the cursor") { [unowned self] in
                 context.copy(currentPath.description, what: "the path")
             },
-            KeyBinding([.ctrl("y")], "ctrl-y", "copy the record's JSON") { [unowned self] in context.copy(record.json.prettyText, what: "the record") },
-            KeyBinding([.tab], "tab", "links: parent, children, associations (enter opens)", hint: !links.isEmpty,
-                       short: "links") { [unowned self] in
+            KeyBinding([.ctrl("y")], "ctrl-y", "copy the record's JSON") { [unowned self] in
+                context.copy(record.json.prettyText, what: "the record")
+            },
+            KeyBinding(
+                [.tab], "tab", "links: parent, children, associations (enter opens)", hint: !links.isEmpty,
+                short: "links"
+            ) { [unowned self] in
                 guard !links.isEmpty else { return .message("this record has no parent, children or associations") }
                 inLinks.toggle()
                 return .none
@@ -211,17 +229,22 @@ public final class RecordView: View {
             },
             KeyBinding([.char("D")], "D", "archive") { [unowned self] in setArchived(true) },
             KeyBinding([.char("R")], "R", "restore") { [unowned self] in setArchived(false) },
-            KeyBinding([.char("u")], "u", "undo the last change to this record", hint: true, short: "undo") { [unowned self] in undo() },
+            KeyBinding([.char("u")], "u", "undo the last change to this record", hint: true, short: "undo") {
+                [unowned self] in undo()
+            },
             KeyBinding([.char("P"), .char("p")], "p", "compose an upsert from this record") { [unowned self] in
                 .push(ComposerView(context: context, type: type.key, from: record, objectType: type))
             },
-            KeyBinding([.ctrl("r")], "ctrl-r", "reload") { [unowned self] in reload(); return .message("reloaded") },
+            KeyBinding([.ctrl("r")], "ctrl-r", "reload") { [unowned self] in
+                reload(); return .message("reloaded")
+            },
         ]
     }
 
     private func move(_ d: Int) -> Effect {
         if showingRevisions {
-            revisionCursor = max(0, min(revisions.count - 1, revisionCursor + max(-revisions.count, min(revisions.count, d))))
+            revisionCursor = max(
+                0, min(revisions.count - 1, revisionCursor + max(-revisions.count, min(revisions.count, d))))
         } else {
             let n = lines.count
             cursor = max(0, min(n - 1, cursor + max(-n, min(n, d))))
@@ -246,7 +269,9 @@ public final class RecordView: View {
 
     private func foldOrParent() -> Effect {
         let line = lines[cursor]
-        if tree.isContainer(line.value), !tree.folded.contains(line.path), !line.isClosing { return setFolded(line.path, true) }
+        if tree.isContainer(line.value), !tree.folded.contains(line.path), !line.isClosing {
+            return setFolded(line.path, true)
+        }
         guard !line.path.segments.isEmpty else { return .none }
         let parent = JSONPath(segments: Array(line.path.segments.dropLast()))
         cursor = lines.firstIndex { $0.path == parent && !$0.isClosing } ?? cursor
@@ -260,7 +285,9 @@ public final class RecordView: View {
     }
 
     private func setArchived(_ archive: Bool) -> Effect {
-        ArchiveAction.confirm(context: context, type: type.key, records: [record], archive: archive) { [unowned self] _ in reload() }
+        ArchiveAction.confirm(context: context, type: type.key, records: [record], archive: archive) {
+            [unowned self] _ in reload()
+        }
     }
 
     /// Undoes the record's newest revision, after showing what it puts back.
@@ -273,28 +300,50 @@ public final class RecordView: View {
         }
         guard let rev = history.last else { return .message("nothing to undo") }
         let before = rev.before
-        var lines: [StyledLine] = [[Span("revision \(rev.id): \(rev.op) by \(rev.source) at \(rev.at) (version \(rev.version))", CellStyle(.dim))]]
+        var lines: [StyledLine] = [
+            [
+                Span(
+                    "revision \(rev.id): \(rev.op) by \(rev.source) at \(rev.at) (version \(rev.version))",
+                    CellStyle(.dim))
+            ]
+        ]
         if let before {
             lines += Widgets.diffLines(Planner.diff(record, before))
-            if before.archived != record.archived { lines.append([Span(before.archived ? "the record is archived again" : "the record becomes active again", CellStyle(.warning))]) }
-        } else {
-            lines.append([Span("this revision created the record: undoing it archives the record (nothing is deleted)", CellStyle(.warning))])
-        }
-        return .confirm(Confirmation(title: "Undo the last change (\(rev.op))?", lines: lines) { [unowned self] in
-            switch context.attempt({ try context.backend.undo(revision: rev.id) }) {
-            case .failure(let e): return .error("undo: \(e.message)")
-            case .success(let r): reload(); return .message("undone: \(rev.op) → now version \(r.version)")
+            if before.archived != record.archived {
+                lines.append([
+                    Span(
+                        before.archived ? "the record is archived again" : "the record becomes active again",
+                        CellStyle(.warning))
+                ])
             }
-        })
+        } else {
+            lines.append([
+                Span(
+                    "this revision created the record: undoing it archives the record (nothing is deleted)",
+                    CellStyle(.warning))
+            ])
+        }
+        return .confirm(
+            Confirmation(title: "Undo the last change (\(rev.op))?", lines: lines) { [unowned self] in
+                switch context.attempt({ try context.backend.undo(revision: rev.id) }) {
+                case .failure(let e): return .error("undo: \(e.message)")
+                case .success(let r): reload(); return .message("undone: \(rev.op) → now version \(r.version)")
+                }
+            })
     }
 
     public func render(into buffer: inout ScreenBuffer, area: Rect) {
         let meta = Widgets.metadataLines(record)
         let metaHeight = min(meta.count + 2, area.height / 2)
-        let metaInner = Widgets.box(into: &buffer, Rect(row: area.row, column: area.column, width: area.width, height: metaHeight),
-                                    title: "\(type.key) record" + (record.archived ? " — ARCHIVED" : ""))
-        Widgets.lines(meta, into: &buffer, Rect(row: metaInner.row, column: metaInner.column + 1, width: metaInner.width - 1, height: metaInner.height))
-        var rest = Rect(row: area.row + metaHeight, column: area.column, width: area.width, height: area.height - metaHeight)
+        let metaInner = Widgets.box(
+            into: &buffer, Rect(row: area.row, column: area.column, width: area.width, height: metaHeight),
+            title: "\(type.key) record" + (record.archived ? " — ARCHIVED" : ""))
+        Widgets.lines(
+            meta, into: &buffer,
+            Rect(row: metaInner.row, column: metaInner.column + 1, width: metaInner.width - 1, height: metaInner.height)
+        )
+        var rest = Rect(
+            row: area.row + metaHeight, column: area.column, width: area.width, height: area.height - metaHeight)
         if !links.isEmpty, !showingRevisions {
             let height = min(links.count + 2, max(3, rest.height / 3))
             let box = Rect(row: rest.row, column: rest.column, width: rest.width, height: height)
@@ -303,11 +352,13 @@ public final class RecordView: View {
         }
         if showingRevisions { renderRevisions(into: &buffer, rest); return }
         if let text = searchInput {
-            Widgets.input("/" + text, hint: "  keys and values, any case — enter finds, n/N next/previous", into: &buffer,
-                          row: rest.bottom - 1, column: rest.column, width: rest.width, style: CellStyle(.accent))
+            Widgets.input(
+                "/" + text, hint: "  keys and values, any case — enter finds, n/N next/previous", into: &buffer,
+                row: rest.bottom - 1, column: rest.column, width: rest.width, style: CellStyle(.accent))
             rest.height -= 1
         }
-        let inner = Widgets.box(into: &buffer, rest, title: "data  (space folds, - / + all, / search, r revisions)", focused: !inLinks)
+        let inner = Widgets.box(
+            into: &buffer, rest, title: "data  (space folds, - / + all, / search, r revisions)", focused: !inLinks)
         visible = max(1, inner.height)
         offset = Table.scroll(offset: offset, selected: cursor, visible: visible)
         for (i, idx) in (offset..<min(lines.count, offset + visible)).enumerated() {
@@ -333,24 +384,39 @@ public final class RecordView: View {
             let base = selected ? CellStyle(.selected) : CellStyle()
             if selected { buffer.fill(row: row, column: inner.column, width: inner.width, style: base) }
             let name = link.record.map { ($0.name ?? $0.id) + ($0.archived ? " (archived)" : "") } ?? "(missing)"
-            Widgets.draw([Span(selected ? ">" : " ", base), Span(TextLayout.pad(link.relation, 12), selected ? base : CellStyle(.dim)),
-                          Span(name, selected ? base : CellStyle(.accent)), Span("  " + (link.record?.type ?? "") + " " + link.id, selected ? base : CellStyle(.dim))],
-                         into: &buffer, row: row, column: inner.column, width: inner.width)
+            Widgets.draw(
+                [
+                    Span(selected ? ">" : " ", base),
+                    Span(TextLayout.pad(link.relation, 12), selected ? base : CellStyle(.dim)),
+                    Span(name, selected ? base : CellStyle(.accent)),
+                    Span("  " + (link.record?.type ?? "") + " " + link.id, selected ? base : CellStyle(.dim)),
+                ],
+                into: &buffer, row: row, column: inner.column, width: inner.width)
         }
     }
 
     private func renderRevisions(into buffer: inout ScreenBuffer, _ rect: Rect) {
-        let inner = Widgets.box(into: &buffer, rect, title: "revisions, newest first  (u undoes the newest, r data)", focused: true)
+        let inner = Widgets.box(
+            into: &buffer, rect, title: "revisions, newest first  (u undoes the newest, r data)", focused: true)
         guard inner.height > 0 else { return }
         let listHeight = min(revisions.count + 1, max(2, inner.height / 2))
-        let rows = revisions.map { r in [String(r.version), r.op, r.source, r.at, "\(Planner.diff(r.before, r.after).count) changes"] }
-        Table.draw(into: &buffer, area: Rect(row: inner.row, column: inner.column, width: inner.width, height: listHeight),
-                   columns: [Column("V", 4, right: true), Column("OP", 10), Column("SOURCE", 14), Column("AT", 24), Column("", 0)],
-                   rows: rows, selected: revisionCursor, offset: Table.scroll(offset: 0, selected: revisionCursor, visible: listHeight - 1))
+        let rows = revisions.map { r in
+            [String(r.version), r.op, r.source, r.at, "\(Planner.diff(r.before, r.after).count) changes"]
+        }
+        Table.draw(
+            into: &buffer, area: Rect(row: inner.row, column: inner.column, width: inner.width, height: listHeight),
+            columns: [
+                Column("V", 4, right: true), Column("OP", 10), Column("SOURCE", 14), Column("AT", 24), Column("", 0),
+            ],
+            rows: rows, selected: revisionCursor,
+            offset: Table.scroll(offset: 0, selected: revisionCursor, visible: listHeight - 1))
         guard revisions.indices.contains(revisionCursor) else { return }
         let rev = revisions[revisionCursor]
         let diff = Widgets.diffLines(Planner.diff(rev.before, rev.after))
-        Widgets.lines([[Span("changes in version \(rev.version)", CellStyle(.header, bold: true))]] + diff, into: &buffer,
-                      Rect(row: inner.row + listHeight + 1, column: inner.column + 1, width: inner.width - 1, height: inner.height - listHeight - 1))
+        Widgets.lines(
+            [[Span("changes in version \(rev.version)", CellStyle(.header, bold: true))]] + diff, into: &buffer,
+            Rect(
+                row: inner.row + listHeight + 1, column: inner.column + 1, width: inner.width - 1,
+                height: inner.height - listHeight - 1))
     }
 }

@@ -118,7 +118,11 @@ public final class RecordWindow {
         let page = try backend.page(query, from: rows.first?.key, direction: .backward, limit: pageSize)
         rows = page + rows
         cursor += page.count; offset += page.count
-        if page.count < pageSize { atStart = true; firstIndex = 0 } else { firstIndex = firstIndex.map { $0 - page.count } }
+        if page.count < pageSize {
+            atStart = true; firstIndex = 0
+        } else {
+            firstIndex = firstIndex.map { $0 - page.count }
+        }
         if rows.count > maxRows {
             rows.removeLast(rows.count - maxRows)
             atEnd = false

@@ -32,9 +32,15 @@ public final class TypesView: View {
         [
             KeyBinding([.char("j"), .down], "j/k", "move", hint: true) { [unowned self] in move(1) },
             KeyBinding([.char("k"), .up], "k/↑", "up") { [unowned self] in move(-1) },
-            KeyBinding([.char("g"), .home], "g", "first type") { [unowned self] in selected = 0; return .none },
-            KeyBinding([.char("G"), .end], "G", "last type") { [unowned self] in selected = max(0, types.count - 1); return .none },
-            KeyBinding([.enter, .char("l"), .right], "enter", "open the type's records", hint: true) { [unowned self] in open() },
+            KeyBinding([.char("g"), .home], "g", "first type") { [unowned self] in
+                selected = 0; return .none
+            },
+            KeyBinding([.char("G"), .end], "G", "last type") { [unowned self] in
+                selected = max(0, types.count - 1); return .none
+            },
+            KeyBinding([.enter, .char("l"), .right], "enter", "open the type's records", hint: true) { [unowned self] in
+                open()
+            },
             KeyBinding([.char("c")], "c", "conflict queue", hint: true) { .push(ConflictsView(context: self.context)) },
             KeyBinding([.char("d")], "d", "duplicates: find and merge", hint: true) { [unowned self] in
                 guard types.indices.contains(selected) else { return .none }
@@ -43,7 +49,9 @@ public final class TypesView: View {
             KeyBinding([.char("p")], "p", "compose an upsert for this type", hint: true) { [unowned self] in
                 .push(ComposerView(context: context, type: types.isEmpty ? nil : types[selected].type.key))
             },
-            KeyBinding([.ctrl("r")], "ctrl-r", "reload") { [unowned self] in reload(); return .message("reloaded") },
+            KeyBinding([.ctrl("r")], "ctrl-r", "reload") { [unowned self] in
+                reload(); return .message("reloaded")
+            },
         ]
     }
 
@@ -58,19 +66,30 @@ public final class TypesView: View {
     }
 
     public func render(into buffer: inout ScreenBuffer, area: Rect) {
-        if let loadError { buffer.put(TextLayout.fit(loadError, area.width), row: area.row, column: 0, style: CellStyle(.error)); return }
-        if types.isEmpty {
-            buffer.put("No object types yet. Add one with `recdeck type apply SCHEMA.json`, or run `recdeck --demo`.", row: area.row + 1, column: 2, maxWidth: area.width - 2)
+        if let loadError {
+            buffer.put(TextLayout.fit(loadError, area.width), row: area.row, column: 0, style: CellStyle(.error));
             return
         }
-        let columns = [Column("KEY", 14), Column("NAME", 16), Column("ACTIVE", 9, right: true), Column("ARCHIVED", 9, right: true),
-                       Column("CONFLICTS", 9, right: true), Column("IDENTIFIERS", 0)]
+        if types.isEmpty {
+            buffer.put(
+                "No object types yet. Add one with `recdeck type apply SCHEMA.json`, or run `recdeck --demo`.",
+                row: area.row + 1, column: 2, maxWidth: area.width - 2)
+            return
+        }
+        let columns = [
+            Column("KEY", 14), Column("NAME", 16), Column("ACTIVE", 9, right: true), Column("ARCHIVED", 9, right: true),
+            Column("CONFLICTS", 9, right: true), Column("IDENTIFIERS", 0),
+        ]
         let rows = types.map { t in
-            [t.type.key, t.type.name, String(t.active), String(t.archived), t.pendingConflicts == 0 ? "·" : String(t.pendingConflicts),
-             t.type.identifiers.map { "\($0.name) (\($0.normalize.rawValue))" }.joined(separator: ", ")]
+            [
+                t.type.key, t.type.name, String(t.active), String(t.archived),
+                t.pendingConflicts == 0 ? "·" : String(t.pendingConflicts),
+                t.type.identifiers.map { "\($0.name) (\($0.normalize.rawValue))" }.joined(separator: ", "),
+            ]
         }
         offset = Table.scroll(offset: offset, selected: selected, visible: area.height - 1)
-        Table.draw(into: &buffer, area: area, columns: columns, rows: rows, selected: selected, offset: offset) { [types] i in
+        Table.draw(into: &buffer, area: area, columns: columns, rows: rows, selected: selected, offset: offset) {
+            [types] i in
             types[i].pendingConflicts > 0 ? CellStyle(.warning) : CellStyle()
         }
     }

@@ -29,7 +29,9 @@ public struct JSONTree {
             case .object(let o):
                 for k in o.keys.sorted() { walk(o[k]!, path: path.appending(.key(k)), depth: depth + 1, key: k) }
             case .array(let a):
-                for (i, e) in a.enumerated() { walk(e, path: path.appending(.index(i)), depth: depth + 1, key: "[\(i)]") }
+                for (i, e) in a.enumerated() {
+                    walk(e, path: path.appending(.index(i)), depth: depth + 1, key: "[\(i)]")
+                }
             default: break
             }
             out.append(Line(path: path, depth: depth, key: nil, value: v, isClosing: true))
@@ -39,7 +41,10 @@ public struct JSONTree {
     }
 
     public func isContainer(_ v: JSONValue) -> Bool {
-        switch v { case .object, .array: return true; default: return false }
+        switch v {
+        case .object, .array: return true;
+        default: return false
+        }
     }
 
     /// Every container path (for fold-all).
@@ -68,9 +73,13 @@ public struct JSONTree {
         if let k = line.key { spans.append(Span(k, CellStyle(.jsonKey, bold: true))); spans.append(Span(": ")) }
         switch line.value {
         case .object(let o):
-            spans.append(folded.contains(line.path) ? Span("{…} \(o.count) key\(o.count == 1 ? "" : "s")", CellStyle(.dim)) : Span("{"))
+            spans.append(
+                folded.contains(line.path)
+                    ? Span("{…} \(o.count) key\(o.count == 1 ? "" : "s")", CellStyle(.dim)) : Span("{"))
         case .array(let a):
-            spans.append(folded.contains(line.path) ? Span("[…] \(a.count) item\(a.count == 1 ? "" : "s")", CellStyle(.dim)) : Span("["))
+            spans.append(
+                folded.contains(line.path)
+                    ? Span("[…] \(a.count) item\(a.count == 1 ? "" : "s")", CellStyle(.dim)) : Span("["))
         case .string: spans.append(Span(line.value.jsonText, CellStyle(.jsonString)))
         case .int, .double: spans.append(Span(line.value.jsonText, CellStyle(.jsonNumber)))
         case .bool: spans.append(Span(line.value.jsonText, CellStyle(.jsonBool)))

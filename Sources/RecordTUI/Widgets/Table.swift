@@ -5,7 +5,9 @@ public struct Column {
     public var header: String
     public var width: Int
     public var right: Bool
-    public init(_ header: String, _ width: Int, right: Bool = false) { self.header = header; self.width = width; self.right = right }
+    public init(_ header: String, _ width: Int, right: Bool = false) {
+        self.header = header; self.width = width; self.right = right
+    }
 }
 
 /// Draws a header row and data rows; the selected row is reversed and marked `>` in its first column.
@@ -31,13 +33,17 @@ public enum Table {
     }
 
     /// Draws a table into `area`; `rows[i][j]` is the text of row i, column j; `style(i)` each row's role.
-    public static func draw(into buffer: inout ScreenBuffer, area: Rect, columns: [Column], rows: [[String]], selected: Int?,
-                            offset: Int, style: (Int) -> CellStyle = { _ in CellStyle() }) {
+    public static func draw(
+        into buffer: inout ScreenBuffer, area: Rect, columns: [Column], rows: [[String]], selected: Int?,
+        offset: Int, style: (Int) -> CellStyle = { _ in CellStyle() }
+    ) {
         guard area.height > 0 else { return }
         let ws = widths(columns, width: area.width - 1)
         var col = area.column + 1
         for (c, w) in zip(columns, ws) {
-            buffer.put(TextLayout.pad(c.header, w, right: c.right), row: area.row, column: col, style: CellStyle(.header, bold: true))
+            buffer.put(
+                TextLayout.pad(c.header, w, right: c.right), row: area.row, column: col,
+                style: CellStyle(.header, bold: true))
             col += w + 1
         }
         for (n, i) in (offset..<min(rows.count, offset + area.height - 1)).enumerated() {
@@ -48,7 +54,9 @@ public enum Table {
             buffer.put(i == selected ? ">" : " ", row: r, column: area.column, style: s)
             col = area.column + 1
             for (j, w) in ws.enumerated() {
-                buffer.put(TextLayout.pad(j < rows[i].count ? rows[i][j] : "", w, right: columns[j].right), row: r, column: col, style: s)
+                buffer.put(
+                    TextLayout.pad(j < rows[i].count ? rows[i][j] : "", w, right: columns[j].right), row: r,
+                    column: col, style: s)
                 col += w + 1
             }
         }

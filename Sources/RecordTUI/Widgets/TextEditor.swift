@@ -62,11 +62,17 @@ public struct TextEditor {
             return false
         case .delete, .ctrl("d"):
             if column < lines[row].count { snapshot(); lines[row].remove(at: column); return true }
-            if row + 1 < lines.count { snapshot(); lines[row] += lines[row + 1]; lines.remove(at: row + 1); return true }
+            if row + 1 < lines.count {
+                snapshot(); lines[row] += lines[row + 1]; lines.remove(at: row + 1); return true
+            }
             return false
         case .ctrl("k"):
             snapshot()
-            if column < lines[row].count { lines[row].removeSubrange(column...) } else if row + 1 < lines.count { lines[row] += lines.remove(at: row + 1) }
+            if column < lines[row].count {
+                lines[row].removeSubrange(column...)
+            } else if row + 1 < lines.count {
+                lines[row] += lines.remove(at: row + 1)
+            }
             return true
         case .ctrl("z"), .ctrl("u"):
             return undo()
@@ -101,7 +107,9 @@ public struct TextEditor {
     public var canUndo: Bool { !undoStack.isEmpty }
 
     /// Draws the text with line numbers in `rect`, the cursor as a reversed cell; `errorLine` (1-based) is marked.
-    public mutating func render(into buffer: inout ScreenBuffer, _ rect: Rect, focused: Bool = true, errorLine: Int? = nil) {
+    public mutating func render(
+        into buffer: inout ScreenBuffer, _ rect: Rect, focused: Bool = true, errorLine: Int? = nil
+    ) {
         guard rect.height > 0, rect.width > 6 else { return }
         let gutter = max(3, String(lines.count).count) + 1
         let textWidth = rect.width - gutter - 1
@@ -113,9 +121,11 @@ public struct TextEditor {
             guard n < lines.count else { break }
             let r = rect.row + i
             let isError = errorLine == n + 1
-            buffer.put(TextLayout.pad(String(n + 1), gutter - 1, right: true), row: r, column: rect.column,
-                       style: CellStyle(isError ? .error : .dim, bold: isError))
-            buffer.put(isError ? "!" : " ", row: r, column: rect.column + gutter - 1, style: CellStyle(.error, bold: true))
+            buffer.put(
+                TextLayout.pad(String(n + 1), gutter - 1, right: true), row: r, column: rect.column,
+                style: CellStyle(isError ? .error : .dim, bold: isError))
+            buffer.put(
+                isError ? "!" : " ", row: r, column: rect.column + gutter - 1, style: CellStyle(.error, bold: true))
             // Skip `left` columns, then draw what fits.
             var x = 0, col = rect.column + gutter
             let visibleLine = Array(SafeText.visible(String(lines[n])))

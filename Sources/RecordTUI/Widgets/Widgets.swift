@@ -5,7 +5,9 @@ import TerminalScreen
 public enum Widgets {
     /// Draws styled spans from `column`, clipped to `width` columns; returns the column after them.
     @discardableResult
-    public static func draw(_ line: StyledLine, into buffer: inout ScreenBuffer, row: Int, column: Int, width: Int) -> Int {
+    public static func draw(_ line: StyledLine, into buffer: inout ScreenBuffer, row: Int, column: Int, width: Int)
+        -> Int
+    {
         var col = column
         for span in line {
             let room = column + width - col
@@ -18,8 +20,10 @@ public enum Widgets {
     /// A one-line text input: `text`, then the cursor as a cell in the `cursor` role (visible in every
     /// theme, reversed in mono), then an optional dimmed hint. Returns the column after the cursor.
     @discardableResult
-    public static func input(_ text: String, hint: String = "", into buffer: inout ScreenBuffer, row: Int, column: Int, width: Int,
-                             style: CellStyle) -> Int {
+    public static func input(
+        _ text: String, hint: String = "", into buffer: inout ScreenBuffer, row: Int, column: Int, width: Int,
+        style: CellStyle
+    ) -> Int {
         buffer.fill(row: row, column: column, width: width, style: style)
         // Keep the end of a long text in view: the cursor sits at its end.
         let room = max(1, width - 1)
@@ -27,14 +31,18 @@ public enum Widgets {
         while DisplayWidth.of(SafeText.visible(shown)) > room - 1, !shown.isEmpty { shown.removeFirst() }
         var col = buffer.put(shown, row: row, column: column, maxWidth: room, style: style)
         col = buffer.put(" ", row: row, column: col, style: CellStyle(.cursor))
-        if !hint.isEmpty { buffer.put(hint, row: row, column: col, maxWidth: column + width - col, style: CellStyle(.dim)) }
+        if !hint.isEmpty {
+            buffer.put(hint, row: row, column: col, maxWidth: column + width - col, style: CellStyle(.dim))
+        }
         return col
     }
 
     /// A progress bar `███░░░ 42%` of `width` cells (a fraction below 0 draws an empty bar); returns the
     /// column after it.
     @discardableResult
-    public static func progressBar(_ fraction: Double, into buffer: inout ScreenBuffer, row: Int, column: Int, width: Int) -> Int {
+    public static func progressBar(
+        _ fraction: Double, into buffer: inout ScreenBuffer, row: Int, column: Int, width: Int
+    ) -> Int {
         let f = min(1, max(0, fraction))
         let filled = Int(f * Double(width))
         var c = buffer.put(String(repeating: "█", count: filled), row: row, column: column, style: CellStyle(.ok))
@@ -44,8 +52,11 @@ public enum Widgets {
 
     /// A box with a border and a title; returns the inner area.
     @discardableResult
-    public static func box(into buffer: inout ScreenBuffer, _ rect: Rect, title: String, focused: Bool = false) -> Rect {
-        guard rect.width >= 2, rect.height >= 2 else { return Rect(row: rect.row, column: rect.column, width: 0, height: 0) }
+    public static func box(into buffer: inout ScreenBuffer, _ rect: Rect, title: String, focused: Bool = false) -> Rect
+    {
+        guard rect.width >= 2, rect.height >= 2 else {
+            return Rect(row: rect.row, column: rect.column, width: 0, height: 0)
+        }
         let style = CellStyle(focused ? .accent : .border)
         buffer.fill(rect, style: CellStyle())
         let inner = String(repeating: "─", count: rect.width - 2)
@@ -56,7 +67,9 @@ public enum Widgets {
             buffer.put("│", row: r, column: rect.right - 1, style: style)
         }
         if !title.isEmpty {
-            buffer.put(TextLayout.fit(" " + title + " ", rect.width - 4), row: rect.row, column: rect.column + 2, style: CellStyle(focused ? .accent : .header, bold: true))
+            buffer.put(
+                TextLayout.fit(" " + title + " ", rect.width - 4), row: rect.row, column: rect.column + 2,
+                style: CellStyle(focused ? .accent : .header, bold: true))
         }
         return Rect(row: rect.row + 1, column: rect.column + 1, width: rect.width - 2, height: rect.height - 2)
     }
@@ -66,7 +79,8 @@ public enum Widgets {
         let widest = lines.map { $0.reduce(0) { $0 + DisplayWidth.of(SafeText.visible($1.text)) } }.max() ?? 0
         let width = min(buffer.width - 4, max(DisplayWidth.of(title) + 8, widest + 4))
         let height = min(buffer.height - 2, lines.count + 2)
-        let rect = Rect(row: (buffer.height - height) / 2, column: (buffer.width - width) / 2, width: width, height: height)
+        let rect = Rect(
+            row: (buffer.height - height) / 2, column: (buffer.width - width) / 2, width: width, height: height)
         let inner = box(into: &buffer, rect, title: title, focused: true)
         for (i, line) in lines.prefix(inner.height).enumerated() {
             draw(line, into: &buffer, row: inner.row + i, column: inner.column + 1, width: inner.width - 1)
@@ -134,10 +148,22 @@ public enum Widgets {
         if diff.isEmpty { return [[Span("no changes", CellStyle(.dim))]] }
         return diff.map { d -> StyledLine in
             switch d.op {
-            case .add: return [Span("+ ", CellStyle(.diffAdd, bold: true)), Span(d.path + " = "), Span(short(d.after), CellStyle(.diffAdd))]
-            case .remove: return [Span("- ", CellStyle(.diffRemove, bold: true)), Span(d.path + " = "), Span(short(d.before), CellStyle(.diffRemove))]
-            case .replace: return [Span("~ ", CellStyle(.accent, bold: true)), Span(d.path + ": "), Span(short(d.before), CellStyle(.diffRemove)),
-                                   Span(" → "), Span(short(d.after), CellStyle(.diffAdd))]
+            case .add:
+                return [
+                    Span("+ ", CellStyle(.diffAdd, bold: true)), Span(d.path + " = "),
+                    Span(short(d.after), CellStyle(.diffAdd)),
+                ]
+            case .remove:
+                return [
+                    Span("- ", CellStyle(.diffRemove, bold: true)), Span(d.path + " = "),
+                    Span(short(d.before), CellStyle(.diffRemove)),
+                ]
+            case .replace:
+                return [
+                    Span("~ ", CellStyle(.accent, bold: true)), Span(d.path + ": "),
+                    Span(short(d.before), CellStyle(.diffRemove)),
+                    Span(" → "), Span(short(d.after), CellStyle(.diffAdd)),
+                ]
             }
         }
     }
@@ -150,7 +176,10 @@ public enum Widgets {
         if let a = plan.action { head.append(Span("  → \(a.rawValue)")) }
         out.append(head)
         if let m = plan.match {
-            var line: StyledLine = [Span("matched ", CellStyle(.dim)), Span(m.name ?? m.id, CellStyle(.accent, bold: true)), Span(" (\(m.id))", CellStyle(.dim))]
+            var line: StyledLine = [
+                Span("matched ", CellStyle(.dim)), Span(m.name ?? m.id, CellStyle(.accent, bold: true)),
+                Span(" (\(m.id))", CellStyle(.dim)),
+            ]
             if m.archived { line.append(Span(" archived", CellStyle(.warning))) }
             out.append(line)
             if let via = m.via { out.append([Span("     on ", CellStyle(.dim)), Span(viaText(via))]) }
@@ -160,14 +189,20 @@ public enum Widgets {
             out.append([Span("no lookup: always creates", CellStyle(.dim))])
         }
         if plan.candidates.count > 1 {
-            out.append([Span("candidates: ", CellStyle(.warning)), Span(plan.candidates.map { $0.name ?? $0.id }.joined(separator: ", "))])
+            out.append([
+                Span("candidates: ", CellStyle(.warning)),
+                Span(plan.candidates.map { $0.name ?? $0.id }.joined(separator: ", ")),
+            ])
         }
         if plan.decision.writes || plan.decision == .unchanged {
             out.append([Span("changes", CellStyle(.header, bold: true))])
             out += diffLines(plan.diff)
         }
         for s in plan.sideEffects {
-            out.append([Span("side effect ", CellStyle(.warning)), Span("\(s.recordID) \(s.identifier): \(short(s.before)) → \(short(s.after))")])
+            out.append([
+                Span("side effect ", CellStyle(.warning)),
+                Span("\(s.recordID) \(s.identifier): \(short(s.before)) → \(short(s.after))"),
+            ])
         }
         for w in plan.warnings { out.append([Span("warning ", CellStyle(.warning, bold: true)), Span(w)]) }
         for e in plan.errors { out.append([Span("error ", CellStyle(.error, bold: true)), Span(e.description)]) }
@@ -184,10 +219,18 @@ public enum Widgets {
 
     /// A record's metadata lines.
     public static func metadataLines(_ r: Record) -> [StyledLine] {
-        func row(_ k: String, _ v: String, _ style: CellStyle = CellStyle()) -> StyledLine { [Span(TextLayout.pad(k, 12), CellStyle(.dim)), Span(v, style)] }
-        var out = [row("id", r.id), row("name", r.name ?? "—"), row("external id", r.externalID ?? "—"),
-                   row("version", String(r.version)), row("created", Timestamp.format(r.createdAt)), row("updated", Timestamp.format(r.updatedAt))]
-        out.append(r.archived ? row("archived", "yes, " + (r.archivedAt.map(Timestamp.format) ?? ""), CellStyle(.warning, bold: true)) : row("archived", "no"))
+        func row(_ k: String, _ v: String, _ style: CellStyle = CellStyle()) -> StyledLine {
+            [Span(TextLayout.pad(k, 12), CellStyle(.dim)), Span(v, style)]
+        }
+        var out = [
+            row("id", r.id), row("name", r.name ?? "—"), row("external id", r.externalID ?? "—"),
+            row("version", String(r.version)), row("created", Timestamp.format(r.createdAt)),
+            row("updated", Timestamp.format(r.updatedAt)),
+        ]
+        out.append(
+            r.archived
+                ? row("archived", "yes, " + (r.archivedAt.map(Timestamp.format) ?? ""), CellStyle(.warning, bold: true))
+                : row("archived", "no"))
         if let p = r.parentID { out.append(row("parent", p)) }
         if !r.associations.isEmpty { out.append(row("associated", r.associations.joined(separator: ", "))) }
         if let m = r.mergedInto { out.append(row("merged into", m)) }
