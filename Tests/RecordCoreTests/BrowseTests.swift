@@ -35,6 +35,8 @@ import Testing
         ("$ = 1", "below `$`", 1),
         ("city = Paris", "is not a path", 1),
         ("$.n < null", "null can only be compared", 7),
+        ("$.score >> 5", "unexpected `>` after `>`", 10),
+        ("$.score =< 5", "unexpected `<` after `=`", 10),
     ])
     func badFiltersNameTheirColumn(text: String, reason: String, column: Int) {
         do {

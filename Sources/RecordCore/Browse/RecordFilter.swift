@@ -110,6 +110,10 @@ public enum RecordFilter: Sendable, Equatable, CustomStringConvertible {
             return .contains(rhs, target)
         default:
             guard !rhs.isEmpty else { throw RecordFilterError("expected a value after `\(op)`", column: rhsColumn) }
+            // `>> 5`, `=< 5`: a second operator is a typo, not a value to compare with.
+            if let first = rhs.first, "=<>!~".contains(first) {
+                throw RecordFilterError("unexpected `\(first)` after `\(op)`: expected a value", column: rhsColumn)
+            }
             let value = (try? JSONValue.parse(rhs)) ?? .string(rhs)
             switch value {
             case .object, .array:
