@@ -19,17 +19,7 @@ public struct GlobalOptions: ParsableArguments, Sendable {
     public init() {}
 
     /// `$XDG_DATA_HOME/recdeck` (or `~/.local/share/recdeck`).
-    static var dataFolder: URL {
-        let env = ProcessInfo.processInfo.environment
-        // $HOME first: Foundation's homeDirectoryForCurrentUser reads the password database on Linux.
-        let home =
-            env["HOME"].flatMap { $0.isEmpty ? nil : URL(fileURLWithPath: $0) }
-            ?? FileManager.default.homeDirectoryForCurrentUser
-        let base =
-            env["XDG_DATA_HOME"].flatMap { $0.isEmpty ? nil : URL(fileURLWithPath: $0) }
-            ?? home.appendingPathComponent(".local/share")
-        return base.appendingPathComponent("recdeck")
-    }
+    static var dataFolder: URL { XDGFolder.recdeck("XDG_DATA_HOME", fallback: ".local/share") }
 
     /// The database path: `--db`, else `$RECDECK_DB`, else `defaultName` in the XDG data folder.
     func databasePath(defaultName: String = "recdeck.sqlite") throws -> String {

@@ -108,16 +108,7 @@ enum ThemeLoader {
     }
 
     /// `$XDG_CONFIG_HOME/recdeck/themes` (or `~/.config/recdeck/themes`).
-    static var userFolder: URL {
-        let env = ProcessInfo.processInfo.environment
-        let home =
-            env["HOME"].flatMap { $0.isEmpty ? nil : URL(fileURLWithPath: $0) }
-            ?? FileManager.default.homeDirectoryForCurrentUser
-        let base =
-            env["XDG_CONFIG_HOME"].flatMap { $0.isEmpty ? nil : URL(fileURLWithPath: $0) }
-            ?? home.appendingPathComponent(".config")
-        return base.appendingPathComponent("recdeck/themes")
-    }
+    static var userFolder: URL { UserConfig.folder.appendingPathComponent("themes") }
 
     /// Every theme found (user themes override built-in ones of the same name), and the problems met.
     static func loadAll(folders: [URL]) -> (themes: [String: Theme], problems: [Problem]) {

@@ -13,7 +13,7 @@ struct UserConfig: Equatable {
     var osc52 = false
 
     /// `$XDG_CONFIG_HOME/recdeck` (or `~/.config/recdeck`).
-    static var folder: URL { ThemeLoader.userFolder.deletingLastPathComponent() }
+    static var folder: URL { XDGFolder.recdeck("XDG_CONFIG_HOME", fallback: ".config") }
 
     /// Reads config.toml; a missing file is the defaults, a bad one is the defaults plus `file:line: reason`.
     static func load(from url: URL = folder.appendingPathComponent("config.toml")) -> (

@@ -191,9 +191,7 @@ public final class DuplicatesView: View {
             return
         }
         if let notice {
-            buffer.put(
-                TextLayout.fit(notice.text, area.width - 2), row: line, column: area.column + 1,
-                style: CellStyle(notice.isError ? .error : .warning))
+            Widgets.notice(notice, into: &buffer, row: line, area: area)
             return
         }
         guard let report else { return }

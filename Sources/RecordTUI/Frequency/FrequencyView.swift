@@ -108,9 +108,7 @@ public final class FrequencyView: View {
             return
         }
         if let notice {
-            buffer.put(
-                TextLayout.fit(notice.text, area.width - 2), row: line, column: area.column + 1,
-                style: CellStyle(notice.isError ? .error : .warning))
+            Widgets.notice(notice, into: &buffer, row: line, area: area)
             return
         }
         guard let table else { return }

@@ -37,6 +37,15 @@ public enum Widgets {
         return col
     }
 
+    /// A one-line notice (an error, or a warning such as "cancelled") at `row`, cut to the area.
+    public static func notice(
+        _ notice: (text: String, isError: Bool), into buffer: inout ScreenBuffer, row: Int, area: Rect
+    ) {
+        buffer.put(
+            TextLayout.fit(notice.text, area.width - 2), row: row, column: area.column + 1,
+            style: CellStyle(notice.isError ? .error : .warning))
+    }
+
     /// A progress bar `███░░░ 42%` of `width` cells (a fraction below 0 draws an empty bar); returns the
     /// column after it.
     @discardableResult
