@@ -23,7 +23,10 @@ import Testing
     }
 
     @Test(arguments: [
-        ("{\"name\": \"x\",", "end of input at line 1, column 14"),
+        (
+            "{\"name\": \"x\",",
+            "unexpected end of input after ',', expected a key in quotes (no trailing commas) at line 1, column 14"
+        ),
         ("{\"a\":\n  [1,,2]}", "line 2"),
         ("", "empty input"),
     ])

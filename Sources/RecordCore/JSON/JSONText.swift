@@ -1,85 +1,42 @@
 import Foundation
 
-/// A JSON text that could not be read, with a readable reason.
+/// A JSON text that could not be read: what was wrong, and where (line and column, 1-based).
 public struct JSONSyntaxError: Error, CustomStringConvertible, Sendable {
     public let message: String
+    /// Where the reader stopped; nil for errors raised before reading (none today).
+    public let line: Int?
+    public let column: Int?
     public var description: String { message }
+
+    init(message: String, position: (line: Int, column: Int)? = nil) {
+        self.message = message
+        self.line = position?.line
+        self.column = position?.column
+    }
 }
 
 extension JSONValue {
-    /// Reads JSON text (through Foundation's JSONSerialization). Errors say what and, where Foundation
-    /// reports it, where (line and column).
+    /// Reads JSON text strictly (RFC 8259, `JSONParser`).
     public static func parse(_ data: Data) throws(JSONSyntaxError) -> JSONValue {
-        // JSONSerialization then conversion: three times faster than JSONDecoder into this enum.
-        guard let object = try? JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed]) else {
-            throw JSONSyntaxError(message: "malformed JSON: \(reason(data))")
+        let result = data.withUnsafeBytes { raw in
+            Result { () throws(JSONSyntaxError) in try JSONParser.read(raw.bindMemory(to: UInt8.self)) }
         }
-        return JSONValue(foundation: object)
+        return try result.get()
     }
 
-    /// Converts JSONSerialization's output.
-    init(foundation value: Any) {
-        switch value {
-        case let s as String: self = .string(s)
-        case let o as [String: Any]: self = .object(o.mapValues(JSONValue.init(foundation:)))
-        case let a as [Any]: self = .array(a.map(JSONValue.init(foundation:)))
-        case let n as NSNumber:
-            switch String(cString: n.objCType) {
-            case "c", "B": self = .bool(n.boolValue)
-            case _ where n is NSDecimalNumber:
-                // Integers beyond 64 bits: the correctly rounded double of their text (NSDecimalNumber's
-                // own doubleValue can be off by an ulp, which would not survive a round trip).
-                self = .double(Double(n.description) ?? n.doubleValue)
-            case "d", "f": self = .double(n.doubleValue)
-            case "Q", "L", "I", "S", "C":
-                // Unsigned: above Int64.max it must not wrap to a negative number.
-                let u = n.uint64Value
-                self = u <= UInt64(Int64.max) ? .int(Int64(u)) : .double(Double(u))
-            default: self = .int(n.int64Value)
-            }
-        default: self = .null
+    /// Reads JSON text from UTF-8 bytes.
+    public static func parse(_ bytes: [UInt8]) throws(JSONSyntaxError) -> JSONValue {
+        try bytes.withUnsafeBufferPointer { buffer in
+            Result { () throws(JSONSyntaxError) in try JSONParser.read(buffer) }
         }
-    }
-
-    /// Foundation's JSONDecoder on Linux says only "not valid JSON"; JSONSerialization names the
-    /// problem and sometimes a character offset, which is turned into line and column here.
-    private static func reason(_ data: Data) -> String {
-        if data.isEmpty { return "empty input" }
-        guard String(validating: Array(data), as: UTF8.self) != nil else { return "input is not valid UTF-8" }
-        var detail = "not valid JSON"
-        do { _ = try JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed]) } catch {
-            detail = ((error as NSError).userInfo[NSDebugDescriptionErrorKey] as? String) ?? detail
-        }
-        if detail.hasSuffix(".") { detail.removeLast() }
-        let bytes = Array(data)
-        func position(_ offset: Int) -> String {
-            let upTo = bytes.prefix(max(0, min(offset, bytes.count)))
-            let line = upTo.filter { $0 == 0x0A }.count + 1
-            let lastNL = upTo.lastIndex(of: 0x0A).map { $0 + 1 } ?? 0
-            return "line \(line), column \(String(decoding: upTo[lastNL...], as: UTF8.self).count + 1)"
-        }
-        if let r = detail.range(of: "character "), let n = Int(detail[r.upperBound...].prefix(while: \.isNumber)) {
-            return detail.replacingOccurrences(of: "around character \(n)", with: "at \(position(n))")
-        }
-        if detail.lowercased().contains("end of file") { return "unexpected end of input at \(position(bytes.count))" }
-        return detail
+        .get()
     }
 
     /// Reads JSON text from a string.
     public static func parse(_ text: String) throws(JSONSyntaxError) -> JSONValue {
-        try parse(Data(text.utf8))
-    }
-
-    private static func describe(_ error: DecodingError) -> String {
-        switch error {
-        case .dataCorrupted(let ctx):
-            let underlying = (ctx.underlyingError as NSError?)?.userInfo[NSDebugDescriptionErrorKey] as? String
-            return underlying ?? ctx.debugDescription
-        case .typeMismatch(_, let ctx), .valueNotFound(_, let ctx), .keyNotFound(_, let ctx):
-            return ctx.debugDescription
-        @unknown default:
-            return "\(error)"
-        }
+        var text = text
+        return try text.withUTF8 { buffer in Result { () throws(JSONSyntaxError) in try JSONParser.read(buffer) } }
+            .get()
     }
 
     /// Compact JSON text with sorted object keys (deterministic).

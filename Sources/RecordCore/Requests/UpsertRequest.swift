@@ -85,10 +85,10 @@ public enum Limits {
         guard bytes.count <= maxBodyBytes else {
             throw RequestError(field: "body", "request body is \(bytes.count) bytes, over the 1 MiB limit", status: 413)
         }
-        guard let text = String(validating: bytes, as: UTF8.self) else {
+        guard String(validating: bytes, as: UTF8.self) != nil else {
             throw RequestError(field: "body", "request body is not valid UTF-8")
         }
-        do { return try JSONValue.parse(text) } catch {
+        do { return try JSONValue.parse(bytes) } catch {
             throw RequestError(field: "body", "request body is not valid JSON: \(error.message)")
         }
     }
