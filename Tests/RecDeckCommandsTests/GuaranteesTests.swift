@@ -205,4 +205,47 @@ import Testing
         #expect(try Data(contentsOf: URL(fileURLWithPath: s.db)) == before)
         #expect(!FileManager.default.fileExists(atPath: s.db + "-journal"))
     }
+
+    /// Opening never writes (issue 15): without --read-only, every reading command leaves the database file
+    /// byte-identical, and none waits for another process's write lock (one would fail after the 5 s
+    /// busy timeout with "database is locked" while `sqlite3` holds the lock below).
+    @Test func readingCommandsLeaveTheFileAsItWasAndIgnoreTheWriteLock() throws {
+        let s = try Sandbox()
+        #expect(try s.run(["demo", "--db", s.db]).status == 0)
+        let before = try Data(contentsOf: URL(fileURLWithPath: s.db))
+        let body = #"{"lookup":{"identifier":"contact_id"},"data":{"contact_id":"Z1","email":"z@x.io"}}"#
+        let kizen = #"{"lookup_value":"olivia.kim0@mail.example","fields":{"phone":"1"}}"#
+        let reads: [[String]] = [
+            ["types"], ["list", "contacts"], ["get", "contacts", "D0A"], ["plan", "contacts", body],
+            ["plan", "--dialect", "kizen", "contacts", kizen], ["history", "contacts", "D0A"], ["dupes", "contacts"],
+            ["merge", "--dry-run", "contacts", "D0A", "D0B"], ["export", "contacts"], ["conflicts"],
+        ]
+        // Another process holds the write lock for the whole loop.
+        let locker = Process()
+        locker.executableURL = URL(fileURLWithPath: "/usr/bin/sqlite3")
+        locker.arguments = [s.db]
+        let input = Pipe()
+        locker.standardInput = input
+        locker.standardOutput = FileHandle.nullDevice
+        try locker.run()
+        input.fileHandleForWriting.write(
+            Data("BEGIN IMMEDIATE;\nINSERT INTO meta(key, value) VALUES ('lock', '1');\n".utf8))
+        defer {
+            try? input.fileHandleForWriting.close()
+            locker.waitUntilExit()
+        }
+        // The lock is really held: a write waits out the busy timeout and fails.
+        var locked = false
+        for _ in 0..<50 where !locked {
+            let probe = try s.run(["archive", "contacts", "D0A", "--db", s.db])
+            locked = probe.status != 0 && probe.err.contains("locked")
+            if !locked { Thread.sleep(forTimeInterval: 0.1) }
+        }
+        #expect(locked, "sqlite3 did not take the write lock")
+        for args in reads {
+            let r = try s.run(args + ["--db", s.db])
+            #expect(r.status == 0, "\(args): \(r.err)")
+        }
+        #expect(try Data(contentsOf: URL(fileURLWithPath: s.db)) == before)
+    }
 }

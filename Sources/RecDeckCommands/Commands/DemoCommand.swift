@@ -27,7 +27,9 @@ struct DemoCommand: ParsableCommand {
 
     /// Opens the demo database at `path`, building it (and its example files) when missing or on `reset`.
     /// A database that holds other data is never touched.
-    static func prepare(path: String, readOnly: Bool, reset: Bool = false) throws -> RecordStore {
+    static func prepare(path: String, readOnly: Bool, reset: Bool = false, concurrentReads: Bool = false) throws
+        -> RecordStore
+    {
         let examples = examplesFolder(path)
         if FileManager.default.fileExists(atPath: path) {
             let existing = try RecordStore.open(path: path, readOnly: true)
@@ -45,7 +47,7 @@ struct DemoCommand: ParsableCommand {
             } else if isDemo {
                 // A demo made by an older recdeck may lack newer examples: add the missing files.
                 if !readOnly { try writeExamples(to: examples, onlyMissing: true) }
-                return readOnly ? existing : try RecordStore.open(path: path)
+                return readOnly ? existing : try RecordStore.open(path: path, concurrentReads: concurrentReads)
             } else if hasTypes {
                 throw CLIError("\(path) already holds data and is not a demo database; use another --db")
             }
@@ -53,7 +55,7 @@ struct DemoCommand: ParsableCommand {
         if readOnly {
             throw CLIError("--read-only: building the demo would write to the database; refused, nothing written")
         }
-        let store = try RecordStore.open(path: path)
+        let store = try RecordStore.open(path: path, concurrentReads: concurrentReads)
         try Demo.build(into: store)
         try writeExamples(to: examples)
         return store

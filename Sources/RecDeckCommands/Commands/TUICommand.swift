@@ -25,9 +25,10 @@ struct TUICommand: ParsableCommand {
         let store: RecordStore
         if demo {
             store = try DemoCommand.prepare(
-                path: try global.databasePath(defaultName: "demo.sqlite"), readOnly: global.readOnly)
+                path: try global.databasePath(defaultName: "demo.sqlite"), readOnly: global.readOnly,
+                concurrentReads: true)
         } else {
-            store = try global.openStore()
+            store = try global.openStore(concurrentReads: true)
         }
         let selection = ThemeLoader.select(requested: theme)
         let config = UserConfig.load()

@@ -35,9 +35,9 @@ public struct GlobalOptions: ParsableArguments, Sendable {
         return folder.appendingPathComponent(defaultName).path
     }
 
-    /// Opens the store named by these options.
-    func openStore() throws -> RecordStore {
-        try RecordStore.open(path: databasePath(), readOnly: readOnly)
+    /// Opens the store named by these options; `concurrentReads` for the TUI's background readers.
+    func openStore(concurrentReads: Bool = false) throws -> RecordStore {
+        try RecordStore.open(path: databasePath(), readOnly: readOnly, concurrentReads: concurrentReads)
     }
 
     /// Refuses a write in `--read-only` mode before touching the database.

@@ -27,10 +27,17 @@ public final class RecordStore: Sendable {
         return config
     }
 
-    /// Opens (creating when missing, unless read-only) the database at `path`.
-    public static func open(path: String, readOnly: Bool = false, clock: @escaping @Sendable () -> Date = { Date() })
-        throws -> RecordStore
-    {
+    /// Opens (creating when missing, unless read-only) the database at `path`. Opening an up-to-date
+    /// database only reads: migrations (and their write lock) run only when the schema is behind.
+    ///
+    /// `concurrentReads` opens a connection pool whose readers run beside the writer (the TUI's background
+    /// counts and index builds); GRDB prepares a pool by making sure a non-empty WAL file exists, which
+    /// writes a no-op transaction when no other process has the database open. Without it (every CLI
+    /// command) one connection is opened and a reading command leaves the file byte-identical.
+    public static func open(
+        path: String, readOnly: Bool = false, concurrentReads: Bool = false,
+        clock: @escaping @Sendable () -> Date = { Date() }
+    ) throws -> RecordStore {
         let url = URL(fileURLWithPath: path)
         let folder = url.deletingLastPathComponent().path
         var isDir: ObjCBool = false
@@ -51,10 +58,15 @@ public final class RecordStore: Sendable {
                     throw StoreError.cannotOpen(
                         "\(path) is not an up-to-date recdeck database; open it once without --read-only")
                 }
+            } else if concurrentReads {
+                // Migrate through one connection first, so a new file is in WAL mode before the pool opens it.
+                try StoreSchema.migrateIfBehind(
+                    DatabaseQueue(path: path, configuration: configuration(readOnly: false)))
+                writer = try DatabasePool(path: path, configuration: configuration(readOnly: false))
             } else {
-                let pool = try DatabasePool(path: path, configuration: configuration(readOnly: false))
-                try StoreSchema.migrator.migrate(pool)
-                writer = pool
+                let queue = try DatabaseQueue(path: path, configuration: configuration(readOnly: false))
+                try StoreSchema.migrateIfBehind(queue)
+                writer = queue
             }
             return RecordStore(writer: writer, path: path, readOnly: readOnly, clock: clock)
         } catch let e as StoreError {

@@ -2,6 +2,16 @@ import GRDB
 
 /// Migrations of the recdeck database.
 enum StoreSchema {
+    /// Runs the migrations an older (or new, empty) database lacks. An up-to-date one is only read, so
+    /// opening it neither changes the file nor waits for another process's write lock.
+    static func migrateIfBehind(_ writer: any DatabaseWriter) throws {
+        let migrator = migrator
+        if try writer.read({ db in try migrator.hasCompletedMigrations(db) }) { return }
+        // WAL (readers never block the writer) is a property of the file: set once, when it is created.
+        try writer.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA journal_mode = WAL") }
+        try migrator.migrate(writer)
+    }
+
     static var migrator: DatabaseMigrator {
         var m = DatabaseMigrator()
         m.registerMigration("v1") { db in
