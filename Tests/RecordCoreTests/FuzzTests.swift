@@ -131,7 +131,7 @@ import Testing
                     }
                 }
                 let response = dialect.response(
-                    to: plans, request: request, type: type, processID: dialect.isBatch ? "p1" : nil)
+                    to: plans, request: request, type: type, processID: dialect.answersWithProcess ? "p1" : nil)
                 #expect((100...599).contains(response.status))
             }
         }

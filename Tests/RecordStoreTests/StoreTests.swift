@@ -45,7 +45,7 @@ enum StoreFixtures {
         #expect(updated.decision == .update)
         #expect(updated.record?.id == created.record?.id)
         let history = try store.history(recordID: created.record!.id)
-        #expect(history.map(\.op) == ["create", "update"])
+        #expect(history.map(\.op) == [.create, .update])
         #expect(history.map(\.version) == [1, 2])
         #expect(try store.counts(type: "contacts")! == (1, 0))
     }
@@ -220,9 +220,10 @@ enum StoreFixtures {
             ids.append(
                 try store.upsert(NativeRequest.decode(type: "people", body: body), source: WriteSource("t")).record!.id)
         }
-        let kizen = try store.exchange(
-            KizenDialect(),
-            DialectRequest(type: "people", body: ["lookup_value": "SAME@X.EXAMPLE", "fields": ["n": 99]]),
+        let kizen = try store.perform(
+            Exchange(
+                KizenDialect(),
+                DialectRequest(type: "people", body: ["lookup_value": "SAME@X.EXAMPLE", "fields": ["n": 99]])),
             apply: false, source: WriteSource("t"))
         #expect(kizen.plans.first?.match?.id == ids[0])
         let first = try NativeRequest.decode(

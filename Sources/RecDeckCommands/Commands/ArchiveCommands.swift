@@ -22,8 +22,7 @@ struct RestoreCommand: ParsableCommand {
 
 private func setArchived(_ archived: Bool, global: GlobalOptions, record: RecordReference) throws {
     try global.requireWritable(archived ? "archive" : "restore")
-    let store = try global.openStore()
-    let found = try record.resolve(in: store)
+    let (store, found) = try record.resolve(global)
     let r =
         archived
         ? try store.archive(type: found.type, id: found.id, source: WriteSource("cli"))

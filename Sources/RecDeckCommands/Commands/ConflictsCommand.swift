@@ -18,7 +18,7 @@ struct ConflictsCommand: ParsableCommand {
                         [
                             "id": .int(c.id), "type": .string(c.type),
                             "record_id": c.recordID.map(JSONValue.string) ?? .null,
-                            "status": .string(c.status), "created_at": .string(c.createdAt),
+                            "status": .string(c.status.rawValue), "created_at": .string(c.createdAt),
                             "request": (try? JSONValue.parse(c.request)) ?? .string(c.request),
                             "plan": c.plan,
                         ]
@@ -29,7 +29,10 @@ struct ConflictsCommand: ParsableCommand {
         Output.table(
             ["ID", "TYPE", "ARCHIVED RECORD", "STATUS", "PARKED AT", "REQUEST"],
             entries.map { c in
-                [String(c.id), c.type, c.recordID ?? "", c.status, c.createdAt, Output.cell(c.request, max: 60)]
+                [
+                    String(c.id), c.type, c.recordID ?? "", c.status.rawValue, c.createdAt,
+                    Output.cell(c.request, max: 60),
+                ]
             })
     }
 }

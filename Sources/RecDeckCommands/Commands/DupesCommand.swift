@@ -20,8 +20,7 @@ struct DupesCommand: ParsableCommand {
 
     func run() throws {
         guard limit > 0 else { throw CLIError("--limit must be at least 1", status: .usage) }
-        let store = try global.openStore()
-        guard let objectType = try store.objectType(type) else { throw CLIError("unknown object type \"\(type)\"") }
+        let (store, objectType) = try global.openStore(requiringType: type)
         let parsed: [DuplicateRule]
         do {
             parsed =

@@ -30,8 +30,7 @@ struct ExportCommand: ParsableCommand {
     var output: String?
 
     func run() throws {
-        let store = try global.openStore()
-        guard let objectType = try store.objectType(type) else { throw CLIError("unknown object type \"\(type)\"") }
+        let (store, objectType) = try global.openStore(requiringType: type)
         let chosenFormat: ExportFormat
         if let format {
             guard let f = ExportFormat(rawValue: format.lowercased()) else {

@@ -9,7 +9,7 @@ struct GetCommand: ParsableCommand {
     @OptionGroup var record: RecordReference
 
     func run() throws {
-        let r = try record.resolve(in: global.openStore())
+        let (_, r) = try record.resolve(global)
         if global.json { Output.json(r.json); return }
         // Line by line, so newlines stay newlines while controls inside values become placeholders.
         for line in r.json.prettyText.split(separator: "\n", omittingEmptySubsequences: false) {

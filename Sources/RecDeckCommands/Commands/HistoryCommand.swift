@@ -10,15 +10,14 @@ struct HistoryCommand: ParsableCommand {
     @OptionGroup var record: RecordReference
 
     func run() throws {
-        let store = try global.openStore()
-        let r = try record.resolve(in: store)
+        let (store, r) = try record.resolve(global)
         let revisions = try store.history(recordID: r.id)
         if global.json {
             Output.json(
                 .array(
                     revisions.map { v in
                         [
-                            "revision": .int(v.id), "version": .int(Int64(v.version)), "op": .string(v.op),
+                            "revision": .int(v.id), "version": .int(Int64(v.version)), "op": .string(v.op.rawValue),
                             "source": .string(v.source),
                             "batch": v.batch.map(JSONValue.string) ?? .null, "at": .string(v.at),
                             "before": v.before?.json ?? .null, "after": v.after.json,
@@ -30,10 +29,10 @@ struct HistoryCommand: ParsableCommand {
             ["REV", "VER", "OP", "SOURCE", "AT", "CHANGES"],
             revisions.map { v in
                 let changes = Planner.diff(v.before, v.after).map {
-                    "\($0.op == .add ? "+" : $0.op == .remove ? "-" : "~")\($0.path)"
+                    "\($0.op.symbol)\($0.path)"
                 }
                 return [
-                    String(v.id), String(v.version), v.op, v.source, v.at,
+                    String(v.id), String(v.version), v.op.rawValue, v.source, v.at,
                     Output.cell(changes.joined(separator: " "), max: 70),
                 ]
             })

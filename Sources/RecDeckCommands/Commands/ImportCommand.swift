@@ -20,8 +20,8 @@ struct ImportCommand: ParsableCommand {
     @Option(help: "Item dialect: native (each item one request) or bulk (each item one batch request).") var dialect =
         "native"
     @Option(help: "Items are plain data objects looked up by this JSONPath.") var key: String?
-    @Option(help: "Archive mode for items that do not set one (prompt, unarchive, unarchive_update, overwrite).")
-    var onArchivedMatch: String?
+    @Option(help: "Archive mode for items that do not set one.")
+    var onArchivedMatch: ArchivedMatchMode?
     @Option(help: "Items per transaction (1–1000).") var batchSize = 1000
     @Flag(help: "Report each committed batch on stderr.") var verbose = false
 
@@ -34,14 +34,6 @@ struct ImportCommand: ParsableCommand {
         if let key {
             do { keyPath = try JSONPath(parsing: key) } catch { throw CLIError("--key: \(error)", status: .usage) }
         }
-        var mode: ArchivedMatchMode?
-        if let onArchivedMatch {
-            guard let m = ArchivedMatchMode(rawValue: onArchivedMatch) else {
-                throw CLIError(
-                    "--on-archived-match must be prompt, unarchive, unarchive_update or overwrite", status: .usage)
-            }
-            mode = m
-        }
         guard dialect == "native" || dialect == "bulk" else {
             throw CLIError(
                 "import reads --dialect native or bulk items, not \"\(dialect)\"; send single-record dialects with `recdeck upsert`",
@@ -52,11 +44,10 @@ struct ImportCommand: ParsableCommand {
                 "--key, --on-archived-match and --batch-size apply to native items; a bulk item is its own batch",
                 status: .usage)
         }
-        let store = try global.openStore()
-        guard try store.objectType(type) != nil else { throw CLIError("unknown object type \"\(type)\"") }
+        let (store, _) = try global.openStore(requiringType: type)
         if dialect == "bulk" { return try runBulk(store) }
         let progress = Output.stderrIsTerminal && !global.json
-        let importer = Importer(type: type, keyPath: keyPath, onArchivedMatch: mode, batchSize: batchSize)
+        let importer = Importer(type: type, keyPath: keyPath, onArchivedMatch: onArchivedMatch, batchSize: batchSize)
         let summary = try importer.run(file, into: store) { batch, first, last, done, size in
             if verbose { Output.err("batch \(batch) committed: items \(first)–\(last)") }
             if progress { Output.progress(size > 0 ? Double(done) / Double(size) : 1, "\(last) items") }

@@ -16,8 +16,7 @@ struct ListCommand: ParsableCommand {
 
     func run() throws {
         guard limit > 0 else { throw CLIError("--limit must be at least 1", status: .usage) }
-        let store = try global.openStore()
-        guard try store.objectType(type) != nil else { throw CLIError("unknown object type \"\(type)\"") }
+        let (store, _) = try global.openStore(requiringType: type)
         let page = try store.list(
             type: type, filter: onlyArchived ? .archived : archived ? .all : .active, after: after, limit: limit)
         if jsonl {

@@ -19,7 +19,7 @@ struct MergeCommand: ParsableCommand {
     @Argument(help: "The record that stays (id, external id or identifier value).") var survivor: String
     @Argument(help: "Records merged into it and archived.") var losers: [String] = []
     @Option(name: .customLong("take"), help: "FIELD=RECORD: take this field's value from that record (repeatable).")
-    var takes: [String] = []
+    var takes: [KeyValue] = []
     @Flag(help: "Show the plan; write nothing.") var dryRun = false
 
     func run() throws {
@@ -27,8 +27,7 @@ struct MergeCommand: ParsableCommand {
             throw CLIError("name at least one record to merge into \(survivor)", status: .usage)
         }
         if !dryRun { try global.requireWritable("merge") }
-        let store = try global.openStore()
-        guard try store.objectType(type) != nil else { throw CLIError("unknown object type \"\(type)\"") }
+        let (store, _) = try global.openStore(requiringType: type)
         func resolve(_ key: String) throws -> String {
             guard let r = try store.findRecord(type: type, key: key) else {
                 throw CLIError("no \(type) record \"\(Output.cell(key))\"")
@@ -38,12 +37,7 @@ struct MergeCommand: ParsableCommand {
         let survivorID = try resolve(survivor)
         let loserIDs = try losers.map(resolve)
         var take: [String: String] = [:]
-        for t in takes {
-            guard let eq = t.firstIndex(of: "="), eq != t.startIndex else {
-                throw CLIError("--take \"\(t)\" must be FIELD=RECORD", status: .usage)
-            }
-            take[String(t[..<eq])] = try resolve(String(t[t.index(after: eq)...]))
-        }
+        for t in takes { take[t.key] = try resolve(t.value) }
         if dryRun {
             let plan = try store.planMerge(type: type, survivor: survivorID, losers: loserIDs, take: take)
             if global.json { Output.json(["dry_run": true, "plan": plan.json]) } else { print(plan) }
@@ -71,7 +65,7 @@ struct MergeCommand: ParsableCommand {
             Output.out("survivor changes:")
             for d in plan.diff {
                 Output.out(
-                    "  \(d.op == .add ? "+" : d.op == .remove ? "-" : "~") \(d.path): \(Output.cell(d.before?.jsonText ?? "", max: 30)) → \(Output.cell(d.after?.jsonText ?? "", max: 30))"
+                    "  \(d.op.symbol) \(d.path): \(Output.cell(d.before?.jsonText ?? "", max: 30)) → \(Output.cell(d.after?.jsonText ?? "", max: 30))"
                 )
             }
         }

@@ -4,57 +4,45 @@ import RecordStore
 
 /// Options shared by `plan` and `upsert`: the dialect, the query, the type and the body; and what both do with them.
 struct RequestOptions: ParsableArguments {
-    @Option(help: "Request dialect: \(Dialects.names.joined(separator: ", ")).") var dialect = "native"
+    @Option(help: "Request dialect.") var dialect = DialectArgument(NativeDialect())
     @Option(
         name: .customLong("query"),
         help: ArgumentHelp(
             "A query parameter as k=v, repeatable (zendesk external_id= or name=, kizen return_all_fields=true).",
             valueName: "k=v"))
-    var query: [String] = []
+    var query: [KeyValue] = []
     @Argument(help: "Type key (the API path's type). Voxworks names the type in its body, so TYPE may be left out.")
     var type: String?
     @Argument(help: "Request body: JSON text, a file, or - for stdin (default).") var body: String?
 
-    /// The dialect, the path type and the body argument, with Voxworks' lone positional read as the body.
-    func resolved() throws -> (dialect: any Dialect, type: String?, body: String?, query: [(String, String)]) {
-        guard let d = Dialects.named(dialect) else {
-            throw CLIError(
-                "unknown dialect \"\(dialect)\"; use one of \(Dialects.names.joined(separator: ", "))", status: .usage)
-        }
-        var pairs: [(String, String)] = []
-        for q in query {
-            guard let eq = q.firstIndex(of: "="), eq != q.startIndex else {
-                throw CLIError("--query \"\(q)\" must be k=v", status: .usage)
-            }
-            pairs.append((String(q[..<eq]), String(q[q.index(after: eq)...])))
-        }
+    /// The exchange these options describe, with a lone positional read as the body when the dialect names
+    /// its type in the body.
+    func exchange() throws -> Exchange {
+        let d = dialect.dialect
         var type = type, body = body
-        if d is VoxworksDialect, body == nil, let only = type,
+        if d.namesTypeInBody, body == nil, let only = type,
             only == "-" || only.hasPrefix("{") || only.contains("/") || only.hasSuffix(".json")
         {
             (type, body) = (nil, only)
         }
-        if type == nil, !(d is VoxworksDialect) {
+        if type == nil, !d.namesTypeInBody {
             throw CLIError("TYPE is required for --dialect \(d.name)", status: .usage)
         }
-        return (d, type, body, pairs)
+        return Exchange(d, type: type, query: query.map { ($0.key, $0.value) }, bytes: try BodyInput.read(body))
     }
 
     /// Decodes the request in its dialect, plans it (`applying`: and applies it in the same
     /// transaction), prints the native response and the plan, and exits with the status the outcome implies.
     func run(_ global: GlobalOptions, applying: Bool) throws {
         if applying { try global.requireWritable("upsert") }
-        let (dialect, type, body, query) = try resolved()
-        let store = try global.openStore()
-        let exchange = try store.exchange(
-            dialect, type: type, query: query, bytes: try BodyInput.read(body),
-            apply: applying, source: WriteSource("cli"))
+        let exchange = try exchange()
+        let outcome = try global.openStore().perform(exchange, apply: applying, source: WriteSource("cli"))
         if global.json {
-            Output.json(ExchangeText.json(exchange, dialect: dialect))
+            Output.json(ExchangeText.json(outcome))
         } else {
-            ExchangeText.render(exchange, dialect: dialect, applying: applying).forEach { Output.out($0) }
+            ExchangeText.render(outcome, applying: applying).forEach { Output.out($0) }
         }
-        let status = ExchangeText.exitStatus(exchange, dialect: dialect, applying: applying)
+        let status = ExchangeText.exitStatus(outcome, applying: applying)
         if status != .ok { throw ExitCode(status.rawValue) }
     }
 }

@@ -18,7 +18,8 @@ struct ProcessCommand: ParsableCommand {
                     .array(
                         recent.map { p in
                             [
-                                "processId": .string(p.id), "object_type": .string(p.type), "status": .string(p.status),
+                                "processId": .string(p.id), "object_type": .string(p.type),
+                                "status": .string(p.status.rawValue),
                                 "records": .int(Int64(p.results.count)), "created_at": .string(p.createdAt),
                             ]
                         }));
@@ -28,7 +29,7 @@ struct ProcessCommand: ParsableCommand {
             Output.table(
                 ["PROCESS", "TYPE", "STATUS", "RECORDS", "CREATED AT"],
                 recent.map { p in
-                    [p.id, p.type, p.status, String(p.results.count), p.createdAt]
+                    [p.id, p.type, p.status.rawValue, String(p.results.count), p.createdAt]
                 })
             return
         }

@@ -68,7 +68,7 @@ public struct Importer {
     /// applied in one transaction and kept under its own process id.
     public func runBulk(
         _ path: String, into store: RecordStore, source: String = "import",
-        afterBatch: (_ label: String, _ exchange: DialectExchange) -> Void = { _, _ in }
+        afterBatch: (_ label: String, _ exchange: ExchangeOutcome) -> Void = { _, _ in }
     ) throws -> ImportSummary {
         guard !ImportReader.isCSV(path) else {
             throw CLIError("\(path): a bulk import reads JSON request bodies, not CSV rows")
@@ -78,11 +78,12 @@ public struct Importer {
         var summary = ImportSummary()
         while let (label, value) = try reader.nextValues(1).first {
             summary.batches += 1
-            let exchange: DialectExchange
+            let exchange: ExchangeOutcome
             switch value {
             case .success(let body):
-                exchange = try store.exchange(
-                    BulkDialect(), DialectRequest(type: type, body: body), apply: true, source: WriteSource(source))
+                exchange = try store.perform(
+                    Exchange(BulkDialect(), DialectRequest(type: type, body: body)), apply: true,
+                    source: WriteSource(source))
             case .failure(let e):
                 summary.decisions["invalid", default: 0] += 1
                 summary.errors.append("\(label): \(e)")

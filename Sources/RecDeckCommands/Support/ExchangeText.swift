@@ -5,12 +5,13 @@ import RecordStore
 enum ExchangeText {
     /// `--json`: the native dialect prints its plan (which is its native body); other dialects print
     /// the native status and body with the unified plan (a batch: every plan and result).
-    static func json(_ x: DialectExchange, dialect: any Dialect) -> JSONValue {
-        if dialect is NativeDialect, let plan = x.plans.first { return plan.json }
+    static func json(_ x: ExchangeOutcome) -> JSONValue {
+        let dialect = x.dialect
+        if dialect.respondsWithPlan, let plan = x.plans.first { return plan.json }
         var o: [String: JSONValue] = [
             "dialect": .string(dialect.name), "status": .int(Int64(x.response.status)), "response": x.response.body,
         ]
-        if dialect.isBatch && !x.refused {
+        if dialect.answersWithProcess && !x.refused {
             o["process_id"] = x.processID.map(JSONValue.string) ?? .null
             o["committed"] = .bool(x.committed)
             o["results"] = .array(x.results)
@@ -22,16 +23,17 @@ enum ExchangeText {
     }
 
     /// Human output: the native status and body first, then the plan (a batch: a line per record).
-    static func render(_ x: DialectExchange, dialect: any Dialect, applying: Bool) -> [String] {
+    static func render(_ x: ExchangeOutcome, applying: Bool) -> [String] {
+        let dialect = x.dialect
         var lines: [String] = []
-        if !(dialect is NativeDialect) {
+        if !dialect.respondsWithPlan {
             lines.append("\(dialect.name) response \(x.response.status)")
             lines += x.response.body.prettyText.split(separator: "\n", omittingEmptySubsequences: false).map {
                 "  " + Output.cell(String($0), max: 200)
             }
             lines.append("")
         }
-        guard dialect.isBatch, !x.refused else {
+        guard dialect.answersWithProcess, !x.refused else {
             return lines + (x.plans.first.map(PlanText.render) ?? [])
         }
         if let id = x.processID {
@@ -46,8 +48,8 @@ enum ExchangeText {
 
     /// 0 for an answer; 1 for a refusal or, after applying a batch, any record not applied; 3 when
     /// applying needs a decision (conflict, ambiguous); plan exits 0 for any preview it can show.
-    static func exitStatus(_ x: DialectExchange, dialect: any Dialect, applying: Bool) -> ExitStatus {
-        if dialect.isBatch && !x.refused {
+    static func exitStatus(_ x: ExchangeOutcome, applying: Bool) -> ExitStatus {
+        if x.dialect.answersWithProcess && !x.refused {
             guard applying else { return .ok }
             if !x.committed || x.plans.contains(where: { $0.decision.isError && $0.decision != .conflict }) {
                 return .error

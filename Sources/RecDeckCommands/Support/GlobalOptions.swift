@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import RecordCore
 import RecordStore
 
 /// Options every subcommand takes: `--db`, `--read-only`, `--json`.
@@ -38,6 +39,13 @@ public struct GlobalOptions: ParsableArguments, Sendable {
     /// Opens the store named by these options; `concurrentReads` for the TUI's background readers.
     func openStore(concurrentReads: Bool = false) throws -> RecordStore {
         try RecordStore.open(path: databasePath(), readOnly: readOnly, concurrentReads: concurrentReads)
+    }
+
+    /// Opens the store and checks that it holds the type `key`; an unknown type is a one-line error.
+    func openStore(requiringType key: String) throws -> (RecordStore, ObjectType) {
+        let store = try openStore()
+        guard let type = try store.objectType(key) else { throw CLIError("unknown object type \"\(key)\"") }
+        return (store, type)
     }
 
     /// Refuses a write in `--read-only` mode before touching the database.

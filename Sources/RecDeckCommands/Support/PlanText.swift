@@ -27,7 +27,7 @@ enum PlanText {
             lines.append("record     \(r.id) version \(r.version)\(r.name.map { " \"\(Output.cell($0))\"" } ?? "")")
         }
         for d in plan.diff {
-            let sym = d.op == .add ? "+" : d.op == .remove ? "-" : "~"
+            let sym = d.op.symbol
             let before = d.before.map { Output.cell($0.jsonText, max: 30) } ?? ""
             let after = d.after.map { Output.cell($0.jsonText, max: 30) } ?? ""
             let change = d.op == .replace ? "\(before) → \(after)" : d.op == .add ? after : before

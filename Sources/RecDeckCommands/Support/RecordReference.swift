@@ -7,12 +7,12 @@ struct RecordReference: ParsableArguments {
     @Argument(help: "Type key.") var type: String
     @Argument(help: "Record id, external id or identifier value.") var key: String
 
-    /// The record, or a one-line error naming the unknown type or the missing record.
-    func resolve(in store: RecordStore) throws -> Record {
-        guard try store.objectType(type) != nil else { throw CLIError("unknown object type \"\(type)\"") }
+    /// The store and the record, or a one-line error naming the unknown type or the missing record.
+    func resolve(_ global: GlobalOptions) throws -> (RecordStore, Record) {
+        let (store, _) = try global.openStore(requiringType: type)
         guard let r = try store.findRecord(type: type, key: key) else {
             throw CLIError("no \(type) record \"\(Output.cell(key))\"")
         }
-        return r
+        return (store, r)
     }
 }

@@ -89,10 +89,8 @@ public final class StoreBackend: RecordBackend {
     public func history(recordID: String) throws -> [Revision] { try store.history(recordID: recordID) }
     public func plan(_ request: UpsertRequest) throws -> Plan { try store.plan(request) }
     public func upsert(_ request: UpsertRequest) throws -> Plan { try store.upsert(request, source: source) }
-    public func exchange(_ dialect: any Dialect, type: String?, query: [(String, String)], bytes: [UInt8], apply: Bool)
-        throws -> DialectExchange
-    {
-        try store.exchange(dialect, type: type, query: query, bytes: bytes, apply: apply, source: source)
+    public func perform(_ exchange: Exchange, apply: Bool) throws -> ExchangeOutcome {
+        try store.perform(exchange, apply: apply, source: source)
     }
     public func archive(type: String, ids: [String]) throws -> String {
         let batch = Self.batchID("archive")

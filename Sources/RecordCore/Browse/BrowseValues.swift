@@ -26,19 +26,30 @@ public struct Revision: Sendable {
     public var id: Int64
     public var recordID: String
     public var version: Int
-    public var op: String
+    public var op: RevisionOp
     public var before: Record?
     public var after: Record
     public var source: String
     public var batch: String?
     public var at: String
     public init(
-        id: Int64, recordID: String, version: Int, op: String, before: Record?, after: Record, source: String,
+        id: Int64, recordID: String, version: Int, op: RevisionOp, before: Record?, after: Record, source: String,
         batch: String?, at: String
     ) {
         self.id = id; self.recordID = recordID; self.version = version; self.op = op; self.before = before
         self.after = after; self.source = source; self.batch = batch; self.at = at
     }
+}
+
+/// Where a parked conflict stands.
+public enum ConflictStatus: String, Sendable {
+    case pending, resolved
+}
+
+/// How a bulk process ended: `complete`, or `rolled_back` for an atomic batch with a failed item.
+public enum ProcessStatus: String, Sendable {
+    case complete
+    case rolledBack = "rolled_back"
 }
 
 /// A request parked in the conflict queue.
@@ -50,11 +61,12 @@ public struct ConflictEntry: Sendable {
     public var request: String
     public var plan: JSONValue
     public var recordID: String?
-    public var status: String
+    public var status: ConflictStatus
     public var resolution: String?
     public var createdAt: String
     public init(
-        id: Int64, type: String, dialect: String, request: String, plan: JSONValue, recordID: String?, status: String,
+        id: Int64, type: String, dialect: String, request: String, plan: JSONValue, recordID: String?,
+        status: ConflictStatus,
         resolution: String?, createdAt: String
     ) {
         self.id = id; self.type = type; self.dialect = dialect; self.request = request; self.plan = plan;
@@ -63,45 +75,24 @@ public struct ConflictEntry: Sendable {
     }
 }
 
-/// What one native request did: the plan of each item, the native response, and for a batch its process.
-public struct DialectExchange: Sendable {
-    /// One plan per item (a refused request: its one refusing plan).
-    public var plans: [Plan]
-    public var response: NativeResponse
-    /// Each item's result as the dialect reports it per record.
-    public var results: [JSONValue]
-    /// The bulk process id (nil for single-record dialects and refused requests).
-    public var processID: String?
-    /// True when the whole request was refused before any item was planned.
-    public var refused: Bool
-    /// False for a preview, or an atomic batch that was rolled back.
-    public var committed: Bool
-    public init(
-        plans: [Plan], response: NativeResponse, results: [JSONValue], processID: String?, refused: Bool,
-        committed: Bool
-    ) {
-        self.plans = plans; self.response = response; self.results = results; self.processID = processID
-        self.refused = refused; self.committed = committed
-    }
-}
-
 /// A bulk process: each record's result, kept under the id the 202 answer gave.
 public struct BulkProcess: Sendable {
     public var id: String
     public var type: String
     public var dialect: String
-    /// `complete`, or `rolled_back` for an atomic batch with a failed item.
-    public var status: String
+    public var status: ProcessStatus
     public var results: [JSONValue]
     public var createdAt: String
-    public init(id: String, type: String, dialect: String, status: String, results: [JSONValue], createdAt: String) {
+    public init(
+        id: String, type: String, dialect: String, status: ProcessStatus, results: [JSONValue], createdAt: String
+    ) {
         self.id = id; self.type = type; self.dialect = dialect; self.status = status; self.results = results;
         self.createdAt = createdAt
     }
     public var json: JSONValue {
         [
             "processId": .string(id), "object_type": .string(type), "dialect": .string(dialect),
-            "status": .string(status),
+            "status": .string(status.rawValue),
             "created_at": .string(createdAt), "results": .array(results),
         ]
     }

@@ -6,7 +6,7 @@ public struct BulkDialect: Dialect {
     public init() {}
     public var name: String { "bulk" }
     public var endpoint: String { "POST /objects/{object_type}/batch/upsert" }
-    public var isBatch: Bool { true }
+    public var answersWithProcess: Bool { true }
 
     public func typeKey(of request: DialectRequest) -> String? { request.type }
 

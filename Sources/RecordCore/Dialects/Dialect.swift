@@ -55,7 +55,11 @@ public protocol Dialect: Sendable {
     /// The endpoint it stands for, for help text (`PUT /objects/{slug}`).
     var endpoint: String { get }
     /// True when one request carries many records and is answered with a process id (bulk).
-    var isBatch: Bool { get }
+    var answersWithProcess: Bool { get }
+    /// True when the body names the type (Voxworks' `type_name`), so a caller need not give one.
+    var namesTypeInBody: Bool { get }
+    /// True when the native response is the plan itself (recdeck's own dialect).
+    var respondsWithPlan: Bool { get }
     /// The type key the request addresses (path parameter or body), nil when it names none.
     func typeKey(of request: DialectRequest) -> String?
     /// Decodes the request for `type` (nil: no such type). A failure refuses the whole request.
@@ -70,7 +74,9 @@ public protocol Dialect: Sendable {
 }
 
 extension Dialect {
-    public var isBatch: Bool { false }
+    public var answersWithProcess: Bool { false }
+    public var namesTypeInBody: Bool { false }
+    public var respondsWithPlan: Bool { false }
     public func itemResult(_ plan: Plan, index: Int) -> JSONValue { plan.json }
 }
 

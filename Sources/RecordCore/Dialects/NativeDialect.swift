@@ -4,6 +4,7 @@ public struct NativeDialect: SingleRecordDialect {
     public init() {}
     public var name: String { "native" }
     public var endpoint: String { "POST /types/{type}/upsert (the unified request)" }
+    public var respondsWithPlan: Bool { true }
 
     public func typeKey(of request: DialectRequest) -> String? { request.type }
 

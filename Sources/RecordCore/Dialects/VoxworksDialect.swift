@@ -5,6 +5,7 @@ public struct VoxworksDialect: SingleRecordDialect {
     public init() {}
     public var name: String { "voxworks" }
     public var endpoint: String { "POST /api/v1/upsert-object" }
+    public var namesTypeInBody: Bool { true }
 
     /// The default key chain when the request gives no `upsert_key`.
     public static let defaultKeyPaths = ["$.external_ids.rex.property_id", "$.id"]

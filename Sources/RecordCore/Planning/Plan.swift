@@ -65,7 +65,17 @@ public struct MatchInfo: Sendable, Equatable {
 
 /// One changed leaf between the old and the new record.
 public struct DiffEntry: Sendable, Equatable {
-    public enum Op: String, Sendable { case add, remove, replace }
+    public enum Op: String, Sendable {
+        case add, remove, replace
+        /// `+`, `-` or `~`, as every diff recdeck prints marks the change.
+        public var symbol: String {
+            switch self {
+            case .add: "+"
+            case .remove: "-"
+            case .replace: "~"
+            }
+        }
+    }
     public var path: String
     public var op: Op
     public var before: JSONValue?

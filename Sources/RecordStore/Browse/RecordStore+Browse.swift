@@ -113,7 +113,8 @@ extension RecordStore {
         let after = try Record(
             json: JSONValue.parse(row["after"] as String), defaultTime: Date(timeIntervalSince1970: 0))
         return Revision(
-            id: row["id"], recordID: row["record_id"], version: row["version"], op: row["op"], before: before,
+            id: row["id"], recordID: row["record_id"], version: row["version"], op: try row.decode("op"),
+            before: before,
             after: after, source: row["source"], batch: row["batch"], at: row["at"])
     }
 
@@ -126,7 +127,7 @@ extension RecordStore {
                 ConflictEntry(
                     id: row["id"], type: row["type"], dialect: row["dialect"], request: row["request"],
                     plan: (try? JSONValue.parse(row["plan"] as String)) ?? .null, recordID: row["record_id"],
-                    status: row["status"], resolution: row["resolution"], createdAt: row["created_at"])
+                    status: try row.decode("status"), resolution: row["resolution"], createdAt: row["created_at"])
             }
         }
     }

@@ -92,3 +92,14 @@ enum RecordRow {
             record)
     }
 }
+
+extension Row {
+    /// A column holding one of an enum's raw values; anything else is a clear error, not a crash.
+    func decode<T: RawRepresentable>(_ column: String) throws -> T where T.RawValue == String {
+        let text: String = self[column]
+        guard let value = T(rawValue: text) else {
+            throw StoreError.invalid("stored \(column) \"\(text)\" is not a known \(T.self)")
+        }
+        return value
+    }
+}

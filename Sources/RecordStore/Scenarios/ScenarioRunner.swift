@@ -36,8 +36,8 @@ public struct ScenarioRunner: Sendable {
             }
             let before = step.previewOnly ? try store.snapshot() : nil
             let request = DialectRequest(type: step.type, query: step.query, body: step.body)
-            let exchange = try store.exchange(
-                dialect, request, apply: !step.previewOnly, source: WriteSource("scenario"))
+            let exchange = try store.perform(
+                Exchange(dialect, request), apply: !step.previewOnly, source: WriteSource("scenario"))
             if let before, try store.snapshot() != before {
                 failures.append(
                     ScenarioFailure(
@@ -54,7 +54,7 @@ public struct ScenarioRunner: Sendable {
     /// Checks a step's expectations. Plan keys (`decision`, `record`, …) read the first item's plan;
     /// `status` and `response` the native response; `results` each item's result; warnings and errors
     /// are gathered from every item.
-    private func check(_ expect: JSONValue, exchange: DialectExchange, store: RecordStore) throws -> [(
+    private func check(_ expect: JSONValue, exchange: ExchangeOutcome, store: RecordStore) throws -> [(
         key: String, detail: String
     )] {
         guard let e = expect.objectValue else { return [("expect", "must be an object")] }

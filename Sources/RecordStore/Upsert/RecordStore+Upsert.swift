@@ -72,16 +72,15 @@ extension RecordStore {
     public func importBatch(_ items: [ImportItem], type typeKey: String, source: WriteSource) throws -> [Plan] {
         let decoded = items.map { DecodedItem(request: $0.request, body: $0.body ?? .null) }
         return try writeTransaction("import") { db in
-            try applyBatch(decoded, type: typeKey, source: source, parkConflicts: "native", db)
+            try applyBatch(decoded, type: objectType(typeKey, db), source: source, parkConflicts: "native", db)
         }
     }
 
     /// Plans and applies items in order inside the caller's transaction; decoding warnings join each plan.
     /// With `parkConflicts` (the items' dialect), prompt-mode conflicts are parked in the queue.
     func applyBatch(
-        _ items: [DecodedItem], type typeKey: String, source: WriteSource, parkConflicts: String?, _ db: Database
+        _ items: [DecodedItem], type: ObjectType?, source: WriteSource, parkConflicts: String?, _ db: Database
     ) throws -> [Plan] {
-        let type = try objectType(typeKey, db)
         var plans: [Plan] = []
         plans.reserveCapacity(items.count)
         for item in items {
@@ -97,7 +96,7 @@ extension RecordStore {
                             INSERT INTO conflicts(type, dialect, request, plan, record_id, source, batch, created_at) VALUES (?,?,?,?,?,?,?,?)
                             """,
                         arguments: [
-                            typeKey, dialect, item.body.isNull ? "" : item.body.jsonText, plan.json.jsonText,
+                            request.type, dialect, item.body.isNull ? "" : item.body.jsonText, plan.json.jsonText,
                             plan.match?.id, source.name, source.batch, Timestamp.format(clock()),
                         ])
                 }

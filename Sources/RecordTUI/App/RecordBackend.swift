@@ -37,9 +37,8 @@ public protocol RecordBackend: AnyObject {
     func plan(_ request: UpsertRequest) throws -> Plan
     /// Plans and applies a unified request in one transaction.
     func upsert(_ request: UpsertRequest) throws -> Plan
-    /// A native request in a dialect: previewed (`apply: false`) or applied.
-    func exchange(_ dialect: any Dialect, type: String?, query: [(String, String)], bytes: [UInt8], apply: Bool) throws
-        -> DialectExchange
+    /// A native request in a dialect: previewed (`apply: false`) or applied, in one transaction.
+    func perform(_ exchange: Exchange, apply: Bool) throws -> ExchangeOutcome
     /// Archives records of one type in one transaction (all or none); returns the batch id `undoBatch` takes.
     func archive(type: String, ids: [String]) throws -> String
     /// Restores records of one type in one transaction (all or none); returns the batch id.

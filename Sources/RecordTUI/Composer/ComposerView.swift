@@ -15,7 +15,7 @@ public final class ComposerView: View {
     public private(set) var queryText: String
     private var editingQuery = false
     /// The latest preview, or why there is none.
-    public private(set) var preview: Result<DialectExchange, BackendFailure>?
+    public private(set) var preview: Result<ExchangeOutcome, BackendFailure>?
     private var template: String
     private var previewScroll = 0
     /// Each dialect's own text, kept while another dialect is shown: switching never loses work.
@@ -148,22 +148,12 @@ public final class ComposerView: View {
 
     /// Re-plans the request as it stands (nothing is written).
     func refresh() {
-        let bytes = Array(editor.text.utf8)
-        preview = context.attempt {
-            try context.backend.exchange(dialect, type: typeKey, query: query, bytes: bytes, apply: false)
-        }
+        let exchange = exchange
+        preview = context.attempt { try context.backend.perform(exchange, apply: false) }
     }
 
-    /// The decoded unified request (for the resolver), when the body decodes to exactly one.
-    func decodedRequest() -> UpsertRequest? {
-        guard let body = try? JSONValue.parse(editor.text) else { return nil }
-        let request = DialectRequest(type: typeKey, query: query, body: body)
-        let type = dialect.typeKey(of: request).flatMap { try? context.backend.objectType($0) }
-        guard case .success(let batch) = dialect.decode(request, type: type), batch.items.count == 1,
-            case .success(let r) = batch.items[0].request
-        else { return nil }
-        return r
-    }
+    /// The request as it stands, as one exchange.
+    private var exchange: Exchange { Exchange(dialect, type: typeKey, query: query, bytes: Array(editor.text.utf8)) }
 
     private func apply() -> Effect {
         if let refusal = context.refusal("applying an upsert") { return refusal }
@@ -175,8 +165,9 @@ public final class ComposerView: View {
             return .error("the request is refused (\(ex.response.status)): \(ex.plans.first?.errorSummary ?? "")")
         }
         // A single request that meets an archived record in prompt mode goes to the resolver, not to a write.
-        if !dialect.isBatch, let plan = ex.plans.first, plan.decision == .conflict, plan.match?.archived == true,
-            let request = decodedRequest()
+        if !dialect.answersWithProcess, let plan = ex.plans.first, plan.decision == .conflict,
+            plan.match?.archived == true,
+            let request = ex.requests.first ?? nil
         {
             return .push(
                 ResolverView(
@@ -195,10 +186,8 @@ public final class ComposerView: View {
         lines.append([Span("\(dialect.name) response \(ex.response.status)", CellStyle(.dim))])
         return .confirm(
             Confirmation(title: "Apply this \(dialect.name) request?", lines: lines) { [unowned self] in
-                let bytes = Array(editor.text.utf8)
-                switch context.attempt({
-                    try context.backend.exchange(dialect, type: typeKey, query: query, bytes: bytes, apply: true)
-                }) {
+                let exchange = exchange
+                switch context.attempt({ try context.backend.perform(exchange, apply: true) }) {
                 case .failure(let e): return .error("not applied: \(e.message)")
                 case .success(let done):
                     refresh()
@@ -208,7 +197,7 @@ public final class ComposerView: View {
                         "applied (\(done.response.status)): "
                         + Set(decisions).sorted().map { d in "\(decisions.filter { $0 == d }.count) \(d)" }.joined(
                             separator: ", ")
-                    if dialect.isBatch, parked > 0 {
+                    if dialect.answersWithProcess, parked > 0 {
                         text += "; \(parked) conflict\(parked == 1 ? "" : "s") parked: :conflicts"
                     }
                     if let id = done.processID { text += "; process \(id)" }

@@ -97,19 +97,9 @@ public final class ResolverView: View {
         do { body = try JSONValue.parse(entry.request) } catch {
             return .failure(BackendFailure(message: error.message))
         }
-        let native = DialectRequest(type: entry.type, body: dialect.isBatch ? ["records": [body]] : body)
+        let native = DialectRequest(type: entry.type, body: dialect.answersWithProcess ? ["records": [body]] : body)
         let type = try? context.backend.objectType(entry.type)
-        switch dialect.decode(native, type: type) {
-        case .failure(let e): return .failure(BackendFailure(message: e.description))
-        case .success(let batch):
-            guard let item = batch.items.first else {
-                return .failure(BackendFailure(message: "the parked request holds no record"))
-            }
-            switch item.request {
-            case .failure(let e): return .failure(BackendFailure(message: e.description))
-            case .success(let r): return .success(r)
-            }
-        }
+        return Exchange(dialect, native).singleRequest(type: type).mapError { BackendFailure(message: $0.description) }
     }
 
     public var bindings: [KeyBinding] {

@@ -401,7 +401,7 @@ public final class RecordView: View {
         guard inner.height > 0 else { return }
         let listHeight = min(revisions.count + 1, max(2, inner.height / 2))
         let rows = revisions.map { r in
-            [String(r.version), r.op, r.source, r.at, "\(Planner.diff(r.before, r.after).count) changes"]
+            [String(r.version), r.op.rawValue, r.source, r.at, "\(Planner.diff(r.before, r.after).count) changes"]
         }
         Table.draw(
             into: &buffer, area: Rect(row: inner.row, column: inner.column, width: inner.width, height: listHeight),
