@@ -56,7 +56,7 @@ enum DialectHarness {
     static func envelopeHolds(_ dialect: String, _ body: JSONValue) -> Bool {
         switch dialect {
         case "voxworks": return body["success"] == false && body["message"]?.stringValue != nil
-        case "kizen": return body["non_field_errors"]?.arrayValue != nil && body["fields"]?.objectValue != nil
+        case "kizen": return body["non_field_errors"]?.arrayValue != nil && body["fields"]?.arrayValue != nil
         case "nex":
             return body["status_code"]?.intValue != nil && body["code"]?.stringValue != nil
                 && body["message"]?.stringValue != nil
@@ -156,7 +156,7 @@ enum DialectHarness {
                 "kizen", type: "companies", body: ["lookup_value": "acme", "oncreate_unarchive": nil]
             ).onArchivedMatch == .prompt)
         let (_, missing) = try #require(DialectHarness.refusal("kizen", type: "contacts", body: ["fields": [:]]))
-        #expect(missing.body["fields"]?["lookup_value"] != nil)
+        #expect(missing.body["lookup_value"]?.arrayValue?.isEmpty == false)
     }
 
     @Test func kizenResponseFieldsAreTheTouchedOnesUnlessAskedForAll() throws {
@@ -166,14 +166,16 @@ enum DialectHarness {
         let request = DialectRequest(type: "contacts", body: ["lookup_value": "a@x.com", "fields": ["score": 3]])
         let some = KizenDialect().response(to: plan, request: request, type: Fixtures.contacts)
         #expect(some.status == 200)
-        #expect(some.body["fields"]?.objectValue.map { Array($0.keys) } == ["score"])
+        // The touched fields, and the system field `id` the schema requires.
+        #expect(some.body["fields"]?.objectValue.map { Set($0.keys) } == ["score", "id"])
+        #expect(some.body["fields"]?["id"]?["value"] == ["id": "c1"])
         #expect(some.body["fields"]?["score"]?["field_type"] == "integer")
         #expect(some.body["fields"]?["score"]?["display_name"] == "Score")
         var all = request
         all.query = [("return_all_fields", "true")]
         #expect(
             KizenDialect().response(to: plan, request: all, type: Fixtures.contacts).body["fields"]?.objectValue?.count
-                == 3)
+                == 4)
     }
 
     @Test(arguments: [

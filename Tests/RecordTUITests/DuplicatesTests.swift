@@ -43,7 +43,7 @@ import Testing
         #expect(
             try h.screen(naming: ["D0A", "D0B"], others: Self.related) == [
                 "| recdeck Types › dupes contacts › merge                                                    t.sqlite |",
-                "| 1★ <D0A>_________________  2 <D0B>_________________   ● kept · space takes the cell                |",
+                "| 1★ <D0A>_______________________________  2 <D0B>_______________________________   ● kept · space … |",
                 "|┌─ fields ─────────────────────────────────────────────────────────────────────────────────────────┐|",
                 "|│                   1★ Jane Smith         2  Jane Smith         RESULT                HOW          │|",
                 "|│  name             ●Jane Smith           ●Jane Smith           Jane Smith            same         │|",
@@ -59,11 +59,11 @@ import Testing
                 "|│                                                                                                  │|",
                 "|└──────────────────────────────────────────────────────────────────────────────────────────────────┘|",
                 "|┌─ effects ────────────────────────────────────────────────────────────────────────────────────────┐|",
-                "|│  child <X1001>_______________ (properties · 191 Mill St): parent_id → ★                          │|",
-                "|│  child <X1002>_______________ (properties · 44 Main St): parent_id → ★                           │|",
-                "|│  association <Globex Corp>_________ (companies · Globex Corp) → ★                                │|",
-                "|│  moved aside <D0B>_________________ contact_id \"D0B\" → \"D0B_merged_1790000000\"                   │|",
-                "|│  archived <D0B>_________________ with merged_into <D0A>_________________                         │|",
+                "|│  child <X1001>_____________________________ (properties · 191 Mill St): parent_id → ★            │|",
+                "|│  child <X1002>_____________________________ (properties · 44 Main St): parent_id → ★             │|",
+                "|│  association <Globex Corp>_______________________ (companies · Globex Corp) → ★                  │|",
+                "|│  moved aside <D0B>_______________________________ contact_id \"D0B\" → \"D0B_merged_1790000000\"     │|",
+                "|│  archived <D0B>_______________________________ with merged_into <uuid>__________________________…│|",
                 "|└──────────────────────────────────────────────────────────────────────────────────────────────────┘|",
                 "| name · same  j/k next / previous field  h/l next / previous record  …                       ? help |",
             ])

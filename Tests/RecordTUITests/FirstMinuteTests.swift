@@ -158,7 +158,7 @@ import Testing
     @Test func theQueueNamesRecordsAndOptionsAreNotRepeated() throws {
         let h = try Harness(width: 120, height: 30)
         h.press(":conflicts<enter>")
-        #expect(h.screen()[2].contains("Aisha Novak (rec_"))
+        #expect(h.screen()[2].contains("Aisha Novak (0"))
         h.press("<enter>")
         #expect(h.text.contains("> 1 unarchive "))
         #expect(!h.text.contains("unarchive → unarchive"))

@@ -92,10 +92,15 @@ final class Harness {
             names.append(
                 (
                     try store.findRecord(type: type, key: key)!.id,
-                    label + String(repeating: "_", count: 22 - label.count)
+                    label + String(repeating: "_", count: 36 - label.count)
                 ))
         }
-        return screen().map { line in names.reduce(line) { $0.replacingOccurrences(of: $1.0, with: $1.1) } }
+        // An id cut short by its column cannot be named: it reads `<uuid>___…`, as long as it was.
+        return screen().map { line in
+            names.reduce(line) { $0.replacingOccurrences(of: $1.0, with: $1.1) }.replacing(
+                /[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f-]*…/
+            ) { m in "<uuid>" + String(repeating: "_", count: m.output.count - 7) + "…" }
+        }
     }
 
     /// A contact by its contact_id.

@@ -44,6 +44,11 @@ public struct KizenDialect: SingleRecordDialect {
         return r
     }
 
+    /// `UpsertRecordResponse` of Kizen's OpenAPI document: the record's `fields` (the touched ones, or all
+    /// with `return_all_fields`) always including the system field `id`, and the members the schema
+    /// requires that recdeck keeps no data for (`client_info`, `lead_source_types`, the counts) with
+    /// empty values. A no-op update still says `updated`: the schema's actions are created, updated and
+    /// unarchived.
     public func response(to plan: Plan, request: DialectRequest, type: ObjectType?) -> NativeResponse {
         guard !plan.decision.isError, let r = plan.record else { return errorResponse(plan) }
         let returnAll = ["true", "1", "yes"].contains(request.query("return_all_fields")?.lowercased() ?? "")
@@ -59,6 +64,13 @@ public struct KizenDialect: SingleRecordDialect {
                 "value": value,
             ]
         }
+        // The system field `id` (its value an object, as the schema's SerializedFieldValueDict says); a data
+        // attribute named `id` is answered under `data_id` beside it.
+        if let own = fields["id"] { fields["data_id"] = own }
+        fields["id"] = [
+            "id": .string("\(r.type).id"), "field_type": "uuid", "display_name": "ID", "value": ["id": .string(r.id)],
+        ]
+        let displayName = r.name ?? data["email"]?.stringValue ?? r.id
         return NativeResponse(
             status: plan.status,
             body: [
@@ -66,49 +78,63 @@ public struct KizenDialect: SingleRecordDialect {
                 "object_type": .string(r.type),
                 "name": r.name.map(JSONValue.string) ?? .null,
                 "fields": .object(fields),
-                "action": .string(plan.action?.rawValue ?? plan.decision.rawValue),
+                "action": .string((plan.action ?? .updated).rawValue),
                 "access": ["view": true, "edit": true, "remove": true],
+                "client_info": [
+                    "display_name": .string(displayName), "email_on_suppression_list": false, "num_addresses_v2": 0,
+                ],
+                "lead_source_types": [],
+                "num_associated_team_members": 0,
+                "num_upcoming_activities": 0,
                 "archived": .bool(r.archived),
                 "created": .string(Timestamp.format(r.createdAt)),
                 "updated": .string(Timestamp.format(r.updatedAt)),
             ])
     }
 
-    /// `{non_field_errors, fields}`: field errors under their field, the rest (and conflicts) as non-field errors.
+    /// Kizen's `ErrorResponse` (Django REST framework's shape): errors on a request member under that
+    /// member (`lookup_value: [message]`), errors on record fields in `fields` as `_FieldError` entries
+    /// (`name` holds the field's key, `value` its messages), everything else — archived conflicts
+    /// included — in `non_field_errors`.
     private func errorResponse(_ plan: Plan) -> NativeResponse {
         var nonField: [JSONValue] = []
-        var fields: [String: [JSONValue]] = [:]
+        var members: [String: [JSONValue]] = [:]
+        var fields: [(key: String, messages: [JSONValue])] = []
+        func fieldError(_ key: String, _ message: String) {
+            if let i = fields.firstIndex(where: { $0.key == key }) {
+                fields[i].messages.append(.string(message))
+            } else {
+                fields.append((key, [.string(message)]))
+            }
+        }
         for e in plan.errors {
             switch (plan.decision, e.field) {
             case (.conflict, "on_archived_match"):
-                nonField.append(
-                    .string(
-                        "The record matching lookup_value (\(plan.match?.id ?? "?")) is archived; set oncreate_unarchive to unarchive or overwrite."
-                    ))
+                nonField.append(.string(Messages.kizenArchivedMatch(plan.match?.id ?? "?")))
             case (.conflict, let field):
-                let holders = plan.candidates.map(\.id).joined(separator: ", ")
-                nonField.append(
-                    .string(
-                        "The new \(field) value belongs to archived record \(holders); set onupdate_archived_conflict to overwrite to take it."
-                    ))
+                nonField.append(.string(Messages.kizenArchivedConflict(field, holders: plan.candidates.map(\.id))))
             case (_, let f) where f.hasPrefix("data."):
-                fields[String(f.dropFirst(5)), default: []].append(.string(e.message))
+                fieldError(String(f.dropFirst(5)), e.message)
             case (_, "lookup_value"), (_, "oncreate_unarchive"), (_, "onupdate_archived_conflict"), (_, "fields"):
-                fields[e.field, default: []].append(.string(e.message))
+                members[e.field, default: []].append(.string(e.message))
             default:
                 nonField.append(.string(e.description))
             }
         }
-        if nonField.isEmpty && fields.isEmpty { nonField.append(.string(plan.decision.rawValue)) }
+        if nonField.isEmpty && fields.isEmpty && members.isEmpty { nonField.append(.string(plan.decision.rawValue)) }
         let status: Int
         switch plan.decision {
         case .not_found: status = 404
         case .stale: status = 409
         default: status = plan.statusOverride ?? 400
         }
-        return NativeResponse(
-            status: status,
-            body: ["non_field_errors": .array(nonField), "fields": .object(fields.mapValues(JSONValue.array))])
+        var body: [String: JSONValue] = members.mapValues(JSONValue.array)
+        body["non_field_errors"] = .array(nonField)
+        body["fields"] = .array(
+            fields.map { f in
+                ["name": [.string(f.key)], "value": .array(f.messages), "add_values": [], "remove_values": []]
+            })
+        return NativeResponse(status: status, body: .object(body))
     }
 
     /// `first_name` → `First name`.

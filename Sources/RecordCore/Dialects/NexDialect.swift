@@ -79,7 +79,8 @@ public struct NexDialect: SingleRecordDialect {
                 "id": .string(r.id),
                 "object_id": .string(r.type),
                 "type": .string(r.type),
-                "workspace_id": type?.workspaceID.map(JSONValue.string) ?? .null,
+                // Nex always names a workspace; a type without one is in "default".
+                "workspace_id": .string(type?.workspaceID ?? "default"),
                 "created_at": .string(Timestamp.format(r.createdAt)),
                 "updated_at": .string(Timestamp.format(r.updatedAt)),
                 "attributes": r.data,

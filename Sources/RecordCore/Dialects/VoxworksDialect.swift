@@ -75,21 +75,31 @@ public struct VoxworksDialect: SingleRecordDialect {
         request.body["unique_key"].map { $0.isNull ? [] : ["unique_key is deprecated; send upsert_key"] } ?? []
     }
 
+    /// `UpsertObjectResponse` (201 created, 200 updated — a no-op update included, since the schema's
+    /// actions are created and updated) or `ErrorResponse`. The document lists 400 and 404 for errors;
+    /// an archived collision or several matches answer 409, which it does not list (README, Dialects).
     public func response(to plan: Plan, request: DialectRequest, type: ObjectType?) -> NativeResponse {
         guard !plan.decision.isError, let r = plan.record else {
-            return NativeResponse(status: plan.status, body: ["success": false, "message": .string(plan.errorSummary)])
+            let status: Int
+            switch plan.decision {
+            case .conflict, .ambiguous, .stale: status = 409
+            default: status = plan.status
+            }
+            return NativeResponse(status: status, body: ["success": false, "message": .string(plan.errorSummary)])
         }
-        let key: JSONValue = plan.lookup.map { ["path": .string($0.path ?? ""), "value": $0.value] } ?? .null
+        // The schema types upsert_key.value as a string: a number found at the path is answered as its text.
+        let key: JSONValue =
+            plan.lookup.map { ["path": .string($0.path ?? ""), "value": .string($0.value.plainText)] } ?? .null
         return NativeResponse(
             status: plan.status,
             body: [
                 "success": true,
                 "object_id": .string(r.id),
                 "object": [
-                    "id": .string(r.id), "name": r.name.map(JSONValue.string) ?? .null, "type_id": .string(r.type),
+                    "id": .string(r.id), "name": .string(r.name ?? ""), "type_id": .string(r.type),
                     "parent_id": r.parentID.map(JSONValue.string) ?? .null, "data": r.data,
                 ],
-                "action": .string(plan.action?.rawValue ?? plan.decision.rawValue),
+                "action": .string(plan.action == .created ? "created" : "updated"),
                 "upsert_key": key,
             ])
     }

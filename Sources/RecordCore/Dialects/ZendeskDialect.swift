@@ -42,13 +42,29 @@ public struct ZendeskDialect: SingleRecordDialect {
             throw RequestError(field: "custom_object_record", "custom_object_record is required")
         }
         let record = try BodyFields(recordValue, name: "custom_object_record", prefix: "custom_object_record.")
-        try record.rejectUnknown(["name", "external_id", "custom_object_fields"])
+        try record.rejectUnknown(Self.writable.union(Self.readOnly))
         var r = UpsertRequest(type: key)
         r.lookup = lookup
         if let n = try record.string("name") { r.name = .set(n) }
         if let e = try record.string("external_id") { r.externalID = .set(e) }
         r.data = try record.objectValue("custom_object_fields")
         return r
+    }
+
+    /// The user id every record is created and updated by.
+    static let userID = "1"
+
+    /// The record members a request sets.
+    static let writable: Set<String> = ["name", "external_id", "custom_object_fields"]
+    /// Members Zendesk's page lists that the server assigns: a request copied from a GET may carry them,
+    /// and they are ignored with a warning.
+    static let readOnly: Set<String> = [
+        "id", "url", "custom_object_key", "created_at", "updated_at", "created_by_user_id", "updated_by_user_id",
+    ]
+
+    public func warnings(for request: DialectRequest) -> [String] {
+        let given = request.body["custom_object_record"]?.objectValue?.keys.filter(Self.readOnly.contains) ?? []
+        return given.sorted().map { "custom_object_record.\($0) is assigned by the server; ignored" }
     }
 
     public func response(to plan: Plan, request: DialectRequest, type: ObjectType?) -> NativeResponse {
@@ -84,6 +100,10 @@ public struct ZendeskDialect: SingleRecordDialect {
                     "custom_object_fields": r.data,
                     "created_at": .string(Timestamp.format(r.createdAt)),
                     "updated_at": .string(Timestamp.format(r.updatedAt)),
+                    // recdeck has no users: every write is by the tool's one user.
+                    "created_by_user_id": .string(Self.userID),
+                    "updated_by_user_id": .string(Self.userID),
+                    "url": .string("/api/v2/custom_objects/\(r.type)/records/\(r.id).json"),
                 ]
             ])
     }

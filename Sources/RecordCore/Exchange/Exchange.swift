@@ -94,9 +94,9 @@ public struct Exchange: Sendable {
     public static let readOnlyBatchWarning =
         "read-only preview: planned against the stored state, without earlier items of the batch"
 
-    /// A new process id (`proc_` + the time-ordered id of a record made now).
+    /// A new process id (`proc_` + a time-ordered UUIDv7).
     public static func newProcessID(now: Date, random: inout some RandomNumberGenerator) -> String {
-        "proc_" + RecordID.make(now: now, random: &random).dropFirst(4)
+        "proc_" + RecordID.make(now: now, random: &random)
     }
 }
 
