@@ -299,7 +299,7 @@ enum DemoData {
                         ], "identifiers": ["ext_id": "EXT-1"],
                     ],
                     ["attributes": ["score": 50], "identifiers": ["ext_id": "EXT-1"]],
-                    ["attributes": ["title": "CFO"], "identifiers": ["id": "rec_does_not_exist"]],
+                    ["attributes": ["title": "CFO"], "identifiers": ["id": "019a0000-0000-7000-8000-000000000000"]],
                 ]
             ],
             decision: "create",
