@@ -47,21 +47,24 @@ let package = Package(
         .executableTarget(
             name: "recdeck-bench",
             dependencies: ["RecordCore", "RecordStore", "RecDeckCommands", "RecordTUI", "TerminalScreen"]),
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(
             name: "RecordCoreTests",
             dependencies: [
                 "RecordCore", .product(name: "PropertyBased", package: "swift-property-based"),
             ]),
-        .testTarget(name: "RecordStoreTests", dependencies: ["RecordCore", "RecordStore"]),
+        .testTarget(name: "RecordStoreTests", dependencies: ["RecordCore", "RecordStore", "TestSupport"]),
         .testTarget(
             name: "RecDeckCommandsTests",
             dependencies: [
-                "RecDeckCommands", "RecordStore", "RecordCore", "TerminalScreen",
+                "RecDeckCommands", "RecordStore", "RecordCore", "TerminalScreen", "TestSupport",
                 .product(name: "CSV", package: "CSV.swift"),
             ]),
         .testTarget(
             name: "RecordTUITests",
-            dependencies: ["RecordTUI", "TerminalScreen", "RecDeckCommands", "RecordStore", "RecordCore"]),
+            dependencies: [
+                "RecordTUI", "TerminalScreen", "RecDeckCommands", "RecordStore", "RecordCore", "TestSupport",
+            ]),
     ],
     swiftLanguageModes: [.v6]
 )

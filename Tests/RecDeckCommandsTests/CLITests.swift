@@ -1,6 +1,7 @@
 import Foundation
 import RecordCore
 import RecordStore
+import TestSupport
 import Testing
 
 @testable import RecDeckCommands
@@ -49,19 +50,13 @@ struct Binary {
     }
 }
 
+/// A temporary home for one CLI test: its database, its files, its XDG folders.
 final class Sandbox {
-    let url: URL
-    init() throws {
-        url = FileManager.default.temporaryDirectory.appendingPathComponent("recdeck-cli-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-    }
-    deinit { try? FileManager.default.removeItem(at: url) }
-    var db: String { url.appendingPathComponent("t.sqlite").path }
-    func write(_ name: String, _ text: String) throws -> String {
-        let p = url.appendingPathComponent(name).path
-        try Data(text.utf8).write(to: URL(fileURLWithPath: p))
-        return p
-    }
+    let folder: TemporaryFolder
+    var url: URL { folder.url }
+    init() throws { folder = try TemporaryFolder("cli") }
+    var db: String { folder.path("t.sqlite") }
+    func write(_ name: String, _ text: String) throws -> String { try folder.write(name, text) }
     func run(_ args: [String], stdin: String? = nil) throws -> Binary.Result {
         try Binary.run(args, stdin: stdin, home: url)
     }

@@ -1,19 +1,9 @@
 import Foundation
 import RecordCore
+import TestSupport
 import Testing
 
 @testable import RecordStore
-
-/// A temporary folder removed when the test ends.
-final class TempFolder {
-    let url: URL
-    init() throws {
-        url = FileManager.default.temporaryDirectory.appendingPathComponent("recdeck-test-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-    }
-    deinit { try? FileManager.default.removeItem(at: url) }
-    func path(_ name: String) -> String { url.appendingPathComponent(name).path }
-}
 
 enum StoreFixtures {
     static let contacts = try! ObjectType(json: [
@@ -157,7 +147,7 @@ enum StoreFixtures {
     }
 
     @Test func readOnlyStoreRefusesWrites() throws {
-        let tmp = try TempFolder()
+        let tmp = try TemporaryFolder()
         let path = tmp.path("ro.sqlite")
         do {
             let rw = try RecordStore.open(path: path)
@@ -177,7 +167,7 @@ enum StoreFixtures {
     /// Two connections racing to create the same new key: BEGIN IMMEDIATE serialises them, the second
     /// re-plans inside its transaction and updates.
     @Test func concurrentUpsertsOfOneNewKeyCreateOnce() async throws {
-        let tmp = try TempFolder()
+        let tmp = try TemporaryFolder()
         let path = tmp.path("race.sqlite")
         try RecordStore.open(path: path).applyType(StoreFixtures.contacts)
         let decisions = try await withThrowingTaskGroup(of: [Decision].self) { group in

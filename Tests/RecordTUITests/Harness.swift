@@ -3,12 +3,14 @@ import RecordCore
 import RecordStore
 import RecordTUI
 import TerminalScreen
+import TestSupport
 
 @testable import RecDeckCommands
 
 /// A TUI on a temporary database, driven by key sequences; screens are read as framed plain text.
 final class Harness {
     let folder: URL
+    private let temporary: TemporaryFolder
     let store: RecordStore
     let app: App
     var width: Int
@@ -27,9 +29,9 @@ final class Harness {
         demo: Bool = true, readOnly: Bool = false, width: Int = 100, height: Int = 30,
         setup: (RecordStore) throws -> Void = { _ in }
     ) throws {
-        folder = FileManager.default.temporaryDirectory.appendingPathComponent("recdeck-tui-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        let path = folder.appendingPathComponent("t.sqlite").path
+        temporary = try TemporaryFolder("tui")
+        folder = temporary.url
+        let path = temporary.path("t.sqlite")
         let writer = try RecordStore.open(path: path, clock: Self.clock)
         if demo { try Demo.build(into: writer) }
         try setup(writer)
@@ -42,7 +44,6 @@ final class Harness {
         self.width = width; self.height = height
     }
 
-    deinit { try? FileManager.default.removeItem(at: folder) }
 
     var path: String { store.path }
 

@@ -1,5 +1,6 @@
 import Foundation
 import TerminalScreen
+import TestSupport
 import Testing
 
 @testable import RecDeckCommands
@@ -37,9 +38,8 @@ import Testing
     }
 
     @Test func badUserThemeFallsBackToTheDefaultWithAMessage() throws {
-        let user = FileManager.default.temporaryDirectory.appendingPathComponent("recdeck-themes-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: user, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: user) }
+        let folder = try TemporaryFolder("themes")
+        let user = folder.url
         try "name = \"neon\"\n[styles]\ntitle = { fg = \"#zzzzzz\" }\n".write(
             to: user.appendingPathComponent("neon.toml"), atomically: true, encoding: .utf8)
         try "name = \"calm\"\n[styles]\ntitle = { fg = 24, bold = true }\n".write(

@@ -1,16 +1,18 @@
 import Foundation
 import RecordTUI
+import TestSupport
 import Testing
 
 @testable import RecDeckCommands
 
 /// views.toml and config.toml: written, read back, and bad files named by `file:line`.
 @Suite struct UserFilesTests {
-    func folder() throws -> URL {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("recdeck-config-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-        return url
-    }
+    /// Each test's folder lives as long as the suite value (one per test).
+    let temporary: TemporaryFolder
+
+    init() throws { temporary = try TemporaryFolder("config") }
+
+    func folder() throws -> URL { temporary.url }
 
     @Test func viewsFileSavesColumnsPerTypeAndReadsThemBack() throws {
         let dir = try folder()
