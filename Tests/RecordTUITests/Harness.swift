@@ -44,7 +44,6 @@ final class Harness {
         self.width = width; self.height = height
     }
 
-
     var path: String { store.path }
 
     /// Presses keys: plain characters and `<esc>`, `<enter>`, `<c-s>`, `<up>`….

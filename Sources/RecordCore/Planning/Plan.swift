@@ -201,6 +201,13 @@ public struct Plan: Sendable, Equatable {
         ]
     }
 
+    /// What archive mode `mode` does with this request: its alternative, else (the plan's own mode, or a
+    /// request that met no archived record) the plan itself.
+    public func outcome(for mode: ArchivedMatchMode) -> Alternative {
+        alternatives.first { $0.mode == mode }?.alternative
+            ?? Alternative(decision: decision, action: action, record: record, errors: errors)
+    }
+
     /// A plan refusing the request with field errors; `status` only when it differs from 400.
     public static func invalid(_ errors: [FieldError], status: Int? = nil) -> Plan {
         var p = Plan(decision: .invalid)

@@ -320,18 +320,12 @@ public final class ComposerView: View {
     {
         let alternativeModes = Set(plan.alternatives.map(\.mode))
         return ArchivedMatchMode.allCases.map { mode in
-            if let alt = plan.alternatives.first(where: { $0.mode == mode })?.alternative {
-                return (
-                    mode, alt.decision,
-                    alt.errors.first?.description ?? alt.action.map { "record \($0.rawValue)" } ?? "", false
-                )
+            let outcome = plan.outcome(for: mode)
+            guard !plan.alternatives.isEmpty else {
+                return (mode, outcome.decision, "no archived match: same for every mode", false)
             }
-            let current = plan.alternatives.isEmpty ? false : !alternativeModes.contains(mode)
-            let detail =
-                plan.alternatives.isEmpty
-                ? "no archived match: same for every mode"
-                : (plan.action.map { "record \($0.rawValue)" } ?? plan.errorSummary)
-            return (mode, plan.decision, detail, current)
+            let detail = outcome.errors.first?.description ?? outcome.action.map { "record \($0.rawValue)" } ?? ""
+            return (mode, outcome.decision, detail, !alternativeModes.contains(mode))
         }
     }
 }

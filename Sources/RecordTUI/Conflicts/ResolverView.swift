@@ -149,11 +149,8 @@ public final class ResolverView: View {
 
     /// The outcome of a choice, from the plan's alternatives.
     func outcome(_ choice: Choice) -> (decision: Decision?, record: Record?, errors: [FieldError]) {
-        guard case .mode(let mode) = choice, let plan else { return (nil, nil, []) }
-        if let alt = plan.alternatives.first(where: { $0.mode == mode })?.alternative {
-            return (alt.decision, alt.record, alt.errors)
-        }
-        return (plan.decision, plan.record, plan.errors)
+        guard case .mode(let mode) = choice, let outcome = plan?.outcome(for: mode) else { return (nil, nil, []) }
+        return (outcome.decision, outcome.record, outcome.errors)
     }
 
     private func choose() -> Effect {
