@@ -156,20 +156,21 @@ public enum Widgets {
     public static func diffLines(_ diff: [DiffEntry]) -> [StyledLine] {
         if diff.isEmpty { return [[Span("no changes", CellStyle(.dim))]] }
         return diff.map { d -> StyledLine in
+            let mark = d.op.symbol + " "
             switch d.op {
             case .add:
                 return [
-                    Span("+ ", CellStyle(.diffAdd, bold: true)), Span(d.path + " = "),
+                    Span(mark, CellStyle(.diffAdd, bold: true)), Span(d.path + " = "),
                     Span(short(d.after), CellStyle(.diffAdd)),
                 ]
             case .remove:
                 return [
-                    Span("- ", CellStyle(.diffRemove, bold: true)), Span(d.path + " = "),
+                    Span(mark, CellStyle(.diffRemove, bold: true)), Span(d.path + " = "),
                     Span(short(d.before), CellStyle(.diffRemove)),
                 ]
             case .replace:
                 return [
-                    Span("~ ", CellStyle(.accent, bold: true)), Span(d.path + ": "),
+                    Span(mark, CellStyle(.accent, bold: true)), Span(d.path + ": "),
                     Span(short(d.before), CellStyle(.diffRemove)),
                     Span(" → "), Span(short(d.after), CellStyle(.diffAdd)),
                 ]
