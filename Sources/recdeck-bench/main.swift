@@ -11,6 +11,7 @@ import RecordStore
 ///   swift run -c release recdeck-bench dupes [--count N] [--fuzzy-count M] [--folder PATH]
 ///   swift run -c release recdeck-bench crash [--count N] [--kills K] [--batch-size B] [--seed S]
 ///   swift run -c release recdeck-bench concurrency [--processes P] [--keys K] [--batch-size B]
+///   swift run -c release recdeck-bench json [--count N] [--rounds R]
 
 func fail(_ message: String) -> Never {
     FileHandle.standardError.write(Data("recdeck-bench: \(message)\n".utf8))
@@ -29,6 +30,11 @@ if CommandLine.arguments.dropFirst().first == "crash" {
 
 if CommandLine.arguments.dropFirst().first == "concurrency" {
     do { try ConcurrencyBench.run(Array(CommandLine.arguments.dropFirst(2))) } catch { fail("\(error)") }
+    exit(0)
+}
+
+if CommandLine.arguments.dropFirst().first == "json" {
+    do { try JSONBench.run(Array(CommandLine.arguments.dropFirst(2))) } catch { fail("\(error)") }
     exit(0)
 }
 
