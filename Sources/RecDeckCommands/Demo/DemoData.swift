@@ -216,41 +216,30 @@ enum DemoData {
         var expect: String
     }
 
+    /// The request for the archived company "Acme Corporation" under one archive mode (`prompt` is the
+    /// default, so its body names none); the decision is the mode's unless given.
+    private static func acme(_ mode: String, decision: String? = nil, _ what: String) -> Example {
+        var body: JSONValue = [
+            "lookup": ["identifier": "name"], "name": "Acme Corporation",
+            "data": ["industry": "robotics", "size": 120, "founded": 1999],
+        ]
+        if mode != "prompt", case .object(var o) = body {
+            o["on_archived_match"] = .string(mode)
+            body = .object(o)
+        }
+        let decision = decision ?? mode
+        return Example(
+            file: "companies-\(mode).json", type: "companies", body: body, decision: decision,
+            expect: "\(decision): \(what)")
+    }
+
     /// Example requests: one per archive mode (all hit the archived company "Acme Corporation"), an
     /// update, a create, and one request per API dialect.
     static let examples: [Example] = [
-        Example(
-            file: "companies-prompt.json", type: "companies",
-            body: [
-                "lookup": ["identifier": "name"], "name": "Acme Corporation",
-                "data": ["industry": "robotics", "size": 120, "founded": 1999],
-            ],
-            decision: "conflict",
-            expect: "conflict: Acme Corporation is archived; the plan lists what each mode would do"),
-        Example(
-            file: "companies-unarchive.json", type: "companies",
-            body: [
-                "lookup": ["identifier": "name"], "name": "Acme Corporation",
-                "data": ["industry": "robotics", "size": 120, "founded": 1999], "on_archived_match": "unarchive",
-            ],
-            decision: "unarchive",
-            expect: "unarchive: restores Acme, keeps its values, fills only missing ones"),
-        Example(
-            file: "companies-unarchive_update.json", type: "companies",
-            body: [
-                "lookup": ["identifier": "name"], "name": "Acme Corporation",
-                "data": ["industry": "robotics", "size": 120, "founded": 1999], "on_archived_match": "unarchive_update",
-            ],
-            decision: "unarchive_update",
-            expect: "unarchive_update: restores Acme and applies the request"),
-        Example(
-            file: "companies-overwrite.json", type: "companies",
-            body: [
-                "lookup": ["identifier": "name"], "name": "Acme Corporation",
-                "data": ["industry": "robotics", "size": 120, "founded": 1999], "on_archived_match": "overwrite",
-            ],
-            decision: "overwrite",
-            expect: "overwrite: moves the archived Acme's name aside and creates a new company"),
+        acme("prompt", decision: "conflict", "Acme Corporation is archived; the plan lists what each mode would do"),
+        acme("unarchive", "restores Acme, keeps its values, fills only missing ones"),
+        acme("unarchive_update", "restores Acme and applies the request"),
+        acme("overwrite", "moves the archived Acme's name aside and creates a new company"),
         Example(
             file: "contacts-update.json", type: "contacts",
             body: [

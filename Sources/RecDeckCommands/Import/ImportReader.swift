@@ -117,7 +117,7 @@ struct ImportReader {
                 continue
             }
             if raw.allSatisfy({ [0x20, 0x0D, 0x09].contains($0) }) { continue }
-            do { out.append(("line \(line)", .success(try JSONValue.parse(Data(raw))))) } catch {
+            do { out.append(("line \(line)", .success(try JSONValue.parse(raw)))) } catch {
                 out.append(("line \(line)", .failure(RequestError(field: "body", error.message))))
             }
         }

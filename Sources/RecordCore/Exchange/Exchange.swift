@@ -29,6 +29,11 @@ public struct Exchange: Sendable {
         }
     }
 
+    /// The answer to a body that could not be read: nothing needs the store to refuse it.
+    public var unreadableRefusal: ExchangeOutcome? {
+        unreadable.map { refusal(.invalid($0), type: nil) }
+    }
+
     /// The type the request addresses (its path, or for a dialect naming it in the body, the body).
     public var typeKey: String? { unreadable == nil ? dialect.typeKey(of: request) : request.type }
 
@@ -40,7 +45,7 @@ public struct Exchange: Sendable {
 
     /// The items to plan against `type` (nil: no such type), or the answer refusing the whole request.
     public func decode(type: ObjectType?) -> Decoding {
-        if let unreadable { return .refused(refusal(.invalid(unreadable), type: nil)) }
+        if let unreadableRefusal { return .refused(unreadableRefusal) }
         switch dialect.decode(request, type: type) {
         case .failure(let e): return .refused(refusal(.invalid(e), type: type))
         case .success(let batch) where batch.items.isEmpty:
@@ -89,10 +94,6 @@ public struct Exchange: Sendable {
             response: dialect.response(to: [plan], request: request, type: type, processID: nil), results: [],
             requests: [], processID: nil, refused: true, committed: false)
     }
-
-    /// The plan-level warning a read-only preview of a batch adds to each item.
-    public static let readOnlyBatchWarning =
-        "read-only preview: planned against the stored state, without earlier items of the batch"
 
     /// A new process id (`proc_` + a time-ordered UUIDv7).
     public static func newProcessID(now: Date, random: inout some RandomNumberGenerator) -> String {

@@ -307,7 +307,12 @@ struct JSONParser {
     /// What stands at the reading position, for messages: `','`, `end of input`, `byte 0xFF`.
     private var found: String {
         guard let b = peek else { return "end of input" }
-        return Self.describe(b)
+        guard b >= 0x80 else { return Self.describe(b) }
+        // A non-ASCII character outside a string: name it, or say that the bytes are not UTF-8.
+        var iterator = bytes[at...].makeIterator()
+        var decoder = UTF8()
+        if case .scalarValue(let scalar) = decoder.decode(&iterator) { return "'\(Character(scalar))'" }
+        return "byte \(hex(b)), which is not valid UTF-8"
     }
 
     private static func describe(_ b: UInt8) -> String {

@@ -24,6 +24,14 @@ extension JSONValue {
         return try result.get()
     }
 
+    /// Reads JSON text from a slice of UTF-8 bytes (a line of a file) without copying it.
+    public static func parse(_ bytes: ArraySlice<UInt8>) throws(JSONSyntaxError) -> JSONValue {
+        try bytes.withUnsafeBufferPointer { buffer in
+            Result { () throws(JSONSyntaxError) in try JSONParser.read(buffer) }
+        }
+        .get()
+    }
+
     /// Reads JSON text from UTF-8 bytes.
     public static func parse(_ bytes: [UInt8]) throws(JSONSyntaxError) -> JSONValue {
         try bytes.withUnsafeBufferPointer { buffer in

@@ -73,6 +73,10 @@ extension Messages {
         "\(field) is required when creating a \(type) record"
     }
 
+    /// What a read-only preview of a batch adds to each item's plan.
+    public static let readOnlyBatchPreview =
+        "read-only preview: planned against the stored state, without earlier items of the batch"
+
     static func archivedMatch(_ id: String) -> String {
         "record \(id) is archived; choose unarchive, unarchive_update or overwrite"
     }

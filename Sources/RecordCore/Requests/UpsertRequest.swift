@@ -85,9 +85,6 @@ public enum Limits {
         guard bytes.count <= maxBodyBytes else {
             throw RequestError(field: "body", "request body is \(bytes.count) bytes, over the 1 MiB limit", status: 413)
         }
-        guard String(validating: bytes, as: UTF8.self) != nil else {
-            throw RequestError(field: "body", "request body is not valid UTF-8")
-        }
         do { return try JSONValue.parse(bytes) } catch {
             throw RequestError(field: "body", "request body is not valid JSON: \(error.message)")
         }

@@ -8,7 +8,7 @@ extension RecordStore {
     /// order and keeps their results under a new process id; a preview of it runs in a transaction that
     /// is rolled back, so later items still see earlier ones. The store builds no response itself.
     public func perform(_ exchange: Exchange, apply: Bool, source: WriteSource) throws -> ExchangeOutcome {
-        if exchange.unreadable != nil, case .refused(let refused) = exchange.decode(type: nil) { return refused }
+        if let refused = exchange.unreadableRefusal { return refused }
         guard exchange.dialect.answersWithProcess else {
             if apply {
                 return try writeTransaction("upsert") { db in try single(exchange, apply: true, source: source, db) }
@@ -22,9 +22,9 @@ extension RecordStore {
     private func single(_ exchange: Exchange, apply: Bool, source: WriteSource, _ db: Database) throws
         -> ExchangeOutcome
     {
-        let type = try exchange.typeKey.flatMap { try objectType($0, db) }
+        let (decoding, type) = try decode(exchange, db)
         let batch: DecodedBatch
-        switch exchange.decode(type: type) {
+        switch decoding {
         case .refused(let refused): return refused
         case .items(let b): batch = b
         }
@@ -45,11 +45,6 @@ extension RecordStore {
         var rng = SystemRandomNumberGenerator()
         let processID = Exchange.newProcessID(now: clock(), random: &rng)
         let source = WriteSource(source.name, batch: source.batch ?? processID)
-        /// The decoded batch with its type, or the refusal.
-        func decoded(_ db: Database) throws -> (Exchange.Decoding, ObjectType?) {
-            let type = try exchange.typeKey.flatMap { try objectType($0, db) }
-            return (exchange.decode(type: type), type)
-        }
         func record(_ outcome: ExchangeOutcome, _ db: Database) throws {
             try db.execute(
                 sql: """
@@ -64,7 +59,7 @@ extension RecordStore {
         }
         guard apply else {
             func preview(_ db: Database) throws -> ExchangeOutcome {
-                switch try decoded(db) {
+                switch try decode(exchange, db) {
                 case (.refused(let refused), _): return refused
                 case (.items(let batch), let type):
                     // A read-only store cannot run the rolled-back preview: each item is planned on its own.
@@ -72,7 +67,7 @@ extension RecordStore {
                         readOnly
                         ? try batch.items.map { item in
                             var p = try plan(item, type: type, db)
-                            p.warnings.append(Exchange.readOnlyBatchWarning)
+                            p.warnings.append(Messages.readOnlyBatchPreview)
                             return p
                         }
                         : try applyBatch(batch.items, type: type, source: source, parkConflicts: nil, db)
@@ -85,7 +80,7 @@ extension RecordStore {
         // The batch and its process row commit together; an atomic batch with a failed item rolls back
         // whole, and only its process row is then written.
         let outcome = try writeTransaction("bulk upsert", commitIf: { $0.committed }) { db -> ExchangeOutcome in
-            switch try decoded(db) {
+            switch try decode(exchange, db) {
             case (.refused(let refused), _): return refused
             case (.items(let batch), let type):
                 let plans = try applyBatch(
@@ -102,6 +97,12 @@ extension RecordStore {
             try writeTransaction("bulk process") { db in try record(outcome, db) }
         }
         return outcome
+    }
+
+    /// The exchange decoded against its type, read once inside the caller's transaction.
+    private func decode(_ exchange: Exchange, _ db: Database) throws -> (Exchange.Decoding, ObjectType?) {
+        let type = try exchange.typeKey.flatMap { try objectType($0, db) }
+        return (exchange.decode(type: type), type)
     }
 
     /// One decoded item planned against the current state, its decoding warnings first.
