@@ -96,12 +96,11 @@ class Check:
                 self.answer(dialect, label, False, f"success status {status} is not in the document")
                 return
             schema = error_schema
-        validator_class = jsonschema.validators.validator_for(document.get("openapi", "").startswith("3.1") and
-                                                              {"$schema": "https://json-schema.org/draft/2020-12/schema"}
-                                                              or {"$schema": "http://json-schema.org/draft-04/schema#"})
-        root = dict(document)
-        root.update(schema if isinstance(schema, dict) else {})
-        validator = validator_class(root, format_checker=FORMATS)
+        # OpenAPI 3.1 schemas are JSON Schema 2020-12; 3.0's are (close to) draft 4. The operation's schema
+        # is validated with the whole document as its root, so its $refs resolve.
+        draft = (jsonschema.Draft202012Validator if document["openapi"].startswith("3.1")
+                 else jsonschema.Draft4Validator)
+        validator = draft({**document, **schema}, format_checker=FORMATS)
         errors = sorted(validator.iter_errors(body), key=lambda e: list(e.path))
         detail = "; ".join(f"{'/'.join(map(str, e.path)) or '(root)'}: {e.message}" for e in errors[:3])
         self.answer(dialect, f"{label} ({status})", not errors, detail + f"\n    body: {json.dumps(body)[:400]}")

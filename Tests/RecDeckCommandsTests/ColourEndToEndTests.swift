@@ -20,8 +20,7 @@ import Testing
         let box = try Sandbox()
         let tmux = Tmux()
         try tmux.startDemo(box, width: 120, height: 40)
-        try tmux.keys(":contacts", "Enter")
-        _ = try tmux.waitFor("olivia.kim0@mail.example")
+        try tmux.openContacts()
         let lines = try coloured(tmux)
         let selected = try #require(lines.first { $0.contains("Olivia Kim") })
         // The selection's background (#5fafd7 → xterm 74) spans the row; the cursor cell has its own (#ffd75f → 221).
@@ -35,8 +34,7 @@ import Testing
         let composer = try coloured(tmux).joined(separator: "\n")
         #expect(composer.contains("48;5;"), "badges have a background")
         try tmux.keys("Escape")
-        try tmux.keys("q")
-        _ = try tmux.waitFor("RECDECK-EXITED-0")
+        try tmux.quit()
     }
 
     @Test(.enabled(if: TUIEndToEndTests.tmuxAvailable, "tmux is not installed (CI installs it)"))
@@ -44,8 +42,7 @@ import Testing
         let box = try Sandbox()
         let tmux = Tmux()
         try tmux.startDemo(box, env: "NO_COLOR=1", width: 120, height: 40)
-        try tmux.keys(":contacts", "Enter")
-        _ = try tmux.waitFor("olivia.kim0@mail.example")
+        try tmux.openContacts()
         let lines = try coloured(tmux)
         let all = lines.joined(separator: "\n")
         for code in Self.colourCodes { #expect(!all.contains(code), "NO_COLOR sent \(code)") }
@@ -55,8 +52,7 @@ import Testing
         // The selection is still visible: reverse video.
         let selected = try #require(lines.first { $0.contains("Olivia Kim") })
         #expect(selected.contains("\u{1B}[7m") || selected.contains(";7m"), "\(selected.debugDescription)")
-        try tmux.keys("q")
-        _ = try tmux.waitFor("RECDECK-EXITED-0")
+        try tmux.quit()
     }
 
     @Test(.enabled(if: TUIEndToEndTests.tmuxAvailable, "tmux is not installed (CI installs it)"))
@@ -64,8 +60,7 @@ import Testing
         let box = try Sandbox()
         let tmux = Tmux()
         try tmux.startDemo(box, width: 120, height: 40)
-        try tmux.keys(":contacts", "Enter")
-        _ = try tmux.waitFor("olivia.kim0@mail.example")
+        try tmux.openContacts()
         try tmux.keys("End")
         _ = try tmux.waitFor("410/410")
         try tmux.keys("Home")
@@ -93,7 +88,6 @@ import Testing
         try tmux.keys("Enter")
         _ = try tmux.waitFor("exported 4 rows")
         #expect(try String(contentsOfFile: out, encoding: .utf8).split(separator: "\n").count == 5)
-        try tmux.keys("q")
-        _ = try tmux.waitFor("RECDECK-EXITED-0")
+        try tmux.quit()
     }
 }

@@ -75,6 +75,18 @@ import Testing
             _ = try waitFor("CONFLICTS IDENTIFIERS")
         }
 
+        /// Opens the demo's contacts grid and waits until its first row is drawn.
+        func openContacts() throws {
+            try keys(":contacts", "Enter")
+            _ = try waitFor("olivia.kim0@mail.example")
+        }
+
+        /// Quits with `q` and waits for the clean exit the start command echoes.
+        func quit() throws {
+            try keys("q")
+            _ = try waitFor("RECDECK-EXITED-0")
+        }
+
         /// Runs a shell command inside the tmux server (`run-shell`), e.g. to signal a process.
         func shell(_ command: String) throws { try run(["run-shell", command], output: false) }
 
@@ -158,8 +170,7 @@ import Testing
         _ = try tmux.waitFor("409 active records scanned · 4 groups")
         try tmux.keys("Escape")
         _ = try tmux.waitFor("j/k move  h/l column  enter open")
-        try tmux.keys("q")
-        _ = try tmux.waitFor("RECDECK-EXITED-0")
+        try tmux.quit()
 
         // The database, read back with the CLI.
         let olivia = try box.run(["get", "--db", box.db, "--json", "contacts", "C00000"])
@@ -266,8 +277,7 @@ import Testing
         }
         try tmux.keys("Escape")
         _ = try tmux.waitFor("same phone")
-        try tmux.keys("q")
-        _ = try tmux.waitFor("RECDECK-EXITED-0")
+        try tmux.quit()
 
         #expect(try tmux.paneTitle() == title)
         #expect(try tmux.buffers().isEmpty, "an OSC 52 write reached tmux")
