@@ -116,10 +116,9 @@ public final class ColumnPickerView: View {
     public func render(into buffer: inout ScreenBuffer, area: Rect) {
         var area = area
         if let text = input {
-            Widgets.input(
+            Widgets.bottomInput(
                 "+ " + text, hint: "  a path ($.address.city) or an attribute (id, created, version…) — enter adds",
-                into: &buffer, row: area.bottom - 1, column: area.column, width: area.width, style: CellStyle(.accent))
-            area.height -= 1
+                into: &buffer, area: &area)
         }
         buffer.put(
             "Columns of \(type.key): shown ones in order, then the others", row: area.row, column: area.column + 1,

@@ -457,10 +457,9 @@ public final class RecordsView: View {
     public func render(into buffer: inout ScreenBuffer, area: Rect) {
         var area = area
         if let text = filterInput {
-            Widgets.input(
+            Widgets.bottomInput(
                 "/" + text, hint: "  prefix · ~text · $.path > 10 · $.path is null — enter applies, esc cancels",
-                into: &buffer, row: area.bottom - 1, column: area.column, width: area.width, style: CellStyle(.accent))
-            area.height -= 1
+                into: &buffer, area: &area)
         } else if let job {
             renderJob(job, into: &buffer, row: area.bottom - 1, area: area)
             area.height -= 1

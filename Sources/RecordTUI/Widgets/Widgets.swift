@@ -37,6 +37,14 @@ public enum Widgets {
         return col
     }
 
+    /// An input line on the area's last row, in the accent style; the area gives up that row.
+    public static func bottomInput(_ text: String, hint: String, into buffer: inout ScreenBuffer, area: inout Rect) {
+        input(
+            text, hint: hint, into: &buffer, row: area.bottom - 1, column: area.column, width: area.width,
+            style: CellStyle(.accent))
+        area.height -= 1
+    }
+
     /// A one-line notice (an error, or a warning such as "cancelled") at `row`, cut to the area.
     public static func notice(
         _ notice: (text: String, isError: Bool), into buffer: inout ScreenBuffer, row: Int, area: Rect
