@@ -91,6 +91,21 @@ import Testing
         #expect(!h.text.contains(" CONFLICT "))
     }
 
+    /// A trailing comma is refused as the real APIs refuse it, and the preview wraps the error, so where it
+    /// points stays readable in a 58-column panel (it was cut off with `…`).
+    @Test func composerShowsWhereMalformedJSONIsWrong() throws {
+        let h = try Harness(width: 120, height: 36)
+        h.press(":upsert contacts<enter>")
+        let composer = try #require(h.app.top as? ComposerView)
+        let last = composer.editor.lines.count - 2  // the line before the closing brace
+        h.press(String(repeating: "<down>", count: last) + "<end>,")
+        #expect(h.text.contains(" REFUSED "))
+        let preview = h.screen().map { String($0.dropFirst(61)) }.joined(separator: "\n")
+        #expect(preview.contains("(no trailing commas)"), "\(preview)")
+        #expect(preview.contains("at line \(last + 2), column 1"), "\(preview)")
+        #expect(h.text.contains("  \(last + 2)!}"))
+    }
+
     @Test func composerSwitchesDialectsAndAppliesWithConfirmation() throws {
         let h = try Harness(width: 120, height: 36)
         h.press(":upsert contacts<enter>")

@@ -248,7 +248,7 @@ public final class ComposerView: View {
 
         let previewInner = Widgets.box(into: &buffer, right, title: "preview — nothing is written until ctrl-s")
         Widgets.lines(
-            previewLines(), into: &buffer,
+            previewLines(width: previewInner.width - 1), into: &buffer,
             Rect(
                 row: previewInner.row, column: previewInner.column + 1, width: previewInner.width - 1,
                 height: previewInner.height), offset: previewScroll)
@@ -258,19 +258,19 @@ public final class ComposerView: View {
         renderStrip(into: &buffer, stripInner)
     }
 
-    private func previewLines() -> [StyledLine] {
+    private func previewLines(width: Int) -> [StyledLine] {
         switch preview {
         case nil: return []
-        case .failure(let e)?: return [[Span("error ", CellStyle(.error, bold: true)), Span(e.message)]]
+        case .failure(let e)?: return Widgets.message("error", e.message, style: .error, width: width)
         case .success(let ex)?:
             var lines: [StyledLine] = []
             if ex.refused {
                 lines.append([Span(" REFUSED ", CellStyle(.badgeError, bold: true)), Span("  \(ex.response.status)")])
                 for e in ex.plans.first?.errors ?? [] {
-                    lines.append([Span("error ", CellStyle(.error, bold: true)), Span(e.description)])
+                    lines += Widgets.message("error", e.description, style: .error, width: width)
                 }
             } else if ex.plans.count == 1 {
-                lines += Widgets.planLines(ex.plans[0])
+                lines += Widgets.planLines(ex.plans[0], width: width)
             } else {
                 lines.append([Span("\(ex.plans.count) records, applied in order in one transaction", CellStyle(.dim))])
                 for (i, p) in ex.plans.enumerated() {

@@ -188,7 +188,7 @@ public enum Widgets {
 
     /// A plan as the composer's preview shows it: badge, matched record and how, diff, side effects,
     /// warnings and errors.
-    public static func planLines(_ plan: Plan) -> [StyledLine] {
+    public static func planLines(_ plan: Plan, width: Int = Int.max) -> [StyledLine] {
         var out: [StyledLine] = []
         var head: StyledLine = [badge(plan.decision), Span("  status \(plan.status)")]
         if let a = plan.action { head.append(Span("  → \(a.rawValue)")) }
@@ -222,9 +222,23 @@ public enum Widgets {
                 Span("\(s.recordID) \(s.identifier): \(short(s.before)) → \(short(s.after))"),
             ])
         }
-        for w in plan.warnings { out.append([Span("warning ", CellStyle(.warning, bold: true)), Span(w)]) }
-        for e in plan.errors { out.append([Span("error ", CellStyle(.error, bold: true)), Span(e.description)]) }
+        for w in plan.warnings { out += message("warning", w, style: .warning, width: width) }
+        for e in plan.errors { out += message("error", e.description, style: .error, width: width) }
         return out
+    }
+
+    /// A labelled message (`error …`, `warning …`) wrapped to `width`, later lines indented under the
+    /// text, so where an error points (`at line 9, column 1`) is never cut off.
+    public static func message(_ label: String, _ text: String, style: StyleRole, width: Int = Int.max) -> [StyledLine]
+    {
+        let indent = label.count + 1
+        let lines = width == Int.max ? [text] : TextLayout.wrap(text, max(8, width - indent))
+        return lines.enumerated().map { i, line in
+            [
+                Span(i == 0 ? label + " " : String(repeating: " ", count: indent), CellStyle(style, bold: true)),
+                Span(line),
+            ]
+        }
     }
 
     /// `identifier email = "a@b" (a@b)` or `path $.x = 1`.
