@@ -49,8 +49,8 @@ import Testing
         let plan = MergePlanner.plan(MergeInput(type: Self.type, survivor: survivor, losers: [loser]), now: Self.t0)
         #expect(plan.errors.isEmpty)
         let fields = Dictionary(uniqueKeysWithValues: plan.fields.map { ($0.field, $0) })
-        #expect(fields["data.title"]?.choice == .survivor && fields["data.title"]?.conflicting == true)
-        #expect(fields["data.score"]?.choice == .filled(from: "l") && fields["data.score"]?.result == 7)
+        #expect(fields["data.title"]?.choice == .picked(from: "s") && fields["data.title"]?.conflicting == true)
+        #expect(fields["data.score"]?.choice == .picked(from: "l") && fields["data.score"]?.result == 7)
         #expect(fields["data.tags"]?.choice == .union && fields["data.tags"]?.result == ["VIP", "west", "renewal"])
         #expect(fields["data.phones"]?.result == ["+1 555 0100", "+1 555 0200"])
         #expect(fields["data.address"]?.choice == .combined)
@@ -58,7 +58,10 @@ import Testing
             fields["data.address"]?.result == [
                 "city": "Springfield", "street": "1 Main St", "geo": ["lat": 1, "lng": 3],
             ])
-        #expect(fields["name"]?.choice == .same && fields["name"]?.result == "Jane Smith")
+        #expect(fields["name"]?.choice == .picked(from: "s") && fields["name"]?.result == "Jane Smith")
+        #expect(fields["data.title"]?.explanation == "survivor: s 2023-11-14")
+        #expect(fields["data.score"]?.explanation == "only one record has it: l 2023-11-14")
+        #expect(plan.rules == "default")
         #expect(plan.result.associations == ["c1"])
     }
 

@@ -65,15 +65,15 @@ import Testing
                 "|│  moved aside <D0B>_______________________________ contact_id \"D0B\" → \"D0B_merged_1790000000\"     │|",
                 "|│  archived <D0B>_______________________________ with merged_into <uuid>__________________________…│|",
                 "|└──────────────────────────────────────────────────────────────────────────────────────────────────┘|",
-                "| name · same  j/k next / previous field  h/l next / previous record  …                       ? help |",
+                "| name · same in 2 records  j/k next / previous field  h/l next / previous record  …          ? help |",
             ])
         // Take the phone from the second record, lazygit-style: move to its cell and press space.
         h.press("jjjjjl ")
         #expect(
             h.screen()[9]
-                == "|│! data.phone        +1 555 0100          ●+15550100            +15550100             taken        │|"
+                == "|│! data.phone        +1 555 0100          ●+15550100            +15550100             by hand      │|"
         )
-        #expect(h.statusBar.hasPrefix("data.phone · taken from"))
+        #expect(h.statusBar.hasPrefix("data.phone · by hand: "))
         // Space again goes back to the default.
         h.press(" ")
         #expect(h.screen()[9].contains("survivor"))

@@ -58,7 +58,7 @@ struct MergeCommand: ParsableCommand {
         Output.out("merge into \(plan.survivorID) (*) from \(plan.loserIDs.joined(separator: ", "))")
         let rows = plan.fields.filter { f in f.values.contains { $0 != nil } }.map { f in
             [f.conflicting ? "!" : "", f.field] + f.values.map { Output.cell($0?.plainText ?? "—", max: 24) }
-                + [Output.cell(f.result?.plainText ?? "—", max: 30), f.choice.label]
+                + [Output.cell(f.result?.plainText ?? "—", max: 30), f.explanation]
         }
         Output.table(["", "FIELD", "*" + plan.survivorID] + plan.loserIDs + ["RESULT", "HOW"], rows)
         if !plan.diff.isEmpty {

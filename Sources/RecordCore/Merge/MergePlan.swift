@@ -4,42 +4,39 @@ import Foundation
 public enum MergeChoice: Sendable, Equatable {
     /// Every record that has the field holds the same value.
     case same
-    /// The survivor's value (others differ).
-    case survivor
-    /// The survivor had none: the first loser with a value gave it.
-    case filled(from: String)
+    /// One record's value, chosen by the field's rule.
+    case picked(from: String)
     /// Arrays joined, without repeating a value (compared after normalisation).
     case union
-    /// Objects merged: the survivor's keys, gaps filled from the losers.
+    /// Objects merged: the first record's keys, gaps filled from the others.
     case combined
     /// Chosen by hand (`--take FIELD=RECORD`, or picked in the Merge view).
     case taken(from: String)
+    /// No record has a value.
+    case blank
 
-    /// One word, for narrow columns: same, survivor, filled, union, combined, taken.
+    /// One word, for narrow columns: same, picked, union, combined, taken, blank.
     public var shortLabel: String {
         switch self {
         case .same: return "same"
-        case .survivor: return "survivor"
-        case .filled: return "filled"
+        case .picked: return "picked"
         case .union: return "union"
         case .combined: return "combined"
         case .taken: return "taken"
+        case .blank: return "blank"
         }
     }
 
-    public var label: String {
+    /// The record whose value was kept, when one was.
+    public var recordID: String? {
         switch self {
-        case .same: return "same"
-        case .survivor: return "survivor's"
-        case .filled(let id): return "filled from \(id)"
-        case .union: return "union"
-        case .combined: return "combined"
-        case .taken(let id): return "taken from \(id)"
+        case .picked(let id), .taken(let id): return id
+        default: return nil
         }
     }
 }
 
-/// One field of a merge: each record's value and the merged one.
+/// One field of a merge: each record's value, the merged one, and why.
 public struct MergeField: Sendable, Equatable {
     /// `name`, `external_id`, `parent_id` or `data.<key>`.
     public var field: String
@@ -49,6 +46,22 @@ public struct MergeField: Sendable, Equatable {
     public var choice: MergeChoice
     /// True when records hold different values, so the choice matters.
     public var conflicting: Bool
+    /// The rule that chose the value (nil when chosen by hand).
+    public var rule: FieldRule?
+    /// When the kept value was set in the record it came from (by the revision that set it).
+    public var at: Date?
+    /// The choice in words: "most recent: 0190… 2026-03-02", "same in 3 records".
+    public var explanation: String
+
+    public var json: JSONValue {
+        [
+            "field": .string(field), "result": result ?? .null, "choice": .string(choice.shortLabel),
+            "rule": rule.map { .string($0.description) } ?? .string("by hand"),
+            "from": choice.recordID.map(JSONValue.string) ?? .null,
+            "at": at.map { .string(Timestamp.format($0)) } ?? .null, "explanation": .string(explanation),
+            "conflicting": .bool(conflicting),
+        ]
+    }
 }
 
 /// What merging losers into a survivor does (issue 6): the merged record and every knock-on write.
@@ -59,6 +72,9 @@ public struct MergePlan: Sendable, Equatable {
     /// Record ids in column order: survivor, then losers.
     public var recordIDs: [String] { [survivorID] + loserIDs }
     public var fields: [MergeField]
+    /// The rule set the plan follows, and why the survivor survives ("most complete: 7 fields, next 5").
+    public var rules: String
+    public var survivorReason: String
     /// The survivor before and after.
     public var survivor: Record
     public var result: Record
@@ -80,13 +96,12 @@ public struct MergePlan: Sendable, Equatable {
         func value(_ v: JSONValue?) -> JSONValue { v ?? .null }
         return [
             "type": .string(type), "survivor": .string(survivorID), "losers": .array(loserIDs.map(JSONValue.string)),
+            "rules": .string(rules), "survivor_reason": .string(survivorReason),
             "fields": .array(
                 fields.map { f in
-                    [
-                        "field": .string(f.field), "result": value(f.result), "choice": .string(f.choice.label),
-                        "conflicting": .bool(f.conflicting),
-                        "values": .object(Dictionary(uniqueKeysWithValues: zip(recordIDs, f.values.map(value)))),
-                    ]
+                    var o = f.json.objectValue ?? [:]
+                    o["values"] = .object(Dictionary(uniqueKeysWithValues: zip(recordIDs, f.values.map(value))))
+                    return .object(o)
                 }),
             "result": result.json, "diff": .array(diff.map(\.json)),
             "repointed_children": .array(repointedChildren.map(JSONValue.string)),

@@ -11,20 +11,28 @@ public struct MergeInput: Sendable {
     public var children: [Record]
     /// Records associated with a loser (any type).
     public var referrers: [Record]
+    /// The survivorship rules: each field's rule (the master rules are applied by `MergePlanner.rank`).
+    public var rules: MergeRuleSet
+    /// Record id → field → when its current value was set (from the revisions); else its `updatedAt`.
+    public var fieldTimes: [String: [String: Date]]
+    /// Why the survivor survives, when the master rules chose it.
+    public var survivorReason: String?
     public init(
         type: ObjectType, survivor: Record, losers: [Record], take: [String: String] = [:], children: [Record] = [],
-        referrers: [Record] = []
+        referrers: [Record] = [], rules: MergeRuleSet = .standard, fieldTimes: [String: [String: Date]] = [:],
+        survivorReason: String? = nil
     ) {
         self.type = type; self.survivor = survivor; self.losers = losers; self.take = take
-        self.children = children; self.referrers = referrers
+        self.children = children; self.referrers = referrers; self.rules = rules; self.fieldTimes = fieldTimes
+        self.survivorReason = survivorReason
     }
 }
 
 /// Plans merges (issue 6). Pure: the store fetches the records and applies the writes in one transaction.
 ///
-/// Per field the default is the survivor's value; a gap is filled from the first loser that has one;
-/// arrays become the union of every record's values (compared after normalisation); objects are merged
-/// key by key the same way. Losers are archived with `merged_into`, their identifier values moved aside
+/// Each field follows its rule in the input's rule set (DESIGN §10); the default, `survivor`, keeps the
+/// survivor's value, fills a gap from the first loser that has one, unions arrays (compared after
+/// normalisation) and merges objects key by key the same way. Losers are archived with `merged_into`, their identifier values moved aside
 /// (`<value>_merged_<unix seconds>`) so the survivor may hold them; children and associations that
 /// pointed at a loser point at the survivor.
 public enum MergePlanner {
@@ -86,9 +94,11 @@ public enum MergePlanner {
         var fields: [MergeField] = []
         for field in fieldNames {
             let values = records.map { value($0, field) }
+            let times = records.map { input.fieldTimes[$0.id]?[field] ?? $0.updatedAt }
             fields.append(
                 mergeField(
-                    field, values: values, ids: ids, taken: take[field], normalize: normalization(of: field, in: type)))
+                    field, values: values, records: records, times: times, rule: input.rules.rule(for: field),
+                    taken: take[field], normalize: normalization(of: field, in: type)))
         }
 
         // The merged record.
@@ -178,7 +188,8 @@ public enum MergePlanner {
             writes.append(RecordWrite(op: .merge, before: survivor, after: survivorAfter))
         }
         return MergePlan(
-            type: type.key, survivorID: survivor.id, loserIDs: losers.map(\.id), fields: fields, survivor: survivor,
+            type: type.key, survivorID: survivor.id, loserIDs: losers.map(\.id), fields: fields,
+            rules: input.rules.name, survivorReason: input.survivorReason ?? "chosen by hand", survivor: survivor,
             result: survivorAfter, diff: Planner.diff(survivor, result), writes: errors.isEmpty ? writes : [],
             repointedChildren: children, repointedAssociations: referrers, movedAside: movedAside,
             errors: errors, warnings: warnings)
@@ -196,43 +207,6 @@ public enum MergePlanner {
         case .phone?: return .phone
         default: return .casefold
         }
-    }
-
-    private static func isGap(_ v: JSONValue?) -> Bool {
-        switch v {
-        case nil, .null?: return true
-        case .string(let s)?: return s.trimmed.isEmpty
-        case .array(let a)?: return a.isEmpty
-        case .object(let o)?: return o.isEmpty
-        default: return false
-        }
-    }
-
-    static func mergeField(
-        _ field: String, values: [JSONValue?], ids: [String], taken: String?, normalize: Normalization
-    ) -> MergeField {
-        let present = values.indices.filter { !isGap(values[$0]) }
-        var distinct: [JSONValue] = []
-        for i in present where !distinct.contains(values[i]!) { distinct.append(values[i]!) }
-        let conflicting = distinct.count > 1
-        func made(_ result: JSONValue?, _ choice: MergeChoice) -> MergeField {
-            MergeField(field: field, values: values, result: result, choice: choice, conflicting: conflicting)
-        }
-        if let taken, let i = ids.firstIndex(of: taken) { return made(values[i], .taken(from: taken)) }
-        guard let first = present.first else { return made(values[0], .same) }
-        if distinct.count == 1 { return made(values[first], first == 0 ? .same : .filled(from: ids[first])) }
-        if present.contains(where: { values[$0]!.arrayValue != nil }) {
-            var out: [JSONValue] = []
-            for i in present {
-                out = MergePatch.union(out, values[i]!.arrayValue ?? [values[i]!], normalize: normalize)
-            }
-            return made(.array(out), .union)
-        }
-        if present.allSatisfy({ values[$0]!.objectValue != nil }) {
-            let merged = present.dropFirst().reduce(values[first]!) { fillGaps($0, from: values[$1]!) }
-            return made(merged, first == 0 && merged == values[0] ? .survivor : .combined)
-        }
-        return made(values[first], first == 0 ? .survivor : .filled(from: ids[first]))
     }
 
     /// `target` with keys it lacks (or holds as empty) taken from `source`, recursively into objects.

@@ -35,7 +35,7 @@ public final class MergeView: View {
     public var title: String { "merge" }
     public var status: String? {
         guard let f = field else { return nil }
-        return "\(f.field) · \(f.choice.label)\(f.conflicting ? " · records differ" : "")"
+        return "\(f.field) · \(f.explanation)\(f.conflicting ? " · records differ" : "")"
     }
 
     /// The fields some record has, in the plan's order.
@@ -254,9 +254,15 @@ public final class MergeView: View {
                 TextLayout.pad(Self.text(f.result), cellWidth), row: r, column: resultX, maxWidth: right - resultX,
                 style: CellStyle(.accent))
             buffer.put(
-                TextLayout.fit(f.choice.shortLabel, howWidth), row: r, column: resultX + cellWidth + 1,
+                TextLayout.fit(Self.how(f), howWidth), row: r, column: resultX + cellWidth + 1,
                 maxWidth: max(0, right - resultX - cellWidth - 1), style: CellStyle(.dim))
         }
+    }
+
+    /// The HOW column: "same" when the records agree, else the rule that chose (or "by hand").
+    static func how(_ f: MergeField) -> String {
+        if f.choice == .same { return "same" }
+        return f.rule?.description ?? "by hand"
     }
 
     /// A value as a cell shows it: strings without quotes, other values as JSON, a missing one as —.
@@ -266,9 +272,9 @@ public final class MergeView: View {
     private func keptColumns(_ f: MergeField) -> Set<Int> {
         switch f.choice {
         case .same: return Set(f.values.indices.filter { f.values[$0] != nil && f.values[$0] == f.result })
-        case .survivor: return [0]
-        case .filled(let id), .taken(let id): return recordIDs.firstIndex(of: id).map { [$0] } ?? []
+        case .picked(let id), .taken(let id): return recordIDs.firstIndex(of: id).map { [$0] } ?? []
         case .union, .combined: return Set(f.values.indices.filter { f.values[$0] != nil })
+        case .blank: return []
         }
     }
 }
