@@ -42,7 +42,7 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "TOMLKit", package: "TOMLKit"),
                 .product(name: "CSV", package: "CSV.swift"),
-            ], resources: [.copy("themes")]),
+            ], resources: [.copy("themes"), .copy("nicknames.txt")]),
         .executableTarget(name: "recdeck", dependencies: ["RecDeckCommands"]),
         .executableTarget(
             name: "recdeck-bench",

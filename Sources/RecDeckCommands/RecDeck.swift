@@ -14,7 +14,8 @@ public struct RecDeck: ParsableCommand {
             TUICommand.self, DemoCommand.self, TypesCommand.self, TypeCommand.self, ListCommand.self, GetCommand.self,
             PlanCommand.self, UpsertCommand.self, ImportCommand.self, ExportCommand.self,
             ArchiveCommand.self, RestoreCommand.self, HistoryCommand.self, UndoCommand.self,
-            ConflictsCommand.self, ProcessCommand.self, DupesCommand.self, MergeCommand.self, ScenarioCommand.self,
+            ConflictsCommand.self, ProcessCommand.self, DupesCommand.self, MergeCommand.self, MergesCommand.self,
+            ScenarioCommand.self,
         ],
         defaultSubcommand: TUICommand.self)
 

@@ -33,7 +33,7 @@ import Testing
     }
 
     @Test(arguments: [
-        ("fuzzy-name:2", "threshold"), ("nickname", "unknown rule"), ("email+", "empty rule"), ("$.a[", "bad JSONPath"),
+        ("fuzzy-name:2", "threshold"), ("soundex", "unknown rule"), ("email+", "empty rule"), ("$.a[", "bad JSONPath"),
         ("$", "inside data"),
     ])
     func badRulesSayWhatIsWrong(text: String, expected: String) {

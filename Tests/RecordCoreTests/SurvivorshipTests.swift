@@ -6,7 +6,8 @@ import Testing
 /// Survivorship rule sets (issue 16): each master rule, each field rule, tie-breaks and explanations.
 @Suite struct SurvivorshipTests {
     static let type = try! ObjectType(json: ["key": "contacts", "kind": "contact"])
-    static func day(_ n: Int) -> Date { Date(timeIntervalSince1970: 1_767_225_600 + Double(n) * 86_400) }  // 2026-01-01 + n
+    /// 2026-01-01 plus `n` days.
+    static func day(_ n: Int) -> Date { Date(timeIntervalSince1970: 1_767_225_600 + Double(n) * 86_400) }
 
     static func record(
         _ id: String, created: Int, updated: Int? = nil, name: String? = nil, _ data: JSONValue = [:]
@@ -103,7 +104,8 @@ import Testing
     @Test func ruleSetsRoundTripThroughJSONAndRefuseUnknownFields() throws {
         let set = MergeRuleSet(
             name: "crm", master: [try MasterRule.prefer(path: "$.source", value: "crm"), .mostComplete],
-            defaultField: .neverBlank, fields: ["data.tags": .union, "name": try FieldRule.from(path: "$.s", value: 1)],
+            defaultField: .neverBlank,
+            fields: ["data.tags": .union, "name": try FieldRule.from(path: "$.s", value: 1)],
             file: "crm.toml", lines: ["data.tags": 7, "name": 8])
         var back = try MergeRuleSet(json: set.json)
         back.file = "crm.toml"; back.lines = set.lines

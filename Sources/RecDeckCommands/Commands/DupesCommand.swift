@@ -17,17 +17,25 @@ struct DupesCommand: ParsableCommand {
         help: "A duplicate rule (repeatable); default: email when the type has an email field, else name.")
     var rules: [String] = []
     @Option(help: "Groups to print (human output; --json prints all).") var limit = 20
+    @Option(help: "A nickname file adding to the built-in list (for the nickname rule).") var nicknames: String?
+
+    /// Parses `--rule` texts (the type's default rule when none), with the nickname list for `nickname`.
+    static func parseRules(_ texts: [String], for type: ObjectType, nicknames: NicknameTable) throws -> [DuplicateRule]
+    {
+        do {
+            return try texts.isEmpty
+                ? [DuplicateRule.defaultRule(for: type)]
+                : texts.map { text throws(DuplicateRuleError) in
+                    try DuplicateRule.parse(text, for: type, nicknames: nicknames)
+                }
+        } catch { throw CLIError(error.message, status: .usage) }
+    }
 
     func run() throws {
         guard limit > 0 else { throw CLIError("--limit must be at least 1", status: .usage) }
         let (store, objectType) = try global.openStore(requiringType: type)
-        let parsed: [DuplicateRule]
-        do {
-            parsed =
-                try rules.isEmpty
-                ? [DuplicateRule.defaultRule(for: objectType)]
-                : rules.map { text throws(DuplicateRuleError) in try DuplicateRule.parse(text, for: objectType) }
-        } catch { throw CLIError(error.message, status: .usage) }
+        let parsed = try Self.parseRules(
+            rules, for: objectType, nicknames: try NicknameFile.table(extraFile: nicknames))
         let showProgress = Output.stderrIsTerminal && !global.json
         guard
             let report = try store.scanDuplicates(

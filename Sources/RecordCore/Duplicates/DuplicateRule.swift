@@ -4,12 +4,19 @@ public struct DuplicateKey: Hashable, Sendable {
     public var label: String
     public var source: IdentifierSource
     public var normalize: Normalization
-    public init(label: String, source: IdentifierSource, normalize: Normalization) {
-        self.label = label; self.source = source; self.normalize = normalize
+    /// For name keys: phonetic or nickname keys instead of the name itself.
+    public var keying: NameKeying?
+    public init(label: String, source: IdentifierSource, normalize: Normalization, keying: NameKeying? = nil) {
+        self.label = label; self.source = source; self.normalize = normalize; self.keying = keying
     }
 
     /// The readable reason two records agree on this key, e.g. "same email after lowercasing".
     public var reason: String {
+        switch keying {
+        case .phonetic?: return "same phonetic key"
+        case .nickname?: return "same name allowing nicknames"
+        case nil: break
+        }
         switch normalize {
         case .exact: return "same \(label)"
         case .casefold: return "same \(label) ignoring case"
@@ -21,7 +28,14 @@ public struct DuplicateKey: Hashable, Sendable {
     private var identifier: Identifier { Identifier(name: label, source: source, normalize: normalize) }
 
     /// Normalised keys of a raw value: one per element of an array, none for empty values.
-    public func keys(of raw: JSONValue?) -> [String] { identifier.keys(of: raw) }
+    public func keys(of raw: JSONValue?) -> [String] { identifier.keys(of: derived(raw)) }
+
+    /// The value the scan compares: a name turned into its phonetic or nickname keys, else the raw value.
+    public func derived(_ raw: JSONValue?) -> JSONValue? {
+        guard let keying else { return raw }
+        guard let name = raw?.stringValue else { return nil }
+        return .array(keying.keys(ofName: name).map(JSONValue.string))
+    }
 
     /// The raw value a record holds at this key's source.
     public func rawValue(of record: Record) -> JSONValue? {
@@ -64,26 +78,28 @@ public struct DuplicateRule: Hashable, Sendable, CustomStringConvertible {
 
     /// The rule names `parse` knows, for help texts and the TUI's picker.
     public static let syntax =
-        "email | phone | name | fuzzy-name[:0.9] | JSONPATH[:exact|casefold|email|phone] | external_id, joined by + to require all"
+        "email | phone | name | fuzzy-name[:0.9] | phonetic-name | nickname | JSONPATH[:exact|casefold|email|phone] | external_id, joined by + to require all"
 
     /// Parses `email`, `phone`, `name`, `fuzzy-name[:T]`, `external_id`, `$.path[:normalisation]`, or several
     /// of these joined by `+` (all must hold). `email` and `phone` read the type's first field of that type
     /// (else `$.email` / `$.phone`).
-    public static func parse(_ text: String, for type: ObjectType) throws(DuplicateRuleError) -> DuplicateRule {
+    public static func parse(_ text: String, for type: ObjectType, nicknames: NicknameTable? = nil)
+        throws(DuplicateRuleError) -> DuplicateRule
+    {
         let parts = text.split(separator: "+", omittingEmptySubsequences: false).map { String($0).trimmed }
         guard !parts.isEmpty, !parts.contains(where: \.isEmpty) else {
             throw DuplicateRuleError("empty rule in \"\(text)\"; rules are \(syntax)")
         }
         var conditions: [DuplicateCondition] = []
         for part in parts {
-            let condition = try parseCondition(part, for: type)
+            let condition = try parseCondition(part, for: type, nicknames: nicknames)
             if !conditions.contains(condition) { conditions.append(condition) }
         }
         return DuplicateRule(conditions: conditions, description: text.trimmed)
     }
 
-    private static func parseCondition(_ text: String, for type: ObjectType) throws(DuplicateRuleError)
-        -> DuplicateCondition
+    private static func parseCondition(_ text: String, for type: ObjectType, nicknames: NicknameTable?)
+        throws(DuplicateRuleError) -> DuplicateCondition
     {
         let lower = text.lowercased()
         switch lower {
@@ -97,6 +113,12 @@ public struct DuplicateRule: Hashable, Sendable, CustomStringConvertible {
             )
         case "name": return .key(DuplicateKey(label: "name", source: .name, normalize: .casefold))
         case "external_id": return .key(DuplicateKey(label: "external_id", source: .externalID, normalize: .exact))
+        case "phonetic-name":
+            return .key(DuplicateKey(label: "phonetic-name", source: .name, normalize: .exact, keying: .phonetic))
+        case "nickname":
+            guard let nicknames else { throw DuplicateRuleError("the nickname rule needs a nickname list") }
+            return .key(
+                DuplicateKey(label: "nickname", source: .name, normalize: .exact, keying: .nickname(nicknames)))
         default: break
         }
         if lower == "fuzzy-name" || lower.hasPrefix("fuzzy-name:") {
@@ -131,7 +153,7 @@ public struct DuplicateRule: Hashable, Sendable, CustomStringConvertible {
 
     /// Rules worth offering for a type, in the TUI's picker order: email and phone when the type has
     /// such fields, then name, fuzzy name and, for contacts, a fuzzy name with the same phone.
-    public static func suggestions(for type: ObjectType) -> [DuplicateRule] {
+    public static func suggestions(for type: ObjectType, nicknames: NicknameTable? = nil) -> [DuplicateRule] {
         var texts: [String] = []
         let hasEmail = type.fields.contains { $0.type == .email } || type.isSchemaless
         let hasPhone = type.fields.contains { $0.type == .phone } || type.isSchemaless
@@ -139,7 +161,9 @@ public struct DuplicateRule: Hashable, Sendable, CustomStringConvertible {
         if hasPhone { texts.append("phone") }
         texts += ["name", "fuzzy-name"]
         if hasPhone { texts.append("fuzzy-name+phone") }
-        return texts.compactMap { try? parse($0, for: type) }
+        if hasPhone { texts.append("phonetic-name+phone") }
+        if nicknames != nil { texts.append(hasPhone ? "nickname+phone" : "nickname") }
+        return texts.compactMap { try? parse($0, for: type, nicknames: nicknames) }
     }
 
     /// The rule `dupes` uses when none is given: email when the type has an email field, else name.

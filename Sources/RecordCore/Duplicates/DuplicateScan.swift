@@ -61,7 +61,7 @@ public struct DuplicateScan {
         let index = Int32(ids.count)
         ids.append(id)
         for k in keys.indices {
-            let raw = k < values.count ? values[k] : nil
+            let raw = keys[k].derived(k < values.count ? values[k] : nil)
             if case .array? = raw {
                 // Multi-valued: an anchor per value.
                 var own: [Int32] = []

@@ -98,7 +98,9 @@ extension MergePlanner {
         }
         func union() -> MergeField {
             var out: [JSONValue] = []
-            for i in present { out = MergePatch.union(out, values[i]!.arrayValue ?? [values[i]!], normalize: normalize) }
+            for i in present {
+                out = MergePatch.union(out, values[i]!.arrayValue ?? [values[i]!], normalize: normalize)
+            }
             return made(.array(out), .union, rule, at: nil, "\(rule.phrase): union of \(present.count) records")
         }
         func survivorValue(_ why: String) -> MergeField {
@@ -115,7 +117,8 @@ extension MergePlanner {
         }
         switch rule {
         case .survivor: return survivorValue("survivor")
-        case .neverBlank: return picked(first, first == 0 ? "survivor (not blank)" : "never blank: survivor blank, from")
+        case .neverBlank:
+            return picked(first, first == 0 ? "survivor (not blank)" : "never blank: survivor blank, from")
         case .mostRecent: return picked(best { times[$0] > times[$1] }, "most recent")
         case .oldest: return picked(best { times[$0] < times[$1] }, "oldest value")
         case .longest:

@@ -8,7 +8,8 @@ public enum MasterRule: Sendable, Equatable, CustomStringConvertible {
     case prefer(path: JSONPath, value: JSONValue)
 
     /// The rule names a rule file may use, for error messages.
-    public static let names = "oldest, newest, most-recently-updated, most-complete, most-children, {prefer = {PATH = VALUE}}"
+    public static let names =
+        "oldest, newest, most-recently-updated, most-complete, most-children, {prefer = {PATH = VALUE}}"
 
     /// Parses a named rule (`prefer` needs a path and a value: see `prefer(path:value:)`).
     public static func parse(_ text: String) throws(MergeRuleError) -> MasterRule {

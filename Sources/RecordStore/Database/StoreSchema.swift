@@ -150,6 +150,35 @@ enum StoreSchema {
                     CREATE INDEX records_by_type_name ON records(type, ifnull(name, '') COLLATE NOCASE, seq);
                     """)
         }
+        m.registerMigration("v6-merge-runs") { db in
+            // Bulk merges (issue 16): a run groups its merges (for `undo --batch RUN`) and keeps every group it
+            // met — merged, skipped with the reason, or waiting in the review queue — with the rule set it used.
+            try db.execute(
+                sql: """
+                    ALTER TABLE merges ADD COLUMN run_id TEXT;
+                    CREATE INDEX merges_by_run ON merges(run_id) WHERE run_id IS NOT NULL;
+                    CREATE TABLE merge_runs(
+                        id TEXT PRIMARY KEY,
+                        type TEXT NOT NULL,
+                        match TEXT NOT NULL,
+                        rules TEXT NOT NULL,
+                        min_score REAL NOT NULL,
+                        source TEXT NOT NULL,
+                        started_at TEXT NOT NULL,
+                        finished_at TEXT,
+                        undone_at TEXT);
+                    CREATE TABLE merge_run_groups(
+                        run_id TEXT NOT NULL,
+                        position INTEGER NOT NULL,
+                        record_ids TEXT NOT NULL,
+                        score REAL NOT NULL,
+                        reason TEXT NOT NULL,
+                        status TEXT NOT NULL,
+                        note TEXT,
+                        merge_id INTEGER,
+                        PRIMARY KEY(run_id, position)) WITHOUT ROWID;
+                    """)
+        }
         return m
     }
 }
