@@ -34,6 +34,7 @@ struct Binary {
         p.arguments = args
         var env = ProcessInfo.processInfo.environment
         env["XDG_DATA_HOME"] = home.appendingPathComponent("data").path
+        env["XDG_CONFIG_HOME"] = home.appendingPathComponent("config").path
         env["RECDECK_DB"] = nil
         p.environment = env
         let out = Pipe(), err = Pipe(), inp = Pipe()

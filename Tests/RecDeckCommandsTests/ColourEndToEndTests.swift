@@ -62,9 +62,9 @@ import Testing
         try tmux.startDemo(box, width: 120, height: 40)
         try tmux.openContacts()
         try tmux.keys("End")
-        _ = try tmux.waitFor("410/410")
+        _ = try tmux.waitFor("419/419")
         try tmux.keys("Home")
-        _ = try tmux.waitFor("1/410")
+        _ = try tmux.waitFor("1/419")
         // y in a record: the value under the cursor goes to tmux's paste buffer.
         try tmux.keys("Enter")
         _ = try tmux.waitFor("email: \"olivia.kim0@mail.example\"")
@@ -77,7 +77,7 @@ import Testing
         #expect(try tmux.run(["show-buffer"]) == "olivia.kim0@mail.example")
         // :export from the grid, checked on disk.
         try tmux.keys("Escape")
-        _ = try tmux.waitFor("1/410 · name")
+        _ = try tmux.waitFor("1/419 · name")
         try tmux.keys("/")
         try tmux.keys("-l", "$.score > 97")
         try tmux.keys("Enter")

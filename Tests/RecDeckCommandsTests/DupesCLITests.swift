@@ -10,7 +10,7 @@ import Testing
         let email = try s.run(["dupes", "contacts", "--db", s.db, "--json"])
         #expect(email.status == 0, "\(email.err)")
         let groups = try #require(JSONValue.parse(email.out)["groups"]?.arrayValue)
-        #expect(groups.count == 5)
+        #expect(groups.count == 7)
         #expect(groups.allSatisfy { $0["reason"]?.stringValue == "same email after lowercasing" })
         // Fuzzy names with the same phone: the planted similar names are found with a readable reason.
         let fuzzy = try s.run(["dupes", "contacts", "--rule", "fuzzy-name+phone", "--db", s.db])

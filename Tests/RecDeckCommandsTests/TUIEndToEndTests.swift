@@ -159,15 +159,15 @@ import Testing
         // Quit; the program exits cleanly.
         try tmux.keys("Escape")
         _ = try tmux.waitFor("j/k move  h/l column  enter open")
-        // Find duplicate contacts by email and merge the first group (Jane Smith D0B into D0A).
+        // Find duplicate contacts by email and merge the second group (Jane Smith D0B into D0A).
         try tmux.keys(":dupes contacts", "Enter")
-        _ = try tmux.waitFor("410 active records scanned · 5 groups")
-        try tmux.keys("Enter")
+        _ = try tmux.waitFor("419 active records scanned · 7 groups")
+        try tmux.keys("j", "Enter")
         _ = try tmux.waitFor("● kept")
         try tmux.keys("C-s")
         _ = try tmux.waitFor("Merge 1 record into")
         try tmux.keys("y")
-        _ = try tmux.waitFor("409 active records scanned · 4 groups")
+        _ = try tmux.waitFor("418 active records scanned · 6 groups")
         try tmux.keys("Escape")
         _ = try tmux.waitFor("j/k move  h/l column  enter open")
         try tmux.quit()

@@ -12,7 +12,7 @@ import Testing
                 "| recdeck Types                                                                             t.sqlite |",
                 "| KEY            NAME                ACTIVE  ARCHIVED CONFLICTS IDENTIFIERS                          |",
                 "|>companies      Companies               56         6         · domain (casefold), external_id (exa… |",
-                "| contacts       Contacts               410        30         3 contact_id (exact), external_id (ex… |",
+                "| contacts       Contacts               419        30         3 contact_id (exact), external_id (ex… |",
                 "| properties     Properties              90        10         · property_id (exact), id (exact), ex… |",
                 "|                                                                                                    |",
                 "|                                                                                                    |",

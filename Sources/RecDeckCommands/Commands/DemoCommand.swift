@@ -141,6 +141,16 @@ enum Demo {
             let plan = try store.upsert(NativeRequest.result(type: type, body: body).get(), source: WriteSource("demo"))
             if plan.decision.isError { throw CLIError("demo relation rejected: \(plan.errorSummary)") }
         }
+        // Duplicates of different ages, for survivorship rules: each written as if that many days ago.
+        for plant in DemoData.survivorshipPlants {
+            let plan = try store.shifted(by: -Double(plant.days) * 86_400).upsert(
+                NativeRequest.result(type: "contacts", body: plant.body).get(), source: WriteSource("demo"))
+            if plan.decision.isError { throw CLIError("demo plant rejected: \(plan.errorSummary)") }
+        }
+        let hostile = DemoData.hostileContacts.map { body in
+            ImportItem(request: NativeRequest.result(type: "contacts", body: body), body: body)
+        }
+        _ = try store.importBatch(hostile, type: "contacts", source: WriteSource("demo"))
         // Requests that meet archived contacts in prompt mode: parked in the conflict queue, for the
         // Conflicts view to work through.
         let parked = DemoData.parkedConflicts.map { body in

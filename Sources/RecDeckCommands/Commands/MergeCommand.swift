@@ -148,7 +148,7 @@ struct MergeCommand: ParsableCommand {
             Output.out("run \(id)")
             if review > 0 {
                 Output.out(
-                    "\(review) group\(review == 1 ? "" : "s") below \(String(format2: minScore)) wait for review: recdeck --db \(global.db) tui, then :review"
+                    "\(review) group\(review == 1 ? "" : "s") below \(String(format2: minScore)) wait for review: :review in the TUI (recdeck tui), or list them with recdeck merges --run \(id)"
                 )
             }
             Output.out("undo with: recdeck undo --batch \(id)")

@@ -154,22 +154,6 @@ enum DemoData {
             }
         }
 
-        // Untrusted text: wide characters, emoji, escape sequences (an OSC title, a colour), a bidi
-        // override. The TUI must keep them aligned and show the controls as placeholders.
-        let hostile: [(String, String)] = [
-            ("T0001", "王小明 Wang Xiaoming"), ("T0002", "Zoë 🚀 Rocket"),
-            ("T0003", "Evil\u{1B}]0;pwned\u{07}\u{1B}[31mRed"), ("T0004", "Bidi \u{202E}gnp.exe"),
-        ]
-        for (id, name) in hostile {
-            contacts.append([
-                "lookup": ["identifier": "contact_id"], "name": .string(name),
-                "data": [
-                    "contact_id": .string(id), "title": .string(name),
-                    "email": .string("\(id.lowercased())@unicode.example"),
-                ],
-            ])
-        }
-
         var properties: [JSONValue] = []
         for i in 0..<100 {
             let street = "\(1 + rng.next() % 200) \(pick(streets))"
@@ -189,6 +173,70 @@ enum DemoData {
             if i % 10 == 5 { archive.append(("properties", "X\(1000 + i)")) }
         }
         return ([("companies", companies), ("contacts", contacts), ("properties", properties)], archive)
+    }
+
+    /// Untrusted text: wide characters, emoji, escape sequences (an OSC title, a colour), a bidi override.
+    /// The TUI must keep them aligned and show the controls as placeholders. Imported last.
+    static let hostileContacts: [JSONValue] = [
+        ("T0001", "王小明 Wang Xiaoming"), ("T0002", "Zoë 🚀 Rocket"),
+        ("T0003", "Evil\u{1B}]0;pwned\u{07}\u{1B}[31mRed"), ("T0004", "Bidi \u{202E}gnp.exe"),
+    ].map { id, name in
+        [
+            "lookup": ["identifier": "contact_id"], "name": .string(name),
+            "data": [
+                "contact_id": .string(id), "title": .string(name),
+                "email": .string("\(id.lowercased())@unicode.example"),
+            ],
+        ]
+    }
+
+    /// Duplicates that each survivorship rule decides differently, written days apart (age in days, body),
+    /// oldest first: Ravi Patel's newer record is fuller and from the CRM (oldest keeps the sparse one;
+    /// newest, most-complete and prefer source = crm the full one); Emma Brown's three records disagree on
+    /// the city (most common: Leeds; most recent: York) and her title was changed last on the oldest; Bob and
+    /// Robert Turner share a phone (the nickname rule); Steven Meyer and Stephen Mayer too (phonetic).
+    static let survivorshipPlants: [(days: Int, body: JSONValue)] = [
+        (
+            200,
+            contact(
+                "S1A", "Ravi Patel", "ravi.patel@corp.example",
+                ["phone": "+1 555 0160", "title": "Buyer", "source": "import", "tags": ["trade-show"]])
+        ),
+        (
+            200,
+            contact("S2A", "Emma Brown", "emma.brown@mail.example", ["city": "Leeds", "score": 10, "title": "Analyst"])
+        ),
+        (150, contact("S2B", "Emma Brown", "Emma.Brown@mail.example", ["city": "Leeds", "score": 20])),
+        (120, contact("S3A", "Bob Turner", "bob@turner.example", ["phone": "+1 555 0170", "title": "Owner"])),
+        (90, contact("S4A", "Steven Meyer", "steven@meyer.example", ["phone": "+1 555 0180"])),
+        (
+            40,
+            contact(
+                "S1B", "Ravi Patel", "Ravi.Patel@corp.example",
+                [
+                    "phone": "+1 555 0161", "title": "Head of Buying", "source": "crm", "tags": ["vip"],
+                    "address": ["street": "12 Quay St", "city": "Bristol", "postcode": "BS1 4DJ"],
+                ])
+        ),
+        (30, contact("S2C", "Emma Brown", "EMMA.BROWN@mail.example", ["city": "York", "score": 30])),
+        (
+            20,
+            contact("S3B", "Robert Turner", "robert.turner@turner.example", ["phone": "+1-555-0170", "city": "Hull"])
+        ),
+        (10, contact("S4B", "Stephen Mayer", "s.mayer@meyer.example", ["phone": "+15550180", "title": "CFO"])),
+        (5, ["lookup": ["identifier": "contact_id", "value": "S2A"], "data": ["title": "Senior Analyst"]]),
+    ]
+
+    private static func contact(_ id: String, _ name: String, _ email: String, _ extra: [String: JSONValue])
+        -> JSONValue
+    {
+        let parts = name.split(separator: " ").map { JSONValue.string(String($0)) }
+        var data: [String: JSONValue] = [
+            "contact_id": .string(id), "email": .string(email), "first_name": parts[0], "last_name": parts[1],
+            "company": .string(companyWords[Int(id.utf8.last! % 5) + 10]),
+        ]
+        data.merge(extra) { _, b in b }
+        return ["lookup": ["identifier": "contact_id"], "name": .string(name), "data": .object(data)]
     }
 
     /// Requests for archived contacts (prompt mode): the demo parks them in the conflict queue.

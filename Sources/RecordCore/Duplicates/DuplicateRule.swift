@@ -30,6 +30,9 @@ public struct DuplicateKey: Hashable, Sendable {
     /// Normalised keys of a raw value: one per element of an array, none for empty values.
     public func keys(of raw: JSONValue?) -> [String] { identifier.keys(of: derived(raw)) }
 
+    /// Normalised keys of a value already `derived`.
+    func keys(ofDerived value: JSONValue?) -> [String] { identifier.keys(of: value) }
+
     /// The value the scan compares: a name turned into its phonetic or nickname keys, else the raw value.
     public func derived(_ raw: JSONValue?) -> JSONValue? {
         guard let keying else { return raw }

@@ -65,7 +65,7 @@ public struct DuplicateScan {
             if case .array? = raw {
                 // Multi-valued: an anchor per value.
                 var own: [Int32] = []
-                for value in keys[k].keys(of: raw) { own.append(anchor(k, value, index)) }
+                for value in keys[k].keys(ofDerived: raw) { own.append(anchor(k, value, index)) }
                 anchors[k].append(own.first ?? -1)
                 if own.count > 1 { extraAnchors[k][index] = Array(own.dropFirst()) }
             } else if let raw, let value = keys[k].normalize.apply(raw) {

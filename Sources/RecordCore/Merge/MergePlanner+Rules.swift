@@ -118,7 +118,7 @@ extension MergePlanner {
         switch rule {
         case .survivor: return survivorValue("survivor")
         case .neverBlank:
-            return picked(first, first == 0 ? "survivor (not blank)" : "never blank: survivor blank, from")
+            return picked(first, first == 0 ? "never blank, survivor's" : "never blank: survivor blank, from")
         case .mostRecent: return picked(best { times[$0] > times[$1] }, "most recent")
         case .oldest: return picked(best { times[$0] < times[$1] }, "oldest value")
         case .longest:

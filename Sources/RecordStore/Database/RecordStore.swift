@@ -76,6 +76,14 @@ public final class RecordStore: Sendable {
         }
     }
 
+    /// The same database seen through a clock moved by `seconds`: the demo plants records of different
+    /// ages with it (survivorship rules need older and newer records).
+    public func shifted(by seconds: TimeInterval) -> RecordStore {
+        let clock = self.clock
+        return RecordStore(
+            writer: writer, path: path, readOnly: readOnly, clock: { clock().addingTimeInterval(seconds) })
+    }
+
     /// A private in-memory database (scenarios, tests).
     public static func inMemory(clock: @escaping @Sendable () -> Date = { Date() }) throws -> RecordStore {
         let queue = try DatabaseQueue(configuration: configuration(readOnly: false))
