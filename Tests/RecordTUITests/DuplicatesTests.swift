@@ -43,15 +43,15 @@ import Testing
         #expect(
             try h.screen(naming: ["D0A", "D0B"], others: Self.related) == [
                 "| recdeck Types › dupes contacts › merge                                                    t.sqlite |",
-                "| 1★ <D0A>_______________________________  2 <D0B>_______________________________   ● kept · space … |",
+                "| rules  default  ★ first found (every rule ties)  ● kept · space takes the cell · r rules           |",
                 "|┌─ fields ─────────────────────────────────────────────────────────────────────────────────────────┐|",
-                "|│                   1★ Jane Smith         2  Jane Smith         RESULT                HOW          │|",
-                "|│  name             ●Jane Smith           ●Jane Smith           Jane Smith            same         │|",
-                "|│! data.contact_id  ●D0A                   D0B                  D0A                   survivor     │|",
-                "|│! data.email       ●Jane.Smith@Example.…  jane.smith@example.… Jane.Smith@Example.c… survivor     │|",
-                "|│  data.first_name  ●Jane                 ●Jane                 Jane                  same         │|",
-                "|│  data.last_name   ●Smith                ●Smith                Smith                 same         │|",
-                "|│! data.phone       ●+1 555 0100           +15550100            +1 555 0100           survivor     │|",
+                "|│                   1★ Jane Smith        2  Jane Smith        RESULT               HOW             │|",
+                "|│  name             ●Jane Smith          ●Jane Smith          Jane Smith           same            │|",
+                "|│! data.contact_id  ●D0A                  D0B                 D0A                  survivor        │|",
+                "|│! data.email       ●Jane.Smith@Example…  jane.smith@example… Jane.Smith@Example.… survivor        │|",
+                "|│  data.first_name  ●Jane                ●Jane                Jane                 same            │|",
+                "|│  data.last_name   ●Smith               ●Smith               Smith                same            │|",
+                "|│! data.phone       ●+1 555 0100          +15550100           +1 555 0100          survivor        │|",
                 "|│                                                                                                  │|",
                 "|│                                                                                                  │|",
                 "|│                                                                                                  │|",
@@ -71,7 +71,7 @@ import Testing
         h.press("jjjjjl ")
         #expect(
             h.screen()[9]
-                == "|│! data.phone        +1 555 0100          ●+15550100            +15550100             by hand      │|"
+                == "|│! data.phone        +1 555 0100         ●+15550100           +15550100            by hand         │|"
         )
         #expect(h.statusBar.hasPrefix("data.phone · by hand: "))
         // Space again goes back to the default.

@@ -11,11 +11,18 @@ public final class StoreBackend: RecordBackend {
     /// Runs background work: a new thread by default; tests pass one they step by hand.
     let runInBackground: (@escaping @Sendable () -> Void) -> Void
 
+    public let mergeRuleSets: (sets: [MergeRuleSet], problems: [String])
+    public let nicknames: NicknameTable?
+
     public init(
         store: RecordStore,
-        runInBackground: @escaping (@escaping @Sendable () -> Void) -> Void = { Thread.detachNewThread($0) }
+        runInBackground: @escaping (@escaping @Sendable () -> Void) -> Void = { Thread.detachNewThread($0) },
+        mergeRuleSets: (sets: [MergeRuleSet], problems: [String])? = nil, nicknames: NicknameTable? = nil
     ) {
         self.store = store; self.runInBackground = runInBackground
+        // The user's rule files and nickname list, unless given.
+        self.mergeRuleSets = mergeRuleSets ?? MergeRulesFile.all()
+        self.nicknames = nicknames ?? (try? NicknameFile.table())
     }
 
     public var readOnly: Bool { store.readOnly }
@@ -119,12 +126,46 @@ public final class StoreBackend: RecordBackend {
             try store.scanDuplicates(type: type, rules: rules) { job.report($0.fraction, $0.phase) }
         }
     }
-    public func planMerge(type: String, survivor: String, losers: [String], take: [String: String]) throws -> MergePlan
-    {
-        try store.planMerge(type: type, survivor: survivor, losers: losers, take: take)
+    public func planMerge(
+        type: String, recordIDs: [String], survivor: String?, take: [String: String], rules: MergeRuleSet
+    ) throws -> MergePlan {
+        if let survivor {
+            return try store.planMerge(
+                type: type, survivor: survivor, losers: recordIDs.filter { $0 != survivor }, take: take, rules: rules)
+        }
+        return try store.planGroupMerge(type: type, recordIDs: recordIDs, take: take, rules: rules)
     }
-    public func merge(type: String, survivor: String, losers: [String], take: [String: String]) throws -> Int64 {
-        try store.merge(type: type, survivor: survivor, losers: losers, take: take, source: source).id
+    public func merge(type: String, survivor: String, losers: [String], take: [String: String], rules: MergeRuleSet)
+        throws -> Int64
+    {
+        try store.merge(type: type, survivor: survivor, losers: losers, take: take, rules: rules, source: source).id
     }
     public func undoMerge(id: Int64) throws -> [Record] { try store.undoMerge(id: id, source: source) }
+    public func autoMerge(
+        type: String, groups: [DuplicateGroup], match: String, rules: MergeRuleSet, minScore: Double, dryRun: Bool
+    ) -> BackgroundJob<MergeRun> {
+        let store = self.store, source = self.source
+        return background { job in
+            try store.autoMerge(
+                type: type, groups: groups, match: match, rules: rules, minScore: minScore, dryRun: dryRun,
+                source: source, progress: { job.report($0, dryRun ? "planning" : "merging") })
+        }
+    }
+    public func mergeRun(_ id: String, status: MergeGroupStatus?) throws -> MergeRun {
+        try store.mergeRun(id, status: status)
+    }
+    public func runAwaitingReview(type: String?) throws -> String? { try store.runAwaitingReview(type: type) }
+    public func planReview(run: String, position: Int, survivor: String?, take: [String: String]) throws -> MergePlan {
+        try store.planReview(run: run, position: position, survivor: survivor, take: take)
+    }
+    public func acceptReview(run: String, position: Int, survivor: String?, take: [String: String]) throws -> Int64 {
+        try store.acceptReview(run: run, position: position, survivor: survivor, take: take, source: source).id
+    }
+    public func dismissReview(run: String, position: Int) throws {
+        try store.dismissReview(run: run, position: position)
+    }
+    public func undoRun(_ id: String) -> BackgroundJob<MergeRunUndo> {
+        let store = self.store, source = self.source
+        return background { job in try store.undoRun(id, source: source, progress: { job.report($0, "undoing") }) }
+    }
 }

@@ -165,17 +165,21 @@ extension RecordStore {
         }
     }
 
+    /// Plans a group waiting in a run's review queue by the run's rule set (or the hand-made `survivor` and
+    /// `take`); writes nothing.
+    public func planReview(run runID: String, position: Int, survivor: String? = nil, take: [String: String] = [:])
+        throws -> MergePlan
+    {
+        try read { db in try reviewPlan(runID, position, survivor: survivor, take: take, db).2 }
+    }
+
     /// Merges a group waiting in a run's review queue, by the run's rule set (or the hand-made `take` and
     /// `survivor`), in one transaction; the merge belongs to the run, so undoing the run undoes it too.
     public func acceptReview(
         run runID: String, position: Int, survivor: String? = nil, take: [String: String] = [:], source: WriteSource
     ) throws -> MergeOutcome {
         try writeTransaction("merge") { db in
-            let (run, group) = try reviewGroup(runID, position, db)
-            let rules = try MergeRuleSet(json: JSONValue.parse(run["rules"] as String))
-            let type = try requireType(run["type"], db)
-            let members = survivor.map { s in [s] + group.recordIDs.filter { $0 != s } } ?? group.recordIDs
-            let plan = try mergePlan(type: type, members: members, survivor: survivor, take: take, rules: rules, db)
+            let (type, group, plan) = try reviewPlan(runID, position, survivor: survivor, take: take, db)
             guard plan.isValid else {
                 throw StoreError.refused(plan.errors.joined(separator: "; ") + "; nothing written")
             }
@@ -185,6 +189,17 @@ extension RecordStore {
             try insert(g, run: runID, db)
             return MergeOutcome(id: id, plan: plan)
         }
+    }
+
+    private func reviewPlan(
+        _ runID: String, _ position: Int, survivor: String?, take: [String: String], _ db: Database
+    ) throws -> (ObjectType, MergeRunGroup, MergePlan) {
+        let (run, group) = try reviewGroup(runID, position, db)
+        let rules = try MergeRuleSet(json: JSONValue.parse(run["rules"] as String))
+        let type = try requireType(run["type"], db)
+        let members = survivor.map { s in [s] + group.recordIDs.filter { $0 != s } } ?? group.recordIDs
+        let plan = try mergePlan(type: type, members: members, survivor: survivor, take: take, rules: rules, db)
+        return (type, group, plan)
     }
 
     /// Marks a group in a run's review queue as dismissed (nothing merged).

@@ -103,14 +103,14 @@ public final class App {
 
     /// Command names and type keys, for completion and errors.
     private var commandNames: [String] {
-        var names = ["types", "conflicts", "upsert", "dupes", "export", "theme", "q", "quit", "help"]
+        var names = ["types", "conflicts", "upsert", "dupes", "review", "export", "theme", "q", "quit", "help"]
         names += (try? context.backend.types().map(\.type.key)) ?? []
         return names
     }
 
     /// Commands that take an argument: completing one adds the space before it.
     private static let commandsWithArguments: Set<String> = [
-        "theme", "upsert", "compose", "dupes", "duplicates", "export",
+        "theme", "upsert", "compose", "dupes", "duplicates", "review", "export",
     ]
 
     /// Tab completion: a unique candidate completes (with a space after a command that takes an argument);
@@ -160,6 +160,14 @@ public final class App {
             case .success(nil): message = ("unknown type \"\(key)\"", true)
             case .failure(let e): message = (e.message, true)
             }
+        case "review":
+            // The named run, else the newest run with groups waiting for review.
+            let run = words.count > 1 ? words[1] : try? context.backend.runAwaitingReview(type: nil)
+            guard let run = run ?? nil else {
+                message = ("no merge run waits for review (`recdeck merge --auto` or M in :dupes makes one)", false)
+                return
+            }
+            perform(.push(ReviewView(context: context, runID: run)))
         case "export":
             guard let records = top as? RecordsView else {
                 message = ("open a type's records first: :export writes the grid", true); return
@@ -190,7 +198,7 @@ public final class App {
                 stack = [TypesView(context: context), RecordsView(context: context, type: t)]
             case .success(nil):
                 message = (
-                    "unknown command or type \"\(name)\"; try :types, :conflicts, :upsert, :dupes TYPE, :theme NAME, :q or a type key",
+                    "unknown command or type \"\(name)\"; try :types, :conflicts, :upsert, :dupes TYPE, :review, :theme NAME, :q or a type key",
                     true
                 )
             case .failure(let e): message = (e.message, true)
@@ -323,7 +331,7 @@ public final class App {
             : [
                 (
                     ":",
-                    "command line: :types  :<type key>  :conflicts  :upsert [TYPE]  :dupes [TYPE]  :export PATH  :theme NAME  :q"
+                    "command line: :types  :<type key>  :conflicts  :upsert [TYPE]  :dupes [TYPE]  :review [RUN]  :export PATH  :theme NAME  :q"
                 ),
                 ("?/F1", "this help"),
                 ("esc", "back"), ("q", "quit"), ("ctrl-c", "quit at once"),

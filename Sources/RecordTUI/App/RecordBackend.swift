@@ -53,12 +53,35 @@ public protocol RecordBackend: AnyObject {
     func resolveConflict(id: Int64, request: UpsertRequest?, resolution: String) throws -> Plan?
     /// Starts a duplicate scan off the main actor; the view polls the job.
     func scanDuplicates(type: String, rules: [DuplicateRule]) -> BackgroundJob<DuplicateReport>
-    /// Plans a merge against the current state; writes nothing.
-    func planMerge(type: String, survivor: String, losers: [String], take: [String: String]) throws -> MergePlan
+    /// Survivorship rule sets to offer (built in, then the user's files), and problems reading the files.
+    var mergeRuleSets: (sets: [MergeRuleSet], problems: [String]) { get }
+    /// The nickname list for the nickname duplicate rule.
+    var nicknames: NicknameTable? { get }
+    /// Plans a merge against the current state; writes nothing. A nil survivor is chosen by the master rules
+    /// among `recordIDs` (else it is `recordIDs[0]`).
+    func planMerge(type: String, recordIDs: [String], survivor: String?, take: [String: String], rules: MergeRuleSet)
+        throws -> MergePlan
     /// Applies a merge in one transaction; returns the merge id (for undo).
-    func merge(type: String, survivor: String, losers: [String], take: [String: String]) throws -> Int64
+    func merge(type: String, survivor: String, losers: [String], take: [String: String], rules: MergeRuleSet)
+        throws -> Int64
     /// Undoes a merge in one transaction.
     func undoMerge(id: Int64) throws -> [Record]
+    /// A bulk merge of `groups` (a dry run writes nothing), off the main actor.
+    func autoMerge(
+        type: String, groups: [DuplicateGroup], match: String, rules: MergeRuleSet, minScore: Double, dryRun: Bool
+    ) -> BackgroundJob<MergeRun>
+    /// A run with its groups (only those with `status` when given).
+    func mergeRun(_ id: String, status: MergeGroupStatus?) throws -> MergeRun
+    /// The newest run (of a type) with groups waiting for review.
+    func runAwaitingReview(type: String?) throws -> String?
+    /// Plans a review group by its run's rules, or the hand-made survivor and picks.
+    func planReview(run: String, position: Int, survivor: String?, take: [String: String]) throws -> MergePlan
+    /// Merges a review group (one transaction); returns the merge id.
+    func acceptReview(run: String, position: Int, survivor: String?, take: [String: String]) throws -> Int64
+    /// Dismisses a review group (nothing merged).
+    func dismissReview(run: String, position: Int) throws
+    /// Undoes a whole run, off the main actor.
+    func undoRun(_ id: String) -> BackgroundJob<MergeRunUndo>
 }
 
 /// What an export wrote.

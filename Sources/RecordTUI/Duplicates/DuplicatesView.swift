@@ -2,7 +2,9 @@ import RecordCore
 import TerminalScreen
 
 /// Groups of duplicate records of one type under a chosen rule (issue 6). The scan runs in the
-/// background with a progress bar; keys keep working and `x` cancels it. `enter` opens the Merge view.
+/// background with a progress bar; keys keep working and `x` cancels it. `enter` opens the Merge view;
+/// `M` merges every listed group at once (issue 16): a dry run first, then its summary to confirm, then
+/// one transaction per group under a run id; groups below score 1 go to the run's review queue.
 public final class DuplicatesView: View {
     let context: AppContext
     let type: ObjectType
@@ -19,20 +21,37 @@ public final class DuplicatesView: View {
     private var names: [String: Record] = [:]
     /// The last merge made from here, for `u`.
     private(set) var lastMerge: Int64?
+    /// The last bulk run made from here, for `u`.
+    private(set) var lastRun: String?
+    /// The survivorship rule sets `M` may use, and the one chosen (`R`).
+    let mergeRuleSets: [MergeRuleSet]
+    private(set) var mergeRuleIndex = 0
+    /// A bulk merge in progress: its dry run (then confirmed) or the run itself; or a run's undo.
+    private var mergeJob: (job: BackgroundJob<MergeRun>, dryRun: Bool)?
+    private var undoJob: BackgroundJob<MergeRunUndo>?
+    private var pendingEffect: Effect?
+    /// Groups scoring at least this merge in a bulk run; the rest go to review.
+    public static let bulkMinScore = 1.0
 
     public init(context: AppContext, type: ObjectType) {
         self.context = context
         self.type = type
-        rules = DuplicateRule.suggestions(for: type)
+        rules = DuplicateRule.suggestions(for: type, nicknames: context.backend.nicknames)
+        let sets = context.backend.mergeRuleSets.sets
+        mergeRuleSets = sets.isEmpty ? [.standard] : sets
         startScan()
     }
 
     deinit { job?.cancel() }
 
     public var title: String { "dupes \(type.key)" }
-    public var isBusy: Bool { job != nil }
+    public var isBusy: Bool { job != nil || mergeJob != nil || undoJob != nil }
     public var status: String? {
         if let job { return "scanning \(Int(job.progress.fraction * 100))%" }
+        if let mergeJob {
+            return "\(mergeJob.dryRun ? "planning" : "merging") \(Int(mergeJob.job.progress.fraction * 100))%"
+        }
+        if let undoJob { return "undoing \(Int(undoJob.progress.fraction * 100))%" }
         guard let report, !report.groups.isEmpty else { return nil }
         return "group \(selected + 1)/\(report.groups.count)"
     }
@@ -46,7 +65,38 @@ public final class DuplicatesView: View {
         job = context.backend.scanDuplicates(type: type.key, rules: [rules[ruleIndex]])
     }
 
+    public func takeEffect() -> Effect? {
+        defer { pendingEffect = nil }
+        return pendingEffect
+    }
+
     public func tick() -> Bool {
+        if let (mj, dryRun) = mergeJob, let outcome = mj.outcome {
+            mergeJob = nil
+            switch outcome {
+            case .done(let run): pendingEffect = dryRun ? confirmBulk(run) : finishedBulk(run)
+            case .cancelled: pendingEffect = .message("bulk merge cancelled; groups merged so far stay merged")
+            case .failed(let m): pendingEffect = .error(m)
+            }
+            return true
+        }
+        if let uj = undoJob, let outcome = uj.outcome {
+            undoJob = nil
+            switch outcome {
+            case .done(let u):
+                lastRun = nil
+                startScan()
+                pendingEffect =
+                    u.refused.isEmpty
+                    ? .message("undid run \(u.runID): \(u.undone.count) merges, \(u.restoredRecords) records restored")
+                    : .error(
+                        "undid \(u.undone.count) merges; refused \(u.refused.count) changed since: "
+                            + u.refused.map { "merge \($0.merge) (survivor \($0.survivor))" }.joined(separator: ", "))
+            case .cancelled: pendingEffect = .message("undo stopped; `recdeck undo --batch RUN` finishes it")
+            case .failed(let m): pendingEffect = .error(m)
+            }
+            return true
+        }
         guard let job else { return false }
         switch job.outcome {
         case nil: return true
@@ -101,8 +151,18 @@ public final class DuplicatesView: View {
                         self?.merged(id)
                     })
             },
-            KeyBinding([.char("u")], "u", "undo the last merge made here", hint: lastMerge != nil) { [unowned self] in
-                undoLastMerge()
+            KeyBinding([.char("M")], "M", "merge every listed group (a preview of the run first)", hint: true) {
+                [unowned self] in startBulk()
+            },
+            KeyBinding([.char("R")], "R", "next survivorship rule set for M") { [unowned self] in
+                mergeRuleIndex = (mergeRuleIndex + 1) % mergeRuleSets.count
+                let r = mergeRuleSets[mergeRuleIndex]
+                return .message("M merges by rules \(r.name): \(r.summary)")
+            },
+            KeyBinding(
+                [.char("u")], "u", "undo the last merge or bulk run made here", hint: lastMerge != nil || lastRun != nil
+            ) { [unowned self] in
+                lastRun != nil ? undoLastRun() : undoLastMerge()
             },
         ]
         for (n, rule) in rules.enumerated() where n < 9 {
@@ -118,6 +178,75 @@ public final class DuplicatesView: View {
                 }, at: 0)
         }
         return b
+    }
+
+    /// `M`: a dry run of the bulk merge over the listed groups, off the main actor; its summary is confirmed.
+    private func startBulk() -> Effect {
+        guard job == nil, mergeJob == nil, undoJob == nil else { return .message("wait for the work in progress") }
+        if let refusal = context.refusal("merge") { return refusal }
+        guard !groups.isEmpty else { return .message("no groups to merge") }
+        mergeJob = (
+            context.backend.autoMerge(
+                type: type.key, groups: groups, match: rules[ruleIndex].description,
+                rules: mergeRuleSets[mergeRuleIndex], minScore: Self.bulkMinScore, dryRun: true), true
+        )
+        return .message("planning \(groups.count) groups…")
+    }
+
+    private func confirmBulk(_ preview: MergeRun) -> Effect {
+        let rules = mergeRuleSets[mergeRuleIndex]
+        var lines: [StyledLine] = [
+            [Span(preview.summary, CellStyle(bold: true))],
+            [Span("rules \(rules.name): \(rules.summary)", CellStyle(.dim))],
+            [Span("Each group in its own transaction, under one run id; u undoes the whole run.", CellStyle(.dim))],
+        ]
+        if preview.count(.review) > 0 {
+            lines.append([
+                Span(
+                    "\(preview.count(.review)) group(s) score below \(String(format2: Self.bulkMinScore)): the review queue opens after.",
+                    CellStyle(.accent))
+            ])
+        }
+        for g in preview.groups where g.status == .skipped {
+            lines.append([Span("skip #\(g.position): \(g.note ?? "")", CellStyle(.warning))])
+        }
+        return .confirm(
+            Confirmation(title: "Merge \(preview.count(.merged)) groups of \(type.key)?", lines: lines) {
+                [unowned self] in
+                mergeJob = (
+                    context.backend.autoMerge(
+                        type: type.key, groups: groups, match: self.rules[ruleIndex].description,
+                        rules: rules, minScore: Self.bulkMinScore, dryRun: false), false
+                )
+                return .message("merging…")
+            })
+    }
+
+    private func finishedBulk(_ run: MergeRun) -> Effect {
+        lastRun = run.id
+        startScan()
+        let text = "run \(run.id ?? ""): \(run.summary); u undoes the run"
+        guard let id = run.id, run.count(.review) > 0 else { return .message(text) }
+        return .all([.push(ReviewView(context: context, runID: id)), .message(text)])
+    }
+
+    private func undoLastRun() -> Effect {
+        guard let id = lastRun else { return .none }
+        if let refusal = context.refusal("undo") { return refusal }
+        return .confirm(
+            Confirmation(
+                title: "Undo run \(id)?",
+                lines: [
+                    [
+                        Span(
+                            "Every merge of the run is undone, each in its own transaction; merges whose records changed since are named and kept."
+                        )
+                    ]
+                ]
+            ) { [unowned self] in
+                undoJob = context.backend.undoRun(id)
+                return .message("undoing the run…")
+            })
     }
 
     private func undoLastMerge() -> Effect {
@@ -194,9 +323,21 @@ public final class DuplicatesView: View {
             Widgets.notice(notice, into: &buffer, row: line, area: area)
             return
         }
+        let busy =
+            mergeJob.map { ($0.job.progress, $0.dryRun ? "Planning the bulk merge " : "Merging ") }
+            ?? undoJob.map { ($0.progress, "Undoing the run ") }
+        if let (p, label) = busy {
+            var c = area.column + 1
+            c = buffer.put(label, row: line, column: c, style: CellStyle(.accent))
+            c = Widgets.progressBar(
+                p.fraction, into: &buffer, row: line, column: c, width: max(10, min(40, area.width - 40)))
+            buffer.put(" \(p.phase)", row: line, column: c, maxWidth: area.column + area.width - c)
+            return
+        }
         guard let report else { return }
         let summary =
             "\(report.scanned) active records scanned · \(report.groups.count) group\(report.groups.count == 1 ? "" : "s")"
+            + (mergeRuleIndex == 0 ? "" : " · M merges by \(mergeRuleSets[mergeRuleIndex].name)")
             + (report.warnings.isEmpty ? "" : " · " + report.warnings.joined(separator: "; "))
         buffer.put(TextLayout.fit(summary, area.width - 2), row: line, column: area.column + 1, style: CellStyle(.dim))
         guard !groups.isEmpty else {

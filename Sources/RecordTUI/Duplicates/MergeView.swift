@@ -4,13 +4,22 @@ import TerminalScreen
 /// Merges duplicate records (issue 6), lazygit-style: a column per record and a row per field; move to
 /// a cell and press space to take that record's value for the field. Below, every knock-on effect of
 /// the merge (children and associations re-pointed, identifier values moved aside, losers archived);
-/// ctrl-s shows the survivor's diff and merges in one transaction.
+/// ctrl-s shows the survivor's diff and merges in one transaction. `r` switches the survivorship rule set
+/// (the master rules choose the survivor until `s` chooses one by hand); picks still override single cells.
+/// Opened from the review queue, it merges by the run's rule set and marks the group accepted.
 public final class MergeView: View {
     let context: AppContext
     let type: ObjectType
     /// Survivor first, then the losers.
     private(set) var recordIDs: [String]
     private(set) var take: [String: String] = [:]
+    /// The rule sets offered, and the one in use.
+    let ruleSets: [MergeRuleSet]
+    private(set) var ruleIndex = 0
+    /// True once the user chose the survivor (`s`): the master rules no longer re-rank the records.
+    private var survivorByHand = false
+    /// The review group this merge decides, if it came from a run's review queue.
+    let review: (run: String, position: Int)?
     private(set) var plan: MergePlan?
     private var planError: String?
     private var row = 0
@@ -22,32 +31,44 @@ public final class MergeView: View {
     private let onMerged: (Int64) -> Void
 
     /// The records the view opened with, to tell whether the user changed anything.
-    private let originalIDs: [String]
+    private var originalIDs: [String]
 
     public init(
-        context: AppContext, type: ObjectType, recordIDs: [String], onMerged: @escaping (Int64) -> Void = { _ in }
+        context: AppContext, type: ObjectType, recordIDs: [String], ruleSet: String? = nil,
+        review: (run: String, position: Int)? = nil, onMerged: @escaping (Int64) -> Void = { _ in }
     ) {
         self.context = context; self.type = type; self.recordIDs = recordIDs; self.onMerged = onMerged
+        self.review = review
+        let sets = context.backend.mergeRuleSets.sets
+        ruleSets = sets.isEmpty ? [.standard] : sets
+        ruleIndex = ruleSets.firstIndex { $0.name == ruleSet } ?? 0
         originalIDs = recordIDs
         replan()
+        originalIDs = self.recordIDs
     }
 
-    public var title: String { "merge" }
+    public var title: String { review == nil ? "merge" : "review merge" }
     public var status: String? {
         guard let f = field else { return nil }
         return "\(f.field) · \(f.explanation)\(f.conflicting ? " · records differ" : "")"
     }
+    var rules: MergeRuleSet { ruleSets[ruleIndex] }
 
     /// The fields some record has, in the plan's order.
     var fields: [MergeField] { plan?.fields.filter { f in f.values.contains { $0 != nil } } ?? [] }
     private var field: MergeField? { fields.indices.contains(row) ? fields[row] : nil }
 
     private func replan() {
+        let survivor = survivorByHand ? recordIDs[0] : nil
         switch context.attempt({
-            try context.backend.planMerge(
-                type: type.key, survivor: recordIDs[0], losers: Array(recordIDs.dropFirst()), take: take)
+            if let review {
+                return try context.backend.planReview(
+                    run: review.run, position: review.position, survivor: survivor, take: take)
+            }
+            return try context.backend.planMerge(
+                type: type.key, recordIDs: recordIDs, survivor: survivor, take: take, rules: rules)
         }) {
-        case .success(let p): plan = p; planError = nil
+        case .success(let p): plan = p; planError = nil; recordIDs = p.recordIDs
         case .failure(let e): plan = nil; planError = e.message
         }
         for id in recordIDs where records[id] == nil { records[id] = try? context.backend.record(id: id) }
@@ -79,12 +100,23 @@ public final class MergeView: View {
                 replan()
                 return .none
             },
-            KeyBinding([.char("s")], "s", "make this record the survivor", hint: true) { [unowned self] in
+            KeyBinding([.char("s")], "s", "make this record the survivor (by hand, over the master rules)", hint: true)
+            {
+                [unowned self] in
                 let id = recordIDs.remove(at: column)
                 recordIDs.insert(id, at: 0)
                 column = 0
+                survivorByHand = true
                 replan()
                 return .message("\(id) is the survivor")
+            },
+            KeyBinding([.char("r")], "r", "next survivorship rule set (picks by hand stay)", hint: review == nil) {
+                [unowned self] in
+                guard review == nil else { return .message("a review merges by its run's rule set") }
+                ruleIndex = (ruleIndex + 1) % ruleSets.count
+                survivorByHand = false
+                replan()
+                return .message("rules \(rules.name): \(rules.summary)")
             },
             KeyBinding([.char("x")], "x", "leave this record out of the merge") { [unowned self] in
                 guard recordIDs.count > 2 else { return .message("a merge needs two records; esc goes back") }
@@ -101,7 +133,7 @@ public final class MergeView: View {
             },
             KeyBinding([.escape], "esc", "back (asks when you picked values or changed the records)") {
                 [unowned self] in
-                guard !take.isEmpty || recordIDs != originalIDs else { return .pop }
+                guard !take.isEmpty || survivorByHand || recordIDs != originalIDs else { return .pop }
                 let what =
                     take.isEmpty
                     ? "the survivor or records you changed" : "\(take.count) value pick\(take.count == 1 ? "" : "s")"
@@ -131,9 +163,15 @@ public final class MergeView: View {
                     "Merge \(plan.loserIDs.count) record\(plan.loserIDs.count == 1 ? "" : "s") into \(plan.survivorID)?",
                 lines: lines
             ) { [unowned self] in
-                switch context.attempt({
-                    try context.backend.merge(
-                        type: type.key, survivor: plan.survivorID, losers: plan.loserIDs, take: take)
+                switch context.attempt({ () throws -> Int64 in
+                    if let review {
+                        return try context.backend.acceptReview(
+                            run: review.run, position: review.position,
+                            survivor: survivorByHand ? plan.survivorID : nil,
+                            take: take)
+                    }
+                    return try context.backend.merge(
+                        type: type.key, survivor: plan.survivorID, losers: plan.loserIDs, take: take, rules: rules)
                 }) {
                 case .success(let id):
                     onMerged(id)
@@ -183,11 +221,16 @@ public final class MergeView: View {
                 style: CellStyle(.error))
             return
         }
-        let columns = recordIDs.enumerated().map { n, id in "\(n + 1)\(n == 0 ? "★" : "") \(id)" }.joined(
-            separator: "  ")
+        var col = buffer.put("rules ", row: area.row, column: area.column + 1, style: CellStyle(.dim))
+        col = buffer.put(
+            " \(rules.name) ", row: area.row, column: col, maxWidth: area.column + area.width - col,
+            style: CellStyle(.selected, bold: true))
+        col = buffer.put(
+            " ★ " + plan.survivorReason, row: area.row, column: col, maxWidth: area.column + area.width - col - 1,
+            style: CellStyle(.accent))
         buffer.put(
-            TextLayout.fit(columns + "   ● kept · space takes the cell", area.width - 2), row: area.row,
-            column: area.column + 1, style: CellStyle(.dim))
+            TextLayout.fit("  ● kept · space takes the cell · r rules", max(0, area.column + area.width - col - 1)),
+            row: area.row, column: col, style: CellStyle(.dim))
         let effects = effectLines(plan)
         let effectsHeight = min(max(3, effects.count + 2), area.height / 3)
         let grid = Widgets.box(
@@ -207,7 +250,7 @@ public final class MergeView: View {
     private func drawGrid(_ plan: MergePlan, into buffer: inout ScreenBuffer, _ area: Rect) {
         let fields = self.fields
         let fieldWidth = min(26, max(8, fields.map { DisplayWidth.of($0.field) }.max() ?? 8) + 4)
-        let howWidth = 12
+        let howWidth = 14
         // Record columns at least 10 wide; when they do not all fit, a window of them scrolls with the
         // cursor (the RESULT and HOW columns always show).
         let minCell = 10
