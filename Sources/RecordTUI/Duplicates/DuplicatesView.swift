@@ -203,7 +203,7 @@ public final class DuplicatesView: View {
         if preview.count(.review) > 0 {
             lines.append([
                 Span(
-                    "\(preview.count(.review)) group(s) score below \(String(format2: Self.bulkMinScore)): the review queue opens after.",
+                    "\(preview.count(.review)) group\(preview.count(.review) == 1 ? "" : "s") below \(String(format2: Self.bulkMinScore)) go to review; its queue opens after the run.",
                     CellStyle(.accent))
             ])
         }

@@ -189,7 +189,7 @@ public final class ReviewView: View {
             if decidedFields.isEmpty { lines.append([Span("the records agree on every field", CellStyle(.dim))]) }
             for f in decidedFields {
                 lines.append([
-                    Span("  \(f.field) ", CellStyle(.warning)), Span(Widgets.short(f.result ?? .null) + "  "),
+                    Span("  \(f.field) ", CellStyle(.warning)), Span((f.result?.plainText ?? "—") + "  "),
                     Span(f.explanation, CellStyle(.dim)),
                 ])
             }
