@@ -47,7 +47,9 @@ enum DupesBench {
             p.arguments = ["dupes"] + args
             try p.run()
             p.waitUntilExit()
-            if p.terminationStatus != 0 { fail("\(args.joined(separator: " ")) failed with status \(p.terminationStatus)") }
+            if p.terminationStatus != 0 {
+                fail("\(args.joined(separator: " ")) failed with status \(p.terminationStatus)")
+            }
             print("    goal \(goal)"); fflush(nil)
         }
         for (rule, path, n, planted, goal) in [
@@ -75,7 +77,8 @@ enum DupesBench {
             return [
                 "name": .string(personName(i)),
                 "data": [
-                    "contact_id": .string("C\(i)"), "email": .string("user\(i)@example.com"), "phone": .string(phone(i)),
+                    "contact_id": .string("C\(i)"), "email": .string("user\(i)@example.com"),
+                    "phone": .string(phone(i)),
                     "score": .int(Int64(i % 100)),
                 ],
             ]
@@ -205,7 +208,8 @@ enum DupesBench {
             String(
                 format:
                     "  merge --auto by email over %d records: %.1f s (scan %.1f s + merges %.1f s), %d merged, %d skipped, %d active after, peak RSS %.0f MB",
-                count, (scanMs + mergeMs) / 1000, scanMs / 1000, mergeMs / 1000, run.count(.merged), run.count(.skipped),
+                count, (scanMs + mergeMs) / 1000, scanMs / 1000, mergeMs / 1000, run.count(.merged),
+                run.count(.skipped),
                 active, TUIBench.memory("VmHWM")))
         fflush(nil)
     }

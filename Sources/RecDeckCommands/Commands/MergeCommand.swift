@@ -109,6 +109,12 @@ struct MergeCommand: ParsableCommand {
                 })
         else { return }
         let match = parsed.map(\.description).joined(separator: " or ")
+        guard !report.groups.isEmpty else {
+            if showProgress { Output.clearProgress() }
+            if global.json { Output.json(["groups": [], "scanned": .int(Int64(report.scanned))]); return }
+            Output.out("\(type): \(report.scanned) active records scanned by \(match); no duplicates, nothing to merge")
+            return
+        }
         let run = try store.autoMerge(
             type: type, groups: report.groups, match: match, rules: ruleSet, minScore: minScore, dryRun: dryRun,
             source: WriteSource("cli"),

@@ -18,7 +18,7 @@ public final class DuplicatesView: View {
     /// Group rows on screen, for page keys.
     private var listHeight = 10
     /// Records shown in the group list and detail, fetched once each.
-    private var names: [String: Record] = [:]
+    private lazy var record = RecordCache(context.backend)
     /// The last merge made from here, for `u`.
     private(set) var lastMerge: Int64?
     /// The last bulk run made from here, for `u`.
@@ -61,7 +61,7 @@ public final class DuplicatesView: View {
         job?.cancel()
         report = nil; selected = 0; offset = 0
         notice = nil
-        names = [:]
+        record.clear()
         job = context.backend.scanDuplicates(type: type.key, rules: [rules[ruleIndex]])
     }
 
@@ -287,13 +287,6 @@ public final class DuplicatesView: View {
             return ([r?.name ?? id] + values).joined(separator: " ")
         }.joined(separator: " · ")
         return g.recordIDs.count > 4 ? text + " · +\(g.recordIDs.count - 4)" : text
-    }
-
-    private func record(_ id: String) -> Record? {
-        if let r = names[id] { return r }
-        let r = try? context.backend.record(id: id)
-        names[id] = r
-        return r
     }
 
     public func render(into buffer: inout ScreenBuffer, area: Rect) {

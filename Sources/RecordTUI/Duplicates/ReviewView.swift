@@ -17,7 +17,7 @@ public final class ReviewView: View {
     private var plan: MergePlan?
     private var planError: String?
     private var type: ObjectType?
-    private var records: [String: Record] = [:]
+    private lazy var record = RecordCache(context.backend)
 
     public init(context: AppContext, runID: String) {
         self.context = context
@@ -34,7 +34,7 @@ public final class ReviewView: View {
     public var title: String { "review" }
     public var status: String? {
         guard !items.isEmpty else { return nil }
-        return "group \(index + 1) of \(items.count) · \(decided.count) decided · \(runID)"
+        return "\(index + 1) of \(items.count) · \(decided.count) decided"
     }
     var current: MergeRunGroup? { items.indices.contains(index) ? items[index] : nil }
     private var pending: [Int] { items.indices.filter { decided[items[$0].position] == nil } }
@@ -138,13 +138,6 @@ public final class ReviewView: View {
             })
     }
 
-    private func record(_ id: String) -> Record? {
-        if let r = records[id] { return r }
-        let r = try? context.backend.record(id: id)
-        records[id] = r
-        return r
-    }
-
     public func render(into buffer: inout ScreenBuffer, area: Rect) {
         let right = area.column + area.width
         guard let run else {
@@ -158,7 +151,7 @@ public final class ReviewView: View {
             items.isEmpty ? "nothing waits" : "\(index + 1) of \(items.count)", row: area.row, column: col,
             style: CellStyle(.selected, bold: true))
         buffer.put(
-            "  \(run.type) by \(run.match) · rules \(run.rules) · below \(String(format2: run.minScore)) · \(pending.count) left",
+            "  \(run.type) by \(run.match) · rules \(run.rules) · below \(String(format2: run.minScore)) · \(pending.count) left · \(runID)",
             row: area.row, column: col, maxWidth: right - col, style: CellStyle(.dim))
         guard let g = current else {
             buffer.put(
