@@ -31,3 +31,38 @@ import Testing
         #expect(!shared("Smith", "Jones") && !shared("Anna", "Maria"))
     }
 }
+
+/// The nickname list: groups, names in several groups, joined tables, and whole-name keys.
+@Suite struct NicknameTableTests {
+    static let table = NicknameTable(
+        text: """
+            # formal name first
+            robert, bob, bobby, rob
+            albert, al, bert
+            alan, al, allan
+            katherine, kate, kathy
+            """)
+
+    @Test func nicknamesAreEquivalentToTheirFormalNamesAndEachOther() {
+        let t = Self.table
+        #expect(t.equivalent("Bob", "Robert") && t.equivalent("bobby", "ROB") && t.equivalent("Kate", "Katherine"))
+        #expect(t.equivalent("Al", "Albert") && t.equivalent("Al", "Alan"))
+        #expect(!t.equivalent("Albert", "Alan") && !t.equivalent("Bob", "Kate"))
+        #expect(t.groupCount == 4)
+    }
+
+    @Test func wholeNamesShareAKeyAcrossNicknamesAndOrder() {
+        let t = Self.table
+        #expect(Set(t.keys(ofName: "Bob Turner")) == ["robert turner"])
+        #expect(!Set(t.keys(ofName: "Turner, Robert")).isDisjoint(with: t.keys(ofName: "bob turner")))
+        #expect(Set(t.keys(ofName: "Al Jones")) == ["albert jones", "alan jones"])
+        #expect(t.keys(ofName: "Zed Smith") == ["smith zed"])
+    }
+
+    @Test func aUsersFileExtendsTheList() {
+        let user = NicknameTable(text: "stephen, steve, stevo\n")
+        let both = NicknameTable([Self.table, user])
+        #expect(both.equivalent("Stevo", "Stephen") && both.equivalent("Bob", "Robert"))
+        #expect(!Self.table.equivalent("Stevo", "Stephen"))
+    }
+}

@@ -112,6 +112,23 @@ import Testing
         #expect(try store.mergeRun(run.id!).groups.map(\.status) == [.merged, .skipped, .merged])
     }
 
+    @Test func aGroupChangedWhileTheRunIsUnderWayIsSkipped() throws {
+        let (store, ids) = try fixture()
+        let groups = try emailGroups(store)
+        // Another writer archives a member of the third group while the run merges the first.
+        var changed = false
+        let run = try store.autoMerge(
+            type: "people", groups: groups, match: "email", rules: .standard, minScore: 1, dryRun: false,
+            source: Self.src,
+            progress: { _ in
+                if !changed { try? store.archive(type: "people", id: ids["c2"]!, source: Self.src); changed = true }
+                return true
+            })
+        #expect(run.groups.map(\.status) == [.merged, .merged, .skipped])
+        #expect(run.groups[2].note?.contains("\(ids["c2"]!) is archived") == true)
+        #expect(try store.record(id: ids["c1"]!)?.version == 1)
+    }
+
     @Test func groupsBelowTheScoreWaitForReviewAndAcceptedOnesUndoWithTheRun() throws {
         let (store, ids) = try fixture()
         let fuzzy = try #require(

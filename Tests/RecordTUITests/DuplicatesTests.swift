@@ -43,7 +43,7 @@ import Testing
         #expect(
             try h.screen(naming: ["D0A", "D0B"], others: Self.related) == [
                 "| recdeck Types › dupes contacts › merge                                                    t.sqlite |",
-                "| rules  default  ★ first found (every rule ties)  ● kept · space takes the cell · r rules           |",
+                "| rules  default  ★ first inserted (every rule ties)  ● kept · space takes the cell · r rules        |",
                 "|┌─ fields ─────────────────────────────────────────────────────────────────────────────────────────┐|",
                 "|│                   1★ Jane Smith        2  Jane Smith        RESULT               HOW             │|",
                 "|│  name             ●Jane Smith          ●Jane Smith          Jane Smith           same            │|",

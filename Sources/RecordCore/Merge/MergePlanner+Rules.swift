@@ -60,7 +60,7 @@ extension MergePlanner {
             case .prefer(let path, let value): return (ranked, "preferred: \(path) = \(value.jsonText)")
             }
         }
-        return (ranked, "first found (every rule ties)")
+        return (ranked, "first inserted (every rule ties)")
     }
 
     /// One field of the merge under its rule (or a hand-made pick). `records` and `values` are in rank
