@@ -92,6 +92,20 @@ import Testing
         #expect(f.rule == rule)
     }
 
+    @Test func identifierFieldsKeepTheSurvivorsValueUnlessTheSetNamesThem() throws {
+        let type = try ObjectType(json: [
+            "key": "contacts", "identifiers": [["name": "email", "source": "$.email", "normalize": "email"]],
+        ])
+        let blanket = MergeRuleSet(name: "t", defaultField: .mostRecent)
+        #expect(blanket.rule(for: "email", in: type) == .survivor)
+        #expect(blanket.rule(for: "city", in: type) == .mostRecent)
+        let named = MergeRuleSet(name: "t", defaultField: .mostRecent, fields: ["data.email": .mostRecent])
+        #expect(named.rule(for: "$.email", in: type) == .mostRecent)
+        let input = MergeInput(type: type, survivor: Self.a, losers: [Self.b], rules: blanket)
+        let f = MergePlanner.plan(input, now: Self.day(30)).fields.first { $0.field == "data.email" }!
+        #expect(f.result == "ann@x.com" && f.rule == .survivor)
+    }
+
     @Test func handPicksOverrideTheRules() {
         let input = MergeInput(
             type: Self.type, survivor: Self.a, losers: [Self.b], take: ["email": "b"],

@@ -19,7 +19,7 @@ import Testing
                 "|> Olivia Kim   C00000     olivia.kim0@mail.example   +1 555…|",
                 "|  Maria Moreau C00001     maria.moreau1@corp.example +1 555…|",
                 "|  Lars Nguyen  C00002     lars.nguyen2@post.example  +1 555…|",
-                "| 1/419 · name 1/11  j/k move  h/l column  …          ? help |",
+                "| 1/419 · name 1/14  j/k move  h/l column  …          ? help |",
             ])
         // Roles: the cursor's column header and cell highlighted, the selected row across the width.
         #expect(
@@ -39,7 +39,7 @@ import Testing
         #expect(h.screen()[1] == "|  NAME        ◀EMAIL                      PHONE       FIRST▶|")
         #expect(h.screen()[2] == "|> Olivia Kim   olivia.kim0@mail.example   +1 555 5725 Olivia|")
         #expect(h.roles()[2] == "|SSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSCCCCCCCCCCCSSSSSSS|")
-        #expect(h.statusBar.hasPrefix("1/419 · $.phone 4/11"))
+        #expect(h.statusBar.hasPrefix("1/419 · $.phone 4/14"))
         h.press("$")
         #expect(h.screen()[1].contains("UPDATED"))
         h.press("0")
@@ -73,12 +73,17 @@ import Testing
 
     @Test func sortingByADataColumnBuildsItsIndexThenGoesBothWays() throws {
         let h = try Harness(width: 100, height: 10)
-        h.press(":contacts<enter>$h]")
+        h.press(":contacts<enter>$hhhh]")
         #expect(h.statusBar.contains("building an index on $.score"))
         #expect(h.app.isBusy)
         h.runJobs()
         #expect(h.statusBar.contains("sorted by $.score ↓; index built in"))
-        let scores = { h.screen()[2...4].map { String($0.dropLast(2).split(separator: " ").dropLast().last ?? "") } }
+        // The cells under the SCORE header.
+        let scores = {
+            let screen = h.screen()
+            let at = screen[1].distance(from: screen[1].startIndex, to: screen[1].range(of: "SCORE")!.lowerBound)
+            return screen[2...4].map { String(Array($0)[(at - 1)..<(at + 6)]).trimmingCharacters(in: .whitespaces) }
+        }
         #expect(scores() == ["99", "99", "98"])
         // Ascending: contacts without a score first; the index is kept, so no second build.
         h.press("[")
@@ -219,7 +224,7 @@ import Testing
         let lines = try String(contentsOfFile: csv, encoding: .utf8).split(separator: "\n")
         #expect(
             lines.first
-                == "name,$.contact_id,$.email,$.phone,$.first_name,$.last_name,$.title,$.company,$.tags,$.score,updated"
+                == "name,$.contact_id,$.email,$.phone,$.first_name,$.last_name,$.title,$.company,$.tags,$.score,$.city,$.source,$.address,updated"
         )
         #expect(lines.count == 19)
         #expect(lines.dropFirst().allSatisfy { $0.lowercased().contains("jane") })

@@ -17,7 +17,7 @@ import Testing
             s[2]
                 == "|> Olivia Kim    C00000     olivia.kim0@mail.example    +1 555 5725 Olivia     Kim       CEO         |"
         )
-        #expect(h.statusBar.hasPrefix("1/419 · name 1/11"))
+        #expect(h.statusBar.hasPrefix("1/419 · name 1/14"))
     }
 
     @Test func jumpToLastAndBackPagesByKeyset() throws {

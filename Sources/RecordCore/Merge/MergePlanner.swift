@@ -97,7 +97,7 @@ public enum MergePlanner {
             let times = records.map { input.fieldTimes[$0.id]?[field] ?? $0.updatedAt }
             fields.append(
                 mergeField(
-                    field, values: values, records: records, times: times, rule: input.rules.rule(for: field),
+                    field, values: values, records: records, times: times, rule: input.rules.rule(for: field, in: type),
                     taken: take[field], normalize: normalization(of: field, in: type)))
         }
 

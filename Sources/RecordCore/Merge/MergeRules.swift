@@ -161,8 +161,29 @@ public struct MergeRuleSet: Sendable, Equatable {
             master: [.mostRecentlyUpdated], defaultField: .mostRecent),
     ]
 
-    /// The rule for a field (any spelling `MergePlanner.fieldName` reads).
-    public func rule(for field: String) -> FieldRule { fields[MergePlanner.fieldName(field)] ?? defaultField }
+    /// The rule for a field (any spelling `MergePlanner.fieldName` reads): its own, else the default — except
+    /// that a field an identifier reads keeps `survivor` unless the set names it, so a merge never trades
+    /// the survivor's identity (the key integrations find it by) for a loser's by a blanket default.
+    public func rule(for field: String, in type: ObjectType? = nil) -> FieldRule {
+        let field = MergePlanner.fieldName(field)
+        if let own = fields[field] { return own }
+        if let type, Self.identifierFields(of: type).contains(field) { return .survivor }
+        return defaultField
+    }
+
+    /// The top-level fields identifiers read (`name`, `external_id`, `data.<key>`).
+    static func identifierFields(of type: ObjectType) -> Set<String> {
+        Set(
+            type.identifiers.compactMap { id -> String? in
+                switch id.source {
+                case .name: return "name"
+                case .externalID: return "external_id"
+                case .data(let path):
+                    guard case .key(let key)? = path.segments.first else { return nil }
+                    return "data." + key
+                }
+            })
+    }
 
     /// A data path for `prefer` and `from`: a JSONPath (`$.source`) naming a value inside data.
     static func dataPath(_ text: String, rule: String) throws(MergeRuleError) -> JSONPath {
