@@ -135,7 +135,8 @@ struct MergeCommand: ParsableCommand {
                 Output.out(
                     "#\(g.position)  score \(String(format2: g.score))  \(g.recordIDs.count) records  \(g.reason)")
                 if let plan = g.plan, plan.isValid {
-                    Output.out("  survivor \(plan.survivorID): \(plan.survivorReason)")
+                    let name = plan.result.name.map { " (\(Output.cell($0, max: 40)))" } ?? ""
+                    Output.out("  survivor \(plan.survivorID)\(name): \(plan.survivorReason)")
                     for f in plan.fields where f.conflicting {
                         Output.out(
                             "  \(f.field) = \(Output.cell(f.result?.plainText ?? "—", max: 36))  (\(f.explanation))")

@@ -373,12 +373,17 @@ public final class DuplicatesView: View {
                 r.flatMap { k.rawValue(of: $0) }.map { "  \(k.label) " + $0.plainText }
             }
             return [
-                Span(n == 0 ? "★ " : "  ", CellStyle(.accent)), Span(id + "  ", CellStyle(.dim)), Span(r?.name ?? ""),
-                Span(values.joined(), CellStyle(.dim)),
+                Span(n == 0 ? "★" : " ", CellStyle(.accent)), Span("#\(n + 1) ", CellStyle(.dim)), Span(r?.name ?? ""),
+                Span(values.joined() + "  "),
+                Span(id, CellStyle(.dim)),
             ]
         }
+        // Each pair by its members' positions in the list above, then the evidence.
         lines += g.pairs.map { p in
-            [Span("  \(p.second) ~ \(p.first): ", CellStyle(.dim)), Span("\(p.reason) (\(String(format2: p.score)))")]
+            let a = (g.recordIDs.firstIndex(of: p.second) ?? 0) + 1, b = (g.recordIDs.firstIndex(of: p.first) ?? 0) + 1
+            return [
+                Span("  #\(a) ~ #\(b): ", CellStyle(.dim)), Span("\(p.reason) (\(String(format2: p.score)))"),
+            ]
         }
         Widgets.lines(lines, into: &buffer, detail)
     }
