@@ -93,3 +93,37 @@ import Testing
         #expect(h.statusBar.hasPrefix("no merge run waits for review"))
     }
 }
+
+/// The Merge view under rule sets (issue 16): `r` switches the set, the survivor and every decided field
+/// follow it, and a cell picked by hand still wins.
+@Suite struct MergeRuleSetViewTests {
+    @Test func rSwitchesRuleSetsAndPicksStillOverride() throws {
+        let h = try Harness(width: 120, height: 24)
+        h.press(":dupes contacts<enter>").runJobs()
+        h.press("G<enter>")  // Ravi Patel: an old sparse record and a newer, fuller one from the CRM
+        #expect(h.app.top.title == "merge")
+        let header = { h.screen()[1] }
+        #expect(header().hasPrefix("| rules  default  ★ oldest: created 2026-03-05, next 2026-08-12"), "\(header())")
+        // The rule set's name is shown in the selection role.
+        let roles = h.roles()[1]
+        #expect(Array(roles)[8..<16].allSatisfy { $0 == "S" }, "\(roles)")
+        h.press("r")
+        #expect(h.statusBar.hasPrefix("rules most-complete: the fullest record survives"))
+        #expect(header().hasPrefix("| rules  most-complete  ★ most complete: 11 fields filled, next 10"), "\(header())")
+        let title = try #require(h.screen().first { $0.contains("data.title") })
+        #expect(title.contains("Head of Buying") && title.contains("never-blank"), "\(title)")
+        h.press("r")
+        #expect(
+            header().hasPrefix("| rules  most-recent  ★ most recently updated: 2026-08-12, next 2026-03-05"),
+            "\(header())")
+        // Move to data.title, take the older record's value by hand: the HOW column says so.
+        let row = try #require(h.screen().firstIndex { $0.contains("data.title") })
+        h.press(String(repeating: "j", count: row - 4) + "l ")
+        let picked = h.screen()[row]
+        #expect(picked.contains("Buyer") && picked.contains("by hand"), "\(picked)")
+        #expect(h.statusBar.hasPrefix("data.title · by hand: "))
+        // Switching the set again keeps the pick.
+        h.press("r")
+        #expect(h.screen()[row].contains("by hand"))
+    }
+}

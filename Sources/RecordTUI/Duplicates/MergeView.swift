@@ -116,6 +116,10 @@ public final class MergeView: View {
                 ruleIndex = (ruleIndex + 1) % ruleSets.count
                 survivorByHand = false
                 replan()
+                // A rule file that could not be read is named, not silently left out.
+                if let problem = context.backend.mergeRuleSets.problems.first {
+                    return .error("rules \(rules.name); a rule file was skipped: \(problem)")
+                }
                 return .message("rules \(rules.name): \(rules.summary)")
             },
             KeyBinding([.char("x")], "x", "leave this record out of the merge") { [unowned self] in
