@@ -29,8 +29,7 @@ import Testing
         try tmux.keys("y")
         let review = try tmux.waitFor("Review 1 of 3", "score 0.9")
         #expect(review.contains("survivor: "), "\(review)")
-        _ = try tmux.settled()
-        let lines = try tmux.run(["capture-pane", "-e", "-p", "-t", tmux.target]).components(separatedBy: "\n")
+        let lines = try tmux.coloured()
         let header = try #require(lines.first { $0.contains("Review") })
         // The position sits in the selection's colours (#5fafd7 → xterm 74).
         #expect(header.contains("48;5;74m1 of 3"), "\(header.debugDescription)")

@@ -8,10 +8,7 @@ import Testing
     typealias Tmux = TUIEndToEndTests.Tmux
 
     /// The pane with its SGR escape sequences.
-    func coloured(_ tmux: Tmux) throws -> [String] {
-        _ = try tmux.settled()
-        return try tmux.run(["capture-pane", "-e", "-p", "-t", tmux.target]).components(separatedBy: "\n")
-    }
+    func coloured(_ tmux: Tmux) throws -> [String] { try tmux.coloured() }
 
     static let colourCodes = ["38;5;", "48;5;", "38;2;", "48;2;"]
 

@@ -35,6 +35,12 @@ import Testing
 
         func capture() throws -> String { try run(["capture-pane", "-p", "-t", target]) }
 
+        /// The settled pane's lines with their SGR escape sequences (`capture-pane -e`).
+        func coloured() throws -> [String] {
+            _ = try settled()
+            return try run(["capture-pane", "-e", "-p", "-t", target]).components(separatedBy: "\n")
+        }
+
         /// The pane once it has stopped changing (two captures 50 ms apart agree), so a check never
         /// reads a half-drawn screen.
         func settled(seconds: Double = 10) throws -> String {
