@@ -81,7 +81,7 @@ import Testing
         #expect(hugeLine.status == 1 && hugeLine.err.contains("line 1: invalid: body: line is over the 1 MiB limit"))
         let hugeItem = try importing(
             "huge.json", Array(#"[{"email":"h@x.io","note":""#.utf8) + Array(huge.utf8) + Array("\"}]".utf8))
-        #expect(hugeItem.status == 1 && hugeItem.err.contains("item 1: invalid: data: data is over the 1 MiB limit"))
+        #expect(hugeItem.status == 1 && hugeItem.err.contains("item 1: invalid: body: item is over the 1 MiB limit"))
         // Line 2 holds the bytes FF FE inside a string: not UTF-8.
         let badUTF8 = try importing(
             "bad.jsonl",

@@ -2,8 +2,8 @@ import Foundation
 import RecordCore
 import RecordStore
 
-/// Reads an import file as items: JSONL streamed line by line, a JSON array, one JSON object, or CSV
-/// (a `.csv` file, streamed row by row). Each JSON element is a native request, or with `keyPath` a
+/// Reads an import file as items: JSONL streamed line by line, a JSON array streamed element by element,
+/// one JSON object, or CSV (a `.csv` file, streamed row by row). Each JSON element is a native request, or with `keyPath` a
 /// plain data object looked up by that path; each CSV row is a plain data object (bulk imports read
 /// the JSON elements as bulk request bodies).
 struct ImportReader {
@@ -19,6 +19,8 @@ struct ImportReader {
         if let csv { return csv.bytesRead }
         return arrayItems == nil ? bytesRead - (buffer.count - position) : bytesRead
     }
+    /// A JSON array read element by element: where the scan of the current element stands.
+    private var array: ArrayScan?
     let fileSize: Int
     private let handle: FileHandle
     private var buffer: [UInt8] = []
@@ -48,17 +50,13 @@ struct ImportReader {
         }
         var head = Array(h.readData(ofLength: 1 << 20))
         bytesRead = head.count
-        if let first = head.first(where: { ![0x20, 0x0A, 0x0D, 0x09].contains($0) }), first == UInt8(ascii: "[") {
-            head += Array(h.readDataToEndOfFile())
-            bytesRead = head.count
-            guard let text = String(validating: head, as: UTF8.self) else { throw CLIError("\(path): not valid UTF-8") }
-            do {
-                guard let items = try JSONValue.parse(text).arrayValue else {
-                    throw CLIError("\(path): expected a JSON array")
-                }
-                arrayItems = items.reversed()
-            } catch let e as JSONSyntaxError { throw CLIError("\(path): \(e.message)") }
-            eof = true
+        if let first = head.firstIndex(where: { ![0x20, 0x0A, 0x0D, 0x09].contains($0) }),
+            head[first] == UInt8(ascii: "[")
+        {
+            // Streamed: elements are cut out by their brackets and parsed one at a time.
+            buffer = head
+            position = first + 1
+            array = ArrayScan(scanned: position)
         } else if head.count == fileSize, head.count <= Limits.maxBodyBytes, head.contains(0x0A),
             let whole = try? JSONValue.parse(Data(head)), whole.objectValue != nil
         {
@@ -108,17 +106,25 @@ struct ImportReader {
                 out.append(("item \(line)", .success(v)))
                 continue
             }
-            guard let next = nextLine() else { break }
+            let isArray = array != nil
+            guard let next = isArray ? nextElement() : nextLine() else { break }
             line += 1
-            guard case .text(let raw) = next else {
+            let label = isArray ? "item \(line)" : "line \(line)"
+            switch next {
+            case .oversized:
+                let what = isArray ? "item" : "line"
                 out.append(
-                    ("line \(line)", .failure(RequestError(field: "body", "line is over the 1 MiB limit", status: 413)))
-                )
-                continue
-            }
-            if raw.allSatisfy({ [0x20, 0x0D, 0x09].contains($0) }) { continue }
-            do { out.append(("line \(line)", .success(try JSONValue.parse(raw)))) } catch {
-                out.append(("line \(line)", .failure(RequestError(field: "body", error.message))))
+                    (label, .failure(RequestError(field: "body", "\(what) is over the 1 MiB limit", status: 413))))
+            case .malformed(let why):
+                out.append((label, .failure(RequestError(field: "body", why))))
+            case .structure(let why):
+                line -= 1
+                out.append((line == 0 ? "the array" : "after item \(line)", .failure(RequestError(field: "body", why))))
+            case .text(let raw):
+                if !isArray && raw.allSatisfy({ [0x20, 0x0D, 0x09].contains($0) }) { line -= 1; continue }
+                do { out.append((label, .success(try JSONValue.parse(raw)))) } catch {
+                    out.append((label, .failure(RequestError(field: "body", error.message))))
+                }
             }
         }
         return out
@@ -144,10 +150,119 @@ struct ImportReader {
         return ImportItem(request: result, body: body, label: label)
     }
 
-    /// A line of the file, or the fact that it was longer than the body limit (its bytes skipped).
+    /// A line or array element of the file, the fact that it was longer than the body limit (its bytes
+    /// skipped), or what is wrong with the array around it.
     private enum Line {
         case text(ArraySlice<UInt8>)
         case oversized
+        case malformed(String)
+        /// Wrong around the elements (the file ends inside the array, text after it): not an item.
+        case structure(String)
+    }
+
+    /// How far a JSON array's current element has been scanned: nesting, strings, and whether it is over
+    /// the limit (then its bytes are dropped as they are scanned).
+    private struct ArrayScan {
+        var scanned: Int
+        var depth = 0
+        var inString = false
+        var escaped = false
+        var oversized = false
+        var elements = 0
+        var done = false
+        var trailingChecked = false
+    }
+
+    /// The next element of a streamed JSON array, cut at the comma or bracket that closes it at the
+    /// array's own level; nil after the closing bracket (and the whitespace after it). Memory stays
+    /// bounded as in `nextLine`.
+    private mutating func nextElement() -> Line? {
+        guard var scan = array else { return nil }
+        defer { array = scan }
+        if scan.done {
+            // After the closing bracket: only whitespace may follow, checked once.
+            guard !scan.trailingChecked else { return nil }
+            scan.trailingChecked = true
+            return trailingContent()
+        }
+        func isSpace(_ b: UInt8) -> Bool { b == 0x20 || b == 0x0A || b == 0x0D || b == 0x09 }
+        while true {
+            var i = scan.scanned
+            while i < buffer.count {
+                let b = buffer[i]
+                if scan.inString {
+                    if scan.escaped {
+                        scan.escaped = false
+                    } else if b == 0x5C {
+                        scan.escaped = true
+                    } else if b == 0x22 {
+                        scan.inString = false
+                    }
+                    i += 1
+                    continue
+                }
+                let level = scan.depth
+                switch b {
+                case 0x22: scan.inString = true
+                case 0x5B, 0x7B: scan.depth += 1
+                case 0x5D where level > 0, 0x7D where level > 0: scan.depth -= 1
+                case 0x2C where level == 0, 0x5D where level == 0, 0x7D where level == 0:
+                    // At the array's own level: a comma ends an element, `]` ends the array.
+                    let element = buffer[position..<i]
+                    let closes = b != 0x2C
+                    position = i + 1
+                    scan.scanned = position
+                    if b == 0x7D { scan.done = true; return .malformed("unexpected '}' closing the array") }
+                    let blank = element.allSatisfy(isSpace)
+                    if closes {
+                        scan.done = true
+                        if blank && scan.elements == 0 && !scan.oversized {
+                            scan.trailingChecked = true
+                            return trailingContent()
+                        }
+                    }
+                    if scan.oversized { scan.oversized = false; scan.elements += 1; return .oversized }
+                    if blank {
+                        return .malformed(closes ? "a trailing comma before ']'" : "an empty item between two commas")
+                    }
+                    scan.elements += 1
+                    return .text(element)
+                default: break
+                }
+                i += 1
+            }
+            scan.scanned = i
+            if eof {
+                scan.done = true
+                scan.trailingChecked = true
+                return .structure("the file ends inside the array (no closing ']')")
+            }
+            if buffer.count - position > Limits.maxBodyBytes {
+                scan.oversized = true
+                buffer.removeAll(keepingCapacity: true)
+            } else {
+                buffer.removeSubrange(..<position)
+            }
+            scan.scanned -= position
+            if scan.oversized { scan.scanned = 0 }
+            position = 0
+            let chunk = handle.readData(ofLength: 1 << 20)
+            if chunk.isEmpty { eof = true } else { bytesRead += chunk.count; buffer += chunk }
+        }
+    }
+
+    /// After the closing bracket: nil when only whitespace follows, else what is wrong.
+    private mutating func trailingContent() -> Line? {
+        while true {
+            if buffer[position...].contains(where: { !($0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09) }) {
+                position = buffer.count
+                return .structure("unexpected content after the array's closing ']'")
+            }
+            position = buffer.count
+            if eof { return nil }
+            let chunk = handle.readData(ofLength: 1 << 20)
+            if chunk.isEmpty { eof = true } else { bytesRead += chunk.count; buffer = Array(chunk); position = 0 }
+        }
     }
 
     /// The next line. Memory stays bounded: a line over 1 MiB is skipped up to its newline without

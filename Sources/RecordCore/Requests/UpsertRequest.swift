@@ -83,7 +83,8 @@ public enum Limits {
     /// and malformed JSON (naming line and column; nesting deeper than 512 levels is malformed) are 400s.
     public static func parseBody(_ bytes: [UInt8]) throws(RequestError) -> JSONValue {
         guard bytes.count <= maxBodyBytes else {
-            throw RequestError(field: "body", "request body is \(bytes.count) bytes, over the 1 MiB limit", status: 413)
+            throw RequestError(
+                field: "body", "request body is over the 1 MiB limit (more than \(maxBodyBytes) bytes)", status: 413)
         }
         do { return try JSONValue.parse(bytes) } catch {
             throw RequestError(field: "body", "request body is not valid JSON: \(error.message)")
