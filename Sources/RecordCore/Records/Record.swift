@@ -93,15 +93,23 @@ public enum Timestamp {
         let day = doy - (153 * mp + 2) / 5 + 1
         let month = mp < 10 ? mp + 3 : mp - 9
         let year = yoe + era * 400 + (month <= 2 ? 1 : 0)
-        func pad(_ v: Int64, _ width: Int) -> String {
-            let s = String(v)
-            return s.count >= width ? s : String(repeating: "0", count: width - s.count) + s
-        }
+        // Written digit by digit into a fixed buffer: this runs several times per imported record.
         let secs = msOfDay / 1000, ms = msOfDay % 1000
-        var out = pad(year, 4) + "-" + pad(month, 2) + "-" + pad(day, 2) + "T"
-        out += pad(secs / 3600, 2) + ":" + pad(secs / 60 % 60, 2) + ":" + pad(secs % 60, 2)
-        if ms != 0 { out += "." + pad(ms, 3) }
-        return out + "Z"
+        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 32) { b -> String in
+            var n = 0
+            func digits(_ v: Int64, _ width: Int) {
+                var v = v, i = width
+                if v < 0 { b[n] = 0x2D; n += 1; v = -v }
+                while i > 0 { i -= 1; b[n + i] = UInt8(truncatingIfNeeded: 0x30 + v % 10); v /= 10 }
+                n += width
+            }
+            func put(_ c: UInt8) { b[n] = c; n += 1 }
+            digits(year, year > 9999 ? 5 : 4); put(0x2D); digits(month, 2); put(0x2D); digits(day, 2); put(0x54)
+            digits(secs / 3600, 2); put(0x3A); digits(secs / 60 % 60, 2); put(0x3A); digits(secs % 60, 2)
+            if ms != 0 { put(0x2E); digits(ms, 3) }
+            put(0x5A)
+            return String(decoding: UnsafeBufferPointer(rebasing: b[..<n]), as: UTF8.self)
+        }
     }
 
     public static func parse(_ text: String) -> Date? {

@@ -64,9 +64,26 @@ public enum Validator {
     }
 
     /// Digits with optional `+`, spaces, dots, dashes and parentheses; at least one digit.
+    /// Digits, `+ - . ( )` and spaces, with at least one digit (surrounding whitespace allowed).
     public static func isPhone(_ s: String) -> Bool {
-        let allowed = Set("0123456789+-. ()")
-        let t = s.trimmed
-        return !t.isEmpty && t.allSatisfy { allowed.contains($0) } && t.contains(where: \.isNumber)
+        let bytes = s.utf8
+        // ASCII (nearly every phone): checked byte by byte; anything else by characters, as before.
+        guard !bytes.contains(where: { $0 >= 0x80 }) else {
+            let allowed = Set("0123456789+-. ()")
+            let t = s.trimmed
+            return !t.isEmpty && t.allSatisfy { allowed.contains($0) } && t.contains(where: \.isNumber)
+        }
+        func isSpace(_ c: UInt8) -> Bool { c == 0x20 || (c >= 0x09 && c <= 0x0D) }
+        guard let first = bytes.firstIndex(where: { !isSpace($0) }), let last = bytes.lastIndex(where: { !isSpace($0) })
+        else { return false }
+        var digit = false
+        for c in bytes[first...last] {
+            switch c {
+            case 0x30...0x39: digit = true
+            case 0x2B, 0x2D, 0x2E, 0x20, 0x28, 0x29: break
+            default: return false
+            }
+        }
+        return digit
     }
 }

@@ -179,6 +179,11 @@ enum StoreSchema {
                         PRIMARY KEY(run_id, position)) WITHOUT ROWID;
                     """)
         }
+        m.registerMigration("v7-fewer-indexes") { db in
+            // No query reads record_keys by record id (keys are removed by their primary key): the index only
+            // cost a B-tree write per key.
+            try db.execute(sql: "DROP INDEX record_keys_by_record")
+        }
         return m
     }
 }

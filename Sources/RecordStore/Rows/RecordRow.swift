@@ -70,17 +70,33 @@ enum RecordRow {
             .execute(arguments: arguments(r, dataText: dataText))
     }
 
-    /// Updates a record in place, guarded by the version it is expected to be at.
-    static func update(_ r: Record, dataText: String, expectedVersion: Int, _ db: Database) throws {
-        var args = arguments(r, dataText: dataText)
+    /// Updates a record in place, guarded by the version it is expected to be at. Only the columns that
+    /// changed are set (with the version and update time), so an index is touched only when a column it
+    /// holds changed: a data update writes no index entry at all.
+    static func update(_ r: Record, from old: Record, dataText: String, expectedVersion: Int, _ db: Database) throws {
+        var sets: [String] = []
+        var args = StatementArguments()
+        func set(_ column: String, _ value: (any DatabaseValueConvertible)?) {
+            sets.append("\(column) = ?"); args += [value]
+        }
+        if r.name != old.name { set("name", r.name) }
+        if r.externalID != old.externalID { set("external_id", r.externalID) }
+        set("data", dataText)
+        if r.parentID != old.parentID { set("parent_id", r.parentID) }
+        if r.associations != old.associations {
+            set(
+                "associations",
+                r.associations.isEmpty ? nil : JSONValue.array(r.associations.map(JSONValue.string)).jsonText)
+        }
+        if r.archived != old.archived { set("archived", r.archived) }
+        if r.archivedAt != old.archivedAt { set("archived_at", r.archivedAt.map(Timestamp.format)) }
+        if r.createdAt != old.createdAt { set("created_at", Timestamp.format(r.createdAt)) }
+        if r.mergedInto != old.mergedInto { set("merged_into", r.mergedInto) }
+        set("version", r.version)
+        set("updated_at", Timestamp.format(r.updatedAt))
         args += [r.id, expectedVersion]
-        try db.cachedStatement(
-            sql: """
-                UPDATE records SET id = ?, type = ?, name = ?, external_id = ?, data = ?, parent_id = ?, associations = ?,
-                  archived = ?, archived_at = ?, version = ?, created_at = ?, updated_at = ?, merged_into = ?
-                WHERE id = ? AND version = ?
-                """
-        ).execute(arguments: args)
+        try db.cachedStatement(sql: "UPDATE records SET \(sets.joined(separator: ", ")) WHERE id = ? AND version = ?")
+            .execute(arguments: args)
         if db.changesCount != 1 {
             throw StoreError.refused(
                 "record \(r.id) changed meanwhile (expected version \(expectedVersion)); nothing written")

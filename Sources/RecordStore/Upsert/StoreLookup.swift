@@ -14,8 +14,10 @@ struct StoreLookup: RecordLookup {
         """
 
     func records(type: String, identifier: String, value: String) throws -> [Record] {
-        try Row.fetchAll(db.cachedStatement(sql: Self.byKeySQL), arguments: [type, identifier, value]).map(
-            RecordRow.record)
+        // Read by position: decoding by column name lowercases each name on every row.
+        try Row.fetchAll(db.cachedStatement(sql: Self.byKeySQL), arguments: [type, identifier, value]).map {
+            try RecordRow.record($0, at: 0)
+        }
     }
 
     func scan(type: String, matching: (Record) -> Bool) throws -> [Record] {

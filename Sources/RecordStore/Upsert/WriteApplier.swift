@@ -20,7 +20,7 @@ enum WriteApplier {
         let newKeys = type.keys(of: after)
         let dataText = after.data.jsonText
         if let before = write.before {
-            try RecordRow.update(after, dataText: dataText, expectedVersion: before.version, db)
+            try RecordRow.update(after, from: before, dataText: dataText, expectedVersion: before.version, db)
             let oldKeys = Set(type.keys(of: before))
             let newSet = Set(newKeys)
             for k in oldKeys.subtracting(newSet) {
