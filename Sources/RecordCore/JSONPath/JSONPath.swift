@@ -6,14 +6,22 @@ public struct JSONPath: Hashable, Sendable, CustomStringConvertible {
     }
 
     public let segments: [Segment]
+    /// The path as text (`$.a['b c'][0]`), made once: planning names the path of every request.
+    public let description: String
 
-    public init(segments: [Segment]) { self.segments = segments }
+    public init(segments: [Segment]) {
+        self.segments = segments
+        description = Self.text(of: segments)
+    }
+
+    public static func == (a: JSONPath, b: JSONPath) -> Bool { a.segments == b.segments }
+    public func hash(into hasher: inout Hasher) { hasher.combine(segments) }
 
     /// The root path `$`.
     public static let root = JSONPath(segments: [])
 
     /// Canonical text: `.key` for simple keys, `['key']` otherwise, `[n]` for indexes.
-    public var description: String {
+    private static func text(of segments: [Segment]) -> String {
         var s = "$"
         for seg in segments {
             switch seg {

@@ -15,10 +15,11 @@ public struct ImportItem: Sendable {
 }
 
 extension RecordStore {
-    func planner(_ db: Database) -> Planner {
+    func planner(_ db: Database, lookup: StoreLookup? = nil) -> Planner {
         var rng = SystemRandomNumberGenerator()
         let now = clock()
-        return Planner(lookup: StoreLookup(db: db), now: now, makeID: { RecordID.make(now: now, random: &rng) })
+        return Planner(
+            lookup: lookup ?? StoreLookup(db: db), now: now, makeID: { RecordID.make(now: now, random: &rng) })
     }
 
     func objectType(_ key: String, _ db: Database) throws -> ObjectType? {
@@ -48,8 +49,10 @@ extension RecordStore {
         }
     }
 
-    func applyPlanned(_ request: UpsertRequest, type: ObjectType?, source: WriteSource, _ db: Database) throws -> Plan {
-        let planner = planner(db)
+    func applyPlanned(
+        _ request: UpsertRequest, type: ObjectType?, source: WriteSource, lookup: StoreLookup? = nil, _ db: Database
+    ) throws -> Plan {
+        let planner = planner(db, lookup: lookup)
         let plan = try planner.plan(request, type: type)
         guard let type, !plan.replayed else { return plan }
         if plan.decision.writes {
@@ -83,13 +86,14 @@ extension RecordStore {
     ) throws -> [Plan] {
         var plans: [Plan] = []
         plans.reserveCapacity(items.count)
+        let lookup = StoreLookup(db: db)
         for item in items {
             var plan: Plan
             switch item.request {
             case .failure(let e):
                 plan = .invalid(e)
             case .success(let request):
-                plan = try applyPlanned(request, type: type, source: source, db)
+                plan = try applyPlanned(request, type: type, source: source, lookup: lookup, db)
                 if let dialect = parkConflicts, plan.decision == .conflict {
                     try db.execute(
                         sql: """

@@ -2,9 +2,13 @@ import Foundation
 import GRDB
 import RecordCore
 
-/// Answers the planner's questions from the database, inside the caller's transaction.
-struct StoreLookup: RecordLookup {
+/// Answers the planner's questions from the database, inside the caller's transaction. One lookup serves a
+/// whole batch and keeps its key statement prepared (finding it by its SQL text cost more than running it).
+final class StoreLookup: RecordLookup {
     let db: Database
+    private var byKey: Statement?
+
+    init(db: Database) { self.db = db }
 
     static let byKeySQL = """
         SELECT \(RecordRow.joinedColumns)
@@ -15,7 +19,9 @@ struct StoreLookup: RecordLookup {
 
     func records(type: String, identifier: String, value: String) throws -> [Record] {
         // Read by position: decoding by column name lowercases each name on every row.
-        try Row.fetchAll(db.cachedStatement(sql: Self.byKeySQL), arguments: [type, identifier, value]).map {
+        let statement = try byKey ?? db.makeStatement(sql: Self.byKeySQL)
+        byKey = statement
+        return try Row.fetchAll(statement, arguments: [type, identifier, value]).map {
             try RecordRow.record($0, at: 0)
         }
     }
