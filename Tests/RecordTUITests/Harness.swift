@@ -44,6 +44,28 @@ final class Harness {
         self.width = width; self.height = height
     }
 
+    /// The import of a file opened directly (`init(opening:)`), stepped by the test batch by batch.
+    private(set) var fileRun: FileImportRun?
+
+    /// A TUI opened on a file (`recdeck FILE`): the file's cache lives in the temporary folder, and its
+    /// import waits for the test to call `fileRun.step()`.
+    init(opening text: String, named name: String, key: String? = nil, width: Int = 100, height: Int = 12) throws {
+        temporary = try TemporaryFolder("tui")
+        folder = temporary.url
+        let file = try temporary.write(name, text)
+        let opened = try FileOpener(
+            path: file, key: key, schemaFile: nil, cacheFolder: temporary.url.appendingPathComponent("cache")
+        ).open()
+        store = opened.store
+        let backend = StoreBackend(store: store, runInBackground: { [jobs] in jobs.pending.append($0) })
+        backend.fileImport = opened.session?.progress
+        backend.displayName = name
+        fileRun = opened.session
+        app = App(context: AppContext(backend: backend, clipboard: clipboard, viewSettings: settings))
+        app.run(command: opened.type.key)
+        self.width = width; self.height = height
+    }
+
     var path: String { store.path }
 
     /// Presses keys: plain characters and `<esc>`, `<enter>`, `<c-s>`, `<up>`….

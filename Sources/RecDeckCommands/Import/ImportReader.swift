@@ -11,6 +11,8 @@ struct ImportReader {
     let type: String
     let keyPath: JSONPath?
     let onArchivedMatch: ArchivedMatchMode?
+    /// JSON elements are plain data objects even without `keyPath`.
+    let plainData: Bool
 
     /// Bytes read from the file so far (ahead of what has been handed out).
     private(set) var bytesRead = 0
@@ -36,11 +38,13 @@ struct ImportReader {
     static func isCSV(_ path: String) -> Bool { path.lowercased().hasSuffix(".csv") }
 
     /// Opens `path`; `schema` types CSV cells (see `CSVRows`).
-    init(path: String, type: String, keyPath: JSONPath?, onArchivedMatch: ArchivedMatchMode?, schema: ObjectType? = nil)
-        throws
-    {
+    init(
+        path: String, type: String, keyPath: JSONPath?, onArchivedMatch: ArchivedMatchMode?, schema: ObjectType? = nil,
+        plainData: Bool = false
+    ) throws {
         guard let h = FileHandle(forReadingAtPath: path) else { throw CLIError("cannot open import file \(path)") }
         self.path = path; self.type = type; self.keyPath = keyPath; self.onArchivedMatch = onArchivedMatch
+        self.plainData = plainData
         handle = h
         fileSize = Int((try? FileManager.default.attributesOfItem(atPath: path)[.size] as? NSNumber)??.intValue ?? 0)
         if Self.isCSV(path) {
@@ -132,7 +136,7 @@ struct ImportReader {
 
     private func item(_ value: JSONValue, label: String) -> ImportItem {
         var body = value
-        if keyPath != nil || csv != nil {
+        if keyPath != nil || csv != nil || plainData {
             guard value.objectValue != nil else {
                 return ImportItem(
                     request: .failure(RequestError(field: "body", "expected a data object, got \(value.typeName)")),

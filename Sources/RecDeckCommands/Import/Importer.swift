@@ -25,12 +25,16 @@ public struct Importer {
     public var keyPath: JSONPath?
     public var onArchivedMatch: ArchivedMatchMode?
     public var batchSize = Limits.maxBatch
+    /// Every JSON element is a plain data object (not a native request): created, or with `keyPath`
+    /// upserted by that path. Opening a file directly reads exports this way.
+    public var plainData = false
 
     public init(
         type: String, keyPath: JSONPath? = nil, onArchivedMatch: ArchivedMatchMode? = nil,
-        batchSize: Int = Limits.maxBatch
+        batchSize: Int = Limits.maxBatch, plainData: Bool = false
     ) {
         self.type = type; self.keyPath = keyPath; self.onArchivedMatch = onArchivedMatch; self.batchSize = batchSize
+        self.plainData = plainData
     }
 
     /// Imports `path`; `afterBatch` gets (batch number, first item, last item, bytes read, file size) after each commit.
@@ -38,30 +42,59 @@ public struct Importer {
         _ path: String, into store: RecordStore, source: String = "import",
         afterBatch: (Int, Int, Int, Int, Int) -> Void = { _, _, _, _, _ in }
     ) throws -> ImportSummary {
-        var reader = try ImportReader(
-            path: path, type: type, keyPath: keyPath, onArchivedMatch: onArchivedMatch,
-            schema: try store.objectType(type))
+        var session = try Session(self, path: path, store: store, source: source)
+        while let (first, last) = try session.nextBatch() {
+            afterBatch(session.summary.batches, first, last, session.bytesConsumed, session.fileSize)
+        }
+        return session.finish()
+    }
+
+    /// An import one batch at a time (the TUI's file import grows the grid between batches).
+    public struct Session {
+        let importer: Importer
+        let store: RecordStore
+        let source: String
+        let runID: String
         let started = Date()
-        let runID = "\(source)-\(Int(started.timeIntervalSince1970))"
-        var summary = ImportSummary()
-        while true {
-            let items = try reader.next(batchSize)
-            if items.isEmpty { break }
+        private var reader: ImportReader
+        public private(set) var summary = ImportSummary()
+
+        public init(_ importer: Importer, path: String, store: RecordStore, source: String = "import") throws {
+            self.importer = importer; self.store = store; self.source = source
+            reader = try ImportReader(
+                path: path, type: importer.type, keyPath: importer.keyPath, onArchivedMatch: importer.onArchivedMatch,
+                schema: try store.objectType(importer.type), plainData: importer.plainData)
+            runID = "\(source)-\(Int(started.timeIntervalSince1970))"
+        }
+
+        /// File bytes handled so far, and the file's size.
+        public var bytesConsumed: Int { reader.bytesConsumed }
+        public var fileSize: Int { reader.fileSize }
+
+        /// Reads and commits the next batch (one transaction); the first and last item numbers, or nil at
+        /// the end of the file.
+        public mutating func nextBatch() throws -> (Int, Int)? {
+            let items = try reader.next(importer.batchSize)
+            if items.isEmpty { return nil }
             summary.batches += 1
             let plans = try store.importBatch(
-                items, type: type, source: WriteSource(source, batch: "\(runID)#\(summary.batches)"))
+                items, type: importer.type, source: WriteSource(source, batch: "\(runID)#\(summary.batches)"))
             for (item, p) in zip(items, plans) {
                 summary.decisions[p.decision.rawValue, default: 0] += 1
                 if p.decision.isError && p.decision != .conflict, summary.errors.count < 20 {
                     summary.errors.append("\(item.label): \(p.decision.rawValue): \(p.errorSummary)")
                 }
             }
-            afterBatch(
-                summary.batches, summary.items + 1, summary.items + plans.count, reader.bytesConsumed, reader.fileSize)
+            let first = summary.items + 1
             summary.items += plans.count
+            return (first, summary.items)
         }
-        summary.seconds = Date().timeIntervalSince(started)
-        return summary
+
+        public func finish() -> ImportSummary {
+            var s = summary
+            s.seconds = Date().timeIntervalSince(started)
+            return s
+        }
     }
 
     /// Imports a file whose items are bulk request bodies (`{records: [...]}`): each is one batch,

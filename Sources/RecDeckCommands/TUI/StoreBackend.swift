@@ -12,6 +12,8 @@ public final class StoreBackend: RecordBackend {
     let runInBackground: (@escaping @Sendable () -> Void) -> Void
 
     public let mergeRuleSets: (sets: [MergeRuleSet], problems: [String])
+    /// The file import running into this store, when the TUI opened a file directly.
+    public var fileImport: ImportProgress?
     public let nicknames: NicknameTable?
 
     public init(
@@ -26,7 +28,12 @@ public final class StoreBackend: RecordBackend {
     }
 
     public var readOnly: Bool { store.readOnly }
-    public var location: String { URL(fileURLWithPath: store.path).lastPathComponent }
+    /// What the title bar names: the opened file, else the database file.
+    public var location: String {
+        displayName.isEmpty ? URL(fileURLWithPath: store.path).lastPathComponent : displayName
+    }
+    /// The name shown for an opened file (its cache is an implementation detail).
+    public var displayName = ""
 
     public func types() throws -> [TypeSummary] { try store.types() }
     public func objectType(_ key: String) throws -> ObjectType? { try store.objectType(key) }

@@ -53,6 +53,8 @@ public protocol RecordBackend: AnyObject {
     func resolveConflict(id: Int64, request: UpsertRequest?, resolution: String) throws -> Plan?
     /// Starts a duplicate scan off the main actor; the view polls the job.
     func scanDuplicates(type: String, rules: [DuplicateRule]) -> BackgroundJob<DuplicateReport>
+    /// A file being imported into this store in the background (opening a file directly), if any.
+    var fileImport: ImportProgress? { get }
     /// Survivorship rule sets to offer (built in, then the user's files), and problems reading the files.
     var mergeRuleSets: (sets: [MergeRuleSet], problems: [String]) { get }
     /// The nickname list for the nickname duplicate rule.

@@ -89,6 +89,9 @@ public final class RecordsView: View {
     public var status: String? {
         let q = window.query
         var parts: [String] = []
+        if importing, let s = fileImport?.snapshot {
+            parts.append("importing \(Int(s.fraction * 100))% · \(s.rows) rows")
+        }
         if window.rows.isEmpty {
             parts.append(q.filter == nil ? "no records" : (countJob != nil ? "counting…" : "no match"))
         } else if let p = window.position {
@@ -104,7 +107,39 @@ public final class RecordsView: View {
         return parts.joined(separator: " · ")
     }
 
-    public var isBusy: Bool { job != nil || countJob != nil }
+    public var isBusy: Bool { job != nil || countJob != nil || importing }
+
+    /// The file import feeding this type, while it runs (and until its end has been announced).
+    private var fileImport: ImportProgress? {
+        guard let p = context.backend.fileImport, p.typeKey == type.key else { return nil }
+        return p
+    }
+    private var importing: Bool { fileImport != nil && !importAnnounced }
+    private var importRowsSeen = -1
+    private var importAnnounced = false
+
+    /// Follows the file import: the rows on screen and the count grow as batches commit.
+    private func followImport() -> Bool {
+        guard let p = fileImport, !importAnnounced else { return false }
+        let s = p.snapshot
+        guard s.rows != importRowsSeen || s.finished || s.failure != nil else { return false }
+        importRowsSeen = s.rows
+        let wasEmpty = window.rows.isEmpty
+        load { try (wasEmpty ? window.loadFirst() : window.reload()) }
+        if !savedColumns && (wasEmpty || columns.count <= 1) { columns = defaultColumns() }
+        if let failure = s.failure {
+            importAnnounced = true
+            pending = .error("import of \(p.fileName) stopped: \(failure); \(s.rows) rows imported")
+        } else if s.finished {
+            importAnnounced = true
+            let refused = s.refused == 0 ? "" : "; \(s.refused) refused: " + s.errors.prefix(3).joined(separator: "; ")
+            pending =
+                s.refused == 0
+                ? .message("imported \(s.rows) rows from \(p.fileName) in \(Self.seconds(s.seconds))")
+                : .error("imported \(s.rows) rows from \(p.fileName)\(refused)")
+        }
+        return true
+    }
 
     public var bindings: [KeyBinding] {
         [
@@ -331,7 +366,7 @@ public final class RecordsView: View {
     }
 
     public func tick() -> Bool {
-        var changed = false
+        var changed = followImport()
         if let c = countJob, let outcome = c.job.outcome {
             countJob = nil
             changed = true

@@ -1,0 +1,196 @@
+import Foundation
+import RecordCore
+import RecordStore
+import RecordTUI
+
+/// Opening a file directly (`recdeck FILE.jsonl|.csv|.json`, DESIGN §6): the file is imported into a
+/// cache database under `$XDG_CACHE_HOME/recdeck/`, named by the file's path, size and modification time
+/// (and the `--key` and schema used), so an unchanged file opens its finished cache at once and a changed
+/// one gets a new cache; older caches of the same path are removed only once the new one is complete. A
+/// cache is complete when its `meta` says so: an import that was interrupted (Ctrl-C, a crash) leaves a
+/// cache that is never used, and the next open imports again.
+struct FileOpener {
+    let file: URL
+    let keyPath: JSONPath?
+    /// A schema (`--type-schema FILE`): its type instead of a schemaless one named after the file.
+    let schema: ObjectType?
+    let cacheFolder: URL
+
+    static let extensions = ["jsonl", "ndjson", "json", "csv"]
+
+    /// `$XDG_CACHE_HOME/recdeck` (or `~/.cache/recdeck`).
+    static var defaultCacheFolder: URL { XDGFolder.recdeck("XDG_CACHE_HOME", fallback: ".cache") }
+
+    /// Checks the file and the options; every problem is one clear line.
+    init(path: String, key: String?, schemaFile: String?, cacheFolder: URL = defaultCacheFolder) throws {
+        let url = URL(fileURLWithPath: path).standardizedFileURL
+        var isDir: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDir) else {
+            throw CLIError("cannot open \(path): no such file")
+        }
+        guard !isDir.boolValue else { throw CLIError("cannot open \(path): it is a folder, not a file") }
+        guard FileManager.default.isReadableFile(atPath: url.path) else {
+            throw CLIError("cannot open \(path): the file is not readable")
+        }
+        guard Self.extensions.contains(url.pathExtension.lowercased()) else {
+            throw CLIError(
+                "cannot open \(path): recdeck opens .jsonl, .ndjson, .json and .csv files (or give a database with --db)",
+                status: .usage)
+        }
+        file = url
+        do { keyPath = try key.map { try JSONPath(parsing: $0) } } catch {
+            throw CLIError("--key: \(error)", status: .usage)
+        }
+        if let schemaFile {
+            guard let data = FileManager.default.contents(atPath: schemaFile) else {
+                throw CLIError("cannot read the schema file \(schemaFile)")
+            }
+            do { schema = try ObjectType(json: JSONValue.parse(Array(data))) } catch {
+                throw CLIError("\(schemaFile): not a type schema: \(error)", status: .usage)
+            }
+        } else {
+            schema = nil
+        }
+        self.cacheFolder = cacheFolder
+    }
+
+    /// The type the file's records become: the schema's, else a schemaless one named after the file (with
+    /// `--key` as its identifier, so upserts and duplicates work on the file).
+    var objectType: ObjectType {
+        get throws {
+            if let schema { return schema }
+            let base = file.deletingPathExtension().lastPathComponent.lowercased()
+            var key = String(
+                base.unicodeScalars.map { ("a"..."z").contains($0) || ("0"..."9").contains($0) ? Character($0) : "_" })
+            if key.isEmpty || key.first!.isNumber { key = "records" + (key.isEmpty ? "" : "_" + key) }
+            var json: [String: JSONValue] = ["key": .string(key), "name": .string(file.lastPathComponent)]
+            if let keyPath {
+                json["identifiers"] = [["name": "key", "source": .string(keyPath.description), "normalize": "exact"]]
+            }
+            return try ObjectType(json: .object(json))
+        }
+    }
+
+    /// The cache for this file as it is now: `<name>-<path hash>-<state hash>.sqlite`.
+    func cachePath() throws -> (path: String, pathPrefix: String) {
+        let attributes = try FileManager.default.attributesOfItem(atPath: file.path)
+        let size = (attributes[.size] as? NSNumber)?.int64Value ?? 0
+        let modified = (attributes[.modificationDate] as? Date)?.timeIntervalSince1970 ?? 0
+        let pathHash = Self.fnv(file.path)
+        let state = Self.fnv(
+            "\(size)|\(modified)|\(keyPath?.description ?? "")|\(schema.map { $0.json.jsonText } ?? "")")
+        let name = file.deletingPathExtension().lastPathComponent.prefix(40)
+        let prefix = "\(name)-\(pathHash)-"
+        return (cacheFolder.appendingPathComponent(prefix + state + ".sqlite").path, prefix)
+    }
+
+    /// What opening found: the store, its type, and the import still to run (nil when the cache is complete).
+    struct Opened {
+        var store: RecordStore
+        var type: ObjectType
+        var session: FileImportRun?
+    }
+
+    /// Opens the finished cache, or starts a fresh one (an unfinished one is removed first).
+    func open() throws -> Opened {
+        do {
+            try FileManager.default.createDirectory(
+                at: cacheFolder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        } catch {
+            throw CLIError(
+                "cannot create the cache folder \(cacheFolder.path): \(error.localizedDescription); set XDG_CACHE_HOME to a writable folder"
+            )
+        }
+        guard FileManager.default.isWritableFile(atPath: cacheFolder.path) else {
+            throw CLIError(
+                "the cache folder \(cacheFolder.path) is not writable; set XDG_CACHE_HOME to a writable folder")
+        }
+        let (path, prefix) = try cachePath()
+        let type = try objectType
+        if FileManager.default.fileExists(atPath: path) {
+            let store = try RecordStore.open(path: path, concurrentReads: true)
+            if try store.meta(Self.completeKey) == "1", let stored = try store.objectType(type.key) {
+                return Opened(store: store, type: stored, session: nil)
+            }
+        }
+        // No cache, or an unfinished one: start again from an empty file.
+        for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
+        let store = try RecordStore.open(path: path, concurrentReads: true)
+        try store.applyType(type)
+        try store.setMeta("source_file", file.path)
+        let importer = Importer(type: type.key, keyPath: keyPath, plainData: true)
+        let session = try Importer.Session(importer, path: file.path, store: store, source: "open")
+        let progress = ImportProgress(typeKey: type.key, fileName: file.lastPathComponent)
+        return Opened(
+            store: store, type: type,
+            session: FileImportRun(
+                session: session, progress: progress, store: store, cacheFolder: cacheFolder, keep: path,
+                prefix: prefix))
+    }
+
+    static let completeKey = "import_complete"
+
+    /// FNV-1a, 64 bits, in hex: a short stable name part.
+    static func fnv(_ text: String) -> String {
+        var h: UInt64 = 0xcbf2_9ce4_8422_2325
+        for b in text.utf8 { h = (h ^ UInt64(b)) &* 0x100_0000_01b3 }
+        return String(h, radix: 16)
+    }
+}
+
+/// The import of an opened file, batch by batch; it reports to `progress`, marks the cache complete at
+/// the end, and then removes the file's older caches.
+final class FileImportRun: @unchecked Sendable {
+    private var session: Importer.Session
+    let progress: ImportProgress
+    let store: RecordStore
+    let cacheFolder: URL
+    let keep: String
+    let prefix: String
+
+    init(
+        session: Importer.Session, progress: ImportProgress, store: RecordStore, cacheFolder: URL, keep: String,
+        prefix: String
+    ) {
+        self.session = session; self.progress = progress; self.store = store; self.cacheFolder = cacheFolder
+        self.keep = keep; self.prefix = prefix
+    }
+
+    /// Imports one batch; false once the file is done (the cache then marked complete).
+    func step() throws -> Bool {
+        guard try session.nextBatch() != nil else {
+            try finish()
+            return false
+        }
+        let s = session.summary
+        let fraction = session.fileSize > 0 ? Double(session.bytesConsumed) / Double(session.fileSize) : 1
+        progress.update {
+            $0.rows = s.items; $0.fraction = min(1, fraction); $0.errors = s.errors; $0.refused = s.failed
+        }
+        return true
+    }
+
+    /// Runs every batch (on the caller's thread); a failure is reported, never thrown away.
+    func runToEnd() {
+        do { while try step() {} } catch { progress.update { $0.failure = "\(error)" } }
+    }
+
+    private func finish() throws {
+        let summary = session.finish()
+        try store.setMeta(FileOpener.completeKey, "1")
+        // The new cache is complete: older caches of the same file go.
+        for name in (try? FileManager.default.contentsOfDirectory(atPath: cacheFolder.path)) ?? []
+        where name.hasPrefix(prefix)
+            && !keep.hasSuffix(
+                "/"
+                    + name.replacingOccurrences(of: "-wal", with: "")
+                    .replacingOccurrences(of: "-shm", with: ""))
+        {
+            try? FileManager.default.removeItem(atPath: cacheFolder.appendingPathComponent(name).path)
+        }
+        progress.update {
+            $0.rows = summary.items; $0.fraction = 1; $0.errors = summary.errors; $0.refused = summary.failed
+            $0.seconds = summary.seconds; $0.finished = true
+        }
+    }
+}
