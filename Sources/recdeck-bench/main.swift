@@ -9,6 +9,7 @@ import RecordStore
 ///   swift run -c release recdeck-bench import [--count N]
 ///   swift run -c release recdeck-bench tui [--count N] [--db PATH]
 ///   swift run -c release recdeck-bench dupes [--count N] [--fuzzy-count M] [--folder PATH]
+///   swift run -c release recdeck-bench open [--count N]
 ///   swift run -c release recdeck-bench crash [--count N] [--kills K] [--batch-size B] [--seed S]
 ///   swift run -c release recdeck-bench concurrency [--processes P] [--keys K] [--batch-size B]
 ///   swift run -c release recdeck-bench json [--count N] [--rounds R]
@@ -35,6 +36,11 @@ if CommandLine.arguments.dropFirst().first == "concurrency" {
 
 if CommandLine.arguments.dropFirst().first == "json" {
     do { try JSONBench.run(Array(CommandLine.arguments.dropFirst(2))) } catch { fail("\(error)") }
+    exit(0)
+}
+
+if CommandLine.arguments.dropFirst().first == "open" {
+    do { try OpenBench.run(Array(CommandLine.arguments.dropFirst(2))) } catch { fail("\(error)") }
     exit(0)
 }
 

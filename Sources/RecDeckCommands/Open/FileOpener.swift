@@ -9,7 +9,7 @@ import RecordTUI
 /// one gets a new cache; older caches of the same path are removed only once the new one is complete. A
 /// cache is complete when its `meta` says so: an import that was interrupted (Ctrl-C, a crash) leaves a
 /// cache that is never used, and the next open imports again.
-struct FileOpener {
+public struct FileOpener {
     let file: URL
     let keyPath: JSONPath?
     /// A schema (`--type-schema FILE`): its type instead of a schemaless one named after the file.
@@ -19,10 +19,10 @@ struct FileOpener {
     static let extensions = ["jsonl", "ndjson", "json", "csv"]
 
     /// `$XDG_CACHE_HOME/recdeck` (or `~/.cache/recdeck`).
-    static var defaultCacheFolder: URL { XDGFolder.recdeck("XDG_CACHE_HOME", fallback: ".cache") }
+    public static var defaultCacheFolder: URL { XDGFolder.recdeck("XDG_CACHE_HOME", fallback: ".cache") }
 
     /// Checks the file and the options; every problem is one clear line.
-    init(path: String, key: String?, schemaFile: String?, cacheFolder: URL = defaultCacheFolder) throws {
+    public init(path: String, key: String?, schemaFile: String?, cacheFolder: URL = defaultCacheFolder) throws {
         let url = URL(fileURLWithPath: path).standardizedFileURL
         var isDir: ObjCBool = false
         guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDir) else {
@@ -85,14 +85,14 @@ struct FileOpener {
     }
 
     /// What opening found: the store, its type, and the import still to run (nil when the cache is complete).
-    struct Opened {
-        var store: RecordStore
-        var type: ObjectType
-        var session: FileImportRun?
+    public struct Opened {
+        public var store: RecordStore
+        public var type: ObjectType
+        public var session: FileImportRun?
     }
 
     /// Opens the finished cache, or starts a fresh one (an unfinished one is removed first).
-    func open() throws -> Opened {
+    public func open() throws -> Opened {
         do {
             try FileManager.default.createDirectory(
                 at: cacheFolder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
@@ -140,9 +140,9 @@ struct FileOpener {
 
 /// The import of an opened file, batch by batch; it reports to `progress`, marks the cache complete at
 /// the end, and then removes the file's older caches.
-final class FileImportRun: @unchecked Sendable {
+public final class FileImportRun: @unchecked Sendable {
     private var session: Importer.Session
-    let progress: ImportProgress
+    public let progress: ImportProgress
     let store: RecordStore
     let cacheFolder: URL
     let keep: String
@@ -157,7 +157,7 @@ final class FileImportRun: @unchecked Sendable {
     }
 
     /// Imports one batch; false once the file is done (the cache then marked complete).
-    func step() throws -> Bool {
+    public func step() throws -> Bool {
         guard try session.nextBatch() != nil else {
             try finish()
             return false
@@ -171,7 +171,7 @@ final class FileImportRun: @unchecked Sendable {
     }
 
     /// Runs every batch (on the caller's thread); a failure is reported, never thrown away.
-    func runToEnd() {
+    public func runToEnd() {
         do { while try step() {} } catch { progress.update { $0.failure = "\(error)" } }
     }
 
