@@ -24,6 +24,7 @@ let package = Package(
             dependencies: [
                 "RecordCore",
                 .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),
             ]),
         // Cell buffer, styles, keys, display width. No C.
         .target(name: "TerminalScreen"),

@@ -196,3 +196,34 @@ final class LockedDay: @unchecked Sendable {
         return Date(timeIntervalSince1970: 1_767_225_600 + Double(n) * 86_400)
     }
 }
+
+/// The batch write statements bound through SQLite's C API (issue 17) keep the store's guarantees.
+@Suite struct WriteStatementsTests {
+    @Test func aKeyAlreadyHeldIsRefusedByNameAndAStaleUpdateIsRefused() throws {
+        let store = try StoreFixtures.store()
+        let type = StoreFixtures.contacts
+        let now = Date(timeIntervalSince1970: 1_790_000_000)
+        func record(_ id: String, _ email: String) -> RecordCore.Record {
+            RecordCore.Record(id: id, type: "contacts", data: ["email": .string(email)], createdAt: now)
+        }
+        try store.writeTransaction("test") { db in
+            let statements = try WriteStatements(db)
+            let a = record("a", "x@y.io")
+            try statements.insert(a, dataText: a.data.jsonText, keys: type.keys(of: a))
+            let b = record("b", "X@y.io")
+            #expect(throws: StoreError.self) {
+                try statements.insert(b, dataText: b.data.jsonText, keys: type.keys(of: b))
+            }
+            let c = record("c", "x@Y.io")
+            do { try statements.insert(c, dataText: c.data.jsonText, keys: type.keys(of: c)) } catch {
+                #expect("\(error)".contains("email \"x@y.io\" is already held by another contacts record"))
+            }
+            // An update expecting a version the row is not at changes nothing and says so.
+            var newer = a
+            newer.version = 3
+            var stale = a
+            stale.version = 2
+            #expect(throws: StoreError.self) { try statements.update(newer, from: stale, dataText: "{}") }
+        }
+    }
+}

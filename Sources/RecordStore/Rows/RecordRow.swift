@@ -65,47 +65,68 @@ enum RecordRow {
         ]
     }
 
+    static let insertSQL = "INSERT INTO records(\(columns)) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)"
+
     static func insert(_ r: Record, dataText: String, _ db: Database) throws {
-        try db.cachedStatement(sql: "INSERT INTO records(\(columns)) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)")
-            .execute(arguments: arguments(r, dataText: dataText))
+        try db.cachedStatement(sql: insertSQL).execute(arguments: arguments(r, dataText: dataText))
     }
 
     /// Updates a record in place, guarded by the version it is expected to be at. Only the columns that
     /// changed are set (with the version and update time), so an index is touched only when a column it
     /// holds changed: a data update writes no index entry at all.
     static func update(_ r: Record, from old: Record, dataText: String, expectedVersion: Int, _ db: Database) throws {
-        var sets: [String] = []
+        let change = UpdateColumns(r, from: old)
         var args = StatementArguments()
-        func set(_ column: String, _ value: (any DatabaseValueConvertible)?) {
-            sets.append("\(column) = ?"); args += [value]
-        }
-        if r.name != old.name { set("name", r.name) }
-        if r.externalID != old.externalID { set("external_id", r.externalID) }
-        set("data", dataText)
-        if r.parentID != old.parentID { set("parent_id", r.parentID) }
-        if r.associations != old.associations {
-            set(
-                "associations",
-                r.associations.isEmpty ? nil : JSONValue.array(r.associations.map(JSONValue.string)).jsonText)
-        }
-        if r.archived != old.archived { set("archived", r.archived) }
-        if r.archivedAt != old.archivedAt { set("archived_at", r.archivedAt.map(Timestamp.format)) }
-        if r.createdAt != old.createdAt { set("created_at", Timestamp.format(r.createdAt)) }
-        if r.mergedInto != old.mergedInto { set("merged_into", r.mergedInto) }
-        set("version", r.version)
-        set("updated_at", Timestamp.format(r.updatedAt))
+        for value in change.values(r, dataText: dataText, format: Timestamp.format) { args += [value] }
         args += [r.id, expectedVersion]
-        try db.cachedStatement(sql: "UPDATE records SET \(sets.joined(separator: ", ")) WHERE id = ? AND version = ?")
-            .execute(arguments: args)
-        if db.changesCount != 1 {
-            throw StoreError.refused(
-                "record \(r.id) changed meanwhile (expected version \(expectedVersion)); nothing written")
-        }
+        try db.cachedStatement(sql: change.sql).execute(arguments: args)
+        if db.changesCount != 1 { throw changedMeanwhile(r, expectedVersion) }
+    }
+
+    static func changedMeanwhile(_ r: Record, _ expectedVersion: Int) -> StoreError {
+        StoreError.refused("record \(r.id) changed meanwhile (expected version \(expectedVersion)); nothing written")
     }
 
     static func fetch(id: String, _ db: Database) throws -> Record? {
         try Row.fetchOne(db.cachedStatement(sql: "SELECT \(columns) FROM records WHERE id = ?"), arguments: [id]).map(
             record)
+    }
+}
+
+/// Which columns an update sets: those that changed, then the data, version and update time.
+struct UpdateColumns: Hashable {
+    /// One bit per optional column, in `optional` order.
+    let mask: Int
+    static let optional = [
+        "name", "external_id", "parent_id", "associations", "archived", "archived_at", "created_at", "merged_into",
+    ]
+
+    init(_ r: Record, from old: Record) {
+        let changed = [
+            r.name != old.name, r.externalID != old.externalID, r.parentID != old.parentID,
+            r.associations != old.associations, r.archived != old.archived, r.archivedAt != old.archivedAt,
+            r.createdAt != old.createdAt, r.mergedInto != old.mergedInto,
+        ]
+        mask = changed.enumerated().reduce(0) { $0 | ($1.element ? 1 << $1.offset : 0) }
+    }
+
+    var sql: String {
+        let sets =
+            Self.optional.indices.filter { mask & (1 << $0) != 0 }.map { Self.optional[$0] + " = ?" }
+            + ["data = ?", "version = ?", "updated_at = ?"]
+        return "UPDATE records SET \(sets.joined(separator: ", ")) WHERE id = ? AND version = ?"
+    }
+
+    /// The values of `sql`'s parameters before the id and expected version.
+    func values(_ r: Record, dataText: String, format: (Date) -> String) -> [(any DatabaseValueConvertible)?] {
+        let all: [(any DatabaseValueConvertible)?] = [
+            r.name, r.externalID, r.parentID,
+            r.associations.isEmpty ? nil : JSONValue.array(r.associations.map(JSONValue.string)).jsonText,
+            r.archived, r.archivedAt.map(format), format(r.createdAt), r.mergedInto,
+        ]
+        return all.indices.filter { mask & (1 << $0) != 0 }.map { all[$0] } + [
+            dataText, r.version, format(r.updatedAt),
+        ]
     }
 }
 

@@ -50,13 +50,16 @@ extension RecordStore {
     }
 
     func applyPlanned(
-        _ request: UpsertRequest, type: ObjectType?, source: WriteSource, lookup: StoreLookup? = nil, _ db: Database
+        _ request: UpsertRequest, type: ObjectType?, source: WriteSource, lookup: StoreLookup? = nil,
+        statements: WriteStatements? = nil, _ db: Database
     ) throws -> Plan {
         let planner = planner(db, lookup: lookup)
         let plan = try planner.plan(request, type: type)
         guard let type, !plan.replayed else { return plan }
         if plan.decision.writes {
-            for w in plan.writes { try WriteApplier.apply(w, type: type, source: source, at: planner.now, db) }
+            for w in plan.writes {
+                try WriteApplier.apply(w, type: type, source: source, at: planner.now, db, statements: statements)
+            }
         }
         if let key = request.idempotencyKey, !plan.decision.isError {
             try db.execute(
@@ -87,13 +90,15 @@ extension RecordStore {
         var plans: [Plan] = []
         plans.reserveCapacity(items.count)
         let lookup = StoreLookup(db: db)
+        let statements = try WriteStatements(db)
         for item in items {
             var plan: Plan
             switch item.request {
             case .failure(let e):
                 plan = .invalid(e)
             case .success(let request):
-                plan = try applyPlanned(request, type: type, source: source, lookup: lookup, db)
+                plan = try applyPlanned(
+                    request, type: type, source: source, lookup: lookup, statements: statements, db)
                 if let dialect = parkConflicts, plan.decision == .conflict {
                     try db.execute(
                         sql: """

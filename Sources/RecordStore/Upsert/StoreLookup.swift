@@ -7,6 +7,8 @@ import RecordCore
 final class StoreLookup: RecordLookup {
     let db: Database
     private var byKey: Statement?
+    /// Whether any record holds a key: most probes of an import find none, and answer without GRDB.
+    private var anyByKey: RawStatement?
 
     init(db: Database) { self.db = db }
 
@@ -18,6 +20,11 @@ final class StoreLookup: RecordLookup {
         """
 
     func records(type: String, identifier: String, value: String) throws -> [Record] {
+        let probe =
+            try anyByKey
+            ?? RawStatement(db, sql: "SELECT 1 FROM record_keys WHERE type = ? AND identifier = ? AND value = ?")
+        anyByKey = probe
+        guard try probe.bind(type).bind(identifier).bind(value).hasRow("SELECT 1 FROM record_keys") else { return [] }
         // Read by position: decoding by column name lowercases each name on every row.
         let statement = try byKey ?? db.makeStatement(sql: Self.byKeySQL)
         byKey = statement
