@@ -143,9 +143,18 @@ struct ImportReader {
                     body: value, label: label)
             }
             var o: [String: JSONValue] = ["data": value]
-            if let keyPath { o["lookup"] = ["path": .string(keyPath.description)] }
             if let onArchivedMatch { o["on_archived_match"] = .string(onArchivedMatch.rawValue) }
-            body = .object(o)
+            // Decoded without the lookup, which is set from the path parsed once for the whole file (parsing
+            // it again per item showed in the profile); the body kept for the conflict queue names it.
+            var result = NativeRequest.result(type: type, body: .object(o))
+            if let keyPath {
+                if case .success(var request) = result {
+                    request.lookup = .path(keyPath, value: nil)
+                    result = .success(request)
+                }
+                o["lookup"] = ["path": .string(keyPath.description)]
+            }
+            return ImportItem(request: result, body: .object(o), label: label)
         } else if let onArchivedMatch, var o = value.objectValue, o["on_archived_match"] == nil {
             o["on_archived_match"] = .string(onArchivedMatch.rawValue)
             body = .object(o)
