@@ -54,7 +54,12 @@ let package = Package(
             dependencies: [
                 "RecordCore", .product(name: "PropertyBased", package: "swift-property-based"),
             ]),
-        .testTarget(name: "RecordStoreTests", dependencies: ["RecordCore", "RecordStore", "TestSupport"]),
+        .testTarget(
+            name: "RecordStoreTests",
+            dependencies: [
+                "RecordCore", "RecordStore", "TestSupport",
+                .product(name: "PropertyBased", package: "swift-property-based"),
+            ]),
         .testTarget(
             name: "RecDeckCommandsTests",
             dependencies: [

@@ -83,6 +83,23 @@ import Testing
         #expect(try opened.store.counts(type: "mixed")?.active == 2)
     }
 
+    @Test func aCSVWithABadHeaderIsRefusedAndLeavesNoTrustedCache() throws {
+        let file = try folder.write("bad.csv", "email,email\na@x.io,b@x.io\n")
+        do {
+            _ = try open(file)
+            Issue.record("a repeated column was accepted")
+        } catch let e as CLIError {
+            #expect(e.message.contains("email"), "\(e.message)")
+            #expect(!e.message.contains("\n"))
+        }
+        // Fixed, it imports: the refused attempt left nothing that is trusted.
+        try "email,n\na@x.io,1\n".write(toFile: file, atomically: false, encoding: .utf8)
+        try FileManager.default.setAttributes([.modificationDate: Date().addingTimeInterval(5)], ofItemAtPath: file)
+        let opened = try open(file)
+        try #require(opened.session).runToEnd()
+        #expect(try opened.store.counts(type: "bad")?.active == 1)
+    }
+
     @Test func badInputIsOneClearLine() throws {
         let dir = folder.url.path
         let notData = try folder.write("notes.txt", "hello")

@@ -1,0 +1,95 @@
+import Foundation
+import GRDB
+import PropertyBased
+import RecordCore
+import Testing
+
+@testable import RecordStore
+
+/// The import path (a batch of items in one transaction, through statements prepared once per batch and
+/// bound with SQLite's C API) must decide and write exactly what the same requests upserted one by one do
+/// (issue 17): same decisions, same records, keys and revision history, on random request sequences.
+@Suite struct BatchEquivalenceTests {
+    static let count = Int(ProcessInfo.processInfo.environment["RECDECK_FUZZ_COUNT"] ?? "") ?? 150
+
+    /// A small deterministic generator, so a failing seed replays.
+    struct SplitMix: RandomNumberGenerator {
+        var state: UInt64
+        mutating func next() -> UInt64 {
+            state &+= 0x9E37_79B9_7F4A_7C15
+            var z = state
+            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+            return z ^ (z >> 31)
+        }
+    }
+
+    /// Requests on a handful of emails: creates, patches, replaces, clears, and now and then a bad one.
+    static func requests(seed: UInt64) -> [JSONValue] {
+        var rng = SplitMix(state: seed)
+        let emails = ["a@x.io", "b@x.io", "c@x.io", "d@x.io"]
+        return (0..<Int.random(in: 1...30, using: &rng)).map { _ in
+            let email = emails.randomElement(using: &rng)!
+            var data: [String: JSONValue] = ["email": .string(email)]
+            if Bool.random(using: &rng) { data["n"] = .int(Int64.random(in: 0...5, using: &rng)) }
+            if Int.random(in: 0..<4, using: &rng) == 0 { data["tag"] = .null }
+            if Int.random(in: 0..<3, using: &rng) == 0 {
+                data["tag"] = .array([.string("t\(Int.random(in: 0...2, using: &rng))")])
+            }
+            var body: [String: JSONValue] = ["lookup": ["identifier": "email"], "data": .object(data)]
+            if Bool.random(using: &rng) { body["merge"] = "replace" }
+            if Int.random(in: 0..<5, using: &rng) == 0 {
+                body["name"] = .string("N\(Int.random(in: 0...3, using: &rng))")
+            }
+            if Int.random(in: 0..<12, using: &rng) == 0 { body["data"] = "not an object" }
+            if Int.random(in: 0..<12, using: &rng) == 0 { data["n"] = "not a number"; body["data"] = .object(data) }
+            return .object(body)
+        }
+    }
+
+    /// The store's content without random ids: records by email, their keys and revision history.
+    static func state(_ store: RecordStore) throws -> [String] {
+        try store.read { db in
+            let email = "json_extract(r.data, '$.email')"
+            return try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT \(email), r.name, r.data, r.version, r.archived,
+                      (SELECT group_concat(k.identifier || '=' || k.value) FROM record_keys k WHERE k.record_id = r.id),
+                      (SELECT group_concat(v.version || ':' || v.op, ',') FROM revisions v WHERE v.record_id = r.id)
+                    FROM records r ORDER BY \(email)
+                    """
+            ).map(\.description)
+        }
+    }
+
+    @Test func batchesAndOneByOneUpsertsAgree() async {
+        await propertyCheck(count: Self.count, input: Gen.uint64(in: 0...UInt64.max)) { seed throws in
+            let bodies = Self.requests(seed: seed)
+            let batched = try StoreFixtures.store(), single = try StoreFixtures.store()
+            var rng = SplitMix(state: seed ^ 0xABCD)
+            var batchDecisions: [String] = []
+            var i = 0
+            while i < bodies.count {
+                let n = min(bodies.count - i, Int.random(in: 1...7, using: &rng))
+                let items = bodies[i..<(i + n)].map {
+                    ImportItem(request: NativeRequest.result(type: "contacts", body: $0), body: $0)
+                }
+                batchDecisions += try batched.importBatch(items, type: "contacts", source: WriteSource("t")).map {
+                    $0.decision.rawValue
+                }
+                i += n
+            }
+            var singleDecisions: [String] = []
+            for body in bodies {
+                switch NativeRequest.result(type: "contacts", body: body) {
+                case .success(let request):
+                    singleDecisions.append(try single.upsert(request, source: WriteSource("t")).decision.rawValue)
+                case .failure: singleDecisions.append(Decision.invalid.rawValue)
+                }
+            }
+            #expect(batchDecisions == singleDecisions, "seed \(seed)")
+            #expect(try Self.state(batched) == Self.state(single), "seed \(seed)")
+        }
+    }
+}
