@@ -40,6 +40,36 @@ final class RawStatement {
     @discardableResult
     func bind(_ value: Bool) -> RawStatement { bind(value ? 1 : 0) }
 
+    /// A row being read: its columns as text or integers, by position.
+    struct Row {
+        let handle: SQLiteStatement
+        func text(_ i: Int32) -> String? {
+            guard let p = sqlite3_column_text(handle, i) else { return nil }
+            return String(
+                decoding: UnsafeBufferPointer(start: p, count: Int(sqlite3_column_bytes(handle, i))), as: UTF8.self)
+        }
+        func int(_ i: Int32) -> Int { Int(sqlite3_column_int64(handle, i)) }
+    }
+
+    /// Every row the statement yields, mapped (its bindings and state are then cleared).
+    func rows<T>(_ sql: @autoclosure () -> String, _ map: (Row) throws -> T) throws -> [T] {
+        defer {
+            sqlite3_reset(handle)
+            sqlite3_clear_bindings(handle)
+            index = 0
+        }
+        var out: [T] = []
+        while true {
+            let code = sqlite3_step(handle)
+            if code == SQLITE_DONE { return out }
+            guard code == SQLITE_ROW else {
+                let message = String(cString: sqlite3_errmsg(db.sqliteConnection))
+                throw DatabaseError(resultCode: ResultCode(rawValue: code), message: message, sql: sql())
+            }
+            out.append(try map(Row(handle: handle)))
+        }
+    }
+
     /// True when the statement yields a row (its bindings and state are then cleared).
     func hasRow(_ sql: @autoclosure () -> String) throws -> Bool {
         defer {

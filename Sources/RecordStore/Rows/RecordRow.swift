@@ -34,6 +34,25 @@ enum RecordRow {
             updatedAt: Timestamp.parse(row[first + 11]), associations: associations, mergedInto: row[first + 12])
     }
 
+    /// Decodes a row read through SQLite's C API (`columns` from position 0).
+    static func record(_ row: RawStatement.Row) throws -> Record {
+        let id = row.text(0) ?? ""
+        let data: JSONValue
+        var associations: [String] = []
+        do {
+            data = try JSONValue.parse(row.text(4) ?? "")
+            if let a = row.text(6) { associations = try JSONValue.parse(a).arrayValue?.compactMap(\.stringValue) ?? [] }
+        } catch {
+            throw StoreError.invalid(
+                "record \(id) holds unreadable JSON (\(error.message)); the database may be damaged")
+        }
+        return Record(
+            id: id, type: row.text(1) ?? "", name: row.text(2), externalID: row.text(3), data: data,
+            parentID: row.text(5), archived: row.int(7) != 0, archivedAt: row.text(8).flatMap(Timestamp.parse),
+            version: row.int(9), createdAt: row.text(10).flatMap(Timestamp.parse) ?? Date(timeIntervalSince1970: 0),
+            updatedAt: row.text(11).flatMap(Timestamp.parse), associations: associations, mergedInto: row.text(12))
+    }
+
     /// Decodes a row; stored JSON that cannot be read is an error, never silently replaced.
     static func record(_ row: Row) throws -> Record {
         let id: String = row["id"]

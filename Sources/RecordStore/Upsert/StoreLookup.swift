@@ -6,9 +6,7 @@ import RecordCore
 /// whole batch and keeps its key statement prepared (finding it by its SQL text cost more than running it).
 final class StoreLookup: RecordLookup {
     let db: Database
-    private var byKey: Statement?
-    /// Whether any record holds a key: most probes of an import find none, and answer without GRDB.
-    private var anyByKey: RawStatement?
+    private var byKey: RawStatement?
 
     init(db: Database) { self.db = db }
 
@@ -20,17 +18,11 @@ final class StoreLookup: RecordLookup {
         """
 
     func records(type: String, identifier: String, value: String) throws -> [Record] {
-        let probe =
-            try anyByKey
-            ?? RawStatement(db, sql: "SELECT 1 FROM record_keys WHERE type = ? AND identifier = ? AND value = ?")
-        anyByKey = probe
-        guard try probe.bind(type).bind(identifier).bind(value).hasRow("SELECT 1 FROM record_keys") else { return [] }
-        // Read by position: decoding by column name lowercases each name on every row.
-        let statement = try byKey ?? db.makeStatement(sql: Self.byKeySQL)
+        // Through SQLite's C API, decoded by position: most probes of an import find nothing, and a found
+        // row is read without GRDB's row objects.
+        let statement = try byKey ?? RawStatement(db, sql: Self.byKeySQL)
         byKey = statement
-        return try Row.fetchAll(statement, arguments: [type, identifier, value]).map {
-            try RecordRow.record($0, at: 0)
-        }
+        return try statement.bind(type).bind(identifier).bind(value).rows(Self.byKeySQL, RecordRow.record)
     }
 
     func scan(type: String, matching: (Record) -> Bool) throws -> [Record] {
