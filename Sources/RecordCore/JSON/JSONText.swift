@@ -86,19 +86,21 @@ extension JSONValue {
         case .object(let o):
             if o.isEmpty { out += "{}"; return }
             out += "{"
-            for (n, k) in o.keys.sorted().enumerated() {
+            // Sorted once as pairs: no second lookup per key.
+            for (n, (k, v)) in o.sorted(by: { $0.key < $1.key }).enumerated() {
                 if n > 0 { out += "," }
                 if let indent { out += "\n" + String(repeating: indent, count: level + 1) }
                 Self.writeString(k, to: &out)
                 out += indent == nil ? ":" : ": "
-                o[k]!.write(to: &out, indent: indent, level: level + 1)
+                v.write(to: &out, indent: indent, level: level + 1)
             }
             if let indent { out += "\n" + String(repeating: indent, count: level) }
             out += "}"
         }
     }
 
-    private static func writeString(_ s: String, to out: inout String) {
+    /// Appends `s` as a JSON string literal.
+    static func writeString(_ s: String, to out: inout String) {
         out += "\""
         // Fast path: nothing to escape (no controls, quote, backslash, DEL or U+2028/2029 lead byte).
         if !s.utf8.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C || $0 == 0x7F || $0 == 0xE2 }) {

@@ -36,22 +36,34 @@ public struct Record: Sendable, Equatable {
     /// `json.jsonText`, built around an already serialised `data` (the store writes the same text to the
     /// record row and its revision, so it is serialised once).
     public func jsonText(dataText: String) -> String {
-        func text(_ s: String?) -> String { s.map { JSONValue.string($0).jsonText } ?? "null" }
-        func time(_ d: Date?) -> String { d.map { "\"" + Timestamp.format($0) + "\"" } ?? "null" }
+        var out = ""
+        out.reserveCapacity(dataText.utf8.count + 320)
+        func text(_ s: String?) {
+            if let s { JSONValue.writeString(s, to: &out) } else { out += "null" }
+        }
+        func time(_ d: Date?) {
+            if let d { out += "\""; out += Timestamp.format(d); out += "\"" } else { out += "null" }
+        }
         // The keys of `json`, in the sorted order `jsonText` writes them.
-        var out = "{\"archived\":" + (archived ? "true" : "false")
-        out += ",\"archived_at\":" + time(archivedAt)
-        out += ",\"associations\":" + JSONValue.array(associations.map(JSONValue.string)).jsonText
-        out += ",\"created_at\":" + time(createdAt)
-        out += ",\"data\":" + dataText
-        out += ",\"external_id\":" + text(externalID)
-        out += ",\"id\":" + text(id)
-        if let mergedInto { out += ",\"merged_into\":" + text(mergedInto) }
-        out += ",\"name\":" + text(name)
-        out += ",\"parent_id\":" + text(parentID)
-        out += ",\"type\":" + text(type)
-        out += ",\"updated_at\":" + time(updatedAt)
-        out += ",\"version\":" + String(version) + "}"
+        out += "{\"archived\":"
+        out += archived ? "true" : "false"
+        out += ",\"archived_at\":"; time(archivedAt)
+        out += ",\"associations\":"
+        if associations.isEmpty {
+            out += "[]"
+        } else {
+            out += JSONValue.array(associations.map(JSONValue.string)).jsonText
+        }
+        out += ",\"created_at\":"; time(createdAt)
+        out += ",\"data\":"; out += dataText
+        out += ",\"external_id\":"; text(externalID)
+        out += ",\"id\":"; text(id)
+        if let mergedInto { out += ",\"merged_into\":"; text(mergedInto) }
+        out += ",\"name\":"; text(name)
+        out += ",\"parent_id\":"; text(parentID)
+        out += ",\"type\":"; text(type)
+        out += ",\"updated_at\":"; time(updatedAt)
+        out += ",\"version\":"; out += String(version); out += "}"
         return out
     }
 
