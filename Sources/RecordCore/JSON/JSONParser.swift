@@ -50,6 +50,8 @@ struct JSONParser {
         at += 1
         var members: [String: JSONValue] = [:]
         skipSpace()
+        // Room for a typical record's keys up front: growing the table rehashes every key.
+        if peek != UInt8(ascii: "}") { members.reserveCapacity(8) }
         if peek == UInt8(ascii: "}") {
             at += 1
             depth -= 1

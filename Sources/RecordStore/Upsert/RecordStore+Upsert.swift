@@ -16,10 +16,9 @@ public struct ImportItem: Sendable {
 
 extension RecordStore {
     func planner(_ db: Database, lookup: StoreLookup? = nil) -> Planner {
-        var rng = SystemRandomNumberGenerator()
+        let lookup = lookup ?? StoreLookup(db: db)
         let now = clock()
-        return Planner(
-            lookup: lookup ?? StoreLookup(db: db), now: now, makeID: { RecordID.make(now: now, random: &rng) })
+        return Planner(lookup: lookup, now: now, makeID: { lookup.newID(now: now) })
     }
 
     func objectType(_ key: String, _ db: Database) throws -> ObjectType? {

@@ -8,7 +8,14 @@ final class StoreLookup: RecordLookup {
     let db: Database
     private var byKey: RawStatement?
 
+    /// Record ids' random bits: a generator seeded once from the system's (one `getrandom` per batch, not
+    /// two per record).
+    private var random = SeededGenerator()
+
     init(db: Database) { self.db = db }
+
+    /// A new record id (UUIDv7) for a record created at `now`.
+    func newID(now: Date) -> String { RecordID.make(now: now, random: &random) }
 
     static let byKeySQL = """
         SELECT \(RecordRow.joinedColumns)
@@ -52,5 +59,24 @@ final class StoreLookup: RecordLookup {
 
     func nextAutonumber(type: String) throws -> Int {
         (try Int.fetchOne(db, sql: "SELECT autonumber FROM types WHERE key = ?", arguments: [type]) ?? 0) + 1
+    }
+}
+
+/// xoshiro256** seeded from the system generator: fast, and unpredictable enough for record ids (which
+/// are unique by their time and 74 random bits, not secret).
+struct SeededGenerator: RandomNumberGenerator {
+    private var s: (UInt64, UInt64, UInt64, UInt64)
+
+    init() {
+        var system = SystemRandomNumberGenerator()
+        s = (system.next(), system.next(), system.next(), system.next() | 1)
+    }
+
+    mutating func next() -> UInt64 {
+        func rotl(_ x: UInt64, _ k: UInt64) -> UInt64 { (x << k) | (x >> (64 - k)) }
+        let result = rotl(s.1 &* 5, 7) &* 9
+        let t = s.1 << 17
+        s.2 ^= s.0; s.3 ^= s.1; s.1 ^= s.2; s.0 ^= s.3; s.2 ^= t; s.3 = rotl(s.3, 45)
+        return result
     }
 }
