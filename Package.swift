@@ -14,6 +14,7 @@ let package = Package(
         .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
         .package(url: "https://github.com/yaslab/CSV.swift", from: "2.5.2"),
         .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
     ],
     targets: [
         // The domain: JSON, JSONPath, schemas, identifiers, upsert planning, merge. Pure, no I/O.
@@ -25,6 +26,13 @@ let package = Package(
                 "RecordCore",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
+            ]),
+        // The sandbox server (DESIGN §8): adapts HTTP (Hummingbird 2) to the one exchange; decides nothing.
+        .target(
+            name: "RecordServer",
+            dependencies: [
+                "RecordCore", "RecordStore",
+                .product(name: "Hummingbird", package: "hummingbird"),
             ]),
         // Cell buffer, styles, keys, display width. No C.
         .target(name: "TerminalScreen"),
@@ -39,7 +47,7 @@ let package = Package(
         .target(
             name: "RecDeckCommands",
             dependencies: [
-                "RecordCore", "RecordStore", "RecordTUI", "CursesBackend", "TerminalScreen",
+                "RecordCore", "RecordStore", "RecordTUI", "CursesBackend", "TerminalScreen", "RecordServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "TOMLKit", package: "TOMLKit"),
                 .product(name: "CSV", package: "CSV.swift"),

@@ -15,6 +15,7 @@ public struct RecDeck: ParsableCommand {
             PlanCommand.self, UpsertCommand.self, ImportCommand.self, ExportCommand.self,
             ArchiveCommand.self, RestoreCommand.self, HistoryCommand.self, UndoCommand.self,
             ConflictsCommand.self, ProcessCommand.self, DupesCommand.self, MergeCommand.self, MergesCommand.self,
+            ServeCommand.self, RequestsCommand.self,
             ScenarioCommand.self,
         ],
         defaultSubcommand: TUICommand.self)

@@ -57,7 +57,7 @@ enum OpenBench {
 
     /// The same synthetic contacts as the import benchmark.
     static func generate(_ path: String, count: Int) throws {
-        FileManager.default.createFile(atPath: path, contents: nil)
+        guard FileManager.default.createFile(atPath: path, contents: nil) else { fail("cannot create \(path)") }
         let h = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
         var buffer = ""
         for i in 0..<count {

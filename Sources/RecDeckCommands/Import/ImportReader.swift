@@ -52,7 +52,7 @@ struct ImportReader {
             eof = true
             return
         }
-        var head = Array(h.readData(ofLength: 1 << 20))
+        let head = Array(h.readData(ofLength: 1 << 20))
         bytesRead = head.count
         if let first = head.firstIndex(where: { ![0x20, 0x0A, 0x0D, 0x09].contains($0) }),
             head[first] == UInt8(ascii: "[")

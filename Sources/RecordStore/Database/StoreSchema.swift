@@ -184,6 +184,27 @@ enum StoreSchema {
             // cost a B-tree write per key.
             try db.execute(sql: "DROP INDEX record_keys_by_record")
         }
+        m.registerMigration("v8-journal") { db in
+            // The sandbox server's journal (DESIGN §8): every request it answered, credentials redacted.
+            try db.execute(
+                sql: """
+                    CREATE TABLE requests(
+                        id INTEGER PRIMARY KEY,
+                        at TEXT NOT NULL,
+                        dialect TEXT NOT NULL,
+                        method TEXT NOT NULL,
+                        path TEXT NOT NULL,
+                        query TEXT NOT NULL,
+                        headers TEXT NOT NULL,
+                        body TEXT NOT NULL,
+                        status INTEGER NOT NULL,
+                        response TEXT NOT NULL,
+                        decision TEXT,
+                        record_id TEXT,
+                        process_id TEXT,
+                        ms REAL NOT NULL);
+                    """)
+        }
         return m
     }
 }

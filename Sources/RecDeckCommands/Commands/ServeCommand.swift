@@ -1,0 +1,102 @@
+import ArgumentParser
+import Foundation
+import RecordCore
+import RecordServer
+import RecordStore
+
+/// `recdeck serve [--host H] [--port P]`: the sandbox server (DESIGN §8) over the store.
+struct ServeCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Answer the five CRM APIs (and the native one) over HTTP, on this store, journaling every request.",
+        discussion: """
+            Routes: Voxworks POST /api/v1/upsert-object; Kizen POST /api/records/{type}/upsert; Nex PUT \
+            /api/developers/v1/objects/{type}; Zendesk PATCH /api/v2/custom_objects/{type}/records; bulk POST \
+            /objects/{type}/batch/upsert and GET /processes/{id}; native POST /types/{type}/upsert; reads GET /types \
+            and GET /types/{type}/records/{id}; GET /__recdeck/health. Stops cleanly on SIGINT or SIGTERM. \
+            `recdeck requests` prints the journal.
+            """)
+    @OptionGroup var global: GlobalOptions
+    @Option(help: "Address to bind (loopback by default).") var host = "127.0.0.1"
+    @Option(help: "Port to listen on (0: any free port).") var port = 8080
+
+    func validate() throws {
+        guard (0...65535).contains(port) else { throw ValidationError("--port \(port) is not a port (0–65535)") }
+    }
+
+    func run() throws {
+        try global.requireWritable("serve")
+        let store = try global.openStore(concurrentReads: true)
+        // A port another process holds is one clear line, before the server starts.
+        try Self.checkFree(host: host, port: port)
+        let server = SandboxServer(store: store, host: host, port: port)
+        let db = store.path
+        try Self.block {
+            try await server.run { address in
+                Output.out("recdeck serve: listening on \(address) (database \(db)); ctrl-c stops")
+                fflush(nil)
+            }
+        }
+    }
+
+    /// Runs async work to its end from this synchronous command.
+    static func block(_ work: @escaping @Sendable () async throws -> Void) throws {
+        final class Outcome: @unchecked Sendable { var error: (any Error)? }
+        let outcome = Outcome()
+        let done = DispatchSemaphore(value: 0)
+        Task.detached {
+            do { try await work() } catch { outcome.error = error }
+            done.signal()
+        }
+        done.wait()
+        if let error = outcome.error { throw error }
+    }
+
+    /// Binds and releases the address: refuses a port in use with its own message.
+    static func checkFree(host: String, port: Int) throws {
+        guard port != 0 else { return }
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { return }
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = in_port_t(UInt16(port).bigEndian)
+        guard inet_pton(AF_INET, host == "localhost" ? "127.0.0.1" : host, &address.sin_addr) == 1 else { return }
+        var yes: Int32 = 1
+        setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &yes, socklen_t(MemoryLayout<Int32>.size))
+        let bound = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+            }
+        }
+        if bound != 0 {
+            throw CLIError(
+                "cannot listen on \(host):\(port): the port is in use (another server?); choose another with --port")
+        }
+    }
+}
+
+/// `recdeck requests [--limit N] [--json]`: the sandbox server's journal, oldest first.
+struct RequestsCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "requests", abstract: "Print the requests `recdeck serve` answered (credentials redacted).")
+    @OptionGroup var global: GlobalOptions
+    @Option(help: "How many of the newest requests to print.") var limit = 50
+
+    func run() throws {
+        guard limit > 0 else { throw CLIError("--limit must be at least 1", status: .usage) }
+        let store = try global.openStore()
+        let entries = try store.requests(limit: limit)
+        if global.json { Output.json(.array(entries.map(\.json))); return }
+        if entries.isEmpty { Output.out("no requests yet (recdeck serve answers and journals them)"); return }
+        Output.table(
+            ["ID", "AT", "DIALECT", "METHOD", "PATH", "STATUS", "DECISION", "RECORD", "MS"],
+            entries.map { e in
+                [
+                    String(e.id ?? 0), Timestamp.format(e.at), e.dialect, e.method,
+                    Output.cell(e.path + (e.query.isEmpty ? "" : "?" + e.query), max: 50), String(e.status),
+                    e.decision ?? "", e.recordID ?? e.processID ?? "", String(format: "%.1f", e.milliseconds),
+                ]
+            })
+    }
+}

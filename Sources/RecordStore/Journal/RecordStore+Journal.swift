@@ -1,0 +1,44 @@
+import Foundation
+import GRDB
+import RecordCore
+
+extension RecordStore {
+    /// Appends a request to the server's journal (its own small transaction).
+    public func appendRequest(_ e: JournalEntry) throws {
+        var headers: [String: JSONValue] = [:]
+        for (k, v) in e.headers { headers[k] = .string(v) }
+        try writeTransaction("journal") { db in
+            try db.execute(
+                sql: """
+                    INSERT INTO requests(at, dialect, method, path, query, headers, body, status, response, decision,
+                      record_id, process_id, ms) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)
+                    """,
+                arguments: [
+                    Timestamp.format(e.at), e.dialect, e.method, e.path, e.query, JSONValue.object(headers).jsonText,
+                    e.body, e.status, e.response, e.decision, e.recordID, e.processID, e.milliseconds,
+                ])
+        }
+    }
+
+    /// Journaled requests after `after` (an id), oldest first, at most `limit`; or the newest `limit`.
+    public func requests(after: Int64? = nil, limit: Int = 100) throws -> [JournalEntry] {
+        try read { db in
+            let rows =
+                after == nil
+                ? try Row.fetchAll(
+                    db, sql: "SELECT * FROM (SELECT * FROM requests ORDER BY id DESC LIMIT ?) ORDER BY id",
+                    arguments: [limit])
+                : try Row.fetchAll(
+                    db, sql: "SELECT * FROM requests WHERE id > ? ORDER BY id LIMIT ?", arguments: [after, limit])
+            return rows.map { row in
+                let headers = (try? JSONValue.parse(row["headers"] as String))?.objectValue ?? [:]
+                return JournalEntry(
+                    id: row["id"], at: Timestamp.parse(row["at"]) ?? Date(timeIntervalSince1970: 0),
+                    dialect: row["dialect"], method: row["method"], path: row["path"], query: row["query"],
+                    headers: headers.compactMapValues(\.stringValue), body: row["body"], status: row["status"],
+                    response: row["response"], decision: row["decision"], recordID: row["record_id"],
+                    processID: row["process_id"], milliseconds: row["ms"])
+            }
+        }
+    }
+}

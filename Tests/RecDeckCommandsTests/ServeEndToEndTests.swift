@@ -1,0 +1,147 @@
+import Foundation
+import RecordCore
+import Testing
+
+@testable import RecDeckCommands
+
+/// `recdeck serve` under real clients (issue 18, first slice): every dialect's route answers what the
+/// CLI's preview of the same request says, the journal keeps each request with credentials redacted, the
+/// read routes answer, a port in use is one clear line, and SIGTERM stops it cleanly.
+@Suite(.serialized) struct ServeEndToEndTests {
+    /// A running `recdeck serve` on a free loopback port.
+    final class Server {
+        let process = Process()
+        let base: String
+        init(_ box: Sandbox) throws {
+            process.executableURL = Binary.url
+            process.arguments = ["serve", "--db", box.db, "--port", "0"]
+            let out = Pipe()
+            process.standardOutput = out
+            process.standardError = FileHandle.nullDevice
+            try process.run()
+            // The address line: "recdeck serve: listening on http://127.0.0.1:PORT (…)".
+            var text = ""
+            let deadline = Date().addingTimeInterval(20)
+            while Date() < deadline, !text.contains("listening on http://") {
+                let chunk = out.fileHandleForReading.availableData
+                if chunk.isEmpty { break }
+                text += String(decoding: chunk, as: UTF8.self)
+            }
+            guard let r = text.range(of: #"http://127\.0\.0\.1:[0-9]+"#, options: .regularExpression) else {
+                process.terminate()
+                throw CLIError("the server did not say where it listens: \(text)")
+            }
+            base = String(text[r])
+        }
+        deinit { if process.isRunning { process.terminate(); process.waitUntilExit() } }
+    }
+
+    struct Answer { var status: Int; var body: JSONValue }
+
+    /// curl, the real client: method, path, body, headers; the status and the JSON body.
+    static func curl(
+        _ method: String, _ url: String, body: String? = nil, bodyFile: String? = nil, headers: [String] = []
+    ) throws -> Answer {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        var args = ["curl", "-s", "-X", method, "-w", "\n%{http_code}", url] + headers.flatMap { ["-H", $0] }
+        if let body { args += ["-H", "Content-Type: application/json", "--data-binary", body] }
+        if let bodyFile { args += ["-H", "Content-Type: application/json", "--data-binary", "@" + bodyFile] }
+        p.arguments = args
+        let out = Pipe()
+        p.standardOutput = out
+        try p.run()
+        let data = out.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        let text = String(decoding: data, as: UTF8.self)
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        let status = Int(lines.last ?? "") ?? 0
+        let json = (try? JSONValue.parse(lines.dropLast().joined(separator: "\n"))) ?? .null
+        return Answer(status: status, body: json)
+    }
+
+    static func route(_ dialect: String, _ type: String) -> (String, String) {
+        switch dialect {
+        case "voxworks": return ("POST", "/api/v1/upsert-object")
+        case "kizen": return ("POST", "/api/records/\(type)/upsert")
+        case "nex": return ("PUT", "/api/developers/v1/objects/\(type)")
+        case "zendesk": return ("PATCH", "/api/v2/custom_objects/\(type)/records")
+        case "bulk": return ("POST", "/objects/\(type)/batch/upsert")
+        default: return ("POST", "/types/\(type)/upsert")
+        }
+    }
+
+    static let curlAvailable = FileManager.default.isExecutableFile(atPath: "/usr/bin/curl")
+
+    @Test(.enabled(if: curlAvailable, "curl is not installed"))
+    func everyDialectAnswersOverHTTPAsThePreviewSaysAndIsJournaled() throws {
+        let box = try Sandbox()
+        #expect(try box.run(["demo", "--db", box.db]).status == 0)
+        let server = try Server(box)
+        for e in DemoData.examples {
+            // The CLI's preview of the same request on the same state: the status the server must answer.
+            let file = try box.write("example.json", e.body.jsonText)
+            let preview = try box.run(
+                ["plan", "--json", "--db", box.db, "--dialect", e.dialect] + e.query.flatMap { ["--query", $0] }
+                    + [e.type, file])
+            let expected = try JSONValue.parse(preview.out)
+            let status = Int(expected["status"]?.intValue ?? expected["plan"]?["status"]?.intValue ?? 0)
+            let (method, path) = Self.route(e.dialect, e.type)
+            let query =
+                e.query.isEmpty
+                ? ""
+                : "?"
+                    + e.query.map { $0.addingPercentEncoding(withAllowedCharacters: .urlQueryAllowed)! }
+                    .joined(separator: "&")
+            let answer = try Self.curl(
+                method, server.base + path + query, body: e.body.jsonText, headers: ["Authorization: Bearer s3cret"])
+            #expect(answer.status == status, "\(e.dialect) \(e.file) \(path)\(query): \(answer.body.jsonText)")
+            #expect(answer.body != .null, "\(e.dialect) \(e.file)")
+        }
+        // A native create then update: 201, then 200 on the same record.
+        let body = #"{"lookup":{"identifier":"contact_id"},"data":{"contact_id":"H1","email":"h1@x.io"}}"#
+        let created = try Self.curl("POST", server.base + "/types/contacts/upsert", body: body)
+        let updated = try Self.curl(
+            "POST", server.base + "/types/contacts/upsert", body: body.replacingOccurrences(of: "h1@", with: "h2@"))
+        #expect(created.status == 201 && updated.status == 200)
+        #expect(created.body["record"]?["id"] == updated.body["record"]?["id"])
+        // Read routes.
+        let types = try Self.curl("GET", server.base + "/types")
+        #expect(types.status == 200 && types.body.arrayValue?.contains { $0["key"] == "contacts" } == true)
+        let h1 = try Self.curl("GET", server.base + "/types/contacts/records/H1")
+        #expect(h1.status == 200 && h1.body["data"]?["email"] == "h2@x.io")
+        #expect(try Self.curl("GET", server.base + "/types/contacts/records/NOPE").status == 404)
+        #expect(try Self.curl("GET", server.base + "/__recdeck/health").body["status"] == "ok")
+        // Over 1 MiB: 413 in the native envelope, nothing written.
+        let huge = #"{"data":{"contact_id":"BIG","note":""# + String(repeating: "x", count: 1 << 20) + #""}}"#
+        let tooBig = try Self.curl(
+            "POST", server.base + "/types/contacts/upsert", bodyFile: try box.write("huge.json", huge))
+        #expect(tooBig.status == 413, "\(tooBig.body.jsonText)")
+        #expect(try Self.curl("GET", server.base + "/types/contacts/records/BIG").status == 404)
+        // The journal: every request, credentials redacted.
+        let journal = try JSONValue.parse(box.run(["requests", "--db", box.db, "--json", "--limit", "100"]).out)
+        let entries = try #require(journal.arrayValue)
+        #expect(entries.count == DemoData.examples.count + 3)
+        #expect(Set(entries.compactMap { $0["dialect"]?.stringValue }) == Set(Dialects.names))
+        let withAuth = try #require(
+            entries.first { $0["headers"]?.objectValue?.keys.contains("Authorization") == true })
+        #expect(withAuth["headers"]?["Authorization"] == "[redacted]")
+        #expect(!journal.jsonText.contains("s3cret"))
+        // SIGTERM: a clean stop.
+        server.process.terminate()
+        server.process.waitUntilExit()
+        #expect(server.process.terminationReason == .exit && server.process.terminationStatus == 0)
+    }
+
+    @Test(.enabled(if: curlAvailable, "curl is not installed"))
+    func aPortInUseIsOneClearLine() throws {
+        let box = try Sandbox()
+        #expect(try box.run(["demo", "--db", box.db]).status == 0)
+        let server = try Server(box)
+        let port = String(server.base.split(separator: ":").last!)
+        let second = try box.run(["serve", "--db", box.db, "--port", port])
+        #expect(second.status == 1)
+        #expect(second.err.contains("cannot listen on 127.0.0.1:\(port): the port is in use"), "\(second.err)")
+        #expect(second.err.split(separator: "\n").count == 1)
+    }
+}
