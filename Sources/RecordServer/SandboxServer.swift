@@ -13,9 +13,11 @@ public struct SandboxServer: Sendable {
     public let store: RecordStore
     public let host: String
     public let port: Int
+    /// With tokens, each dialect checks its own credential form (`Credentials`) and refuses others (401).
+    public let tokens: [String]
 
-    public init(store: RecordStore, host: String = "127.0.0.1", port: Int = 8080) {
-        self.store = store; self.host = host; self.port = port
+    public init(store: RecordStore, host: String = "127.0.0.1", port: Int = 8080, tokens: [String] = []) {
+        self.store = store; self.host = host; self.port = port; self.tokens = tokens
     }
 
     /// The routes: method, path (with `:parameter`s), and the dialect that answers it (nil: a read route).
@@ -31,12 +33,12 @@ public struct SandboxServer: Sendable {
     /// Serves until SIGINT or SIGTERM (requests in flight finish); `onListening` gets the address.
     public func run(onListening: @escaping @Sendable (String) -> Void) async throws {
         let router = Router()
-        let store = self.store
+        let store = self.store, tokens = self.tokens
         for route in Self.exchangeRoutes {
             guard let dialect = Dialects.named(route.dialect) else { continue }
             router.on(RouterPath(route.path), method: route.method) { request, context -> Response in
                 let type = route.typeParameter.flatMap { context.parameters.get($0) }
-                return try await Self.exchange(dialect, type: type, request: request, store: store)
+                return try await Self.exchange(dialect, type: type, request: request, store: store, tokens: tokens)
             }
         }
         router.get("/processes/:processId") { _, context -> Response in
@@ -79,10 +81,11 @@ public struct SandboxServer: Sendable {
     /// envelope without being read further), planned and applied by the store off the event loop, then
     /// journaled.
     static func exchange(
-        _ dialect: any Dialect, type: String?, request: Request, store: RecordStore
+        _ dialect: any Dialect, type: String?, request: Request, store: RecordStore, tokens: [String]
     ) async throws -> Response {
         let started = Date()
         var request = request
+        let headers = request.headers.map { ($0.name.rawName, $0.value) }
         var bytes: [UInt8]
         do {
             let buffer = try await request.collectBody(upTo: Limits.maxBodyBytes)
@@ -94,10 +97,15 @@ public struct SandboxServer: Sendable {
         let query = request.uri.queryParameters.map { (String($0.key), String($0.value)) }
         let exchange = Exchange(dialect, type: type, query: query, bytes: bytes)
         let outcome: ExchangeOutcome
-        do {
-            outcome = try await offLoop { try store.perform(exchange, apply: true, source: WriteSource("serve")) }
-        } catch {
-            return json(503, ["error": .string("\(error)")])
+        if let refusal = Credentials.refusal(dialect: dialect.name, headers: headers, tokens: tokens) {
+            // Refused before the store is touched: nothing written, the answer in the dialect's envelope.
+            outcome = exchange.refusal(.invalid([refusal], status: 401), type: nil)
+        } else {
+            do {
+                outcome = try await offLoop { try store.perform(exchange, apply: true, source: WriteSource("serve")) }
+            } catch {
+                return json(503, ["error": .string("\(error)")])
+            }
         }
         let entry = JournalEntry(
             at: started, dialect: dialect.name, method: request.method.rawValue, path: request.uri.path,

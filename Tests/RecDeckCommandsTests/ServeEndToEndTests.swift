@@ -12,9 +12,9 @@ import Testing
     final class Server {
         let process = Process()
         let base: String
-        init(_ box: Sandbox) throws {
+        init(_ box: Sandbox, _ extra: [String] = []) throws {
             process.executableURL = Binary.url
-            process.arguments = ["serve", "--db", box.db, "--port", "0"]
+            process.arguments = ["serve", "--db", box.db, "--port", "0"] + extra
             let out = Pipe()
             process.standardOutput = out
             process.standardError = FileHandle.nullDevice
@@ -131,6 +131,55 @@ import Testing
         server.process.terminate()
         server.process.waitUntilExit()
         #expect(server.process.terminationReason == .exit && server.process.terminationStatus == 0)
+    }
+
+    @Test(.enabled(if: curlAvailable, "curl is not installed"))
+    func withATokenEachDialectChecksItsOwnCredentialsAndRefusesWith401() throws {
+        let box = try Sandbox()
+        #expect(try box.run(["demo", "--db", box.db]).status == 0)
+        let server = try Server(box, ["--token", "s3cret"])
+        let before = try box.run(["types", "--db", box.db]).out
+        let basic = "Basic " + Data("me@x.io:s3cret".utf8).base64EncodedString()
+        let good: [String: [String]] = [
+            "voxworks": ["Authorization: Bearer s3cret"], "nex": ["Authorization: Bearer s3cret"],
+            "native": ["Authorization: Bearer s3cret"], "kizen": ["X-API-KEY: s3cret", "X-BUSINESS-ID: b1"],
+            "zendesk": ["Authorization: \(basic)"], "bulk": ["api-key: s3cret"],
+        ]
+        for e in DemoData.examples {
+            let (method, path) = Self.route(e.dialect, e.type)
+            let query =
+                e.query.isEmpty
+                ? ""
+                : "?"
+                    + e.query.map { $0.addingPercentEncoding(withAllowedCharacters: .urlQueryAllowed)! }
+                    .joined(separator: "&")
+            // Without credentials, or with another dialect's form: 401 in the dialect's own envelope.
+            for headers in [[], ["Authorization: Bearer wrong"], ["X-API-KEY: s3cret"]] {
+                let refused = try Self.curl(method, server.base + path + query, body: e.body.jsonText, headers: headers)
+                if e.dialect == "kizen" || e.dialect == "bulk" || headers != ["X-API-KEY: s3cret"] {
+                    #expect(refused.status == 401, "\(e.dialect) \(headers): \(refused.body.jsonText)")
+                    #expect(refused.body != .null)
+                }
+            }
+        }
+        #expect(try box.run(["types", "--db", box.db]).out == before, "a refused request writes nothing")
+        for e in DemoData.examples {
+            let (method, path) = Self.route(e.dialect, e.type)
+            let query =
+                e.query.isEmpty
+                ? ""
+                : "?"
+                    + e.query.map { $0.addingPercentEncoding(withAllowedCharacters: .urlQueryAllowed)! }
+                    .joined(separator: "&")
+            let answer = try Self.curl(
+                method, server.base + path + query, body: e.body.jsonText, headers: good[e.dialect]!)
+            #expect(answer.status != 401, "\(e.dialect) \(e.file): \(answer.body.jsonText)")
+        }
+        let vox = try Self.curl("POST", server.base + "/api/v1/upsert-object", body: "{}")
+        #expect(vox.status == 401 && vox.body["success"] == false)
+        #expect(vox.body["message"]?.stringValue?.contains("Invalid API key") == true)
+        let journal = try box.run(["requests", "--db", box.db, "--json", "--limit", "200"]).out
+        #expect(!journal.contains("s3cret"))
     }
 
     @Test(.enabled(if: curlAvailable, "curl is not installed"))

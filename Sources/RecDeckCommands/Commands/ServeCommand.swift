@@ -19,6 +19,11 @@ struct ServeCommand: ParsableCommand {
     @OptionGroup var global: GlobalOptions
     @Option(help: "Address to bind (loopback by default).") var host = "127.0.0.1"
     @Option(help: "Port to listen on (0: any free port).") var port = 8080
+    @Option(
+        name: .customLong("token"),
+        help: "Accept this credential (repeatable), each dialect in its own form; without one, every request is let in."
+    )
+    var tokens: [String] = []
 
     func validate() throws {
         guard (0...65535).contains(port) else { throw ValidationError("--port \(port) is not a port (0–65535)") }
@@ -29,7 +34,7 @@ struct ServeCommand: ParsableCommand {
         let store = try global.openStore(concurrentReads: true)
         // A port another process holds is one clear line, before the server starts.
         try Self.checkFree(host: host, port: port)
-        let server = SandboxServer(store: store, host: host, port: port)
+        let server = SandboxServer(store: store, host: host, port: port, tokens: tokens)
         let db = store.path
         try Self.block {
             try await server.run { address in

@@ -97,10 +97,12 @@ public struct BulkDialect: Dialect {
         guard let processID else {
             let plan = plans.first ?? .invalid([FieldError(field: "body", message: "no request")])
             let message = plan.errors.map(\.message).joined(separator: "; ")
+            let unauthorized = plan.status == 401
             return NativeResponse(
-                status: plan.status == 413 ? 413 : 400,
+                status: [413, 401].contains(plan.status) ? plan.status : 400,
                 body: [
-                    "status": "error", "category": "VALIDATION_ERROR",
+                    "status": "error",
+                    "category": .string(unauthorized ? "INVALID_AUTHENTICATION" : "VALIDATION_ERROR"),
                     "message": .string(message.isEmpty ? plan.decision.rawValue : message),
                     "errors": .array(plan.errors.map(\.json)),
                 ])

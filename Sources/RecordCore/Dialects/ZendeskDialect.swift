@@ -76,9 +76,11 @@ public struct ZendeskDialect: SingleRecordDialect {
             case .ambiguous: (status, code, title) = (409, "MultipleRecordsMatch", "Conflict")
             case .stale: (status, code, title) = (409, "StaleRecord", "Conflict")
             default:
-                (status, code, title) =
-                    plan.status == 413
-                    ? (413, "PayloadTooLarge", "Payload too large") : (400, "InvalidRecord", "Invalid record")
+                switch plan.status {
+                case 413: (status, code, title) = (413, "PayloadTooLarge", "Payload too large")
+                case 401: (status, code, title) = (401, "Unauthorized", "Couldn't authenticate you")
+                default: (status, code, title) = (400, "InvalidRecord", "Invalid record")
+                }
             }
             let errors = (plan.errors.isEmpty ? [FieldError(field: "", message: plan.decision.rawValue)] : plan.errors)
                 .map { e -> JSONValue in
