@@ -68,6 +68,20 @@ public struct SandboxServer: Sendable {
             return Self.json(200, record.json)
         }
         router.get("/__recdeck/health") { _, _ -> Response in Self.json(200, ["status": "ok"]) }
+        router.get("/__recdeck/requests") { request, _ -> Response in
+            let after = request.uri.queryParameters.get("after").flatMap { Int64($0) }
+            let entries = try await Self.offLoop { try store.requests(after: after, limit: 1000) }
+            return Self.json(200, .array(entries.map(\.json)))
+        }
+        router.delete("/__recdeck/requests") { _, _ -> Response in
+            try await Self.offLoop { try store.clearRequests() }
+            return Self.json(200, ["cleared": true])
+        }
+        let start = try store.makeResetPoint()
+        router.post("/__recdeck/reset") { _, _ -> Response in
+            try await Self.offLoop { try store.reset(to: start) }
+            return Self.json(200, ["reset": true])
+        }
         let host = self.host, port = self.port
         let app = Application(
             router: router, configuration: .init(address: .hostname(host, port: port), serverName: "recdeck"),

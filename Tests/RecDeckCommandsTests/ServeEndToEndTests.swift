@@ -183,6 +183,26 @@ import Testing
     }
 
     @Test(.enabled(if: curlAvailable, "curl is not installed"))
+    func adminRoutesShowAndClearTheJournalAndResetRestoresTheStartingState() throws {
+        let box = try Sandbox()
+        #expect(try box.run(["demo", "--db", box.db]).status == 0)
+        let server = try Server(box)
+        let body = #"{"lookup":{"identifier":"contact_id"},"data":{"contact_id":"R1","email":"r1@x.io"}}"#
+        #expect(try Self.curl("POST", server.base + "/types/contacts/upsert", body: body).status == 201)
+        let journal = try Self.curl("GET", server.base + "/__recdeck/requests")
+        #expect(journal.body.arrayValue?.count == 1 && journal.body.arrayValue?.first?["status"] == 201)
+        #expect(try Self.curl("DELETE", server.base + "/__recdeck/requests").status == 200)
+        #expect(try Self.curl("GET", server.base + "/__recdeck/requests").body.arrayValue?.isEmpty == true)
+        // Reset: the record made since the start is gone, the demo's are back as they were.
+        #expect(try Self.curl("POST", server.base + "/__recdeck/reset").status == 200)
+        #expect(try Self.curl("GET", server.base + "/types/contacts/records/R1").status == 404)
+        #expect(try Self.curl("GET", server.base + "/types/contacts/records/C00000").status == 200)
+        #expect(try Self.curl("POST", server.base + "/types/contacts/upsert", body: body).status == 201)
+        // The CLI on the same file sees the reset state too.
+        #expect(try box.run(["get", "contacts", "R1", "--db", box.db]).status == 0)
+    }
+
+    @Test(.enabled(if: curlAvailable, "curl is not installed"))
     func aPortInUseIsOneClearLine() throws {
         let box = try Sandbox()
         #expect(try box.run(["demo", "--db", box.db]).status == 0)
