@@ -202,6 +202,39 @@ import Testing
         #expect(try box.run(["get", "contacts", "R1", "--db", box.db]).status == 0)
     }
 
+    /// `scripts/serve-clients.py` (Python's standard urllib) against the server: its JSON summary.
+    static func python(_ args: [String]) throws -> JSONValue {
+        let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("scripts/serve-clients.py").path
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        p.arguments = ["python3", script] + args
+        let out = Pipe()
+        p.standardOutput = out
+        try p.run()
+        let data = out.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        return try JSONValue.parse(String(decoding: data, as: UTF8.self))
+    }
+
+    @Test func sixteenClientsRacingOnTheSameNewKeysMakeEachRecordOnce() throws {
+        let box = try Sandbox()
+        #expect(try box.run(["demo", "--db", box.db]).status == 0)
+        let server = try Server(box)
+        let race = try Self.python(["race", server.base, "16", "500"])
+        // 500 creates and 7,500 updates: every answer a create or an update, none an error or a lock.
+        #expect(race["statuses"] == ["201": 500, "200": 7500], "\(race.jsonText)")
+        #expect(race["failures"] == [])
+        let listed = try box.run(["list", "contacts", "--db", box.db, "--jsonl", "--limit", "2000"]).out
+        #expect(listed.split(separator: "\n").filter { $0.contains("\"RACE") }.count == 500)
+        let journal = try JSONValue.parse(box.run(["requests", "--db", box.db, "--json", "--limit", "9000"]).out)
+        #expect(journal.arrayValue?.count == 8000)
+        // A create-then-update per dialect with urllib.
+        let sequence = try Self.python(["sequence", server.base])
+        #expect(sequence["native"] == [201, 200] && sequence["voxworks"] == [201, 200], "\(sequence.jsonText)")
+        #expect(sequence["nex"] == [200, 200] && sequence["bulk"] == [202, 202], "\(sequence.jsonText)")
+    }
+
     @Test(.enabled(if: curlAvailable, "curl is not installed"))
     func aPortInUseIsOneClearLine() throws {
         let box = try Sandbox()
