@@ -68,6 +68,8 @@ public struct SandboxServer: Sendable {
             return Self.json(200, record.json)
         }
         router.get("/__recdeck/health") { _, _ -> Response in Self.json(200, ["status": "ok"]) }
+        let document = OpenAPIDocument.make(tokens: !tokens.isEmpty)
+        router.get("/openapi.json") { _, _ -> Response in Self.json(200, document) }
         router.get("/__recdeck/requests") { request, _ -> Response in
             let after = request.uri.queryParameters.get("after").flatMap { Int64($0) }
             let entries = try await Self.offLoop { try store.requests(after: after, limit: 1000) }

@@ -235,6 +235,51 @@ import Testing
         #expect(sequence["nex"] == [200, 200] && sequence["bulk"] == [202, 202], "\(sequence.jsonText)")
     }
 
+    static var validatorAvailable: Bool {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        p.arguments = ["python3", "-c", "import openapi_spec_validator"]
+        p.standardError = FileHandle.nullDevice
+        guard (try? p.run()) != nil else { return false }
+        p.waitUntilExit()
+        return p.terminationStatus == 0
+    }
+
+    @Test(.enabled(if: curlAvailable, "curl is not installed"))
+    func theOpenAPIDocumentValidatesAndListsEveryRoute() throws {
+        let required = ProcessInfo.processInfo.environment["RECDECK_REQUIRE_WIRE"] == "1"
+        guard Self.validatorAvailable else {
+            if required { Issue.record("openapi-spec-validator is missing (pip install openapi-spec-validator)") }
+            return
+        }
+        let box = try Sandbox()
+        #expect(try box.run(["demo", "--db", box.db]).status == 0)
+        let server = try Server(box, ["--token", "t"])
+        let doc = try Self.curl("GET", server.base + "/openapi.json")
+        #expect(doc.status == 200 && doc.body["openapi"] == "3.1.0")
+        let paths = Set(doc.body["paths"]?.objectValue?.keys.map { $0 } ?? [])
+        for path in [
+            "/api/v1/upsert-object", "/api/records/{object_identifier}/upsert", "/api/developers/v1/objects/{slug}",
+            "/api/v2/custom_objects/{custom_object_key}/records", "/objects/{object_type}/batch/upsert",
+            "/processes/{processId}", "/types/{type}/upsert", "/types", "/types/{type}/records/{id}",
+            "/__recdeck/health", "/__recdeck/requests", "/__recdeck/reset", "/openapi.json",
+        ] {
+            #expect(paths.contains(path), "\(path) is not described")
+        }
+        #expect(doc.body["paths"]?["/api/v1/upsert-object"]?["post"]?["responses"]?["401"] != nil)
+        let file = try box.write("openapi.json", doc.body.jsonText)
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        p.arguments = ["python3", "-m", "openapi_spec_validator", file]
+        let out = Pipe()
+        p.standardOutput = out
+        p.standardError = out
+        try p.run()
+        let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        p.waitUntilExit()
+        #expect(p.terminationStatus == 0, "\(text)")
+    }
+
     @Test(.enabled(if: curlAvailable, "curl is not installed"))
     func aPortInUseIsOneClearLine() throws {
         let box = try Sandbox()
