@@ -1,5 +1,6 @@
 import Dispatch
 import Foundation
+import HTTPTypes
 import Hummingbird
 import NIOCore
 import RecordCore
@@ -15,9 +16,13 @@ public struct SandboxServer: Sendable {
     public let port: Int
     /// With tokens, each dialect checks its own credential form (`Credentials`) and refuses others (401).
     public let tokens: [String]
+    public let policy: ServerPolicy
 
-    public init(store: RecordStore, host: String = "127.0.0.1", port: Int = 8080, tokens: [String] = []) {
-        self.store = store; self.host = host; self.port = port; self.tokens = tokens
+    public init(
+        store: RecordStore, host: String = "127.0.0.1", port: Int = 8080, tokens: [String] = [],
+        policy: ServerPolicy = ServerPolicy()
+    ) {
+        self.store = store; self.host = host; self.port = port; self.tokens = tokens; self.policy = policy
     }
 
     /// The routes: method, path (with `:parameter`s), and the dialect that answers it (nil: a read route).
@@ -33,12 +38,13 @@ public struct SandboxServer: Sendable {
     /// Serves until SIGINT or SIGTERM (requests in flight finish); `onListening` gets the address.
     public func run(onListening: @escaping @Sendable (String) -> Void) async throws {
         let router = Router()
-        let store = self.store, tokens = self.tokens
+        let store = self.store, tokens = self.tokens, state = PolicyState(policy)
         for route in Self.exchangeRoutes {
             guard let dialect = Dialects.named(route.dialect) else { continue }
             router.on(RouterPath(route.path), method: route.method) { request, context -> Response in
                 let type = route.typeParameter.flatMap { context.parameters.get($0) }
-                return try await Self.exchange(dialect, type: type, request: request, store: store, tokens: tokens)
+                return try await Self.exchange(
+                    dialect, type: type, request: request, store: store, tokens: tokens, state: state)
             }
         }
         router.get("/processes/:processId") { _, context -> Response in
@@ -97,7 +103,8 @@ public struct SandboxServer: Sendable {
     /// envelope without being read further), planned and applied by the store off the event loop, then
     /// journaled.
     static func exchange(
-        _ dialect: any Dialect, type: String?, request: Request, store: RecordStore, tokens: [String]
+        _ dialect: any Dialect, type: String?, request: Request, store: RecordStore, tokens: [String],
+        state: PolicyState
     ) async throws -> Response {
         let started = Date()
         var request = request
@@ -113,9 +120,29 @@ public struct SandboxServer: Sendable {
         let query = request.uri.queryParameters.map { (String($0.key), String($0.value)) }
         let exchange = Exchange(dialect, type: type, query: query, bytes: bytes)
         let outcome: ExchangeOutcome
+        var extraHeaders: HTTPFields = [:]
+        let credential =
+            headers.first { ["authorization", "x-api-key", "api-key"].contains($0.0.lowercased()) }?.1 ?? ""
+        let bucket = state.take(credential)
+        if let bucket, let limit = state.policy.rateLimit {
+            extraHeaders[HTTPField.Name("X-RateLimit-Limit")!] = String(limit)
+            extraHeaders[HTTPField.Name("X-RateLimit-Remaining")!] = String(bucket.remaining)
+        }
+        let draw = state.draw(dialect.name)
+        if draw.latency > 0 { try await Task.sleep(nanoseconds: UInt64(draw.latency) * 1_000_000) }
         if let refusal = Credentials.refusal(dialect: dialect.name, headers: headers, tokens: tokens) {
             // Refused before the store is touched: nothing written, the answer in the dialect's envelope.
             outcome = exchange.refusal(.invalid([refusal], status: 401), type: nil)
+        } else if let bucket, !bucket.allowed {
+            extraHeaders[.retryAfter] = String(bucket.retryAfter)
+            outcome = exchange.refusal(
+                .invalid(
+                    [FieldError(field: "rate", message: "Too many requests; retry after \(bucket.retryAfter) s")],
+                    status: 429),
+                type: nil)
+        } else if let fault = draw.fault {
+            outcome = exchange.refusal(
+                .invalid([FieldError(field: "fault", message: "injected fault (--fault)")], status: fault), type: nil)
         } else {
             do {
                 outcome = try await offLoop { try store.perform(exchange, apply: true, source: WriteSource("serve")) }
@@ -133,12 +160,14 @@ public struct SandboxServer: Sendable {
             decision: outcome.plans.first?.decision.rawValue, recordID: outcome.plans.first?.record?.id,
             processID: outcome.processID, milliseconds: Date().timeIntervalSince(started) * 1000)
         try? await offLoop { try store.appendRequest(entry) }
-        return json(outcome.response.status, outcome.response.body)
+        return json(outcome.response.status, outcome.response.body, headers: extraHeaders)
     }
 
-    static func json(_ status: Int, _ body: JSONValue) -> Response {
-        Response(
-            status: HTTPResponse.Status(code: status), headers: [.contentType: "application/json"],
+    static func json(_ status: Int, _ body: JSONValue, headers: HTTPFields = [:]) -> Response {
+        var fields = headers
+        fields[.contentType] = "application/json"
+        return Response(
+            status: HTTPResponse.Status(code: status), headers: fields,
             body: ResponseBody(byteBuffer: ByteBuffer(string: body.jsonText)))
     }
 

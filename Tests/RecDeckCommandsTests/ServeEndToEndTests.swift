@@ -38,6 +38,19 @@ import Testing
 
     struct Answer { var status: Int; var body: JSONValue }
 
+    /// curl's status line and response headers for one request (`-i`).
+    static func headers(_ method: String, _ url: String, body: String) throws -> String {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        p.arguments = ["curl", "-s", "-i", "-X", method, url, "--data-binary", body]
+        let out = Pipe()
+        p.standardOutput = out
+        try p.run()
+        let data = out.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        return String(decoding: data, as: UTF8.self).components(separatedBy: "\r\n\r\n").first ?? ""
+    }
+
     /// curl, the real client: method, path, body, headers; the status and the JSON body.
     static func curl(
         _ method: String, _ url: String, body: String? = nil, bodyFile: String? = nil, headers: [String] = []
@@ -278,6 +291,63 @@ import Testing
         let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         p.waitUntilExit()
         #expect(p.terminationStatus == 0, "\(text)")
+    }
+
+    @Test(.enabled(if: curlAvailable, "curl is not installed"))
+    func rateLimitsAnswer429WithHeadersAndWriteNothing() throws {
+        let box = try Sandbox()
+        #expect(try box.run(["demo", "--db", box.db]).status == 0)
+        let server = try Server(box, ["--rate-limit", "3/s"])
+        var statuses: [Int] = []
+        var last = ""
+        for n in 0..<6 {
+            let body = #"{"lookup":{"identifier":"contact_id"},"data":{"contact_id":"RL\#(n)"}}"#
+            last = try Self.headers("POST", server.base + "/types/contacts/upsert", body: body)
+            statuses.append(Int(last.split(separator: " ")[1]) ?? 0)
+        }
+        #expect(statuses.prefix(3).allSatisfy { $0 == 201 } && statuses.contains(429), "\(statuses)")
+        let lower = last.lowercased()
+        #expect(lower.contains("retry-after: ") && lower.contains("x-ratelimit-limit: 3"), "\(last)")
+        #expect(lower.contains("x-ratelimit-remaining: 0"), "\(last)")
+        // A refused request wrote nothing.
+        let made = try box.run(["list", "contacts", "--db", box.db, "--jsonl", "--limit", "2000"]).out
+        #expect(made.split(separator: "\n").filter { $0.contains("\"RL") }.count == statuses.filter { $0 == 201 }.count)
+    }
+
+    @Test(.enabled(if: curlAvailable, "curl is not installed"))
+    func seededFaultsFailTheSameRequestsEveryRunAndLatencyDelays() throws {
+        func run() throws -> [Int] {
+            let box = try Sandbox()
+            #expect(try box.run(["demo", "--db", box.db]).status == 0)
+            let server = try Server(box, ["--fault", "native:503:0.5", "--seed", "7", "--latency", "5-10"])
+            let started = Date()
+            let statuses = try (0..<12).map { n in
+                try Self.curl(
+                    "POST", server.base + "/types/contacts/upsert",
+                    body: #"{"lookup":{"identifier":"contact_id"},"data":{"contact_id":"F\#(n)"}}"#
+                ).status
+            }
+            #expect(Date().timeIntervalSince(started) >= 0.06, "12 answers with at least 5 ms each")
+            return statuses
+        }
+        let first = try run(), second = try run()
+        #expect(first == second, "\(first) vs \(second)")
+        #expect(first.contains(503) && first.contains(201), "\(first)")
+    }
+
+    @Test func badServeOptionsAreOneLine() throws {
+        let box = try Sandbox()
+        for (args, message) in [
+            (["--rate-limit", "fast"], "--rate-limit \"fast\" must be a positive number"),
+            (["--latency", "9-2"], "--latency \"9-2\" must be MS or MS-MS"),
+            (["--fault", "soap:503:0.5"], "--fault \"soap:503:0.5\" must be DIALECT:STATUS:P"),
+            (["--fault", "nex:404:0.5"], "must be DIALECT:STATUS:P"),
+            (["--port", "70000"], "--port 70000 is not a port"),
+        ] {
+            let r = try box.run(["serve", "--db", box.db] + args)
+            #expect(r.status == 2, "\(args)")
+            #expect(r.err.contains(message), "\(r.err)")
+        }
     }
 
     @Test(.enabled(if: curlAvailable, "curl is not installed"))

@@ -24,9 +24,52 @@ struct ServeCommand: ParsableCommand {
         help: "Accept this credential (repeatable), each dialect in its own form; without one, every request is let in."
     )
     var tokens: [String] = []
+    @Option(help: "Requests per second per credential (N or N/s); over it: 429 with Retry-After.") var rateLimit:
+        String?
+    @Option(help: "Milliseconds added to each answer: MS, or MS-MS for a uniform range.") var latency: String?
+    @Option(
+        name: .customLong("fault"),
+        help: "DIALECT:STATUS:P — a fraction P of that dialect's requests fail with STATUS (500, 503, 429); repeatable."
+    )
+    var faults: [String] = []
+    @Option(help: "Seeds latency and faults, so a run repeats.") var seed: UInt64 = 0
 
     func validate() throws {
         guard (0...65535).contains(port) else { throw ValidationError("--port \(port) is not a port (0–65535)") }
+        _ = try policy()
+    }
+
+    /// The options as the server's policy; every bad value is one line naming it.
+    func policy() throws -> ServerPolicy {
+        var policy = ServerPolicy(seed: seed)
+        if let rateLimit {
+            let text = rateLimit.hasSuffix("/s") ? String(rateLimit.dropLast(2)) : rateLimit
+            guard let n = Int(text), n > 0 else {
+                throw ValidationError(
+                    "--rate-limit \"\(rateLimit)\" must be a positive number of requests per second, e.g. 20/s")
+            }
+            policy.rateLimit = n
+        }
+        if let latency {
+            let parts = latency.split(separator: "-").map { Int($0) }
+            guard (1...2).contains(parts.count), parts.allSatisfy({ ($0 ?? -1) >= 0 }), parts.last!! >= parts.first!!
+            else {
+                throw ValidationError("--latency \"\(latency)\" must be MS or MS-MS, e.g. 50 or 20-200")
+            }
+            policy.latency = parts.first!!...parts.last!!
+        }
+        for f in faults {
+            let parts = f.split(separator: ":").map(String.init)
+            guard parts.count == 3, Dialects.named(parts[0]) != nil, let status = Int(parts[1]),
+                [429, 500, 503].contains(status), let p = Double(parts[2]), (0...1).contains(p)
+            else {
+                throw ValidationError(
+                    "--fault \"\(f)\" must be DIALECT:STATUS:P with a dialect (\(Dialects.names.joined(separator: ", "))), 429, 500 or 503, and 0 ≤ P ≤ 1"
+                )
+            }
+            policy.faults[parts[0]] = (status, p)
+        }
+        return policy
     }
 
     func run() throws {
@@ -34,7 +77,7 @@ struct ServeCommand: ParsableCommand {
         let store = try global.openStore(concurrentReads: true)
         // A port another process holds is one clear line, before the server starts.
         try Self.checkFree(host: host, port: port)
-        let server = SandboxServer(store: store, host: host, port: port, tokens: tokens)
+        let server = SandboxServer(store: store, host: host, port: port, tokens: tokens, policy: try policy())
         let db = store.path
         try Self.block {
             try await server.run { address in

@@ -79,6 +79,8 @@ public struct ZendeskDialect: SingleRecordDialect {
                 switch plan.status {
                 case 413: (status, code, title) = (413, "PayloadTooLarge", "Payload too large")
                 case 401: (status, code, title) = (401, "Unauthorized", "Couldn't authenticate you")
+                case 429: (status, code, title) = (429, "TooManyRequests", "Too many requests")
+                case 500, 503: (status, code, title) = (plan.status, "ServerError", "Service unavailable")
                 default: (status, code, title) = (400, "InvalidRecord", "Invalid record")
                 }
             }
