@@ -335,6 +335,33 @@ import Testing
         #expect(first.contains(503) && first.contains(201), "\(first)")
     }
 
+    @Test(.enabled(if: curlAvailable, "curl is not installed"))
+    func theNexSeedsOwnCurlExampleWorksWithOnlyTheHostChanged() throws {
+        let seeds = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("shared/seeds")
+        let nex = try #require(
+            try FileManager.default.contentsOfDirectory(atPath: seeds.path).first { $0.hasPrefix("002_") },
+            "../shared/seeds/002_… (the Nex reference page) is missing")
+        let page = try String(contentsOf: seeds.appendingPathComponent(nex), encoding: .utf8)
+        // The page's first curl command: its URL (with {slug}), headers and --data body.
+        let start = try #require(page.range(of: "--data '\n"))
+        let end = try #require(page.range(of: "\n'", range: start.upperBound..<page.endIndex))
+        let body = String(page[start.upperBound..<end.lowerBound])
+        #expect(
+            page.hasPrefix("curl --request PUT") && page.contains("https://app.nex.ai/api/developers/v1/objects/{slug}")
+        )
+        let box = try Sandbox()
+        #expect(try box.run(["demo", "--db", box.db]).status == 0)
+        let server = try Server(box)
+        let answer = try Self.curl(
+            "PUT", server.base + "/api/developers/v1/objects/people", body: body,
+            headers: ["Authorization: <api-key>"])
+        #expect(answer.status == 200, "\(answer.body.jsonText)")
+        #expect(answer.body["attributes"]?["job_title"] == "CTO" && answer.body["workspace_id"] != nil)
+        let jane = try Self.curl("GET", server.base + "/types/people/records/jane@example.com")
+        #expect(jane.status == 200 && jane.body["data"]?["name"]?["first_name"] == "Jane")
+    }
+
     @Test func badServeOptionsAreOneLine() throws {
         let box = try Sandbox()
         for (args, message) in [

@@ -16,7 +16,7 @@ import Testing
         h.width = 100; h.height = 20
         _ = h.screen()
         h.press("j")
-        #expect(h.statusBar.hasPrefix("2/3"))
+        #expect(h.statusBar.hasPrefix("2/4"))
     }
 
     @Test func hintsAreCutWithAnEllipsisAndHelpIsAlwaysShown() throws {

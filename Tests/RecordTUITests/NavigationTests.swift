@@ -13,12 +13,12 @@ import Testing
                 "| KEY            NAME                ACTIVE  ARCHIVED CONFLICTS IDENTIFIERS                          |",
                 "|>companies      Companies               56         6         · domain (casefold), external_id (exa… |",
                 "| contacts       Contacts               419        30         3 contact_id (exact), external_id (ex… |",
+                "| people         People                   0         0         · email_addresses (email), external_i… |",
                 "| properties     Properties              90        10         · property_id (exact), id (exact), ex… |",
                 "|                                                                                                    |",
                 "|                                                                                                    |",
                 "|                                                                                                    |",
-                "|                                                                                                    |",
-                "| 1/3  j/k move  enter open the type's records  c conflict queue  …                           ? help |",
+                "| 1/4  j/k move  enter open the type's records  c conflict queue  …                           ? help |",
             ])
     }
 

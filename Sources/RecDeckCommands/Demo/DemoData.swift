@@ -43,6 +43,19 @@ enum DemoData {
                 ["name": "id", "source": "$.id", "normalize": "exact"],
             ],
         ],
+        [
+            // Nex's own example object (its seed's curl request creates Jane Smith here): people matched by
+            // any of their email addresses.
+            "key": "people", "name": "People", "kind": "contact",
+            "name_field": ["required": false, "unique": false],
+            "fields": [
+                ["key": "name", "type": "object"], ["key": "email_addresses", "type": "array"],
+                ["key": "job_title", "type": "string"], ["key": "phone_number", "type": "object"],
+                ["key": "location", "type": "object"],
+            ],
+            "identifiers": [["name": "email_addresses", "source": "$.email_addresses", "normalize": "email"]],
+            "workspace_id": "32414268188027645",
+        ],
     ]
 
     static let firstNames = [
