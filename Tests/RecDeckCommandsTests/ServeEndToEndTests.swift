@@ -362,6 +362,34 @@ import Testing
         #expect(jane.status == 200 && jane.body["data"]?["name"]?["first_name"] == "Jane")
     }
 
+    @Test(.enabled(if: curlAvailable, "curl is not installed"))
+    func requestsFollowPrintsEachRequestAsItIsJournaled() throws {
+        let box = try Sandbox()
+        #expect(try box.run(["demo", "--db", box.db]).status == 0)
+        let server = try Server(box)
+        let follow = Process()
+        follow.executableURL = Binary.url
+        follow.arguments = ["requests", "--follow", "--json", "--db", box.db]
+        let log = try box.write("follow.log", "")
+        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: log))
+        follow.standardOutput = handle
+        try follow.run()
+        defer { follow.terminate(); follow.waitUntilExit() }
+        usleep(500_000)
+        _ = try Self.curl(
+            "POST", server.base + "/types/contacts/upsert",
+            body: #"{"lookup":{"identifier":"contact_id"},"data":{"contact_id":"FOLLOW1"}}"#)
+        // Polled with a deadline: the follower prints the request within its 250 ms poll.
+        var text = ""
+        let deadline = Date().addingTimeInterval(10)
+        while Date() < deadline, !text.contains("\n") {
+            usleep(100_000)
+            text = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
+        }
+        let entry = try JSONValue.parse(String(text.split(separator: "\n").first ?? ""))
+        #expect(entry["path"] == "/types/contacts/upsert" && entry["status"] == 201 && entry["decision"] == "create")
+    }
+
     @Test func badServeOptionsAreOneLine() throws {
         let box = try Sandbox()
         for (args, message) in [

@@ -130,21 +130,55 @@ struct RequestsCommand: ParsableCommand {
         commandName: "requests", abstract: "Print the requests `recdeck serve` answered (credentials redacted).")
     @OptionGroup var global: GlobalOptions
     @Option(help: "How many of the newest requests to print.") var limit = 50
+    @Flag(help: "Keep printing requests as the server journals them (ctrl-c stops).") var follow = false
 
     func run() throws {
         guard limit > 0 else { throw CLIError("--limit must be at least 1", status: .usage) }
         let store = try global.openStore()
         let entries = try store.requests(limit: limit)
-        if global.json { Output.json(.array(entries.map(\.json))); return }
-        if entries.isEmpty { Output.out("no requests yet (recdeck serve answers and journals them)"); return }
-        Output.table(
-            ["ID", "AT", "DIALECT", "METHOD", "PATH", "STATUS", "DECISION", "RECORD", "MS"],
-            entries.map { e in
-                [
-                    String(e.id ?? 0), Timestamp.format(e.at), e.dialect, e.method,
-                    Output.cell(e.path + (e.query.isEmpty ? "" : "?" + e.query), max: 50), String(e.status),
-                    e.decision ?? "", e.recordID ?? e.processID ?? "", String(format: "%.1f", e.milliseconds),
-                ]
-            })
+        if global.json {
+            // One JSON array; with --follow, one JSON object per line as requests arrive.
+            if follow {
+                entries.forEach { Output.out($0.json.jsonText) }
+            } else {
+                Output.json(.array(entries.map(\.json)))
+            }
+        } else if entries.isEmpty && !follow {
+            Output.out("no requests yet (recdeck serve answers and journals them)")
+        } else {
+            Output.out(Self.header)
+            entries.forEach { Output.out(Self.line($0)) }
+        }
+        guard follow else { return }
+        // Stopped by ctrl-c or SIGTERM even when started with them ignored or blocked (a parent's
+        // dispositions and signal mask are inherited).
+        signal(SIGINT, SIG_DFL)
+        signal(SIGTERM, SIG_DFL)
+        var unblock = sigset_t()
+        sigemptyset(&unblock)
+        sigaddset(&unblock, SIGINT)
+        sigaddset(&unblock, SIGTERM)
+        pthread_sigmask(SIG_UNBLOCK, &unblock, nil)
+        var last = entries.last?.id ?? 0
+        while true {
+            fflush(nil)
+            usleep(250_000)
+            for e in try store.requests(after: last, limit: 1000) {
+                Output.out(global.json ? e.json.jsonText : Self.line(e))
+                last = e.id ?? last
+            }
+        }
+    }
+
+    static let header = "ID      AT                        DIALECT   METHOD STATUS DECISION      MS      PATH"
+
+    /// One journal entry on one line (fixed columns, so a followed journal stays aligned).
+    static func line(_ e: JournalEntry) -> String {
+        func pad(_ s: String, _ n: Int) -> String {
+            s.count >= n ? s + " " : s + String(repeating: " ", count: n - s.count)
+        }
+        return pad(String(e.id ?? 0), 8) + pad(Timestamp.format(e.at), 26) + pad(e.dialect, 10) + pad(e.method, 7)
+            + pad(String(e.status), 7) + pad(e.decision ?? "", 14) + pad(String(format: "%.1f", e.milliseconds), 8)
+            + Output.cell(e.path + (e.query.isEmpty ? "" : "?" + e.query), max: 80)
     }
 }
