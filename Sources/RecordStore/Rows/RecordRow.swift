@@ -75,32 +75,7 @@ enum RecordRow {
             updatedAt: Timestamp.parse(row["updated_at"]), associations: associations, mergedInto: row["merged_into"])
     }
 
-    static func arguments(_ r: Record, dataText: String) -> StatementArguments {
-        [
-            r.id, r.type, r.name, r.externalID, dataText, r.parentID,
-            r.associations.isEmpty ? nil : JSONValue.array(r.associations.map(JSONValue.string)).jsonText,
-            r.archived, r.archivedAt.map(Timestamp.format), r.version, Timestamp.format(r.createdAt),
-            Timestamp.format(r.updatedAt), r.mergedInto,
-        ]
-    }
-
     static let insertSQL = "INSERT INTO records(\(columns)) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)"
-
-    static func insert(_ r: Record, dataText: String, _ db: Database) throws {
-        try db.cachedStatement(sql: insertSQL).execute(arguments: arguments(r, dataText: dataText))
-    }
-
-    /// Updates a record in place, guarded by the version it is expected to be at. Only the columns that
-    /// changed are set (with the version and update time), so an index is touched only when a column it
-    /// holds changed: a data update writes no index entry at all.
-    static func update(_ r: Record, from old: Record, dataText: String, expectedVersion: Int, _ db: Database) throws {
-        let change = UpdateColumns(r, from: old)
-        var args = StatementArguments()
-        for value in change.values(r, dataText: dataText, format: Timestamp.format) { args += [value] }
-        args += [r.id, expectedVersion]
-        try db.cachedStatement(sql: change.sql).execute(arguments: args)
-        if db.changesCount != 1 { throw changedMeanwhile(r, expectedVersion) }
-    }
 
     static func changedMeanwhile(_ r: Record, _ expectedVersion: Int) -> StoreError {
         StoreError.refused("record \(r.id) changed meanwhile (expected version \(expectedVersion)); nothing written")

@@ -89,7 +89,7 @@ extension RecordStore {
         var plans: [Plan] = []
         plans.reserveCapacity(items.count)
         let lookup = StoreLookup(db: db)
-        let statements = try WriteStatements(db)
+        let statements = WriteStatements(db)
         for item in items {
             var plan: Plan
             switch item.request {

@@ -14,30 +14,18 @@ public struct WriteSource: Sendable {
 /// A revision stores the state it wrote (`after`); its `before` is the previous revision's `after`, since
 /// every write to a record goes through here. History and undo derive it, which halves revision storage.
 enum WriteApplier {
+    /// Writes one decided write inside the caller's transaction, through `statements` (a batch passes its
+    /// own, prepared once; a lone write gets a fresh set, each statement prepared on first use).
     static func apply(
         _ write: RecordWrite, type: ObjectType, source: WriteSource, at now: Date, _ db: Database,
         statements: WriteStatements? = nil
     ) throws {
+        let statements = statements ?? WriteStatements(db)
         let after = write.after
         let newKeys = type.keys(of: after)
         let dataText = after.data.jsonText
-        if let statements, write.before == nil {
-            // A create in a batch: the record, its keys and its revision through prepared statements.
-            try statements.insert(after, dataText: dataText, keys: newKeys)
-            if !after.associations.isEmpty { try writeAssociations(after, db) }
-            if write.consumesAutonumber {
-                try db.cachedStatement(sql: "UPDATE types SET autonumber = autonumber + 1 WHERE key = ?").execute(
-                    arguments: [after.type])
-            }
-            try statements.revision(write, dataText: dataText, source: source, at: now)
-            return
-        }
         if let before = write.before {
-            if let statements {
-                try statements.update(after, from: before, dataText: dataText)
-            } else {
-                try RecordRow.update(after, from: before, dataText: dataText, expectedVersion: before.version, db)
-            }
+            try statements.update(after, from: before, dataText: dataText)
             let oldKeys = Set(type.keys(of: before))
             let newSet = Set(newKeys)
             for k in oldKeys.subtracting(newSet) {
@@ -46,47 +34,23 @@ enum WriteApplier {
                 )
                 .execute(arguments: [after.type, k.identifier, k.value, after.id])
             }
-            try insertKeys(newKeys.filter { !oldKeys.contains($0) }, record: after, db)
+            try statements.insertKeys(newKeys.filter { !oldKeys.contains($0) }, of: after)
             if before.associations != after.associations { try writeAssociations(after, db) }
         } else {
-            try RecordRow.insert(after, dataText: dataText, db)
-            try insertKeys(newKeys, record: after, db)
+            try statements.insert(after, dataText: dataText, keys: newKeys)
             if !after.associations.isEmpty { try writeAssociations(after, db) }
         }
         if write.consumesAutonumber {
             try db.cachedStatement(sql: "UPDATE types SET autonumber = autonumber + 1 WHERE key = ?").execute(
                 arguments: [after.type])
         }
-        if let statements {
-            try statements.revision(write, dataText: dataText, source: source, at: now)
-            return
-        }
-        try db.cachedStatement(
-            sql: "INSERT INTO revisions(record_id, version, op, after, source, batch, at) VALUES (?,?,?,?,?,?,?)"
-        )
-        .execute(arguments: [
-            after.id, after.version, write.op.rawValue, after.jsonText(dataText: dataText),
-            source.name, source.batch, Timestamp.format(now),
-        ])
+        try statements.revision(write, dataText: dataText, source: source, at: now)
     }
 
     /// The "already held" refusal for a key the UNIQUE index turned away.
     static func keyTaken(_ k: IdentifierKey, _ record: Record) -> StoreError {
         StoreError.refused(
             "\(k.identifier) \"\(k.value)\" is already held by another \(record.type) record; nothing written")
-    }
-
-    private static func insertKeys(_ keys: [IdentifierKey], record: Record, _ db: Database) throws {
-        for k in keys {
-            do {
-                try db.cachedStatement(
-                    sql: "INSERT INTO record_keys(type, identifier, value, record_id) VALUES (?,?,?,?)"
-                )
-                .execute(arguments: [record.type, k.identifier, k.value, record.id])
-            } catch let e as DatabaseError where e.resultCode == .SQLITE_CONSTRAINT {
-                throw keyTaken(k, record)
-            }
-        }
     }
 
     private static func writeAssociations(_ r: Record, _ db: Database) throws {
@@ -98,21 +62,28 @@ enum WriteApplier {
     }
 }
 
-/// The statements a batch of creates runs for every record, prepared once per batch.
+/// The statements every write runs (the record row, its keys, its revision), bound through SQLite's C
+/// API and each prepared on first use, so a batch that keeps one set prepares each once.
 final class WriteStatements {
-    private let record: RawStatement
-    private let key: RawStatement
-    private let revision: RawStatement
+    private let db: Database
+    private var record: RawStatement?
+    private var key: RawStatement?
+    private var revisionStatement: RawStatement?
     private var updates: [UpdateColumns: RawStatement] = [:]
     private var nowText: (Date, String)?
-    private let db: Database
 
-    init(_ db: Database) throws {
-        self.db = db
-        record = try RawStatement(db, sql: RecordRow.insertSQL)
-        key = try RawStatement(db, sql: "INSERT INTO record_keys(type, identifier, value, record_id) VALUES (?,?,?,?)")
-        revision = try RawStatement(
-            db, sql: "INSERT INTO revisions(record_id, version, op, after, source, batch, at) VALUES (?,?,?,?,?,?,?)")
+    static let keySQL = "INSERT INTO record_keys(type, identifier, value, record_id) VALUES (?,?,?,?)"
+    static let revisionSQL =
+        "INSERT INTO revisions(record_id, version, op, after, source, batch, at) VALUES (?,?,?,?,?,?,?)"
+
+    init(_ db: Database) { self.db = db }
+
+    /// The statement in `slot`, prepared the first time.
+    private func prepared(_ slot: inout RawStatement?, _ sql: String) throws -> RawStatement {
+        if let s = slot { return s }
+        let s = try RawStatement(db, sql: sql)
+        slot = s
+        return s
     }
 
     /// A time as text, formatted once for the many writes of a batch that share it.
@@ -124,22 +95,28 @@ final class WriteStatements {
     }
 
     func insert(_ r: Record, dataText: String, keys: [IdentifierKey]) throws {
+        let record = try prepared(&self.record, RecordRow.insertSQL)
         record.bind(r.id).bind(r.type).bind(r.name).bind(r.externalID).bind(dataText).bind(r.parentID)
             .bind(r.associations.isEmpty ? nil : JSONValue.array(r.associations.map(JSONValue.string)).jsonText)
             .bind(r.archived).bind(r.archivedAt.map(text)).bind(r.version).bind(text(r.createdAt))
             .bind(text(r.updatedAt)).bind(r.mergedInto)
         try record.execute(RecordRow.insertSQL)
+        try insertKeys(keys, of: r)
+    }
+
+    /// Inserts identifier keys; one the UNIQUE index turns away is refused by name.
+    func insertKeys(_ keys: [IdentifierKey], of r: Record) throws {
+        guard !keys.isEmpty else { return }
+        let key = try prepared(&self.key, Self.keySQL)
         for k in keys {
             key.bind(r.type).bind(k.identifier).bind(k.value).bind(r.id)
-            do { try key.execute("INSERT INTO record_keys") } catch let e as DatabaseError
-                where e.resultCode == .SQLITE_CONSTRAINT
-            {
+            do { try key.execute(Self.keySQL) } catch let e as DatabaseError where e.resultCode == .SQLITE_CONSTRAINT {
                 throw WriteApplier.keyTaken(k, r)
             }
         }
     }
 
-    /// `RecordRow.update` through a statement prepared once per set of changed columns.
+    /// Updates the changed columns (`UpdateColumns`), guarded by the version `old` is at.
     func update(_ r: Record, from old: Record, dataText: String) throws {
         let change = UpdateColumns(r, from: old)
         let statement = try updates[change] ?? RawStatement(db, sql: change.sql)
@@ -159,8 +136,9 @@ final class WriteStatements {
 
     func revision(_ write: RecordWrite, dataText: String, source: WriteSource, at now: Date) throws {
         let after = write.after
+        let revision = try prepared(&revisionStatement, Self.revisionSQL)
         revision.bind(after.id).bind(after.version).bind(write.op.rawValue).bind(after.jsonText(dataText: dataText))
             .bind(source.name).bind(source.batch).bind(text(now))
-        try revision.execute("INSERT INTO revisions")
+        try revision.execute(Self.revisionSQL)
     }
 }
