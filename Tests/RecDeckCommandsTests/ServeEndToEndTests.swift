@@ -84,6 +84,13 @@ import Testing
         }
     }
 
+    /// An example's method, path and percent-encoded query on the server.
+    static func target(_ e: DemoData.Example) -> (String, String, String) {
+        let (method, path) = route(e.dialect, e.type)
+        let query = e.query.map { $0.addingPercentEncoding(withAllowedCharacters: .urlQueryAllowed)! }
+        return (method, path, query.isEmpty ? "" : "?" + query.joined(separator: "&"))
+    }
+
     static let curlAvailable = FileManager.default.isExecutableFile(atPath: "/usr/bin/curl")
 
     @Test(.enabled(if: curlAvailable, "curl is not installed"))
@@ -99,13 +106,7 @@ import Testing
                     + [e.type, file])
             let expected = try JSONValue.parse(preview.out)
             let status = Int(expected["status"]?.intValue ?? expected["plan"]?["status"]?.intValue ?? 0)
-            let (method, path) = Self.route(e.dialect, e.type)
-            let query =
-                e.query.isEmpty
-                ? ""
-                : "?"
-                    + e.query.map { $0.addingPercentEncoding(withAllowedCharacters: .urlQueryAllowed)! }
-                    .joined(separator: "&")
+            let (method, path, query) = Self.target(e)
             let answer = try Self.curl(
                 method, server.base + path + query, body: e.body.jsonText, headers: ["Authorization: Bearer s3cret"])
             #expect(answer.status == status, "\(e.dialect) \(e.file) \(path)\(query): \(answer.body.jsonText)")
@@ -159,13 +160,7 @@ import Testing
             "zendesk": ["Authorization: \(basic)"], "bulk": ["api-key: s3cret"],
         ]
         for e in DemoData.examples {
-            let (method, path) = Self.route(e.dialect, e.type)
-            let query =
-                e.query.isEmpty
-                ? ""
-                : "?"
-                    + e.query.map { $0.addingPercentEncoding(withAllowedCharacters: .urlQueryAllowed)! }
-                    .joined(separator: "&")
+            let (method, path, query) = Self.target(e)
             // Without credentials, or with another dialect's form: 401 in the dialect's own envelope.
             for headers in [[], ["Authorization: Bearer wrong"], ["X-API-KEY: s3cret"]] {
                 let refused = try Self.curl(method, server.base + path + query, body: e.body.jsonText, headers: headers)
@@ -177,13 +172,7 @@ import Testing
         }
         #expect(try box.run(["types", "--db", box.db]).out == before, "a refused request writes nothing")
         for e in DemoData.examples {
-            let (method, path) = Self.route(e.dialect, e.type)
-            let query =
-                e.query.isEmpty
-                ? ""
-                : "?"
-                    + e.query.map { $0.addingPercentEncoding(withAllowedCharacters: .urlQueryAllowed)! }
-                    .joined(separator: "&")
+            let (method, path, query) = Self.target(e)
             let answer = try Self.curl(
                 method, server.base + path + query, body: e.body.jsonText, headers: good[e.dialect]!)
             #expect(answer.status != 401, "\(e.dialect) \(e.file): \(answer.body.jsonText)")
