@@ -254,7 +254,8 @@ public final class MergeView: View {
     private func drawGrid(_ plan: MergePlan, into buffer: inout ScreenBuffer, _ area: Rect) {
         let fields = self.fields
         let fieldWidth = min(26, max(8, fields.map { DisplayWidth.of($0.field) }.max() ?? 8) + 4)
-        let howWidth = 14
+        // Rule names are at most 11 wide ("most-recent"): a narrow screen gives the room to the records.
+        let howWidth = area.width < 80 ? 11 : 14
         // Record columns at least 10 wide; when they do not all fit, a window of them scrolls with the
         // cursor (the RESULT and HOW columns always show).
         let minCell = 10
