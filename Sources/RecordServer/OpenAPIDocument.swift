@@ -73,6 +73,15 @@ enum OpenAPIDocument {
                     parameters: [parameter("type", in: "path")], codes: upsertCodes)
             ],
             "/types": ["get": operation("listTypes", "Types with their counts", body: false, codes: [200])],
+            "/types/{type}/records": [
+                "get": operation(
+                    "listRecords", "A page of active records in insertion order, and the next page's cursor",
+                    parameters: [
+                        parameter("type", in: "path"), parameter("after", in: "query", required: false),
+                        parameter("limit", in: "query", required: false),
+                        parameter("filter", in: "query", required: false),
+                    ], body: false, codes: [200, 400, 404])
+            ],
             "/types/{type}/records/{id}": [
                 "get": operation(
                     "getRecord", "A record by id or identifier value",

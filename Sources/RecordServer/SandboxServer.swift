@@ -17,12 +17,18 @@ public struct SandboxServer: Sendable {
     /// With tokens, each dialect checks its own credential form (`Credentials`) and refuses others (401).
     public let tokens: [String]
     public let policy: ServerPolicy
+    /// Request bodies are journaled up to this many bytes.
+    public let journalBodyLimit: Int
+    /// A connection that sends nothing for this long (an unfinished body included) is closed.
+    public let clientTimeout: Duration
 
     public init(
         store: RecordStore, host: String = "127.0.0.1", port: Int = 8080, tokens: [String] = [],
-        policy: ServerPolicy = ServerPolicy()
+        policy: ServerPolicy = ServerPolicy(), journalBodyLimit: Int = JournalEntry.bodyLimit,
+        clientTimeout: Duration = .seconds(30)
     ) {
         self.store = store; self.host = host; self.port = port; self.tokens = tokens; self.policy = policy
+        self.journalBodyLimit = journalBodyLimit; self.clientTimeout = clientTimeout
     }
 
     /// The routes: method, path (with `:parameter`s), and the dialect that answers it (nil: a read route).
@@ -35,16 +41,28 @@ public struct SandboxServer: Sendable {
         (.post, "/types/:type/upsert", "native", "type"),
     ]
 
+    /// Every route the server answers (for 405's `Allow`).
+    static let allRoutes: [(method: HTTPRequest.Method, path: String)] =
+        exchangeRoutes.map { ($0.method, $0.path) } + [
+            (.get, "/processes/:processId"), (.get, "/types"), (.get, "/types/:type/records"),
+            (.get, "/types/:type/records/:id"), (.get, "/__recdeck/health"), (.get, "/openapi.json"),
+            (.get, "/__recdeck/requests"), (.delete, "/__recdeck/requests"), (.post, "/__recdeck/reset"),
+        ]
+
     /// Serves until SIGINT or SIGTERM (requests in flight finish); `onListening` gets the address.
     public func run(onListening: @escaping @Sendable (String) -> Void) async throws {
         let router = Router()
-        let store = self.store, tokens = self.tokens, state = PolicyState(policy)
+        router.add(middleware: FallbackMiddleware(routes: Self.allRoutes))
+        let store = self.store, tokens = self.tokens
+        let state = PolicyState(policy, journalBodyLimit: journalBodyLimit)
+        let committer = GroupCommitter(store: store, source: WriteSource("serve"))
         for route in Self.exchangeRoutes {
             guard let dialect = Dialects.named(route.dialect) else { continue }
             router.on(RouterPath(route.path), method: route.method) { request, context -> Response in
                 let type = route.typeParameter.flatMap { context.parameters.get($0) }
                 return try await Self.exchange(
-                    dialect, type: type, request: request, store: store, tokens: tokens, state: state)
+                    dialect, type: type, request: request, store: store, tokens: tokens, state: state,
+                    committer: committer)
             }
         }
         router.get("/processes/:processId") { _, context -> Response in
@@ -65,6 +83,14 @@ public struct SandboxServer: Sendable {
                             "archived": .int(Int64($0.archived)), "pending_conflicts": .int(Int64($0.pendingConflicts)),
                         ]
                     }))
+        }
+        router.get("/types/:type/records") { request, context -> Response in
+            let type = context.parameters.get("type") ?? ""
+            let q = request.uri.queryParameters
+            return try await Self.offLoop {
+                try RecordListing.answer(
+                    store: store, type: type, after: q.get("after"), limit: q.get("limit"), filter: q.get("filter"))
+            }
         }
         router.get("/types/:type/records/:id") { _, context -> Response in
             let type = context.parameters.get("type") ?? "", id = context.parameters.get("id") ?? ""
@@ -92,7 +118,8 @@ public struct SandboxServer: Sendable {
         }
         let host = self.host, port = self.port
         let app = Application(
-            router: router, configuration: .init(address: .hostname(host, port: port), serverName: "recdeck"),
+            router: router, server: .http1(configuration: .init(idleTimeout: .init(clientTimeout))),
+            configuration: .init(address: .hostname(host, port: port), serverName: "recdeck"),
             onServerRunning: { channel in
                 onListening("http://\(host):\(channel.localAddress?.port ?? port)")
             })
@@ -104,7 +131,7 @@ public struct SandboxServer: Sendable {
     /// journaled.
     static func exchange(
         _ dialect: any Dialect, type: String?, request: Request, store: RecordStore, tokens: [String],
-        state: PolicyState
+        state: PolicyState, committer: GroupCommitter
     ) async throws -> Response {
         let started = Date()
         var request = request
@@ -113,13 +140,13 @@ public struct SandboxServer: Sendable {
         do {
             let buffer = try await request.collectBody(upTo: Limits.maxBodyBytes)
             bytes = Array(buffer: buffer)
-        } catch {
+        } catch is NIOTooManyBytesError {
             // Over the limit: the exchange refuses a body of more than 1 MiB before parsing it.
             bytes = [UInt8](repeating: 0x20, count: Limits.maxBodyBytes + 1)
         }
+        // (Any other error is a client that went away mid-body: nothing to answer, nothing journaled.)
         let query = request.uri.queryParameters.map { (String($0.key), String($0.value)) }
         let exchange = Exchange(dialect, type: type, query: query, bytes: bytes)
-        let outcome: ExchangeOutcome
         var extraHeaders: HTTPFields = [:]
         let credential =
             headers.first { ["authorization", "x-api-key", "api-key"].contains($0.0.lowercased()) }?.1 ?? ""
@@ -130,36 +157,53 @@ public struct SandboxServer: Sendable {
         }
         let draw = state.draw(dialect.name)
         if draw.latency > 0 { try await Task.sleep(nanoseconds: UInt64(draw.latency) * 1_000_000) }
-        if let refusal = Credentials.refusal(dialect: dialect.name, headers: headers, tokens: tokens) {
+        // How the outcome is journaled: credentials redacted, the body up to the limit.
+        let method = request.method.rawValue, path = request.uri.path, queryText = request.uri.query ?? ""
+        let redacted = JournalEntry.redacted(headers), limit = state.journalBodyLimit
+        let body = bytes.count > Limits.maxBodyBytes ? "" : String(decoding: bytes.prefix(limit), as: UTF8.self)
+        let journal: @Sendable (ExchangeOutcome) -> JournalEntry = { outcome in
+            JournalEntry(
+                at: started, dialect: dialect.name, method: method, path: path, query: queryText, headers: redacted,
+                body: body, status: outcome.response.status, response: outcome.response.body.jsonText,
+                decision: outcome.plans.first?.decision.rawValue, recordID: outcome.plans.first?.record?.id,
+                processID: outcome.processID, milliseconds: Date().timeIntervalSince(started) * 1000)
+        }
+        let refusal: ExchangeOutcome?
+        if let refused = Credentials.refusal(dialect: dialect.name, headers: headers, tokens: tokens) {
             // Refused before the store is touched: nothing written, the answer in the dialect's envelope.
-            outcome = exchange.refusal(.invalid([refusal], status: 401), type: nil)
+            refusal = exchange.refusal(.invalid([refused], status: 401), type: nil)
         } else if let bucket, !bucket.allowed {
             extraHeaders[.retryAfter] = String(bucket.retryAfter)
-            outcome = exchange.refusal(
+            refusal = exchange.refusal(
                 .invalid(
                     [FieldError(field: "rate", message: "Too many requests; retry after \(bucket.retryAfter) s")],
                     status: 429),
                 type: nil)
         } else if let fault = draw.fault {
-            outcome = exchange.refusal(
+            refusal = exchange.refusal(
                 .invalid([FieldError(field: "fault", message: "injected fault (--fault)")], status: fault), type: nil)
         } else {
+            refusal = nil
+        }
+        let outcome: ExchangeOutcome
+        if let refusal {
+            outcome = refusal
+            try? await offLoop { try store.appendRequest(journal(refusal)) }
+        } else if dialect.answersWithProcess {
+            // A bulk process is a transaction of its own; its journal entry follows it.
             do {
                 outcome = try await offLoop { try store.perform(exchange, apply: true, source: WriteSource("serve")) }
             } catch {
                 return json(503, ["error": .string("\(error)")])
             }
+            try? await offLoop { try store.appendRequest(journal(outcome)) }
+        } else {
+            // Applied and journaled in one transaction, grouped with the requests that arrived with it.
+            switch await committer.submit(ServedRequest(exchange: exchange, journal: journal)) {
+            case .success(let o): outcome = o
+            case .failure(let e): return json(503, ["error": .string(e.message)])
+            }
         }
-        let entry = JournalEntry(
-            at: started, dialect: dialect.name, method: request.method.rawValue, path: request.uri.path,
-            query: request.uri.query ?? "",
-            headers: JournalEntry.redacted(request.headers.map { ($0.name.rawName, $0.value) }),
-            body: bytes.count > Limits.maxBodyBytes
-                ? "" : String(decoding: bytes.prefix(JournalEntry.bodyLimit), as: UTF8.self),
-            status: outcome.response.status, response: outcome.response.body.jsonText,
-            decision: outcome.plans.first?.decision.rawValue, recordID: outcome.plans.first?.record?.id,
-            processID: outcome.processID, milliseconds: Date().timeIntervalSince(started) * 1000)
-        try? await offLoop { try store.appendRequest(entry) }
         return json(outcome.response.status, outcome.response.body, headers: extraHeaders)
     }
 

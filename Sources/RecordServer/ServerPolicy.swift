@@ -25,11 +25,14 @@ public struct ServerPolicy: Sendable {
 /// The policy's state across requests (buckets, per-dialect counters), behind one lock.
 final class PolicyState: @unchecked Sendable {
     let policy: ServerPolicy
+    let journalBodyLimit: Int
     private let lock = NSLock()
     private var buckets: [String: (tokens: Double, at: Date)] = [:]
     private var counters: [String: UInt64] = [:]
 
-    init(_ policy: ServerPolicy) { self.policy = policy }
+    init(_ policy: ServerPolicy, journalBodyLimit: Int = JournalEntry.bodyLimit) {
+        self.policy = policy; self.journalBodyLimit = journalBodyLimit
+    }
 
     /// Takes a token for `credential`: allowed or not, the tokens left, and when to retry (seconds).
     func take(_ credential: String, now: Date = Date()) -> (allowed: Bool, remaining: Int, retryAfter: Int)? {

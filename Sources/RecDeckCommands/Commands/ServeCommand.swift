@@ -13,7 +13,8 @@ struct ServeCommand: ParsableCommand {
             Routes: Voxworks POST /api/v1/upsert-object; Kizen POST /api/records/{type}/upsert; Nex PUT \
             /api/developers/v1/objects/{type}; Zendesk PATCH /api/v2/custom_objects/{type}/records; bulk POST \
             /objects/{type}/batch/upsert and GET /processes/{id}; native POST /types/{type}/upsert; reads GET /types \
-            and GET /types/{type}/records/{id}; GET /__recdeck/health. Stops cleanly on SIGINT or SIGTERM. \
+            GET /types/{type}/records?after=&limit=&filter= and GET /types/{type}/records/{id}; GET \
+            /__recdeck/health, GET and DELETE /__recdeck/requests, POST /__recdeck/reset; GET /openapi.json. Stops cleanly on SIGINT or SIGTERM. \
             `recdeck requests` prints the journal.
             """)
     @OptionGroup var global: GlobalOptions
@@ -33,9 +34,16 @@ struct ServeCommand: ParsableCommand {
     )
     var faults: [String] = []
     @Option(help: "Seeds latency and faults, so a run repeats.") var seed: UInt64 = 0
+    @Option(help: "Journal request bodies up to this many bytes.") var journalBodyLimit = JournalEntry.bodyLimit
+    @Option(help: "Close a connection that sends nothing for this many seconds (a body never finished included).")
+    var clientTimeout = 30.0
 
     func validate() throws {
         guard (0...65535).contains(port) else { throw ValidationError("--port \(port) is not a port (0–65535)") }
+        guard journalBodyLimit >= 0 else { throw ValidationError("--journal-body-limit must be 0 or more bytes") }
+        guard clientTimeout > 0, clientTimeout <= 3600 else {
+            throw ValidationError("--client-timeout must be more than 0 and at most 3600 seconds")
+        }
         _ = try policy()
     }
 
@@ -77,7 +85,9 @@ struct ServeCommand: ParsableCommand {
         let store = try global.openStore(concurrentReads: true)
         // A port another process holds is one clear line, before the server starts.
         try Self.checkFree(host: host, port: port)
-        let server = SandboxServer(store: store, host: host, port: port, tokens: tokens, policy: try policy())
+        let server = SandboxServer(
+            store: store, host: host, port: port, tokens: tokens, policy: try policy(),
+            journalBodyLimit: journalBodyLimit, clientTimeout: .milliseconds(Int64(clientTimeout * 1000)))
         let db = store.path
         try Self.block {
             try await server.run { address in

@@ -18,6 +18,9 @@ public struct JournalEntry: Sendable, Equatable {
     public var recordID: String?
     public var processID: String?
     public var milliseconds: Double
+    /// The conflict a prompt-mode request was parked as, and (once resolved) what was chosen.
+    public var conflictID: Int64?
+    public var resolution: String?
 
     /// Bodies are kept up to this many bytes.
     public static let bodyLimit = 64 * 1024
@@ -25,12 +28,14 @@ public struct JournalEntry: Sendable, Equatable {
     public init(
         id: Int64? = nil, at: Date, dialect: String, method: String, path: String, query: String,
         headers: [String: String], body: String, status: Int, response: String, decision: String?,
-        recordID: String?, processID: String?, milliseconds: Double
+        recordID: String?, processID: String?, milliseconds: Double, conflictID: Int64? = nil,
+        resolution: String? = nil
     ) {
         self.id = id; self.at = at; self.dialect = dialect; self.method = method; self.path = path
         self.query = query; self.headers = headers; self.body = body; self.status = status
         self.response = response; self.decision = decision; self.recordID = recordID
         self.processID = processID; self.milliseconds = milliseconds
+        self.conflictID = conflictID; self.resolution = resolution
     }
 
     /// Headers that carry credentials, whatever their case.
@@ -55,6 +60,8 @@ public struct JournalEntry: Sendable, Equatable {
             "response": (try? JSONValue.parse(response)) ?? .string(response),
             "decision": decision.map(JSONValue.string) ?? .null, "record_id": recordID.map(JSONValue.string) ?? .null,
             "process_id": processID.map(JSONValue.string) ?? .null, "ms": .double((milliseconds * 10).rounded() / 10),
+            "conflict_id": conflictID.map { .int($0) } ?? .null,
+            "resolution": resolution.map(JSONValue.string) ?? .null,
         ]
     }
 }

@@ -32,6 +32,10 @@ extension RecordStore {
             try db.execute(
                 sql: "UPDATE conflicts SET status = 'resolved', resolution = ?, resolved_at = ? WHERE id = ?",
                 arguments: [resolution, Timestamp.format(clock()), id])
+            // A conflict the sandbox server parked: its journal entry shows what was chosen.
+            try db.execute(
+                sql: "UPDATE requests SET resolution = ? WHERE conflict_id = ?",
+                arguments: [plan.map { "\(resolution): \($0.decision.rawValue)" } ?? resolution, id])
             return plan
         }
     }

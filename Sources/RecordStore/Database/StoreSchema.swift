@@ -205,6 +205,13 @@ enum StoreSchema {
                         ms REAL NOT NULL);
                     """)
         }
+        m.registerMigration("v9-journal-conflicts") { db in
+            // A prompt-mode conflict the server parked, and how it was resolved later (from the TUI).
+            try db.execute(sql: "ALTER TABLE requests ADD COLUMN conflict_id INTEGER")
+            try db.execute(sql: "ALTER TABLE requests ADD COLUMN resolution TEXT")
+            try db.execute(
+                sql: "CREATE INDEX requests_by_conflict ON requests(conflict_id) WHERE conflict_id IS NOT NULL")
+        }
         return m
     }
 }

@@ -5,18 +5,29 @@ import RecordCore
 extension RecordStore {
     /// Appends a request to the server's journal (its own small transaction).
     public func appendRequest(_ e: JournalEntry) throws {
+        try writeTransaction("journal") { db in try appendRequest(e, db) }
+    }
+
+    /// Appends a request to the journal inside the caller's transaction.
+    func appendRequest(_ e: JournalEntry, _ db: Database) throws {
         var headers: [String: JSONValue] = [:]
         for (k, v) in e.headers { headers[k] = .string(v) }
-        try writeTransaction("journal") { db in
-            try db.execute(
-                sql: """
-                    INSERT INTO requests(at, dialect, method, path, query, headers, body, status, response, decision,
-                      record_id, process_id, ms) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)
-                    """,
-                arguments: [
-                    Timestamp.format(e.at), e.dialect, e.method, e.path, e.query, JSONValue.object(headers).jsonText,
-                    e.body, e.status, e.response, e.decision, e.recordID, e.processID, e.milliseconds,
-                ])
+        try db.execute(
+            sql: """
+                INSERT INTO requests(at, dialect, method, path, query, headers, body, status, response, decision,
+                  record_id, process_id, ms, conflict_id, resolution) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)
+                """,
+            arguments: [
+                Timestamp.format(e.at), e.dialect, e.method, e.path, e.query, JSONValue.object(headers).jsonText,
+                e.body, e.status, e.response, e.decision, e.recordID, e.processID, e.milliseconds, e.conflictID,
+                e.resolution,
+            ])
+    }
+
+    /// One journaled request by its id.
+    public func request(id: Int64) throws -> JournalEntry? {
+        try read { db in
+            try Row.fetchOne(db, sql: "SELECT * FROM requests WHERE id = ?", arguments: [id]).map(Self.journalEntry)
         }
     }
 
@@ -30,15 +41,18 @@ extension RecordStore {
                     arguments: [limit])
                 : try Row.fetchAll(
                     db, sql: "SELECT * FROM requests WHERE id > ? ORDER BY id LIMIT ?", arguments: [after, limit])
-            return rows.map { row in
-                let headers = (try? JSONValue.parse(row["headers"] as String))?.objectValue ?? [:]
-                return JournalEntry(
-                    id: row["id"], at: Timestamp.parse(row["at"]) ?? Date(timeIntervalSince1970: 0),
-                    dialect: row["dialect"], method: row["method"], path: row["path"], query: row["query"],
-                    headers: headers.compactMapValues(\.stringValue), body: row["body"], status: row["status"],
-                    response: row["response"], decision: row["decision"], recordID: row["record_id"],
-                    processID: row["process_id"], milliseconds: row["ms"])
-            }
+            return rows.map(Self.journalEntry)
         }
+    }
+
+    private static func journalEntry(_ row: Row) -> JournalEntry {
+        let headers = (try? JSONValue.parse(row["headers"] as String))?.objectValue ?? [:]
+        return JournalEntry(
+            id: row["id"], at: Timestamp.parse(row["at"]) ?? Date(timeIntervalSince1970: 0),
+            dialect: row["dialect"], method: row["method"], path: row["path"], query: row["query"],
+            headers: headers.compactMapValues(\.stringValue), body: row["body"], status: row["status"],
+            response: row["response"], decision: row["decision"], recordID: row["record_id"],
+            processID: row["process_id"], milliseconds: row["ms"], conflictID: row["conflict_id"],
+            resolution: row["resolution"])
     }
 }

@@ -11,33 +11,42 @@ extension RecordStore {
         if let refused = exchange.unreadableRefusal { return refused }
         guard exchange.dialect.answersWithProcess else {
             if apply {
-                return try writeTransaction("upsert") { db in try single(exchange, apply: true, source: source, db) }
+                return try writeTransaction("upsert") { db in
+                    try single(exchange, apply: true, source: source, db).outcome
+                }
             }
-            return try read { db in try single(exchange, apply: false, source: source, db) }
+            return try read { db in try single(exchange, apply: false, source: source, db).outcome }
         }
         return try process(exchange, apply: apply, source: source)
     }
 
-    /// A single-record exchange inside the caller's transaction.
-    private func single(_ exchange: Exchange, apply: Bool, source: WriteSource, _ db: Database) throws
-        -> ExchangeOutcome
-    {
+    /// A single-record exchange inside the caller's transaction. With `parkConflicts`, a prompt-mode
+    /// conflict is parked in the queue under the exchange's dialect (its id comes back).
+    func single(
+        _ exchange: Exchange, apply: Bool, source: WriteSource, parkConflicts: Bool = false, _ db: Database
+    ) throws -> (outcome: ExchangeOutcome, conflictID: Int64?) {
         let (decoding, type) = try decode(exchange, db)
         let batch: DecodedBatch
         switch decoding {
-        case .refused(let refused): return refused
+        case .refused(let refused): return (refused, nil)
         case .items(let b): batch = b
         }
         let item = batch.items[0]
         var plan: Plan
+        var conflictID: Int64?
         switch item.request {
         case .failure(let e): plan = .invalid(e)
         case .success(let r):
             plan = apply ? try applyPlanned(r, type: type, source: source, db) : try planner(db).plan(r, type: type)
+            if apply, parkConflicts, plan.decision == .conflict {
+                conflictID = try parkConflict(
+                    r, body: item.body, plan: plan, dialect: exchange.dialect.name, source: source, db)
+            }
         }
         plan.warnings = item.warnings + plan.warnings
-        return exchange.answer(
+        let outcome = exchange.answer(
             [plan], items: batch.items, type: type, processID: nil, committed: apply && plan.decision.writes)
+        return (outcome, conflictID)
     }
 
     /// A bulk exchange: its items applied in order under one process id.

@@ -81,6 +81,22 @@ extension RecordStore {
         }
     }
 
+    /// Parks a prompt-mode conflict in the queue (the caller's transaction); returns its id.
+    @discardableResult
+    func parkConflict(
+        _ request: UpsertRequest, body: JSONValue, plan: Plan, dialect: String, source: WriteSource, _ db: Database
+    ) throws -> Int64 {
+        try db.execute(
+            sql: """
+                INSERT INTO conflicts(type, dialect, request, plan, record_id, source, batch, created_at) VALUES (?,?,?,?,?,?,?,?)
+                """,
+            arguments: [
+                request.type, dialect, body.isNull ? "" : body.jsonText, plan.json.jsonText,
+                plan.match?.id, source.name, source.batch, Timestamp.format(clock()),
+            ])
+        return db.lastInsertedRowID
+    }
+
     /// Plans and applies items in order inside the caller's transaction; decoding warnings join each plan.
     /// With `parkConflicts` (the items' dialect), prompt-mode conflicts are parked in the queue.
     func applyBatch(
@@ -99,14 +115,7 @@ extension RecordStore {
                 plan = try applyPlanned(
                     request, type: type, source: source, lookup: lookup, statements: statements, db)
                 if let dialect = parkConflicts, plan.decision == .conflict {
-                    try db.execute(
-                        sql: """
-                            INSERT INTO conflicts(type, dialect, request, plan, record_id, source, batch, created_at) VALUES (?,?,?,?,?,?,?,?)
-                            """,
-                        arguments: [
-                            request.type, dialect, item.body.isNull ? "" : item.body.jsonText, plan.json.jsonText,
-                            plan.match?.id, source.name, source.batch, Timestamp.format(clock()),
-                        ])
+                    try parkConflict(request, body: item.body, plan: plan, dialect: dialect, source: source, db)
                 }
             }
             if !item.warnings.isEmpty { plan.warnings = item.warnings + plan.warnings }
