@@ -165,7 +165,8 @@ public struct SandboxServer: Sendable {
             JournalEntry(
                 at: started, dialect: dialect.name, method: method, path: path, query: queryText, headers: redacted,
                 body: body, status: outcome.response.status, response: outcome.response.body.jsonText,
-                decision: outcome.plans.first?.decision.rawValue, recordID: outcome.plans.first?.record?.id,
+                decision: outcome.plans.first?.decision.rawValue,
+                recordID: outcome.plans.first.flatMap { $0.record?.id ?? $0.match?.id },
                 processID: outcome.processID, milliseconds: Date().timeIntervalSince(started) * 1000)
         }
         let refusal: ExchangeOutcome?

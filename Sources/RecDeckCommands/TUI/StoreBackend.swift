@@ -127,6 +127,10 @@ public final class StoreBackend: RecordBackend {
     public func resolveConflict(id: Int64, request: UpsertRequest?, resolution: String) throws -> Plan? {
         try store.resolveConflict(id: id, request: request, resolution: resolution, source: source)
     }
+    public func requests(after: Int64?, limit: Int) throws -> [JournalEntry] {
+        try store.requests(after: after, limit: limit)
+    }
+    public func request(id: Int64) throws -> JournalEntry? { try store.request(id: id) }
     public func scanDuplicates(type: String, rules: [DuplicateRule]) -> BackgroundJob<DuplicateReport> {
         let store = self.store
         return background { job in

@@ -122,3 +122,17 @@ public enum Dialects {
 
     public static var names: [String] { all.map(\.name) }
 }
+
+extension Dialect {
+    /// The type a request path names, read by the endpoint's `{…}` segment counted from the path's end
+    /// (so a prefix such as Nex's `/api/developers/v1` does not matter); nil when the body names it.
+    public func typeKey(inPath path: String) -> String? {
+        let pattern = endpoint.split(separator: " ").dropFirst().first.map { $0.split(separator: "?")[0] } ?? ""
+        let patternParts = pattern.split(separator: "/")
+        guard let at = patternParts.lastIndex(where: { $0.hasPrefix("{") }) else { return nil }
+        let fromEnd = patternParts.count - 1 - at
+        let parts = path.split(separator: "?")[0].split(separator: "/")
+        guard parts.count > fromEnd else { return nil }
+        return String(parts[parts.count - 1 - fromEnd])
+    }
+}

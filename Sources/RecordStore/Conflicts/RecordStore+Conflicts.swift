@@ -35,7 +35,12 @@ extension RecordStore {
             // A conflict the sandbox server parked: its journal entry shows what was chosen.
             try db.execute(
                 sql: "UPDATE requests SET resolution = ? WHERE conflict_id = ?",
-                arguments: [plan.map { "\(resolution): \($0.decision.rawValue)" } ?? resolution, id])
+                arguments: [
+                    plan.map {
+                        $0.decision.rawValue == resolution ? resolution : "\(resolution): \($0.decision.rawValue)"
+                    }
+                        ?? resolution, id,
+                ])
             return plan
         }
     }

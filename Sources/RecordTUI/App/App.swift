@@ -103,7 +103,9 @@ public final class App {
 
     /// Command names and type keys, for completion and errors.
     private var commandNames: [String] {
-        var names = ["types", "conflicts", "upsert", "dupes", "review", "export", "theme", "q", "quit", "help"]
+        var names = [
+            "types", "conflicts", "requests", "upsert", "dupes", "review", "export", "theme", "q", "quit", "help",
+        ]
         names += (try? context.backend.types().map(\.type.key)) ?? []
         return names
     }
@@ -140,7 +142,7 @@ public final class App {
         }
     }
 
-    /// Runs a `:` command: `types`, a type key, `conflicts`, `upsert [TYPE]`, `dupes [TYPE]`, `theme NAME`, `q`.
+    /// Runs a `:` command: `types`, a type key, `conflicts`, `requests`, `upsert [TYPE]`, `dupes [TYPE]`, `theme NAME`, `q`.
     public func run(command raw: String) {
         let words = raw.split(separator: " ").map(String.init)
         guard let name = words.first else { return }
@@ -149,6 +151,7 @@ public final class App {
         case "help": showingHelp = true
         case "types": stack = [TypesView(context: context)]
         case "conflicts": stack = [TypesView(context: context), ConflictsView(context: context)]
+        case "requests": stack = [TypesView(context: context), RequestsView(context: context)]
         case "upsert", "compose":
             let type = words.count > 1 ? words[1] : (top as? RecordsView)?.typeKey
             perform(.push(ComposerView(context: context, type: type)))
@@ -198,7 +201,7 @@ public final class App {
                 stack = [TypesView(context: context), RecordsView(context: context, type: t)]
             case .success(nil):
                 message = (
-                    "unknown command or type \"\(name)\"; try :types, :conflicts, :upsert, :dupes TYPE, :review, :theme NAME, :q or a type key",
+                    "unknown command or type \"\(name)\"; try :types, :conflicts, :requests, :upsert, :dupes TYPE, :review, :theme NAME, :q or a type key",
                     true
                 )
             case .failure(let e): message = (e.message, true)
@@ -331,7 +334,7 @@ public final class App {
             : [
                 (
                     ":",
-                    "command line: :types  :<type key>  :conflicts  :upsert [TYPE]  :dupes [TYPE]  :review [RUN]  :export PATH  :theme NAME  :q"
+                    "command line: :types  :<type key>  :conflicts  :requests  :upsert [TYPE]  :dupes [TYPE]  :review [RUN]  :export PATH  :theme NAME  :q"
                 ),
                 ("?/F1", "this help"),
                 ("esc", "back"), ("q", "quit"), ("ctrl-c", "quit at once"),

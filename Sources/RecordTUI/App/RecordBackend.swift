@@ -51,6 +51,10 @@ public protocol RecordBackend: AnyObject {
     func conflicts() throws -> [ConflictEntry]
     /// Applies the chosen request (nil: skip) and marks the conflict resolved, in one transaction.
     func resolveConflict(id: Int64, request: UpsertRequest?, resolution: String) throws -> Plan?
+    /// Requests the sandbox server journaled: after `after` (an id), oldest first; or the newest `limit`.
+    func requests(after: Int64?, limit: Int) throws -> [JournalEntry]
+    /// One journaled request by its id (its resolution as it is now).
+    func request(id: Int64) throws -> JournalEntry?
     /// Starts a duplicate scan off the main actor; the view polls the job.
     func scanDuplicates(type: String, rules: [DuplicateRule]) -> BackgroundJob<DuplicateReport>
     /// A file being imported into this store in the background (opening a file directly), if any.

@@ -57,6 +57,18 @@ public final class ComposerView: View {
         refresh()
     }
 
+    /// A composer holding a request the sandbox server journaled, in its dialect and with its query, ready to
+    /// preview against the state as it is now (and to apply again).
+    public convenience init(context: AppContext, replaying entry: JournalEntry) {
+        let dialect = Dialects.named(entry.dialect) ?? Dialects.named("native")!
+        self.init(context: context, type: dialect.typeKey(inPath: entry.path))
+        self.dialect = dialect
+        template = (try? JSONValue.parse(entry.body).prettyText) ?? entry.body
+        editor = TextEditor(text: template)
+        queryText = entry.query
+        refresh()
+    }
+
     /// True when any dialect's text differs from where it started.
     private var hasChanges: Bool {
         editor.text != template || drafts.values.contains { $0.editor.text != $0.template }
