@@ -2,6 +2,7 @@ import Dispatch
 import Foundation
 import HTTPTypes
 import Hummingbird
+import Logging
 import NIOCore
 import RecordCore
 import RecordStore
@@ -117,12 +118,15 @@ public struct SandboxServer: Sendable {
             return Self.json(200, ["reset": true])
         }
         let host = self.host, port = self.port
+        // recdeck prints its own address line; Hummingbird's logger speaks only of problems.
+        var logger = Logger(label: "recdeck")
+        logger.logLevel = .warning
         let app = Application(
             router: router, server: .http1(configuration: .init(idleTimeout: .init(clientTimeout))),
             configuration: .init(address: .hostname(host, port: port), serverName: "recdeck"),
             onServerRunning: { channel in
                 onListening("http://\(host):\(channel.localAddress?.port ?? port)")
-            })
+            }, logger: logger)
         try await app.runService()
     }
 

@@ -235,6 +235,106 @@ import Testing
         let sequence = try Self.python(["sequence", server.base])
         #expect(sequence["native"] == [201, 200] && sequence["voxworks"] == [201, 200], "\(sequence.jsonText)")
         #expect(sequence["nex"] == [200, 200] && sequence["bulk"] == [202, 202], "\(sequence.jsonText)")
+        #expect(sequence["kizen"] == [201, 200] && sequence["zendesk"] == [201, 200], "\(sequence.jsonText)")
+    }
+
+    @Test func badInputGetsAClearAnswerWritesNothingAndTheServerKeepsServing() throws {
+        let box = try Sandbox()
+        #expect(try box.run(["demo", "--db", box.db]).status == 0)
+        let server = try Server(box, ["--client-timeout", "1"])
+        let before = try box.run(["types", "--db", box.db, "--json"]).out
+        let r = try Self.python(["bad-input", server.base])
+        #expect(r["unknown_route"]?["status"] == 404 && r["unknown_route"]?["type"] == "application/json")
+        #expect(r["unknown_route"]?["body"]?["error"] == "no route GET /no/such/route; GET /openapi.json lists them")
+        #expect(r["wrong_method"]?["status"] == 405 && r["wrong_method"]?["allow"] == "POST")
+        #expect(r["wrong_method"]?["body"]?["error"] == "GET is not allowed on /api/v1/upsert-object; use POST")
+        // Malformed JSON: 400 in the dialect's envelope (Kizen's non_field_errors), with line and column.
+        #expect(r["malformed"]?["status"] == 400)
+        #expect(
+            r["malformed"]?["body"]?["non_field_errors"]?.arrayValue?.first?.stringValue?.hasSuffix(
+                "at line 2, column 13") == true)
+        #expect(r["not_utf8"]?["status"] == 400 && r["not_utf8"]?["body"]?["success"] == false)
+        #expect(r["not_utf8"]?["body"]?["message"]?.stringValue?.contains("not valid UTF-8") == true)
+        #expect(r["enormous_header"]?["status"] == 400 && r["enormous_query"]?["status"] == 400)
+        // The slow client is closed after the timeout; others were answered meanwhile.
+        #expect(r["slow_client"]?["health_meanwhile"] == 200)
+        func seconds(_ v: JSONValue?) -> Double {
+            switch v {
+            case .double(let d)?: return d
+            case .int(let i)?: return Double(i)
+            default: return -1
+            }
+        }
+        #expect((0..<0.5).contains(seconds(r["slow_client"]?["health_seconds"])))
+        let closed = seconds(r["slow_client"]?["closed_after"])
+        #expect(closed >= 0.9 && closed < 10, "\(r.jsonText)")
+        #expect(r["health_after"] == 200)
+        // Nothing written; the refusals are journaled, the unfinished body is not.
+        #expect(try box.run(["types", "--db", box.db, "--json"]).out == before)
+        let journal = try JSONValue.parse(box.run(["requests", "--db", box.db, "--json"]).out)
+        #expect(journal.arrayValue?.map { $0["status"]?.intValue } == [400, 400])
+    }
+
+    @Test(.enabled(if: curlAvailable, "curl is not installed"))
+    func sigtermAnswersTheRequestsInFlightBeforeStopping() throws {
+        let box = try Sandbox()
+        #expect(try box.run(["demo", "--db", box.db]).status == 0)
+        let server = try Server(box, ["--latency", "1500"])
+        let clients = (0..<4).map { n -> (Process, Pipe) in
+            let p = Process()
+            p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+            p.arguments = [
+                "curl", "-s", "-o", "/dev/null", "-w", "%{http_code}", "-X", "POST",
+                server.base + "/types/contacts/upsert", "--data-binary",
+                #"{"lookup":{"identifier":"contact_id"},"data":{"contact_id":"FLIGHT\#(n)"}}"#,
+            ]
+            let out = Pipe()
+            p.standardOutput = out
+            return (p, out)
+        }
+        for (p, _) in clients { try p.run() }
+        // The requests are in the server's latency when SIGTERM arrives.
+        Thread.sleep(forTimeInterval: 0.5)
+        server.process.terminate()
+        let statuses = clients.map { p, out in
+            let data = out.fileHandleForReading.readDataToEndOfFile()
+            p.waitUntilExit()
+            return String(decoding: data, as: UTF8.self)
+        }
+        server.process.waitUntilExit()
+        #expect(statuses == ["201", "201", "201", "201"])
+        #expect(server.process.terminationReason == .exit && server.process.terminationStatus == 0)
+        for n in 0..<4 { #expect(try box.run(["get", "contacts", "FLIGHT\(n)", "--db", box.db]).status == 0) }
+        let journal = try JSONValue.parse(box.run(["requests", "--db", box.db, "--json"]).out)
+        #expect(journal.arrayValue?.count == 4)
+    }
+
+    @Test(.enabled(if: curlAvailable, "curl is not installed"))
+    func recordsArePagedByCursorAndFilterAndBodiesJournaledUpToTheLimit() throws {
+        let box = try Sandbox()
+        #expect(try box.run(["demo", "--db", box.db]).status == 0)
+        let server = try Server(box, ["--journal-body-limit", "10"])
+        var seen: [String] = []
+        var url = server.base + "/types/companies/records?limit=25"
+        while true {
+            let page = try Self.curl("GET", url)
+            #expect(page.status == 200)
+            seen += page.body["records"]?.arrayValue?.compactMap { $0["id"]?.stringValue } ?? []
+            guard let next = page.body["next"]?.stringValue else { break }
+            url = server.base + "/types/companies/records?limit=25&after=" + next
+        }
+        #expect(seen.count == 56 && Set(seen).count == 56)
+        let filtered = try Self.curl("GET", server.base + "/types/contacts/records?filter=ravi")
+        #expect(
+            filtered.body["records"]?.arrayValue?.allSatisfy { $0["name"]?.stringValue?.contains("Ravi") == true }
+                == true)
+        #expect(try Self.curl("GET", server.base + "/types/contacts/records?limit=0").status == 400)
+        #expect(try Self.curl("GET", server.base + "/types/nope/records").status == 404)
+        _ = try Self.curl(
+            "POST", server.base + "/types/contacts/upsert",
+            body: #"{"lookup":{"identifier":"contact_id"},"data":{"contact_id":"LIMIT1"}}"#)
+        let journal = try JSONValue.parse(box.run(["requests", "--db", box.db, "--json"]).out)
+        #expect(journal.arrayValue?.last?["body"] == #"{"lookup":"#)
     }
 
     static var validatorAvailable: Bool {

@@ -95,6 +95,7 @@ struct ServeCommand: ParsableCommand {
                 fflush(nil)
             }
         }
+        Output.out("recdeck serve: stopped (requests in flight were answered)")
     }
 
     /// Runs async work to its end from this synchronous command.
