@@ -238,6 +238,52 @@ import Testing
         #expect(sequence["kizen"] == [201, 200] && sequence["zendesk"] == [201, 200], "\(sequence.jsonText)")
     }
 
+    @Test(.enabled(if: TUIEndToEndTests.tmuxAvailable && curlAvailable, "tmux or curl is not installed"))
+    func theTUIsRequestsViewFollowsTheServerLiveAndResolvesItsConflict() throws {
+        let box = try Sandbox()
+        #expect(try box.run(["demo", "--db", box.db]).status == 0)
+        let server = try Server(box)
+        let tmux = TUIEndToEndTests.Tmux()
+        try tmux.start(
+            "env -u NO_COLOR TERM=xterm-256color HOME=\(box.url.path) \(Binary.url.path) --db \(box.db); "
+                + "echo RECDECK-EXITED-$?; sleep 600")
+        _ = try tmux.waitFor("CONFLICTS IDENTIFIERS")
+        try tmux.keys(":requests", "Enter")
+        _ = try tmux.waitFor("No requests yet.")
+        // C00031 is archived: in prompt mode the server parks a conflict. No key is pressed after it.
+        let answer = try Self.curl(
+            "POST", server.base + "/types/contacts/upsert",
+            body: #"{"lookup":{"identifier":"contact_id"},"data":{"contact_id":"C00031","title":"Live"}}"#)
+        #expect(answer.status == 409)
+        _ = try tmux.waitFor("409 conflict", "conflict #4 pending", seconds: 5)
+        // A second request: the selection follows it, and the first row shows its colours — the 409 as a
+        // warning (orange), the decision on the conflict badge's background (the default theme).
+        _ = try Self.curl(
+            "POST", server.base + "/types/contacts/upsert",
+            body: #"{"lookup":{"identifier":"contact_id"},"data":{"contact_id":"LIVE2"}}"#)
+        _ = try tmux.waitFor("201 create", seconds: 5)
+        let row = try #require(try tmux.coloured().first { $0.contains("conflict #4 pending") })
+        #expect(row.contains("\u{1B}[38;5;214m409"), "\(row)")
+        #expect(row.contains("\u{1B}[48;5;166mconflict"), "\(row)")
+        try tmux.keys("k")
+        // Resolve it from the TUI while the server runs: unarchive + update.
+        try tmux.keys("Enter")
+        _ = try tmux.waitFor("r resolves it")
+        try tmux.keys("r")
+        _ = try tmux.waitFor("conflict 1 of 1")
+        try tmux.keys("2", "Enter")
+        _ = try tmux.waitFor("y confirm")
+        try tmux.keys("y")
+        _ = try tmux.waitFor("conflict #4 resolved: unarchive_update")
+        // The server sees the record restored; the journal says what was chosen.
+        let record = try Self.curl("GET", server.base + "/types/contacts/records/C00031")
+        #expect(record.body["archived"] == false && record.body["data"]?["title"] == "Live")
+        let journal = try JSONValue.parse(box.run(["requests", "--db", box.db, "--json"]).out)
+        #expect(journal.arrayValue?.first?["resolution"] == "unarchive_update")
+        try tmux.keys("Escape")
+        try tmux.quit()
+    }
+
     @Test func badInputGetsAClearAnswerWritesNothingAndTheServerKeepsServing() throws {
         let box = try Sandbox()
         #expect(try box.run(["demo", "--db", box.db]).status == 0)
