@@ -13,6 +13,7 @@ import RecordStore
 ///   swift run -c release recdeck-bench crash [--count N] [--kills K] [--batch-size B] [--seed S]
 ///   swift run -c release recdeck-bench concurrency [--processes P] [--keys K] [--batch-size B]
 ///   swift run -c release recdeck-bench json [--count N] [--rounds R]
+///   swift run -c release recdeck-bench serve [--seconds S] [--connections 1,4,16]
 
 func fail(_ message: String) -> Never {
     FileHandle.standardError.write(Data("recdeck-bench: \(message)\n".utf8))
@@ -41,6 +42,11 @@ if CommandLine.arguments.dropFirst().first == "json" {
 
 if CommandLine.arguments.dropFirst().first == "open" {
     do { try OpenBench.run(Array(CommandLine.arguments.dropFirst(2))) } catch { fail("\(error)") }
+    exit(0)
+}
+
+if CommandLine.arguments.dropFirst().first == "serve" {
+    do { try ServeBench.run(Array(CommandLine.arguments.dropFirst(2))) } catch { fail("\(error)") }
     exit(0)
 }
 
