@@ -44,7 +44,8 @@ enum ServeBench {
         let local = try inProcess(store, seconds: Double(seconds))
         print(
             String(
-                format: "in-process, one transaction per upsert: %.0f upserts/s  p50 %.2f ms  p99 %.2f ms  (%d upserts)",
+                format:
+                    "in-process, one transaction per upsert: %.0f upserts/s  p50 %.2f ms  p99 %.2f ms  (%d upserts)",
                 local.rate, local.p50, local.p99, local.count))
 
         // The server, in its own process.
@@ -68,7 +69,8 @@ enum ServeBench {
             worstP99 = max(worstP99, r.p99)
             print(
                 String(
-                    format: "HTTP, %2d connection%@: %.0f upserts/s  p50 %.2f ms  p99 %.2f ms  (%d requests, %d not 2xx)",
+                    format:
+                        "HTTP, %2d connection%@: %.0f upserts/s  p50 %.2f ms  p99 %.2f ms  (%d requests, %d not 2xx)",
                     c, c == 1 ? " " : "s", r.rate, r.p50, r.p99, r.requests, r.failed))
         }
         if let at16 {
@@ -122,7 +124,8 @@ enum ServeBench {
         var i = 0
         while Date().timeIntervalSince(start) < seconds {
             let key = "L\(i)"
-            let body = #"{"lookup":{"identifier":"contact_id"},"data":{"contact_id":"\#(key)","email":"\#(key)@bench.example"}}"#
+            let body =
+                #"{"lookup":{"identifier":"contact_id"},"data":{"contact_id":"\#(key)","email":"\#(key)@bench.example"}}"#
             let t = Date()
             let outcome = try store.perform(
                 Exchange(native, type: "contacts", query: [], bytes: Array(body.utf8)), apply: true,

@@ -204,19 +204,29 @@ import Testing
         #expect(try box.run(["get", "contacts", "R1", "--db", box.db]).status == 0)
     }
 
-    /// `scripts/serve-clients.py` (Python's standard urllib) against the server: its JSON summary.
-    static func python(_ args: [String]) throws -> JSONValue {
-        let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().appendingPathComponent("scripts/serve-clients.py").path
+    /// A script of the package's `scripts/` folder.
+    static func script(_ name: String) -> String {
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("scripts/" + name).path
+    }
+
+    /// `python3 ARGS`: its exit status and its output (stderr too, with `errors`).
+    static func python3(_ args: [String], errors: Bool = true) throws -> (status: Int32, text: String) {
         let p = Process()
         p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        p.arguments = ["python3", script] + args
+        p.arguments = ["python3"] + args
         let out = Pipe()
         p.standardOutput = out
+        if errors { p.standardError = out }
         try p.run()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
+        let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         p.waitUntilExit()
-        return try JSONValue.parse(String(decoding: data, as: UTF8.self))
+        return (p.terminationStatus, text)
+    }
+
+    /// `scripts/serve-clients.py` (Python's standard urllib) against the server: its JSON summary.
+    static func python(_ args: [String]) throws -> JSONValue {
+        try JSONValue.parse(python3([script("serve-clients.py")] + args, errors: false).text)
     }
 
     @Test func sixteenClientsRacingOnTheSameNewKeysMakeEachRecordOnce() throws {
@@ -384,15 +394,7 @@ import Testing
     }
 
     /// True when python3 can import `module`.
-    static func pythonHas(_ module: String) -> Bool {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        p.arguments = ["python3", "-c", "import \(module)"]
-        p.standardError = FileHandle.nullDevice
-        guard (try? p.run()) != nil else { return false }
-        p.waitUntilExit()
-        return p.terminationStatus == 0
-    }
+    static func pythonHas(_ module: String) -> Bool { (try? python3(["-c", "import \(module)"]))?.status == 0 }
 
     /// schemathesis (`scripts/serve-schemathesis.py`) with the Voxworks and Kizen documents from the seeds:
     /// no 5xx, every answer valid against the vendor's schema and content type. CI installs it and sets
@@ -407,18 +409,8 @@ import Testing
         let box = try Sandbox()
         #expect(try box.run(["demo", "--db", box.db]).status == 0)
         let server = try Server(box)
-        let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().appendingPathComponent("scripts/serve-schemathesis.py").path
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        p.arguments = ["python3", script, server.base, "100"]
-        let out = Pipe()
-        p.standardOutput = out
-        p.standardError = out
-        try p.run()
-        let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        p.waitUntilExit()
-        #expect(p.terminationStatus == 0, "\(text)")
+        let (status, text) = try Self.python3([Self.script("serve-schemathesis.py"), server.base, "100"])
+        #expect(status == 0, "\(text)")
         #expect(text.contains("voxworks: exit 0") && text.contains("kizen: exit 0"), "\(text)")
         // The server is still up and wrote only what the planner allowed.
         #expect(try Self.curl("GET", server.base + "/__recdeck/health").status == 200)
@@ -448,16 +440,8 @@ import Testing
         }
         #expect(doc.body["paths"]?["/api/v1/upsert-object"]?["post"]?["responses"]?["401"] != nil)
         let file = try box.write("openapi.json", doc.body.jsonText)
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        p.arguments = ["python3", "-m", "openapi_spec_validator", file]
-        let out = Pipe()
-        p.standardOutput = out
-        p.standardError = out
-        try p.run()
-        let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        p.waitUntilExit()
-        #expect(p.terminationStatus == 0, "\(text)")
+        let (status, text) = try Self.python3(["-m", "openapi_spec_validator", file])
+        #expect(status == 0, "\(text)")
     }
 
     @Test(.enabled(if: curlAvailable, "curl is not installed"))

@@ -11,6 +11,8 @@ public final class RecordStore: Sendable {
     public let readOnly: Bool
     /// The clock; tests and scenarios pin it.
     let clock: @Sendable () -> Date
+    /// Types parsed from their stored schema, reused while the schema text is unchanged.
+    let parsedTypes = ParsedTypes()
 
     init(writer: any DatabaseWriter, path: String, readOnly: Bool, clock: @escaping @Sendable () -> Date) {
         self.writer = writer; self.path = path; self.readOnly = readOnly; self.clock = clock

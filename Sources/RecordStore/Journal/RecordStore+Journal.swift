@@ -12,11 +12,12 @@ extension RecordStore {
     func appendRequest(_ e: JournalEntry, _ db: Database) throws {
         var headers: [String: JSONValue] = [:]
         for (k, v) in e.headers { headers[k] = .string(v) }
-        try db.execute(
+        try db.cachedStatement(
             sql: """
                 INSERT INTO requests(at, dialect, method, path, query, headers, body, status, response, decision,
                   record_id, process_id, ms, conflict_id, resolution) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)
-                """,
+                """
+        ).execute(
             arguments: [
                 Timestamp.format(e.at), e.dialect, e.method, e.path, e.query, JSONValue.object(headers).jsonText,
                 e.body, e.status, e.response, e.decision, e.recordID, e.processID, e.milliseconds, e.conflictID,

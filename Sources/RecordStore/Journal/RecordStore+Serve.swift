@@ -35,12 +35,14 @@ extension RecordStore {
             results.reserveCapacity(requests.count)
             for served in requests {
                 var answer: (outcome: ExchangeOutcome, conflictID: Int64?)?
+                // A savepoint per request (its statements prepared once per connection, not per request).
+                try db.cachedStatement(sql: "SAVEPOINT served").execute()
                 do {
-                    try db.inSavepoint {
-                        answer = try single(served.exchange, apply: true, source: source, parkConflicts: true, db)
-                        return .commit
-                    }
+                    answer = try single(served.exchange, apply: true, source: source, parkConflicts: true, db)
+                    try db.cachedStatement(sql: "RELEASE served").execute()
                 } catch {
+                    try db.cachedStatement(sql: "ROLLBACK TO served").execute()
+                    try db.cachedStatement(sql: "RELEASE served").execute()
                     results.append(.failure(ServeFailure(message: "\(StoreError.wrap(error, path: path))")))
                     continue
                 }

@@ -2,6 +2,19 @@ import Foundation
 import GRDB
 import RecordCore
 
+/// Types parsed from their stored schema text: a request reads the text (one indexed row) and reuses the
+/// parse while the text is the same, so a schema changed by another process is still seen at once.
+final class ParsedTypes: @unchecked Sendable {
+    private let lock = NSLock()
+    private var types: [String: (schema: String, type: ObjectType)] = [:]
+
+    func type(_ key: String, schema: String) -> ObjectType? {
+        lock.withLock { types[key].flatMap { $0.schema == schema ? $0.type : nil } }
+    }
+
+    func keep(_ type: ObjectType, schema: String) { lock.withLock { types[type.key] = (schema, type) } }
+}
+
 /// One item of an import: a decoded request (or why it could not be decoded) and its request JSON.
 public struct ImportItem: Sendable {
     public var request: Result<UpsertRequest, RequestError>
@@ -26,7 +39,12 @@ extension RecordStore {
             let text = try String.fetchOne(
                 db.cachedStatement(sql: "SELECT schema FROM types WHERE key = ?"), arguments: [key])
         else { return nil }
-        do { return try ObjectType(json: JSONValue.parse(text)) } catch {
+        if let type = parsedTypes.type(key, schema: text) { return type }
+        do {
+            let type = try ObjectType(json: JSONValue.parse(text))
+            parsedTypes.keep(type, schema: text)
+            return type
+        } catch {
             throw StoreError.invalid("stored schema of type \(key) is unreadable: \(error)")
         }
     }
