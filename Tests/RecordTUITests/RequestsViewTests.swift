@@ -31,7 +31,7 @@ import Testing
     @Test func theJournalGrowsLiveWithStatusAndDecisionColoured() throws {
         let h = try Harness(width: 100, height: 10)
         h.press(":requests<enter>")
-        #expect(h.text.contains("No requests yet. Start the sandbox on this store in another terminal:"))
+        #expect(h.text.contains("No requests yet. Start the sandbox on this store:"))
         #expect(h.statusBar.hasPrefix("waiting for requests"))
         try Self.serve(h, [Self.create, Self.conflict, #"{"data": nope}"#])
         // Nothing is pressed: the UI loop's tick brings the new requests in.

@@ -93,9 +93,8 @@ public final class RequestsView: View {
         }
         if entries.isEmpty {
             let lines = [
-                "No requests yet. Start the sandbox on this store in another terminal:",
-                "  recdeck serve --db \(context.backend.location)",
-                "Each request it answers appears here as it arrives.",
+                "No requests yet. Start the sandbox on this store:", "  recdeck serve --db \(context.backend.location)",
+                "Requests appear here as it answers them.",
             ]
             for (i, l) in lines.enumerated() {
                 buffer.put(l, row: area.row + 1 + i, column: 2, maxWidth: area.width - 2, style: CellStyle(.dim))
