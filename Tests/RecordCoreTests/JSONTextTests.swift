@@ -65,15 +65,40 @@ import Testing
     }
 }
 
-@Suite struct RecordTextTests {
-    @Test func splicedTextEqualsTheFullSerialisation() {
-        let r = Record(
-            id: "r1", type: "t", name: "N \"q\"", data: ["b": [1, 2], "a": ["x": nil]], archived: true,
-            archivedAt: Date(timeIntervalSince1970: 5), createdAt: Date(timeIntervalSince1970: 0), associations: ["z"],
-            mergedInto: "m")
-        #expect(r.jsonText(dataText: r.data.jsonText) == r.json.jsonText)
-        let empty = Record(id: "r2", type: "t", createdAt: Date(timeIntervalSince1970: 0))
-        #expect(empty.jsonText(dataText: empty.data.jsonText) == empty.json.jsonText)
+/// A revision's compact `after` (only what can change between versions) reads back as the same record, and a
+/// full record JSON written before the compact form still reads.
+@Suite struct RevisionTextTests {
+    static let created = Date(timeIntervalSince1970: 0)
+    static let at = Date(timeIntervalSince1970: 60)
+
+    static let records: [Record] = [
+        Record(id: "r2", type: "t", createdAt: created, updatedAt: at),
+        Record(
+            id: "r1", type: "t", name: "N \"q\"", externalID: "e1", data: ["b": [1, 2], "a": ["x": nil]],
+            parentID: "p", archived: true, archivedAt: Date(timeIntervalSince1970: 5), version: 4, createdAt: created,
+            updatedAt: at, associations: ["z"], mergedInto: "m"),
+        // Written at another time than its revision's (kept in the text).
+        Record(id: "r3", type: "t", data: ["k": "v"], version: 2, createdAt: created, updatedAt: created),
+    ]
+
+    @Test(arguments: records) func compactTextReadsBackAsTheSameRecord(_ r: Record) throws {
+        let text = r.revisionText(dataText: r.data.jsonText, at: Self.at)
+        #expect(!text.contains("\"id\"") && !text.contains("\"type\"") && !text.contains("created_at"))
+        let back = try Record(
+            revision: JSONValue.parse(text), id: r.id, type: r.type, createdAt: r.createdAt, version: r.version,
+            at: Self.at)
+        #expect(back == r)
+    }
+
+    @Test func aNewRecordsRevisionIsItsDataAlone() {
+        let r = Record(id: "r", type: "t", data: ["a": 1], createdAt: Self.created, updatedAt: Self.at)
+        #expect(r.revisionText(dataText: r.data.jsonText, at: Self.at) == #"{"data":{"a":1}}"#)
+    }
+
+    @Test(arguments: records) func aFullRecordWrittenBeforeStillReads(_ r: Record) throws {
+        let back = try Record(
+            revision: r.json, id: r.id, type: r.type, createdAt: r.createdAt, version: 99, at: Self.at)
+        #expect(back == r)
     }
 }
 

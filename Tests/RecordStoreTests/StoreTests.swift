@@ -225,3 +225,30 @@ enum StoreFixtures {
         #expect(try store.plan(first).match?.id == ids[0])
     }
 }
+
+/// Revisions keep a compact `after` (issue 17); a database written before keeps full record JSON in its
+/// revisions, and history and undo read both.
+@Suite struct RevisionFormatTests {
+    @Test func historyAndUndoReadRevisionsWrittenInFullBefore() throws {
+        let store = try StoreFixtures.store()
+        let created = try store.upsert(StoreFixtures.request("a@x.io", ["n": 1]), source: WriteSource("t"))
+        try store.upsert(StoreFixtures.request("a@x.io", ["n": 2]), source: WriteSource("t"))
+        let id = created.record!.id
+        let compact = try store.history(recordID: id)
+        let stored = try store.read { db in try String.fetchAll(db, sql: "SELECT after FROM revisions ORDER BY id") }
+        #expect(stored[0] == #"{"data":{"email":"a@x.io","n":1}}"#)
+        // Rewrite both revisions as an older recdeck wrote them: the whole record.
+        try store.writeTransaction("test") { db in
+            for rev in compact {
+                try db.execute(
+                    sql: "UPDATE revisions SET after = ? WHERE id = ?", arguments: [rev.after.json.jsonText, rev.id])
+            }
+        }
+        let full = try store.history(recordID: id)
+        #expect(full.map(\.after) == compact.map(\.after))
+        #expect(full.map(\.before) == compact.map(\.before))
+        // Undo of the update reads the full previous revision: n back to 1.
+        let undone = try store.undo(revision: full[1].id, source: WriteSource("t"))
+        #expect(undone.data["n"] == 1)
+    }
+}

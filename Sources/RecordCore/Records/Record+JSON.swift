@@ -27,4 +27,22 @@ extension Record {
             associations: (try r.array("associations") ?? []).compactMap(\.stringValue),
             mergedInto: try r.string("merged_into"))
     }
+
+    /// The record a revision's `after` describes: its compact text (`revisionText`) completed by the
+    /// record's id, type and creation time and the revision's version and time. An `after` written whole
+    /// (before the compact form, so it names its `id`) is read as it is.
+    public init(
+        revision after: JSONValue, id: String, type: String, createdAt: Date, version: Int, at: Date
+    ) throws(SchemaError) {
+        guard var members = after.objectValue, members["id"] == nil else {
+            try self.init(json: after, defaultType: type, defaultTime: createdAt)
+            return
+        }
+        members["id"] = .string(id)
+        members["type"] = .string(type)
+        members["created_at"] = .string(Timestamp.format(createdAt))
+        members["version"] = .int(Int64(version))
+        if members["updated_at"] == nil { members["updated_at"] = .string(Timestamp.format(at)) }
+        try self.init(json: .object(members), defaultTime: createdAt)
+    }
 }

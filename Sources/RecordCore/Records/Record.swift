@@ -33,37 +33,28 @@ public struct Record: Sendable, Equatable {
             && archived == other.archived && associations == other.associations && mergedInto == other.mergedInto
     }
 
-    /// `json.jsonText`, built around an already serialised `data` (the store writes the same text to the
-    /// record row and its revision, so it is serialised once).
-    public func jsonText(dataText: String) -> String {
-        var out = ""
-        out.reserveCapacity(dataText.utf8.count + 320)
-        func text(_ s: String?) {
-            if let s { JSONValue.writeString(s, to: &out) } else { out += "null" }
+    /// A revision's compact `after` text: what can differ between versions of one record — `data` always,
+    /// the other members only when they differ from a new record's (no name, not archived, no
+    /// associations…), and `updated_at` only when it is not the revision's own time `at`. The id, type and
+    /// creation time (the record's, never changed) and the version (the revision row's) are not written
+    /// again: a revision is a third of the full record JSON. `Record(revision:…)` reads it back.
+    public func revisionText(dataText: String, at: Date) -> String {
+        var out = "{"
+        out.reserveCapacity(dataText.utf8.count + 16)
+        if archived { out += "\"archived\":true," }
+        if let archivedAt { out += "\"archived_at\":\""; out += Timestamp.format(archivedAt); out += "\"," }
+        if !associations.isEmpty {
+            out += "\"associations\":"; out += JSONValue.array(associations.map(JSONValue.string)).jsonText; out += ","
         }
-        func time(_ d: Date?) {
-            if let d { out += "\""; out += Timestamp.format(d); out += "\"" } else { out += "null" }
+        out += "\"data\":"; out += dataText
+        for (key, value) in [
+            ("external_id", externalID), ("merged_into", mergedInto), ("name", name), ("parent_id", parentID),
+        ] {
+            guard let value else { continue }
+            out += ",\""; out += key; out += "\":"; JSONValue.writeString(value, to: &out)
         }
-        // The keys of `json`, in the sorted order `jsonText` writes them.
-        out += "{\"archived\":"
-        out += archived ? "true" : "false"
-        out += ",\"archived_at\":"; time(archivedAt)
-        out += ",\"associations\":"
-        if associations.isEmpty {
-            out += "[]"
-        } else {
-            out += JSONValue.array(associations.map(JSONValue.string)).jsonText
-        }
-        out += ",\"created_at\":"; time(createdAt)
-        out += ",\"data\":"; out += dataText
-        out += ",\"external_id\":"; text(externalID)
-        out += ",\"id\":"; text(id)
-        if let mergedInto { out += ",\"merged_into\":"; text(mergedInto) }
-        out += ",\"name\":"; text(name)
-        out += ",\"parent_id\":"; text(parentID)
-        out += ",\"type\":"; text(type)
-        out += ",\"updated_at\":"; time(updatedAt)
-        out += ",\"version\":"; out += String(version); out += "}"
+        if updatedAt != at { out += ",\"updated_at\":\""; out += Timestamp.format(updatedAt); out += "\"" }
+        out += "}"
         return out
     }
 

@@ -98,24 +98,32 @@ extension RecordStore {
     /// A record's revisions, oldest first, each with the state before it (the previous revision's).
     public func history(recordID: String) throws -> [Revision] {
         try read { db in
+            guard let record = try RecordRow.fetch(id: recordID, db) else { return [] }
             var previous: Record?
             return try Row.fetchAll(
                 db, sql: "SELECT * FROM revisions WHERE record_id = ? ORDER BY id", arguments: [recordID]
             ).map { row in
-                let rev = try Self.revision(row, before: previous)
+                let rev = try Self.revision(row, of: record, before: previous)
                 previous = rev.after
                 return rev
             }
         }
     }
 
-    static func revision(_ row: Row, before: Record?) throws -> Revision {
-        let after = try Record(
-            json: JSONValue.parse(row["after"] as String), defaultTime: Date(timeIntervalSince1970: 0))
+    /// A revision row of `record` (its id, type and creation time complete the compact `after`).
+    static func revision(_ row: Row, of record: Record, before: Record?) throws -> Revision {
+        let after = try revisionState(row["after"], of: record, version: row["version"], at: row["at"])
         return Revision(
             id: row["id"], recordID: row["record_id"], version: row["version"], op: try row.decode("op"),
             before: before,
             after: after, source: row["source"], batch: row["batch"], at: row["at"])
+    }
+
+    /// The state a revision's `after` text describes.
+    static func revisionState(_ text: String, of record: Record, version: Int, at: String) throws -> Record {
+        try Record(
+            revision: JSONValue.parse(text), id: record.id, type: record.type, createdAt: record.createdAt,
+            version: version, at: Timestamp.parse(at) ?? record.createdAt)
     }
 
     /// The conflict queue, oldest first.

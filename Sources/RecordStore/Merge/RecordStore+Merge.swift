@@ -184,7 +184,8 @@ extension RecordStore {
             if id != current { flush(); current = id; previous = [:]; times = [:] }
             guard let after = try? JSONValue.parse(row[1] as String), let at = Timestamp.parse(row[2]) else { continue }
             var values: [String: JSONValue] = [:]
-            for key in ["name", "external_id", "parent_id"] { values[key] = after[key] }
+            // A compact revision leaves out what is null; a full one (written before) has it as null.
+            for key in ["name", "external_id", "parent_id"] { values[key] = after[key] ?? .null }
             for (k, v) in after["data"]?.objectValue ?? [:] { values["data." + k] = v }
             for (field, value) in values where previous[field] != value { times[field] = at }
             previous = values

@@ -102,16 +102,20 @@ extension RecordStore {
         else {
             throw StoreError.notFound("no revision \(revisionID)")
         }
-        let previous = try String.fetchOne(
-            db, sql: "SELECT after FROM revisions WHERE record_id = ? AND id < ? ORDER BY id DESC LIMIT 1",
-            arguments: [row["record_id"] as String, revisionID])
-        let rev = try Self.revision(
-            row,
-            before: previous.map { try Record(json: JSONValue.parse($0), defaultTime: Date(timeIntervalSince1970: 0)) })
-        guard let current = try RecordRow.fetch(id: rev.recordID, db), let type = try objectType(current.type, db)
+        let recordID: String = row["record_id"]
+        guard let current = try RecordRow.fetch(id: recordID, db), let type = try objectType(current.type, db)
         else {
-            throw StoreError.notFound("record \(rev.recordID) of revision \(revisionID) no longer exists")
+            throw StoreError.notFound("record \(recordID) of revision \(revisionID) no longer exists")
         }
+        let previous = try Row.fetchOne(
+            db,
+            sql: "SELECT after, version, at FROM revisions WHERE record_id = ? AND id < ? ORDER BY id DESC LIMIT 1",
+            arguments: [recordID, revisionID])
+        let rev = try Self.revision(
+            row, of: current,
+            before: previous.map {
+                try Self.revisionState($0["after"], of: current, version: $0["version"], at: $0["at"])
+            })
         guard current.version == rev.version else {
             throw StoreError.refused(
                 "record \(current.id) is at version \(current.version), but revision \(revisionID) made version \(rev.version); undo the later revisions first; nothing written"

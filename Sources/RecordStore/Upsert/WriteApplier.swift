@@ -137,8 +137,10 @@ final class WriteStatements {
     func revision(_ write: RecordWrite, dataText: String, source: WriteSource, at now: Date) throws {
         let after = write.after
         let revision = try prepared(&revisionStatement, Self.revisionSQL)
-        revision.bind(after.id).bind(after.version).bind(write.op.rawValue).bind(after.jsonText(dataText: dataText))
-            .bind(source.name).bind(source.batch).bind(text(now))
+        revision.bind(after.id).bind(after.version).bind(write.op.rawValue).bind(
+            after.revisionText(dataText: dataText, at: now)
+        )
+        .bind(source.name).bind(source.batch).bind(text(now))
         try revision.execute(Self.revisionSQL)
     }
 }
