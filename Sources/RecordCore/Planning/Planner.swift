@@ -27,6 +27,22 @@ public struct Planner {
         }
     }
 
+    /// The identifier keys planning `request` is likely to probe: its lookup's keys, and the keys its payload
+    /// holds (a new state's keys are checked for collisions). A batch prefetches them in one query
+    /// (`RecordLookup.prefetch`); this decides nothing.
+    public func probeKeys(_ request: UpsertRequest, type: ObjectType) -> [IdentifierKey] {
+        var out: [IdentifierKey] = []
+        if let resolved = try? resolve(request, type: type), let id = resolved.identifier {
+            out += id.keys(of: resolved.value).map { IdentifierKey(identifier: id.name, value: $0) }
+        }
+        for id in type.identifiers {
+            let raw = id.rawValue(
+                name: request.name.value, externalID: request.externalID.value, data: request.data ?? .null)
+            out += id.keys(of: raw).map { IdentifierKey(identifier: id.name, value: $0) }
+        }
+        return out
+    }
+
     /// Plans `request` against `type` (nil when the type does not exist).
     public func plan(_ request: UpsertRequest, type: ObjectType?) throws -> Plan {
         // 1. Unknown type, malformed request, limits.

@@ -7,6 +7,9 @@ enum RecordRow {
     static let columns =
         "id, type, name, external_id, data, parent_id, associations, archived, archived_at, version, created_at, updated_at, merged_into"
 
+    /// How many `columns` there are (a query's next column is at this position).
+    static let columnCount = columns.split(separator: ",").count
+
     /// `columns` of the table aliased `r` (`r.id, r.type, …`), for joins.
     static let joinedColumns = columns.split(separator: ",").map { "r." + $0.trimmingCharacters(in: .whitespaces) }
         .joined(separator: ", ")

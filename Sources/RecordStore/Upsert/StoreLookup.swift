@@ -24,7 +24,47 @@ final class StoreLookup: RecordLookup {
         ORDER BY r.seq
         """
 
+    /// Probes answered ahead for a batch (`prefetch`), by type; a write forgets the keys it touched.
+    private var fetched: [String: [IdentifierKey: [Record]]] = [:]
+
+    /// Fetches the holders of every key in one query per identifier (chunks of 500 values), in insertion
+    /// order; a key no record holds is remembered as empty, so an import's creates make no probe at all.
+    func prefetch(type: String, keys: [IdentifierKey]) throws {
+        var byIdentifier: [String: Set<String>] = [:]
+        for k in keys where fetched[type]?[k] == nil { byIdentifier[k.identifier, default: []].insert(k.value) }
+        var found = fetched[type] ?? [:]
+        for (identifier, values) in byIdentifier {
+            let all = Array(values)
+            for start in stride(from: 0, to: all.count, by: 500) {
+                let chunk = all[start..<min(all.count, start + 500)]
+                for v in chunk { found[IdentifierKey(identifier: identifier, value: v)] = [] }
+                let sql = """
+                    SELECT \(RecordRow.joinedColumns), k.value
+                    FROM record_keys k JOIN records r ON r.id = k.record_id
+                    WHERE k.type = ? AND k.identifier = ? AND k.value IN (\(databaseQuestionMarks(count: chunk.count)))
+                    ORDER BY r.seq
+                    """
+                let statement = try RawStatement(db, sql: sql).bind(type).bind(identifier)
+                for v in chunk { statement.bind(v) }
+                let rows = try statement.rows(sql) { row in
+                    (value: row.text(Int32(RecordRow.columnCount)) ?? "", record: try RecordRow.record(row))
+                }
+                for (value, record) in rows {
+                    found[IdentifierKey(identifier: identifier, value: value), default: []].append(record)
+                }
+            }
+        }
+        fetched[type] = found
+    }
+
+    /// Forgets prefetched answers a write may have changed (the keys a record held before and after it).
+    func forget(type: String, keys: [IdentifierKey]) {
+        guard fetched[type] != nil else { return }
+        for k in keys { fetched[type]?[k] = nil }
+    }
+
     func records(type: String, identifier: String, value: String) throws -> [Record] {
+        if let hit = fetched[type]?[IdentifierKey(identifier: identifier, value: value)] { return hit }
         // Through SQLite's C API, decoded by position: most probes of an import find nothing, and a found
         // row is read without GRDB's row objects.
         let statement = try byKey ?? RawStatement(db, sql: Self.byKeySQL)
