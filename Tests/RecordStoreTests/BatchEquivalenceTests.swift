@@ -90,6 +90,7 @@ import Testing
             }
             #expect(batchDecisions == singleDecisions, "seed \(seed)")
             #expect(try Self.state(batched) == Self.state(single), "seed \(seed)")
+            #expect(try StoreCounts.agree(batched) && StoreCounts.agree(single), "seed \(seed)")
         }
     }
 }
@@ -138,6 +139,7 @@ import Testing
         }
         #expect(inBatches == oneByOne)
         #expect(try Self.state(batched) == Self.state(single))
+        #expect(try StoreCounts.agree(batched) && StoreCounts.agree(single))
     }
 
     /// Records in insertion order without their random ids: content, keys, revisions.
@@ -152,6 +154,22 @@ import Testing
                     FROM records r ORDER BY r.seq
                     """
             ).map(\.description)
+        }
+    }
+}
+
+/// The per-type counts the writer keeps (`types.active`, `types.archived`) against the records themselves.
+enum StoreCounts {
+    static func agree(_ store: RecordStore) throws -> Bool {
+        try store.read { db in
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT t.key FROM types t
+                    WHERE t.active != (SELECT count(*) FROM records r WHERE r.type = t.key AND r.archived = 0)
+                       OR t.archived != (SELECT count(*) FROM records r WHERE r.type = t.key AND r.archived = 1)
+                    """
+            ).isEmpty
         }
     }
 }

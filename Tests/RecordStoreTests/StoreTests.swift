@@ -252,3 +252,32 @@ enum StoreFixtures {
         #expect(undone.data["n"] == 1)
     }
 }
+
+/// The writer keeps the per-type counts itself (one UPDATE per batch, no trigger): every kind of write keeps
+/// them equal to the records.
+@Suite struct CountTests {
+    @Test func everyKindOfWriteKeepsTheCounts() throws {
+        let store = try StoreFixtures.store()
+        let a = try store.upsert(StoreFixtures.request("a@x.io"), source: WriteSource("t")).record!
+        let b = try store.upsert(StoreFixtures.request("b@x.io"), source: WriteSource("t")).record!
+        #expect(try StoreCounts.agree(store) && store.counts(type: "contacts")! == (2, 0))
+        _ = try store.archive(type: "contacts", ids: [a.id, b.id], source: WriteSource("t"))
+        #expect(try StoreCounts.agree(store) && store.counts(type: "contacts")! == (0, 2))
+        _ = try store.restore(type: "contacts", id: a.id, source: WriteSource("t"))
+        #expect(try StoreCounts.agree(store) && store.counts(type: "contacts")! == (1, 1))
+        // An import batch with a create, an update and an invalid item.
+        let items = [
+            #"{"lookup":{"identifier":"email"},"data":{"email":"c@x.io"}}"#,
+            #"{"lookup":{"identifier":"email"},"data":{"email":"a@x.io","n":3}}"#, #"{"data":"no"}"#,
+        ].map { text -> ImportItem in
+            let body = try! JSONValue.parse(text)
+            return ImportItem(request: NativeRequest.result(type: "contacts", body: body), body: body)
+        }
+        _ = try store.importBatch(items, type: "contacts", source: WriteSource("t"))
+        #expect(try StoreCounts.agree(store) && store.counts(type: "contacts")! == (2, 1))
+        // A batch that fails part-way is rolled back whole, counts included.
+        let history = try store.history(recordID: a.id)
+        _ = try store.undo(revision: history.last!.id, source: WriteSource("t"))
+        #expect(try StoreCounts.agree(store))
+    }
+}

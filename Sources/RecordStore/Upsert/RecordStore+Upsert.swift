@@ -139,6 +139,7 @@ extension RecordStore {
             if !item.warnings.isEmpty { plan.warnings = item.warnings + plan.warnings }
             plans.append(plan)
         }
+        try statements.flushCounts()
         return plans
     }
 }

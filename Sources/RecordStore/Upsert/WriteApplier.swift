@@ -20,6 +20,7 @@ enum WriteApplier {
         _ write: RecordWrite, type: ObjectType, source: WriteSource, at now: Date, _ db: Database,
         statements: WriteStatements? = nil
     ) throws {
+        let own = statements == nil
         let statements = statements ?? WriteStatements(db)
         let after = write.after
         let newKeys = type.keys(of: after)
@@ -45,6 +46,7 @@ enum WriteApplier {
                 arguments: [after.type])
         }
         try statements.revision(write, dataText: dataText, source: source, at: now)
+        if own { try statements.flushCounts() }
     }
 
     /// The "already held" refusal for a key the UNIQUE index turned away.
@@ -71,6 +73,10 @@ final class WriteStatements {
     private var revisionStatement: RawStatement?
     private var updates: [UpdateColumns: RawStatement] = [:]
     private var nowText: (Date, String)?
+    /// Per type, how the active and archived counts changed through these statements, not yet written to
+    /// `types` (`flushCounts`): one UPDATE per batch instead of a trigger per row, whose statement journal
+    /// cost every INSERT into `records`.
+    private var counts: [String: (active: Int, archived: Int)] = [:]
 
     static let keySQL = "INSERT INTO record_keys(type, identifier, value, record_id) VALUES (?,?,?,?)"
     static let revisionSQL =
@@ -101,7 +107,19 @@ final class WriteStatements {
             .bind(r.archived).bind(r.archivedAt.map(text)).bind(r.version).bind(text(r.createdAt))
             .bind(text(r.updatedAt)).bind(r.mergedInto)
         try record.execute(RecordRow.insertSQL)
+        counts[r.type, default: (0, 0)].active += r.archived ? 0 : 1
+        counts[r.type, default: (0, 0)].archived += r.archived ? 1 : 0
         try insertKeys(keys, of: r)
+    }
+
+    /// Writes the count changes made so far to `types` (inside the caller's transaction). Whoever made
+    /// these statements calls it before the transaction commits.
+    func flushCounts() throws {
+        for (type, change) in counts where change != (0, 0) {
+            try db.cachedStatement(sql: "UPDATE types SET active = active + ?, archived = archived + ? WHERE key = ?")
+                .execute(arguments: [change.active, change.archived, type])
+        }
+        counts = [:]
     }
 
     /// Inserts identifier keys; one the UNIQUE index turns away is refused by name.
@@ -132,6 +150,10 @@ final class WriteStatements {
         statement.bind(r.id).bind(old.version)
         try statement.execute(change.sql)
         if db.changesCount != 1 { throw RecordRow.changedMeanwhile(r, old.version) }
+        if r.archived != old.archived {
+            counts[r.type, default: (0, 0)].active += r.archived ? -1 : 1
+            counts[r.type, default: (0, 0)].archived += r.archived ? 1 : -1
+        }
     }
 
     func revision(_ write: RecordWrite, dataText: String, source: WriteSource, at now: Date) throws {
