@@ -39,7 +39,8 @@ def main():
                 "run", str(folder / f"{name}.json"), "--url", base, "--checks", CHECKS,
                 "--max-examples", examples, "--seed", "18", "--no-color",
             ]
-            run = subprocess.run(command, capture_output=True, text=True)
+            # In the temporary folder: schemathesis keeps a cache (.schemathesis/) in its working directory.
+            run = subprocess.run(command, capture_output=True, text=True, cwd=folder)
             summary = [line for line in run.stdout.splitlines() if "generated" in line and "passed" in line]
             print(f"{name}: exit {run.returncode}; {summary[-1].strip() if summary else 'no summary'}")
             if run.returncode != 0:

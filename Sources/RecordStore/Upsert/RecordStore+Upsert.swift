@@ -76,6 +76,9 @@ extension RecordStore {
         if plan.decision.writes {
             for w in plan.writes {
                 try WriteApplier.apply(w, type: type, source: source, at: planner.now, db, statements: statements)
+                // What a batch fetched ahead for the keys this record held, before and after, is stale now.
+                lookup?.forget(type: w.after.type, keys: w.before.map { type.keys(of: $0) } ?? [])
+                lookup?.forget(type: w.after.type, keys: type.keys(of: w.after))
             }
         }
         if let key = request.idempotencyKey, !plan.decision.isError {
@@ -124,6 +127,13 @@ extension RecordStore {
         plans.reserveCapacity(items.count)
         let lookup = StoreLookup(db: db)
         let statements = WriteStatements(db)
+        // Batch planning: every key the batch's requests will probe, fetched in one query per identifier.
+        if let type {
+            let probe = planner(db, lookup: lookup)
+            var keys: [IdentifierKey] = []
+            for item in items { if case .success(let r) = item.request { keys += probe.probeKeys(r, type: type) } }
+            try lookup.prefetch(type: type.key, keys: keys)
+        }
         for item in items {
             var plan: Plan
             switch item.request {
