@@ -32,10 +32,13 @@ public struct Planner {
     /// (`RecordLookup.prefetch`); this decides nothing.
     public func probeKeys(_ request: UpsertRequest, type: ObjectType) -> [IdentifierKey] {
         var out: [IdentifierKey] = []
+        var probed: String?
         if let resolved = try? resolve(request, type: type), let id = resolved.identifier {
             out += id.keys(of: resolved.value).map { IdentifierKey(identifier: id.name, value: $0) }
+            probed = id.name
         }
-        for id in type.identifiers {
+        // The payload's other identifiers (the lookup's own keys are the payload's too, mostly).
+        for id in type.identifiers where id.name != probed {
             let raw = id.rawValue(
                 name: request.name.value, externalID: request.externalID.value, data: request.data ?? .null)
             out += id.keys(of: raw).map { IdentifierKey(identifier: id.name, value: $0) }

@@ -75,10 +75,10 @@ extension RecordStore {
         guard let type, !plan.replayed else { return plan }
         if plan.decision.writes {
             for w in plan.writes {
-                try WriteApplier.apply(w, type: type, source: source, at: planner.now, db, statements: statements)
+                let touched = try WriteApplier.apply(
+                    w, type: type, source: source, at: planner.now, db, statements: statements)
                 // What a batch fetched ahead for the keys this record held, before and after, is stale now.
-                lookup?.forget(type: w.after.type, keys: w.before.map { type.keys(of: $0) } ?? [])
-                lookup?.forget(type: w.after.type, keys: type.keys(of: w.after))
+                lookup?.forget(type: w.after.type, keys: touched)
             }
         }
         if let key = request.idempotencyKey, !plan.decision.isError {

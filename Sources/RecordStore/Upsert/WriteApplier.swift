@@ -16,18 +16,23 @@ public struct WriteSource: Sendable {
 enum WriteApplier {
     /// Writes one decided write inside the caller's transaction, through `statements` (a batch passes its
     /// own, prepared once; a lone write gets a fresh set, each statement prepared on first use).
+    /// Returns the identifier keys the record held before and after the write (a batch's prefetched answers
+    /// for them are stale now).
+    @discardableResult
     static func apply(
         _ write: RecordWrite, type: ObjectType, source: WriteSource, at now: Date, _ db: Database,
         statements: WriteStatements? = nil
-    ) throws {
+    ) throws -> [IdentifierKey] {
         let own = statements == nil
         let statements = statements ?? WriteStatements(db)
         let after = write.after
         let newKeys = type.keys(of: after)
         let dataText = after.data.jsonText
+        var touched = newKeys
         if let before = write.before {
             try statements.update(after, from: before, dataText: dataText)
             let oldKeys = Set(type.keys(of: before))
+            touched += oldKeys.filter { !newKeys.contains($0) }
             let newSet = Set(newKeys)
             for k in oldKeys.subtracting(newSet) {
                 try db.cachedStatement(
@@ -47,6 +52,7 @@ enum WriteApplier {
         }
         try statements.revision(write, dataText: dataText, source: source, at: now)
         if own { try statements.flushCounts() }
+        return touched
     }
 
     /// The "already held" refusal for a key the UNIQUE index turned away.
