@@ -290,6 +290,8 @@ import Testing
         #expect(record.body["archived"] == false && record.body["data"]?["title"] == "Live")
         let journal = try JSONValue.parse(box.run(["requests", "--db", box.db, "--json"]).out)
         #expect(journal.arrayValue?.first?["resolution"] == "unarchive_update")
+        let listed = try box.run(["requests", "--db", box.db]).out
+        #expect(listed.contains("conflict #4 resolved: unarchive_update"), "\(listed)")
         try tmux.keys("Escape")
         try tmux.quit()
     }

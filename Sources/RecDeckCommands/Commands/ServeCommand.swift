@@ -191,5 +191,6 @@ struct RequestsCommand: ParsableCommand {
         return pad(String(e.id ?? 0), 8) + pad(Timestamp.format(e.at), 26) + pad(e.dialect, 10) + pad(e.method, 7)
             + pad(String(e.status), 7) + pad(e.decision ?? "", 14) + pad(String(format: "%.1f", e.milliseconds), 8)
             + Output.cell(e.path + (e.query.isEmpty ? "" : "?" + e.query), max: 80)
+            + (e.conflictSummary.map { "  " + $0 } ?? "")
     }
 }

@@ -38,6 +38,12 @@ public struct JournalEntry: Sendable, Equatable {
         self.conflictID = conflictID; self.resolution = resolution
     }
 
+    /// The conflict the request parked, if any: "conflict #4 pending" or "conflict #4 resolved: unarchive".
+    public var conflictSummary: String? {
+        guard let id = conflictID else { return nil }
+        return resolution.map { "conflict #\(id) resolved: \($0)" } ?? "conflict #\(id) pending"
+    }
+
     /// Headers that carry credentials, whatever their case.
     static let secret: Set<String> = ["authorization", "x-api-key", "api-key", "cookie", "proxy-authorization"]
 

@@ -149,8 +149,5 @@ public final class RequestsView: View {
     }
 
     /// A parked conflict: pending (`r` in the detail resolves it) or what was chosen.
-    static func conflictNote(_ e: JournalEntry) -> String {
-        guard let id = e.conflictID else { return "" }
-        return e.resolution.map { "  · conflict #\(id) resolved: \($0)" } ?? "  · conflict #\(id) pending"
-    }
+    static func conflictNote(_ e: JournalEntry) -> String { e.conflictSummary.map { "  · " + $0 } ?? "" }
 }
