@@ -110,3 +110,23 @@ import Testing
         }
     }
 }
+
+extension RequestsViewTests {
+    /// Found by using it: a journaled query string is percent-encoded as it came over the wire; the composer
+    /// replayed it raw, so `name=GLOBEX%20INDUSTRIES` matched nothing and previewed a create.
+    @Test func aReplayedQueryStringIsDecoded() throws {
+        let h = try Harness(width: 120, height: 36)
+        let body = #"{"custom_object_record":{"custom_object_fields":{"size":250}}}"#
+        try h.store.appendRequest(
+            JournalEntry(
+                at: Harness.clock(), dialect: "zendesk", method: "PATCH",
+                path: "/api/v2/custom_objects/companies/records", query: "name=GLOBEX%20INDUSTRIES&x=a+b%26c",
+                headers: [:], body: body, status: 200, response: "{}", decision: "update", recordID: nil,
+                processID: nil, milliseconds: 1))
+        h.press(":requests<enter>p")
+        let composer = try #require(h.app.top as? ComposerView)
+        #expect(composer.dialect.name == "zendesk" && composer.typeKey == "companies")
+        #expect(composer.queryText == "name=GLOBEX INDUSTRIES&x=a b%26c")
+        #expect(h.text.contains(" UPDATE "))
+    }
+}
