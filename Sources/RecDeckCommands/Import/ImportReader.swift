@@ -142,19 +142,21 @@ struct ImportReader {
                     request: .failure(RequestError(field: "body", "expected a data object, got \(value.typeName)")),
                     body: value, label: label)
             }
+            // The request a native body {"data": …, "on_archived_match": …, "lookup": {"path": …}} decodes to,
+            // made directly (decoding the body each line showed in the profile); the lookup path is parsed
+            // once for the whole file. The body is kept for the conflict queue.
+            var request = UpsertRequest(type: type)
+            request.data = value
             var o: [String: JSONValue] = ["data": value]
-            if let onArchivedMatch { o["on_archived_match"] = .string(onArchivedMatch.rawValue) }
-            // Decoded without the lookup, which is set from the path parsed once for the whole file (parsing
-            // it again per item showed in the profile); the body kept for the conflict queue names it.
-            var result = NativeRequest.result(type: type, body: .object(o))
+            if let onArchivedMatch {
+                request.onArchivedMatch = onArchivedMatch
+                o["on_archived_match"] = .string(onArchivedMatch.rawValue)
+            }
             if let keyPath {
-                if case .success(var request) = result {
-                    request.lookup = .path(keyPath, value: nil)
-                    result = .success(request)
-                }
+                request.lookup = .path(keyPath, value: nil)
                 o["lookup"] = ["path": .string(keyPath.description)]
             }
-            return ImportItem(request: result, body: .object(o), label: label)
+            return ImportItem(request: .success(request), body: .object(o), label: label)
         } else if let onArchivedMatch, var o = value.objectValue, o["on_archived_match"] == nil {
             o["on_archived_match"] = .string(onArchivedMatch.rawValue)
             body = .object(o)

@@ -79,10 +79,12 @@ public struct Importer {
             summary.batches += 1
             let plans = try store.importBatch(
                 items, type: importer.type, source: WriteSource(source, batch: "\(runID)#\(summary.batches)"))
-            for (item, p) in zip(items, plans) {
-                summary.decisions[p.decision.rawValue, default: 0] += 1
-                if p.decision.isError && p.decision != .conflict, summary.errors.count < 20 {
-                    summary.errors.append("\(item.label): \(p.decision.rawValue): \(p.errorSummary)")
+            // By index: reading a field of each plan in place, not copying every plan out of the array.
+            for i in plans.indices {
+                let decision = plans[i].decision
+                summary.decisions[decision.rawValue, default: 0] += 1
+                if decision.isError && decision != .conflict, summary.errors.count < 20 {
+                    summary.errors.append("\(items[i].label): \(decision.rawValue): \(plans[i].errorSummary)")
                 }
             }
             let first = summary.items + 1
