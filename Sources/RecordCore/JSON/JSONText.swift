@@ -50,6 +50,7 @@ extension JSONValue {
     /// Compact JSON text with sorted object keys (deterministic).
     public var jsonText: String {
         var out = ""
+        out.reserveCapacity(128)
         write(to: &out, indent: nil, level: 0)
         return out
     }

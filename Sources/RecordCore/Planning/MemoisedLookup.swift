@@ -2,12 +2,19 @@
 /// key for uniqueness). The state cannot change while a plan is made, so the answers stay true.
 final class MemoisedLookup: RecordLookup {
     private let base: any RecordLookup
-    private var byKey: [String: [Record]] = [:]
+    private var byKey: [Key: [Record]] = [:]
+
+    /// A probe's three parts, hashed as they are (no string built per probe).
+    private struct Key: Hashable {
+        var type: String
+        var identifier: String
+        var value: String
+    }
 
     init(_ base: any RecordLookup) { self.base = base }
 
     func records(type: String, identifier: String, value: String) throws -> [Record] {
-        let key = type + "\u{0}" + identifier + "\u{0}" + value
+        let key = Key(type: type, identifier: identifier, value: value)
         if let hit = byKey[key] { return hit }
         let found = try base.records(type: type, identifier: identifier, value: value)
         byKey[key] = found
