@@ -26,10 +26,6 @@ public final class RecordStore: Sendable {
         config.prepareDatabase { db in
             guard !db.configuration.readonly else { return }
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
-            // Statement journals in memory: each INSERT into `records` (a trigger, a UNIQUE id, three indexes)
-            // needs one, and in a temp file they were 1.1 million of the 1.5 million pwrite calls of a
-            // 200,000-record import (13% of its time). Only the writer; readers keep SQLite's default.
-            try db.execute(sql: "PRAGMA temp_store = MEMORY")
         }
         return config
     }
