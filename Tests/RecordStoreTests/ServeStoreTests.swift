@@ -79,4 +79,36 @@ import Testing
         #expect(try store.requests(limit: 1).first?.resolution == "skip")
         #expect(try store.findRecord(type: "contacts", key: "s@x.io")?.archived == true)
     }
+
+    @Test func aRequestThatFailsInTheStoreFailsAloneAndTheOthersCommit() throws {
+        let store = try StoreFixtures.store()
+        var broken = StoreFixtures.contacts
+        broken.key = "broken"
+        try store.applyType(broken)
+        // Its stored schema made unreadable: planning a request of that type throws a store error.
+        try store.writeTransaction("test") { db in
+            try db.execute(sql: "UPDATE types SET schema = 'not json' WHERE key = 'broken'")
+        }
+        let bad = ServedRequest(
+            exchange: Exchange(
+                Dialects.named("native")!, type: "broken", query: [], bytes: Array(Self.body("x@x.io").utf8))
+        ) { _ in
+            JournalEntry(
+                at: Date(), dialect: "native", method: "POST", path: "/", query: "", headers: [:],
+                body: "", status: 0, response: "", decision: nil, recordID: nil, processID: nil, milliseconds: 0)
+        }
+        let log = Log()
+        let results = try store.serve(
+            [Self.served(Self.body("a@x.io"), log), bad, Self.served(Self.body("b@x.io"), log)],
+            source: WriteSource("serve"))
+        #expect((try? results[0].get())?.response.status == 201)
+        #expect((try? results[2].get())?.response.status == 201)
+        guard case .failure(let failure) = results[1] else {
+            Issue.record("the broken type's request did not fail")
+            return
+        }
+        #expect(failure.message.contains("stored schema of type broken is unreadable"))
+        #expect(try store.counts(type: "contacts")! == (2, 0))
+        #expect(try store.requests(limit: 10).map(\.status) == [201, 201])
+    }
 }

@@ -21,37 +21,40 @@ public struct ServeFailure: Error, Sendable, CustomStringConvertible {
 }
 
 extension RecordStore {
-    /// Applies single-record exchanges that arrived together in one transaction (group commit), each in its
-    /// own savepoint so one that fails leaves the others as they were; each is journaled in the same
-    /// transaction as its write, and a prompt-mode conflict is parked in the queue (the journal names it).
-    /// Later requests see earlier ones, as if they had come one after another. Bulk exchanges (a process
-    /// of their own) are refused here: `perform` applies them.
+    /// Applies single-record exchanges that arrived together in one transaction (group commit); each is
+    /// journaled in the same transaction as its write, and a prompt-mode conflict is parked in the queue (the
+    /// journal names it). Later requests see earlier ones, as if they had come one after another. Should one
+    /// of them fail (a store error, not a refused request), the group is rolled back whole and each request
+    /// is applied again in its own transaction, so the failure stays its own. (No savepoint per request:
+    /// their sub-journals cost more than the rare retry.) Bulk exchanges (a process of their own) are refused
+    /// here: `perform` applies them.
     public func serve(_ requests: [ServedRequest], source: WriteSource) throws -> [Result<
         ExchangeOutcome, ServeFailure
     >] {
         precondition(!requests.contains { $0.exchange.dialect.answersWithProcess }, "bulk exchanges go to perform")
-        return try writeTransaction("serve") { db in
-            var results: [Result<ExchangeOutcome, ServeFailure>] = []
-            results.reserveCapacity(requests.count)
-            for served in requests {
-                var answer: (outcome: ExchangeOutcome, conflictID: Int64?)?
-                // A savepoint per request (its statements prepared once per connection, not per request).
-                try db.cachedStatement(sql: "SAVEPOINT served").execute()
-                do {
-                    answer = try single(served.exchange, apply: true, source: source, parkConflicts: true, db)
-                    try db.cachedStatement(sql: "RELEASE served").execute()
-                } catch {
-                    try db.cachedStatement(sql: "ROLLBACK TO served").execute()
-                    try db.cachedStatement(sql: "RELEASE served").execute()
-                    results.append(.failure(ServeFailure(message: "\(StoreError.wrap(error, path: path))")))
-                    continue
-                }
-                var entry = served.journal(answer!.outcome)
-                entry.conflictID = answer!.conflictID
-                try appendRequest(entry, db)
-                results.append(.success(answer!.outcome))
-            }
-            return results
+        if let together = try? writeTransaction(
+            "serve",
+            { db in
+                try requests.map { try served($0, source: source, db) }
+            })
+        {
+            return together.map { .success($0) }
         }
+        return requests.map { request in
+            do {
+                return .success(try writeTransaction("serve") { db in try served(request, source: source, db) })
+            } catch {
+                return .failure(ServeFailure(message: "\(error)"))
+            }
+        }
+    }
+
+    /// One served request applied and journaled inside the caller's transaction.
+    private func served(_ request: ServedRequest, source: WriteSource, _ db: Database) throws -> ExchangeOutcome {
+        let answer = try single(request.exchange, apply: true, source: source, parkConflicts: true, db)
+        var entry = request.journal(answer.outcome)
+        entry.conflictID = answer.conflictID
+        try appendRequest(entry, db)
+        return answer.outcome
     }
 }
