@@ -127,11 +127,22 @@ public struct SandboxServer: Sendable {
             onServerRunning: { channel in
                 onListening("http://\(host):\(channel.localAddress?.port ?? port)")
             }, logger: logger)
-        try await app.runService()
+        do { try await app.runService() } catch let error as IOError where error.errnoCode == EADDRINUSE {
+            throw PortInUse(host: host, port: port)
+        }
     }
 
-    /// One exchange: the body read up to one byte past 1 MiB (a larger one is refused 413 in the dialect's
-    /// envelope without being read further), planned and applied by the store off the event loop, then
+    /// The address is taken (another server?): nothing was served.
+    public struct PortInUse: Error, CustomStringConvertible {
+        public let host: String
+        public let port: Int
+        public var description: String {
+            "cannot listen on \(host):\(port): the port is in use (another server?); choose another with --port"
+        }
+    }
+
+    /// One exchange: the body read up to 1 MiB (a larger one is refused 413 in the dialect's envelope
+    /// without being read further), planned and applied by the store off the event loop, then
     /// journaled.
     static func exchange(
         _ dialect: any Dialect, type: String?, request: Request, store: RecordStore, tokens: [String],
@@ -140,17 +151,17 @@ public struct SandboxServer: Sendable {
         let started = Date()
         var request = request
         let headers = request.headers.map { ($0.name.rawName, $0.value) }
-        var bytes: [UInt8]
+        let query = request.uri.queryParameters.map { (String($0.key), String($0.value)) }
+        var bytes: [UInt8] = []
+        let exchange: Exchange
         do {
-            let buffer = try await request.collectBody(upTo: Limits.maxBodyBytes)
-            bytes = Array(buffer: buffer)
+            bytes = Array(buffer: try await request.collectBody(upTo: Limits.maxBodyBytes))
+            exchange = Exchange(dialect, type: type, query: query, bytes: bytes)
         } catch is NIOTooManyBytesError {
-            // Over the limit: the exchange refuses a body of more than 1 MiB before parsing it.
-            bytes = [UInt8](repeating: 0x20, count: Limits.maxBodyBytes + 1)
+            // Over the limit: refused in the dialect's envelope, the rest of the body never read.
+            exchange = Exchange(dialect, type: type, query: query, unreadable: Limits.bodyTooLarge)
         }
         // (Any other error is a client that went away mid-body: nothing to answer, nothing journaled.)
-        let query = request.uri.queryParameters.map { (String($0.key), String($0.value)) }
-        let exchange = Exchange(dialect, type: type, query: query, bytes: bytes)
         var extraHeaders: HTTPFields = [:]
         let credential =
             headers.first { ["authorization", "x-api-key", "api-key"].contains($0.0.lowercased()) }?.1 ?? ""
@@ -164,7 +175,7 @@ public struct SandboxServer: Sendable {
         // How the outcome is journaled: credentials redacted, the body up to the limit.
         let method = request.method.rawValue, path = request.uri.path, queryText = request.uri.query ?? ""
         let redacted = JournalEntry.redacted(headers), limit = state.journalBodyLimit
-        let body = bytes.count > Limits.maxBodyBytes ? "" : String(decoding: bytes.prefix(limit), as: UTF8.self)
+        let body = String(decoding: bytes.prefix(limit), as: UTF8.self)
         let journal: @Sendable (ExchangeOutcome) -> JournalEntry = { outcome in
             JournalEntry(
                 at: started, dialect: dialect.name, method: method, path: path, query: queryText, headers: redacted,

@@ -12,7 +12,7 @@ struct ServeCommand: ParsableCommand {
         discussion: """
             Routes: Voxworks POST /api/v1/upsert-object; Kizen POST /api/records/{type}/upsert; Nex PUT \
             /api/developers/v1/objects/{type}; Zendesk PATCH /api/v2/custom_objects/{type}/records; bulk POST \
-            /objects/{type}/batch/upsert and GET /processes/{id}; native POST /types/{type}/upsert; reads GET /types \
+            /objects/{type}/batch/upsert and GET /processes/{id}; native POST /types/{type}/upsert; reads GET /types, \
             GET /types/{type}/records?after=&limit=&filter= and GET /types/{type}/records/{id}; GET \
             /__recdeck/health, GET and DELETE /__recdeck/requests, POST /__recdeck/reset; GET /openapi.json. Stops cleanly on SIGINT or SIGTERM. \
             `recdeck requests` prints the journal.
@@ -83,17 +83,19 @@ struct ServeCommand: ParsableCommand {
     func run() throws {
         try global.requireWritable("serve")
         let store = try global.openStore(concurrentReads: true)
-        // A port another process holds is one clear line, before the server starts.
-        try Self.checkFree(host: host, port: port)
         let server = SandboxServer(
             store: store, host: host, port: port, tokens: tokens, policy: try policy(),
             journalBodyLimit: journalBodyLimit, clientTimeout: .milliseconds(Int64(clientTimeout * 1000)))
         let db = store.path
-        try Self.block {
-            try await server.run { address in
-                Output.out("recdeck serve: listening on \(address) (database \(db)); ctrl-c stops")
-                fflush(nil)
+        do {
+            try Self.block {
+                try await server.run { address in
+                    Output.out("recdeck serve: listening on \(address) (database \(db)); ctrl-c stops")
+                    fflush(nil)
+                }
             }
+        } catch let error as SandboxServer.PortInUse {
+            throw CLIError(error.description)
         }
         Output.out("recdeck serve: stopped (requests in flight were answered)")
     }
@@ -109,29 +111,6 @@ struct ServeCommand: ParsableCommand {
         }
         done.wait()
         if let error = outcome.error { throw error }
-    }
-
-    /// Binds and releases the address: refuses a port in use with its own message.
-    static func checkFree(host: String, port: Int) throws {
-        guard port != 0 else { return }
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard fd >= 0 else { return }
-        defer { close(fd) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = in_port_t(UInt16(port).bigEndian)
-        guard inet_pton(AF_INET, host == "localhost" ? "127.0.0.1" : host, &address.sin_addr) == 1 else { return }
-        var yes: Int32 = 1
-        setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &yes, socklen_t(MemoryLayout<Int32>.size))
-        let bound = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
-            }
-        }
-        if bound != 0 {
-            throw CLIError(
-                "cannot listen on \(host):\(port): the port is in use (another server?); choose another with --port")
-        }
     }
 }
 

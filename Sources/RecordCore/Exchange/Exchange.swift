@@ -29,6 +29,14 @@ public struct Exchange: Sendable {
         }
     }
 
+    /// An exchange whose body the transport could not take (`Limits.bodyTooLarge`: it stopped reading at
+    /// the limit); it is refused whole in the dialect's envelope.
+    public init(_ dialect: any Dialect, type: String?, query: [(String, String)] = [], unreadable: RequestError) {
+        self.dialect = dialect
+        request = DialectRequest(type: type, query: query, body: .null)
+        self.unreadable = unreadable
+    }
+
     /// The answer to a body that could not be read: nothing needs the store to refuse it.
     public var unreadableRefusal: ExchangeOutcome? {
         unreadable.map { refusal(.invalid($0), type: nil) }

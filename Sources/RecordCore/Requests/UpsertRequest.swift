@@ -79,13 +79,15 @@ public enum Limits {
     public static let maxAssociations = 10
     public static let maxBatch = 1000
 
+    /// The refusal of a body over `maxBodyBytes` (413), for a transport that stops reading at the limit.
+    public static let bodyTooLarge = RequestError(
+        field: "body", "request body is over the 1 MiB limit (more than \(maxBodyBytes) bytes)", status: 413)
+
     /// Parses raw request body bytes: over 1 MiB is refused (413) before parsing, then invalid UTF-8
     /// and malformed JSON (naming line and column; nesting deeper than 512 levels is malformed) are 400s.
     public static func parseBody(_ bytes: [UInt8]) throws(RequestError) -> JSONValue {
-        guard bytes.count <= maxBodyBytes else {
-            throw RequestError(
-                field: "body", "request body is over the 1 MiB limit (more than \(maxBodyBytes) bytes)", status: 413)
-        }
+        guard bytes.count <= maxBodyBytes else { throw bodyTooLarge }
+
         do { return try JSONValue.parse(bytes) } catch {
             throw RequestError(field: "body", "request body is not valid JSON: \(error.message)")
         }
