@@ -53,50 +53,31 @@ final class RawStatement {
 
     /// Every row the statement yields, mapped (its bindings and state are then cleared).
     func rows<T>(_ sql: @autoclosure () -> String, _ map: (Row) throws -> T) throws -> [T] {
-        defer {
-            sqlite3_reset(handle)
-            sqlite3_clear_bindings(handle)
-            index = 0
-        }
+        defer { clear() }
         var out: [T] = []
-        while true {
-            let code = sqlite3_step(handle)
-            if code == SQLITE_DONE { return out }
-            guard code == SQLITE_ROW else {
-                let message = String(cString: sqlite3_errmsg(db.sqliteConnection))
-                throw DatabaseError(resultCode: ResultCode(rawValue: code), message: message, sql: sql())
-            }
-            out.append(try map(Row(handle: handle)))
-        }
-    }
-
-    /// True when the statement yields a row (its bindings and state are then cleared).
-    func hasRow(_ sql: @autoclosure () -> String) throws -> Bool {
-        defer {
-            sqlite3_reset(handle)
-            sqlite3_clear_bindings(handle)
-            index = 0
-        }
-        let code = sqlite3_step(handle)
-        if code == SQLITE_ROW { return true }
-        guard code == SQLITE_DONE else {
-            let message = String(cString: sqlite3_errmsg(db.sqliteConnection))
-            throw DatabaseError(resultCode: ResultCode(rawValue: code), message: message, sql: sql())
-        }
-        return false
+        while try step(sql()) { out.append(try map(Row(handle: handle))) }
+        return out
     }
 
     /// Runs the statement (no rows expected), then clears it for the next use.
     func execute(_ sql: @autoclosure () -> String) throws {
-        defer {
-            sqlite3_reset(handle)
-            sqlite3_clear_bindings(handle)
-            index = 0
-        }
+        defer { clear() }
+        _ = try step(sql())
+    }
+
+    /// One step: true on a row, false when done; any other code is the connection's error.
+    private func step(_ sql: @autoclosure () -> String) throws -> Bool {
         let code = sqlite3_step(handle)
-        guard code == SQLITE_DONE else {
-            let message = String(cString: sqlite3_errmsg(db.sqliteConnection))
-            throw DatabaseError(resultCode: ResultCode(rawValue: code), message: message, sql: sql())
-        }
+        if code == SQLITE_ROW { return true }
+        if code == SQLITE_DONE { return false }
+        let message = String(cString: sqlite3_errmsg(db.sqliteConnection))
+        throw DatabaseError(resultCode: ResultCode(rawValue: code), message: message, sql: sql())
+    }
+
+    /// Resets the statement and its bindings for the next use.
+    private func clear() {
+        sqlite3_reset(handle)
+        sqlite3_clear_bindings(handle)
+        index = 0
     }
 }

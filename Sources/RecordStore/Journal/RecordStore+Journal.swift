@@ -25,6 +25,11 @@ extension RecordStore {
             ])
     }
 
+    /// Empties the server's journal.
+    public func clearRequests() throws {
+        try writeTransaction("journal") { db in try db.execute(sql: "DELETE FROM requests") }
+    }
+
     /// One journaled request by its id.
     public func request(id: Int64) throws -> JournalEntry? {
         try read { db in

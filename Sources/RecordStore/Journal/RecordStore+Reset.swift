@@ -23,9 +23,4 @@ extension RecordStore {
         guard !readOnly else { throw StoreError.readOnly("reset") }
         do { try point.copy.backup(to: writer) } catch { throw StoreError.wrap(error, path: path) }
     }
-
-    /// Empties the server's journal.
-    public func clearRequests() throws {
-        try writeTransaction("journal") { db in try db.execute(sql: "DELETE FROM requests") }
-    }
 }

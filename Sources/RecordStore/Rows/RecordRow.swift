@@ -78,6 +78,11 @@ enum RecordRow {
             updatedAt: Timestamp.parse(row["updated_at"]), associations: associations, mergedInto: row["merged_into"])
     }
 
+    /// The `associations` column: a JSON array of ids, or NULL when there are none.
+    static func associationsText(_ r: Record) -> String? {
+        r.associations.isEmpty ? nil : JSONValue.array(r.associations.map(JSONValue.string)).jsonText
+    }
+
     static let insertSQL = "INSERT INTO records(\(columns)) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)"
 
     static func changedMeanwhile(_ r: Record, _ expectedVersion: Int) -> StoreError {
@@ -114,16 +119,22 @@ struct UpdateColumns: Hashable {
         return "UPDATE records SET \(sets.joined(separator: ", ")) WHERE id = ? AND version = ?"
     }
 
-    /// The values of `sql`'s parameters before the id and expected version.
-    func values(_ r: Record, dataText: String, format: (Date) -> String) -> [(any DatabaseValueConvertible)?] {
-        let all: [(any DatabaseValueConvertible)?] = [
-            r.name, r.externalID, r.parentID,
-            r.associations.isEmpty ? nil : JSONValue.array(r.associations.map(JSONValue.string)).jsonText,
-            r.archived, r.archivedAt.map(format), format(r.createdAt), r.mergedInto,
-        ]
-        return all.indices.filter { mask & (1 << $0) != 0 }.map { all[$0] } + [
-            dataText, r.version, format(r.updatedAt),
-        ]
+    /// Binds `sql`'s parameters before the id and expected version: the changed columns, then the data,
+    /// version and update time.
+    func bind(_ r: Record, dataText: String, format: (Date) -> String, to statement: RawStatement) {
+        func changed(_ i: Int) -> Bool { mask & (1 << i) != 0 }
+        if changed(0) { statement.bind(r.name) }
+        if changed(1) { statement.bind(r.externalID) }
+        if changed(2) { statement.bind(r.parentID) }
+        if changed(3) {
+            statement.bind(
+                RecordRow.associationsText(r))
+        }
+        if changed(4) { statement.bind(r.archived) }
+        if changed(5) { statement.bind(r.archivedAt.map(format)) }
+        if changed(6) { statement.bind(format(r.createdAt)) }
+        if changed(7) { statement.bind(r.mergedInto) }
+        statement.bind(dataText).bind(r.version).bind(format(r.updatedAt))
     }
 }
 

@@ -32,9 +32,9 @@ enum WriteApplier {
         if let before = write.before {
             try statements.update(after, from: before, dataText: dataText)
             let oldKeys = Set(type.keys(of: before))
-            touched += oldKeys.filter { !newKeys.contains($0) }
-            let newSet = Set(newKeys)
-            for k in oldKeys.subtracting(newSet) {
+            let removed = oldKeys.subtracting(newKeys)
+            touched += removed
+            for k in removed {
                 try db.cachedStatement(
                     sql: "DELETE FROM record_keys WHERE type = ? AND identifier = ? AND value = ? AND record_id = ?"
                 )
@@ -109,12 +109,11 @@ final class WriteStatements {
     func insert(_ r: Record, dataText: String, keys: [IdentifierKey]) throws {
         let record = try prepared(&self.record, RecordRow.insertSQL)
         record.bind(r.id).bind(r.type).bind(r.name).bind(r.externalID).bind(dataText).bind(r.parentID)
-            .bind(r.associations.isEmpty ? nil : JSONValue.array(r.associations.map(JSONValue.string)).jsonText)
+            .bind(RecordRow.associationsText(r))
             .bind(r.archived).bind(r.archivedAt.map(text)).bind(r.version).bind(text(r.createdAt))
             .bind(text(r.updatedAt)).bind(r.mergedInto)
         try record.execute(RecordRow.insertSQL)
-        counts[r.type, default: (0, 0)].active += r.archived ? 0 : 1
-        counts[r.type, default: (0, 0)].archived += r.archived ? 1 : 0
+        count(r.type, archived: r.archived, by: 1)
         try insertKeys(keys, of: r)
     }
 
@@ -145,21 +144,19 @@ final class WriteStatements {
         let change = UpdateColumns(r, from: old)
         let statement = try updates[change] ?? RawStatement(db, sql: change.sql)
         updates[change] = statement
-        for value in change.values(r, dataText: dataText, format: text) {
-            switch value {
-            case let s as String: statement.bind(s)
-            case let i as Int: statement.bind(i)
-            case let b as Bool: statement.bind(b)
-            default: statement.bind(nil as String?)
-            }
-        }
+        change.bind(r, dataText: dataText, format: text, to: statement)
         statement.bind(r.id).bind(old.version)
         try statement.execute(change.sql)
         if db.changesCount != 1 { throw RecordRow.changedMeanwhile(r, old.version) }
         if r.archived != old.archived {
-            counts[r.type, default: (0, 0)].active += r.archived ? -1 : 1
-            counts[r.type, default: (0, 0)].archived += r.archived ? 1 : -1
+            count(r.type, archived: old.archived, by: -1)
+            count(r.type, archived: r.archived, by: 1)
         }
+    }
+
+    /// A record of `type` in the `archived` state added (1) or gone (-1), for `flushCounts`.
+    private func count(_ type: String, archived: Bool, by n: Int) {
+        if archived { counts[type, default: (0, 0)].archived += n } else { counts[type, default: (0, 0)].active += n }
     }
 
     func revision(_ write: RecordWrite, dataText: String, source: WriteSource, at now: Date) throws {
