@@ -22,11 +22,13 @@ public protocol RecordLookup {
     func idempotencyEntry(key: String) throws -> IdempotencyEntry?
     /// The number the next autonumbered name of `type` takes.
     func nextAutonumber(type: String) throws -> Int
+    /// Fetches the records holding each of `keys` at once, so the probes planning a batch makes (its
+    /// `Planner.probeKeys`) are answered from memory (a store answers with one `IN (…)` query). Only saves
+    /// work: a key not fetched is still probed on its own.
+    func prefetch(type: String, keys: [IdentifierKey]) throws
 }
 
 extension RecordLookup {
-    /// Fetches the records holding each of `keys` at once, so the probes planning a batch makes are answered
-    /// from memory (a store answers with one `IN (…)` query). Only saves work: a key not fetched is still
-    /// probed on its own. The default fetches nothing.
+    /// Fetches nothing: every probe goes to `records`.
     public func prefetch(type: String, keys: [IdentifierKey]) throws {}
 }
