@@ -54,7 +54,7 @@ struct ImportReader {
         }
         let head = Array(h.readData(ofLength: 1 << 20))
         bytesRead = head.count
-        if let first = head.firstIndex(where: { ![0x20, 0x0A, 0x0D, 0x09].contains($0) }),
+        if let first = head.firstIndex(where: { !Self.isSpace($0) }),
             head[first] == UInt8(ascii: "[")
         {
             // Streamed: elements are cut out by their brackets and parsed one at a time.
@@ -125,7 +125,7 @@ struct ImportReader {
                 line -= 1
                 out.append((line == 0 ? "the array" : "after item \(line)", .failure(RequestError(field: "body", why))))
             case .text(let raw):
-                if !isArray && raw.allSatisfy({ [0x20, 0x0D, 0x09].contains($0) }) { line -= 1; continue }
+                if !isArray && raw.allSatisfy(Self.isSpace) { line -= 1; continue }
                 do { out.append((label, .success(try JSONValue.parse(raw)))) } catch {
                     out.append((label, .failure(RequestError(field: "body", error.message))))
                 }
@@ -200,7 +200,6 @@ struct ImportReader {
             scan.trailingChecked = true
             return trailingContent()
         }
-        func isSpace(_ b: UInt8) -> Bool { b == 0x20 || b == 0x0A || b == 0x0D || b == 0x09 }
         while true {
             var i = scan.scanned
             while i < buffer.count {
@@ -228,7 +227,7 @@ struct ImportReader {
                     position = i + 1
                     scan.scanned = position
                     if b == 0x7D { scan.done = true; return .malformed("unexpected '}' closing the array") }
-                    let blank = element.allSatisfy(isSpace)
+                    let blank = element.allSatisfy(Self.isSpace)
                     if closes {
                         scan.done = true
                         if blank && scan.elements == 0 && !scan.oversized {
@@ -261,22 +260,22 @@ struct ImportReader {
             scan.scanned -= position
             if scan.oversized { scan.scanned = 0 }
             position = 0
-            let chunk = handle.readData(ofLength: 1 << 20)
-            if chunk.isEmpty { eof = true } else { bytesRead += chunk.count; buffer += chunk }
+            readChunk()
         }
     }
 
     /// After the closing bracket: nil when only whitespace follows, else what is wrong.
     private mutating func trailingContent() -> Line? {
         while true {
-            if buffer[position...].contains(where: { !($0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09) }) {
+            if buffer[position...].contains(where: { !Self.isSpace($0) }) {
                 position = buffer.count
                 return .structure("unexpected content after the array's closing ']'")
             }
             position = buffer.count
             if eof { return nil }
-            let chunk = handle.readData(ofLength: 1 << 20)
-            if chunk.isEmpty { eof = true } else { bytesRead += chunk.count; buffer = Array(chunk); position = 0 }
+            buffer.removeAll(keepingCapacity: true)
+            position = 0
+            readChunk()
         }
     }
 
@@ -307,8 +306,16 @@ struct ImportReader {
             }
             position = 0
             scanned = buffer.count
-            let chunk = handle.readData(ofLength: 1 << 20)
-            if chunk.isEmpty { eof = true } else { bytesRead += chunk.count; buffer += chunk }
+            readChunk()
         }
     }
+
+    /// Appends the file's next chunk (1 MiB) to the buffer, or notes the end of the file.
+    private mutating func readChunk() {
+        let chunk = handle.readData(ofLength: 1 << 20)
+        if chunk.isEmpty { eof = true } else { bytesRead += chunk.count; buffer += chunk }
+    }
+
+    /// JSON whitespace.
+    private static func isSpace(_ b: UInt8) -> Bool { b == 0x20 || b == 0x0A || b == 0x0D || b == 0x09 }
 }

@@ -162,12 +162,17 @@ public final class FileImportRun: @unchecked Sendable {
             try finish()
             return false
         }
-        let s = session.summary
         let fraction = session.fileSize > 0 ? Double(session.bytesConsumed) / Double(session.fileSize) : 1
-        progress.update {
-            $0.rows = s.items; $0.fraction = min(1, fraction); $0.errors = s.errors; $0.refused = s.failed
-        }
+        report(session.summary, fraction: min(1, fraction))
         return true
+    }
+
+    /// What the import has done, for the Records view.
+    private func report(_ s: ImportSummary, fraction: Double, finished: Bool = false) {
+        progress.update {
+            $0.rows = s.items; $0.fraction = fraction; $0.errors = s.errors; $0.refused = s.failed
+            $0.seconds = s.seconds; $0.finished = finished
+        }
     }
 
     /// Runs every batch (on the caller's thread); a failure is reported, never thrown away.
@@ -178,19 +183,12 @@ public final class FileImportRun: @unchecked Sendable {
     private func finish() throws {
         let summary = session.finish()
         try store.setMeta(FileOpener.completeKey, "1")
-        // The new cache is complete: older caches of the same file go.
+        // The new cache is complete: older caches of the same file (with their -wal and -shm) go.
+        let kept = URL(fileURLWithPath: keep).lastPathComponent
         for name in (try? FileManager.default.contentsOfDirectory(atPath: cacheFolder.path)) ?? []
-        where name.hasPrefix(prefix)
-            && !keep.hasSuffix(
-                "/"
-                    + name.replacingOccurrences(of: "-wal", with: "")
-                    .replacingOccurrences(of: "-shm", with: ""))
-        {
+        where name.hasPrefix(prefix) && ![kept, kept + "-wal", kept + "-shm"].contains(name) {
             try? FileManager.default.removeItem(atPath: cacheFolder.appendingPathComponent(name).path)
         }
-        progress.update {
-            $0.rows = summary.items; $0.fraction = 1; $0.errors = summary.errors; $0.refused = summary.failed
-            $0.seconds = summary.seconds; $0.finished = true
-        }
+        report(summary, fraction: 1, finished: true)
     }
 }

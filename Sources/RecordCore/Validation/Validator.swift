@@ -63,7 +63,6 @@ public enum Validator {
             && t.utf8[t.utf8.index(t.utf8.startIndex, offsetBy: firstDomain)] != 0x2E
     }
 
-    /// Digits with optional `+`, spaces, dots, dashes and parentheses; at least one digit.
     /// Digits, `+ - . ( )` and spaces, with at least one digit (surrounding whitespace allowed).
     public static func isPhone(_ s: String) -> Bool {
         let bytes = s.utf8

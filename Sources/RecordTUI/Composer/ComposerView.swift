@@ -1,3 +1,4 @@
+import Foundation
 import RecordCore
 import TerminalScreen
 
@@ -83,7 +84,6 @@ public final class ComposerView: View {
 
     static func queryString(_ q: [(String, String)]) -> String { q.map { "\($0.0)=\($0.1)" }.joined(separator: "&") }
 
-    /// The query pairs typed in the query line.
     /// The query pairs typed in the query line; `%XX` escapes are decoded in each name and value (so `%26`
     /// is an `&` inside a value, as in a URL).
     var query: [(String, String)] {
@@ -95,32 +95,8 @@ public final class ComposerView: View {
         }
     }
 
-    /// `%XX` escapes decoded (a malformed one is kept as typed).
-    static func percentDecoded(_ text: Substring) -> String {
-        guard text.contains("%") else { return String(text) }
-        var bytes: [UInt8] = []
-        var utf8 = Array(text.utf8)[...]
-        func hex(_ b: UInt8) -> UInt8? {
-            switch b {
-            case 0x30...0x39: return b - 0x30
-            case 0x41...0x46: return b - 0x41 + 10
-            case 0x61...0x66: return b - 0x61 + 10
-            default: return nil
-            }
-        }
-        while let b = utf8.first {
-            if b == 0x25, utf8.count >= 3, let h = hex(utf8[utf8.startIndex + 1]),
-                let l = hex(utf8[utf8.startIndex + 2])
-            {
-                bytes.append(h << 4 | l)
-                utf8 = utf8.dropFirst(3)
-            } else {
-                bytes.append(b)
-                utf8 = utf8.dropFirst()
-            }
-        }
-        return String(decoding: bytes, as: UTF8.self)
-    }
+    /// `%XX` escapes decoded (Foundation's decoding; a part with a malformed escape is kept as typed).
+    static func percentDecoded(_ text: Substring) -> String { text.removingPercentEncoding ?? String(text) }
 
     /// A query string as it came over the wire, for the query line: `+` and `%20` shown as spaces (the
     /// other escapes stay, so an `&` or `=` inside a value keeps its meaning).
