@@ -197,33 +197,47 @@ final class LockedDay: @unchecked Sendable {
     }
 }
 
-/// The batch write statements bound through SQLite's C API (issue 17) keep the store's guarantees.
+/// The batch write statements bound through SQLite's C API (issue 17) keep the store's guarantees, run in
+/// line or on a batch's writer thread (`WritePipeline`), where a failed write is thrown by the next drain.
 @Suite struct WriteStatementsTests {
-    @Test func aKeyAlreadyHeldIsRefusedByNameAndAStaleUpdateIsRefused() throws {
+    @Test(arguments: [false, true])
+    func aKeyAlreadyHeldIsRefusedByNameAndAStaleUpdateIsRefused(pipelined: Bool) throws {
         let store = try StoreFixtures.store()
         let type = StoreFixtures.contacts
         let now = Date(timeIntervalSince1970: 1_790_000_000)
         func record(_ id: String, _ email: String) -> RecordCore.Record {
             RecordCore.Record(id: id, type: "contacts", data: ["email": .string(email)], createdAt: now)
         }
-        try store.writeTransaction("test") { db in
-            let statements = WriteStatements(db)
-            let a = record("a", "x@y.io")
-            try statements.insert(a, dataText: a.data.jsonText, keys: type.keys(of: a))
-            let b = record("b", "X@y.io")
-            #expect(throws: StoreError.self) {
-                try statements.insert(b, dataText: b.data.jsonText, keys: type.keys(of: b))
+        /// Writes `write` and waits for it; the error it met, if any.
+        func write(_ write: RecordWrite) throws -> Error? {
+            try store.writeTransaction("test", commitIf: { _ in false }) { db -> Error? in
+                let pipeline = pipelined ? WritePipeline() : nil
+                defer { pipeline?.stop() }
+                let statements = WriteStatements(db, pipeline: pipeline)
+                do {
+                    try statements.write(
+                        write, removing: [], adding: write.before == nil ? type.keys(of: write.after) : [],
+                        source: WriteSource("test"), at: now)
+                    try statements.drain()
+                    return nil
+                } catch { return error }
             }
-            let c = record("c", "x@Y.io")
-            do { try statements.insert(c, dataText: c.data.jsonText, keys: type.keys(of: c)) } catch {
-                #expect("\(error)".contains("email \"x@y.io\" is already held by another contacts record"))
-            }
-            // An update expecting a version the row is not at changes nothing and says so.
-            var newer = a
-            newer.version = 3
-            var stale = a
-            stale.version = 2
-            #expect(throws: StoreError.self) { try statements.update(newer, from: stale, dataText: "{}") }
         }
+        let a = record("a", "x@y.io")
+        try store.writeTransaction("test") { db in
+            try WriteStatements(db).write(
+                RecordWrite(op: .create, before: nil, after: a), removing: [], adding: type.keys(of: a),
+                source: WriteSource("test"), at: now)
+        }
+        let b = try write(RecordWrite(op: .create, before: nil, after: record("b", "X@y.io")))
+        #expect(b is StoreError)
+        #expect("\(b.map { "\($0)" } ?? "")".contains("email \"x@y.io\" is already held by another contacts record"))
+        // An update expecting a version the row is not at changes nothing and says so.
+        var newer = a
+        newer.version = 3
+        var stale = a
+        stale.version = 2
+        #expect(try write(RecordWrite(op: .update, before: stale, after: newer)) is StoreError)
+        #expect(try write(RecordWrite(op: .update, before: a, after: newer)) == nil)
     }
 }

@@ -3,18 +3,17 @@ import GRDBSQLite
 
 /// A statement prepared once per batch and bound and stepped through SQLite's C API. The import's
 /// per-record writes spent more time in GRDB's argument boxing and binding than SQLite spent writing;
-/// these bind text and integers straight from Swift's storage. Used only inside a transaction GRDB opened.
+/// these bind text and integers straight from Swift's storage. Used only inside a transaction GRDB opened;
+/// once prepared, it touches no GRDB API, so a `WritePipeline` may step it on its own thread.
 final class RawStatement {
     private let statement: Statement
     private let handle: SQLiteStatement
-    private let db: Database
     private var index: Int32 = 0
 
     /// SQLite copies the bytes it is given (they are only borrowed for the call).
     private static let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
 
     init(_ db: Database, sql: String) throws {
-        self.db = db
         statement = try db.makeStatement(sql: sql)
         handle = statement.sqliteStatement
     }
@@ -70,9 +69,13 @@ final class RawStatement {
         let code = sqlite3_step(handle)
         if code == SQLITE_ROW { return true }
         if code == SQLITE_DONE { return false }
-        let message = String(cString: sqlite3_errmsg(db.sqliteConnection))
+        let message = String(cString: sqlite3_errmsg(sqlite3_db_handle(handle)))
         throw DatabaseError(resultCode: ResultCode(rawValue: code), message: message, sql: sql())
     }
+
+    /// Rows the last `execute` changed (the connection's count, read without GRDB, so it may be called on a
+    /// `WritePipeline`'s thread).
+    var changes: Int { Int(sqlite3_changes(sqlite3_db_handle(handle))) }
 
     /// Resets the statement and its bindings for the next use.
     private func clear() {

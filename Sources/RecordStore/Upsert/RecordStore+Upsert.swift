@@ -69,6 +69,7 @@ extension RecordStore {
             }
         }
         if let key = request.idempotencyKey, !plan.decision.isError {
+            try statements?.drain()
             try db.execute(
                 sql:
                     "INSERT INTO idempotency_keys(key, type, fingerprint, decision, record_id, at) VALUES (?,?,?,?,?,?)",
@@ -112,8 +113,12 @@ extension RecordStore {
     ) throws -> [Plan] {
         var plans: [Plan] = []
         plans.reserveCapacity(items.count)
-        let lookup = StoreLookup(db: db)
-        let statements = WriteStatements(db)
+        // Row writes run on a second thread while the next item is planned (`WritePipeline`); it stops before
+        // the transaction ends, whether it commits or rolls back.
+        let pipeline = WritePipeline()
+        defer { pipeline.stop() }
+        let lookup = StoreLookup(db: db, pipeline: pipeline)
+        let statements = WriteStatements(db, pipeline: pipeline)
         // Batch planning: every key the batch's requests will probe, fetched in one query per identifier.
         if let type {
             let probe = planner(db, lookup: lookup)
@@ -130,6 +135,7 @@ extension RecordStore {
                 plan = try applyPlanned(
                     request, type: type, source: source, lookup: lookup, statements: statements, db)
                 if let dialect = parkConflicts, plan.decision == .conflict {
+                    try statements.drain()
                     try parkConflict(request, body: item.body, plan: plan, dialect: dialect, source: source, db)
                 }
             }

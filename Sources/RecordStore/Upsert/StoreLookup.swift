@@ -7,12 +7,14 @@ import RecordCore
 final class StoreLookup: RecordLookup {
     let db: Database
     private var byKey: RawStatement?
+    /// A batch's writer thread: every query here waits for its queued writes first.
+    private let pipeline: WritePipeline?
 
     /// Record ids' random bits: a generator seeded once from the system's (one `getrandom` per batch, not
     /// two per record).
     private var random = SeededGenerator()
 
-    init(db: Database) { self.db = db }
+    init(db: Database, pipeline: WritePipeline? = nil) { self.db = db; self.pipeline = pipeline }
 
     /// A new record id (UUIDv7) for a record created at `now`.
     func newID(now: Date) -> String { RecordID.make(now: now, random: &random) }
@@ -33,6 +35,7 @@ final class StoreLookup: RecordLookup {
         var byIdentifier: [String: Set<String>] = [:]
         for k in keys where fetched[type]?[k] == nil { byIdentifier[k.identifier, default: []].insert(k.value) }
         var found = fetched[type] ?? [:]
+        if !byIdentifier.isEmpty { try pipeline?.drain() }
         for (identifier, values) in byIdentifier {
             let all = Array(values)
             for start in stride(from: 0, to: all.count, by: 500) {
@@ -65,6 +68,7 @@ final class StoreLookup: RecordLookup {
 
     func records(type: String, identifier: String, value: String) throws -> [Record] {
         if let hit = fetched[type]?[IdentifierKey(identifier: identifier, value: value)] { return hit }
+        try pipeline?.drain()
         // Through SQLite's C API, decoded by position: most probes of an import find nothing, and a found
         // row is read without GRDB's row objects.
         let statement = try byKey ?? RawStatement(db, sql: Self.byKeySQL)
@@ -73,6 +77,7 @@ final class StoreLookup: RecordLookup {
     }
 
     func scan(type: String, matching: (Record) -> Bool) throws -> [Record] {
+        try pipeline?.drain()
         var out: [Record] = []
         let rows = try Row.fetchCursor(
             db.cachedStatement(sql: "SELECT \(RecordRow.columns) FROM records WHERE type = ? ORDER BY seq"),
@@ -84,9 +89,13 @@ final class StoreLookup: RecordLookup {
         return out
     }
 
-    func record(id: String) throws -> Record? { try RecordRow.fetch(id: id, db) }
+    func record(id: String) throws -> Record? {
+        try pipeline?.drain()
+        return try RecordRow.fetch(id: id, db)
+    }
 
     func idempotencyEntry(key: String) throws -> IdempotencyEntry? {
+        try pipeline?.drain()
         guard
             let row = try Row.fetchOne(
                 db, sql: "SELECT type, fingerprint, decision, record_id FROM idempotency_keys WHERE key = ?",
@@ -98,7 +107,8 @@ final class StoreLookup: RecordLookup {
     }
 
     func nextAutonumber(type: String) throws -> Int {
-        (try Int.fetchOne(db, sql: "SELECT autonumber FROM types WHERE key = ?", arguments: [type]) ?? 0) + 1
+        try pipeline?.drain()
+        return (try Int.fetchOne(db, sql: "SELECT autonumber FROM types WHERE key = ?", arguments: [type]) ?? 0) + 1
     }
 }
 

@@ -27,30 +27,29 @@ enum WriteApplier {
         let statements = statements ?? WriteStatements(db)
         let after = write.after
         let newKeys = type.keys(of: after)
-        let dataText = after.data.jsonText
         var touched = newKeys
+        let associationsChanged: Bool
         if let before = write.before {
-            try statements.update(after, from: before, dataText: dataText)
             let oldKeys = Set(type.keys(of: before))
-            let removed = oldKeys.subtracting(newKeys)
+            let removed = Array(oldKeys.subtracting(newKeys))
             touched += removed
-            for k in removed {
-                try db.cachedStatement(
-                    sql: "DELETE FROM record_keys WHERE type = ? AND identifier = ? AND value = ? AND record_id = ?"
-                )
-                .execute(arguments: [after.type, k.identifier, k.value, after.id])
-            }
-            try statements.insertKeys(newKeys.filter { !oldKeys.contains($0) }, of: after)
-            if before.associations != after.associations { try writeAssociations(after, db) }
+            try statements.write(
+                write, removing: removed, adding: newKeys.filter { !oldKeys.contains($0) }, source: source, at: now)
+            associationsChanged = before.associations != after.associations
         } else {
-            try statements.insert(after, dataText: dataText, keys: newKeys)
-            if !after.associations.isEmpty { try writeAssociations(after, db) }
+            try statements.write(write, removing: [], adding: newKeys, source: source, at: now)
+            associationsChanged = !after.associations.isEmpty
+        }
+        // Rare writes through GRDB's statements: on this thread, once the queued writes have run.
+        if associationsChanged {
+            try statements.drain()
+            try writeAssociations(after, db)
         }
         if write.consumesAutonumber {
+            try statements.drain()
             try db.cachedStatement(sql: "UPDATE types SET autonumber = autonumber + 1 WHERE key = ?").execute(
                 arguments: [after.type])
         }
-        try statements.revision(write, dataText: dataText, source: source, at: now)
         if own { try statements.flushCounts() }
         return touched
     }
@@ -71,11 +70,15 @@ enum WriteApplier {
 }
 
 /// The statements every write runs (the record row, its keys, its revision), bound through SQLite's C
-/// API and each prepared on first use, so a batch that keeps one set prepares each once.
+/// API and each prepared on first use, so a batch that keeps one set prepares each once. With a
+/// `WritePipeline`, binding and stepping them (and serialising the record's data) runs on the pipeline's
+/// thread; preparing them, and everything else, stays on the caller's.
 final class WriteStatements {
     private let db: Database
+    private let pipeline: WritePipeline?
     private var record: RawStatement?
     private var key: RawStatement?
+    private var removeKey: RawStatement?
     private var revisionStatement: RawStatement?
     private var updates: [UpdateColumns: RawStatement] = [:]
     private var nowText: (Date, String)?
@@ -85,10 +88,12 @@ final class WriteStatements {
     private var counts: [String: (active: Int, archived: Int)] = [:]
 
     static let keySQL = "INSERT INTO record_keys(type, identifier, value, record_id) VALUES (?,?,?,?)"
+    static let removeKeySQL =
+        "DELETE FROM record_keys WHERE type = ? AND identifier = ? AND value = ? AND record_id = ?"
     static let revisionSQL =
         "INSERT INTO revisions(record_id, version, op, after, source, batch, at) VALUES (?,?,?,?,?,?,?)"
 
-    init(_ db: Database) { self.db = db }
+    init(_ db: Database, pipeline: WritePipeline? = nil) { self.db = db; self.pipeline = pipeline }
 
     /// The statement in `slot`, prepared the first time.
     private func prepared(_ slot: inout RawStatement?, _ sql: String) throws -> RawStatement {
@@ -106,20 +111,86 @@ final class WriteStatements {
         return t
     }
 
-    func insert(_ r: Record, dataText: String, keys: [IdentifierKey]) throws {
-        let record = try prepared(&self.record, RecordRow.insertSQL)
-        record.bind(r.id).bind(r.type).bind(r.name).bind(r.externalID).bind(dataText).bind(r.parentID)
-            .bind(RecordRow.associationsText(r))
-            .bind(r.archived).bind(r.archivedAt.map(text)).bind(r.version).bind(text(r.createdAt))
-            .bind(text(r.updatedAt)).bind(r.mergedInto)
-        try record.execute(RecordRow.insertSQL)
-        count(r.type, archived: r.archived, by: 1)
-        try insertKeys(keys, of: r)
+    /// Waits for the pipeline's queued writes (if any), so this thread may use the connection.
+    func drain() throws { try pipeline?.drain() }
+
+    /// Runs `job` on the pipeline's thread, or here and now without one.
+    private func perform(_ job: @escaping () throws -> Void) throws {
+        if let pipeline { try pipeline.submit(job) } else { try job() }
     }
 
-    /// Writes the count changes made so far to `types` (inside the caller's transaction). Whoever made
-    /// these statements calls it before the transaction commits.
+    /// Writes a record's row (inserted, or updated from `write.before`), removes and adds its identifier
+    /// keys, and appends its revision. Statements are prepared and counts kept here; the rest may run on
+    /// the pipeline's thread.
+    func write(
+        _ write: RecordWrite, removing removed: [IdentifierKey], adding added: [IdentifierKey], source: WriteSource,
+        at now: Date
+    ) throws {
+        let r = write.after
+        let row: RawStatement
+        var update: UpdateColumns?
+        if let old = write.before {
+            let change = UpdateColumns(r, from: old)
+            row = try updates[change] ?? RawStatement(db, sql: change.sql)
+            updates[change] = row
+            update = change
+            if r.archived != old.archived {
+                count(r.type, archived: old.archived, by: -1)
+                count(r.type, archived: r.archived, by: 1)
+            }
+        } else {
+            row = try prepared(&record, RecordRow.insertSQL)
+            count(r.type, archived: r.archived, by: 1)
+        }
+        let keyStatement = added.isEmpty ? nil : try prepared(&key, Self.keySQL)
+        let removeStatement = removed.isEmpty ? nil : try prepared(&removeKey, Self.removeKeySQL)
+        let revision = try prepared(&revisionStatement, Self.revisionSQL)
+        let created = text(r.createdAt)
+        let updated = text(r.updatedAt)
+        let at = text(now)
+        try perform {
+            let dataText = r.data.jsonText
+            if let old = write.before, let update {
+                update.bind(
+                    r, dataText: dataText, format: { $0 == r.updatedAt ? updated : Timestamp.format($0) }, to: row)
+                row.bind(r.id).bind(old.version)
+                try row.execute(update.sql)
+                if row.changes != 1 { throw RecordRow.changedMeanwhile(r, old.version) }
+            } else {
+                row.bind(r.id).bind(r.type).bind(r.name).bind(r.externalID).bind(dataText).bind(r.parentID)
+                    .bind(RecordRow.associationsText(r))
+                    .bind(r.archived).bind(r.archivedAt.map(Timestamp.format)).bind(r.version).bind(created)
+                    .bind(updated).bind(r.mergedInto)
+                try row.execute(RecordRow.insertSQL)
+            }
+            if let removeStatement {
+                for k in removed {
+                    try removeStatement.bind(r.type).bind(k.identifier).bind(k.value).bind(r.id)
+                        .execute(Self.removeKeySQL)
+                }
+            }
+            if let keyStatement {
+                for k in added {
+                    keyStatement.bind(r.type).bind(k.identifier).bind(k.value).bind(r.id)
+                    do { try keyStatement.execute(Self.keySQL) } catch let e as DatabaseError
+                        where e.resultCode == .SQLITE_CONSTRAINT
+                    {
+                        throw WriteApplier.keyTaken(k, r)
+                    }
+                }
+            }
+            revision.bind(r.id).bind(r.version).bind(write.op.rawValue).bind(
+                r.revisionText(dataText: dataText, at: now)
+            )
+            .bind(source.name).bind(source.batch).bind(at)
+            try revision.execute(Self.revisionSQL)
+        }
+    }
+
+    /// Writes the count changes made so far to `types` (inside the caller's transaction), after the
+    /// pipeline's queued writes. Whoever made these statements calls it before the transaction commits.
     func flushCounts() throws {
+        try drain()
         for (type, change) in counts where change != (0, 0) {
             try db.cachedStatement(sql: "UPDATE types SET active = active + ?, archived = archived + ? WHERE key = ?")
                 .execute(arguments: [change.active, change.archived, type])
@@ -127,45 +198,8 @@ final class WriteStatements {
         counts = [:]
     }
 
-    /// Inserts identifier keys; one the UNIQUE index turns away is refused by name.
-    func insertKeys(_ keys: [IdentifierKey], of r: Record) throws {
-        guard !keys.isEmpty else { return }
-        let key = try prepared(&self.key, Self.keySQL)
-        for k in keys {
-            key.bind(r.type).bind(k.identifier).bind(k.value).bind(r.id)
-            do { try key.execute(Self.keySQL) } catch let e as DatabaseError where e.resultCode == .SQLITE_CONSTRAINT {
-                throw WriteApplier.keyTaken(k, r)
-            }
-        }
-    }
-
-    /// Updates the changed columns (`UpdateColumns`), guarded by the version `old` is at.
-    func update(_ r: Record, from old: Record, dataText: String) throws {
-        let change = UpdateColumns(r, from: old)
-        let statement = try updates[change] ?? RawStatement(db, sql: change.sql)
-        updates[change] = statement
-        change.bind(r, dataText: dataText, format: text, to: statement)
-        statement.bind(r.id).bind(old.version)
-        try statement.execute(change.sql)
-        if db.changesCount != 1 { throw RecordRow.changedMeanwhile(r, old.version) }
-        if r.archived != old.archived {
-            count(r.type, archived: old.archived, by: -1)
-            count(r.type, archived: r.archived, by: 1)
-        }
-    }
-
     /// A record of `type` in the `archived` state added (1) or gone (-1), for `flushCounts`.
     private func count(_ type: String, archived: Bool, by n: Int) {
         if archived { counts[type, default: (0, 0)].archived += n } else { counts[type, default: (0, 0)].active += n }
-    }
-
-    func revision(_ write: RecordWrite, dataText: String, source: WriteSource, at now: Date) throws {
-        let after = write.after
-        let revision = try prepared(&revisionStatement, Self.revisionSQL)
-        revision.bind(after.id).bind(after.version).bind(write.op.rawValue).bind(
-            after.revisionText(dataText: dataText, at: now)
-        )
-        .bind(source.name).bind(source.batch).bind(text(now))
-        try revision.execute(Self.revisionSQL)
     }
 }

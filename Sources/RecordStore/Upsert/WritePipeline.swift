@@ -1,0 +1,80 @@
+import Foundation
+
+/// Runs a batch's row writes on a second thread while the planner plans the next item. An import is
+/// about half Swift (reading, planning) and half SQLite (stepping the writes); with the writes queued
+/// here, two cores do both at once.
+///
+/// The connection is never used by both threads at once: the writer thread only steps statements prepared
+/// beforehand (through SQLite's C API, never GRDB's), and anyone else who needs the database first calls
+/// `drain`, which returns once the writer is idle. A write that fails stops the queue; its error is thrown
+/// by the next `submit` or `drain`, so the caller's transaction rolls back as if the write had failed in line.
+final class WritePipeline: @unchecked Sendable {
+    // Every field below is guarded by `condition`.
+    private let condition = NSCondition()
+    private var pending: [() throws -> Void] = []
+    private var busy = false
+    private var stopped = false
+    private var failure: Error?
+
+    init() {
+        let thread = Thread { [self] in work() }
+        thread.name = "recdeck-writer"
+        thread.start()
+    }
+
+    /// Queues a write; throws the error an earlier write met.
+    func submit(_ job: @escaping () throws -> Void) throws {
+        condition.lock()
+        defer { condition.unlock() }
+        if let failure { throw failure }
+        pending.append(job)
+        condition.broadcast()
+    }
+
+    /// Waits until every queued write has run, then throws the first error one met. After it returns, the
+    /// caller may use the connection until its next `submit`.
+    func drain() throws {
+        condition.lock()
+        defer { condition.unlock() }
+        while !pending.isEmpty || busy { condition.wait() }
+        if let failure { throw failure }
+    }
+
+    /// Stops the thread: writes still queued are dropped (the caller is abandoning its transaction, or has
+    /// drained), and it returns only once the thread no longer touches the connection.
+    func stop() {
+        condition.lock()
+        defer { condition.unlock() }
+        pending.removeAll()
+        stopped = true
+        condition.broadcast()
+        while busy { condition.wait() }
+    }
+
+    private func work() {
+        condition.lock()
+        while true {
+            while pending.isEmpty && !stopped { condition.wait() }
+            if stopped { break }
+            let jobs = pending
+            pending.removeAll(keepingCapacity: true)
+            busy = true
+            condition.unlock()
+            var error: Error?
+            for job in jobs {
+                do { try job() } catch let e {
+                    error = e
+                    break
+                }
+            }
+            condition.lock()
+            busy = false
+            if let error, failure == nil {
+                failure = error
+                pending.removeAll()
+            }
+            condition.broadcast()
+        }
+        condition.unlock()
+    }
+}
