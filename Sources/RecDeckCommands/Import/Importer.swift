@@ -56,26 +56,30 @@ public struct Importer {
         let source: String
         let runID: String
         let started = Date()
-        private var reader: ImportReader
+        /// The file's next batches, read and parsed on a thread of their own.
+        private let reader: ReadAhead
         public private(set) var summary = ImportSummary()
+        /// File bytes handled so far, and the file's size.
+        public private(set) var bytesConsumed = 0
+        public var fileSize: Int { reader.fileSize }
 
         public init(_ importer: Importer, path: String, store: RecordStore, source: String = "import") throws {
             self.importer = importer; self.store = store; self.source = source
-            reader = try ImportReader(
-                path: path, type: importer.type, keyPath: importer.keyPath, onArchivedMatch: importer.onArchivedMatch,
-                schema: try store.objectType(importer.type), plainData: importer.plainData)
+            reader = ReadAhead(
+                try ImportReader(
+                    path: path, type: importer.type, keyPath: importer.keyPath,
+                    onArchivedMatch: importer.onArchivedMatch, schema: try store.objectType(importer.type),
+                    plainData: importer.plainData),
+                batchSize: importer.batchSize)
             runID = "\(source)-\(Int(started.timeIntervalSince1970))"
         }
-
-        /// File bytes handled so far, and the file's size.
-        public var bytesConsumed: Int { reader.bytesConsumed }
-        public var fileSize: Int { reader.fileSize }
 
         /// Reads and commits the next batch (one transaction); the first and last item numbers, or nil at
         /// the end of the file.
         public mutating func nextBatch() throws -> (Int, Int)? {
-            let items = try reader.next(importer.batchSize)
-            if items.isEmpty { return nil }
+            guard let batch = try reader.next() else { return nil }
+            let items = batch.items
+            bytesConsumed = batch.bytesConsumed
             summary.batches += 1
             let plans = try store.importBatch(
                 items, type: importer.type, source: WriteSource(source, batch: "\(runID)#\(summary.batches)"))
