@@ -14,6 +14,10 @@ import Testing
         (#"{"a":[{"b":"c"}]}"#, #"{"a":[1]}"#, #"{"a":[1]}"#),
         (#"{"e":null}"#, #"{"a":1}"#, #"{"a":1,"e":null}"#),
         (#"{}"#, #"{"a":{"bb":{"ccc":null}}}"#, #"{"a":{"bb":{}}}"#),
+        // Onto nothing (a create's path): nulls in arrays are values, nulls in objects at any depth go.
+        (#"null"#, #"{"a":[null],"b":{"c":1}}"#, #"{"a":[null],"b":{"c":1}}"#),
+        (#"{}"#, #"{"a":1,"b":null}"#, #"{"a":1}"#),
+        (#"[1]"#, #"{"a":{"b":{"c":null,"d":2}}}"#, #"{"a":{"b":{"d":2}}}"#),
     ])
     func rfc7386(target: String, patch: String, result: String) throws {
         #expect(

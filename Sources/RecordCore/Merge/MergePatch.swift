@@ -3,11 +3,21 @@ public enum MergePatch {
     /// Applies `patch` to `target`: objects merge recursively, `null` removes a key, other values replace.
     public static func apply(_ patch: JSONValue, to target: JSONValue) -> JSONValue {
         guard case .object(let p) = patch else { return patch }
+        // Onto nothing, a patch with no null to remove is its own result (every create): no rebuilt objects.
+        if target.objectValue?.isEmpty ?? true, !hasNullMember(p) { return patch }
         var result = target.objectValue ?? [:]
         for (k, v) in p {
             if v.isNull { result[k] = nil } else { result[k] = apply(v, to: result[k] ?? .null) }
         }
         return .object(result)
+    }
+
+    /// True when an object, or an object nested in it (not in an array), has a null member.
+    static func hasNullMember(_ object: [String: JSONValue]) -> Bool {
+        object.values.contains { v in
+            if case .object(let o) = v { return hasNullMember(o) }
+            return v.isNull
+        }
     }
 
     /// The union of two multi-valued identifier arrays: existing order, then new values whose normalised

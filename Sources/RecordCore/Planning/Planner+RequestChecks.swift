@@ -31,8 +31,10 @@ extension Planner {
                         field: "data",
                         message: "data has \(data.count) attributes; the limit is \(Limits.maxAttributes)"))
             }
-            if !type.isSchemaless {
-                for key in data.keys.sorted() where type.field(key) == nil {
+            // Sorted only when there is something to report (most payloads hold declared fields alone).
+            let unknown = type.isSchemaless ? [] : data.keys.filter { type.field($0) == nil }
+            if !unknown.isEmpty {
+                for key in unknown.sorted() {
                     switch type.unknownFields {
                     case .keep: break
                     case .ignore:

@@ -13,8 +13,10 @@ final class RawStatement {
     /// SQLite copies the bytes it is given (they are only borrowed for the call).
     private static let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
 
-    init(_ db: Database, sql: String) throws {
-        statement = try db.makeStatement(sql: sql)
+    /// Prepares `sql`; `cached` takes it from (or adds it to) the connection's statement cache, for SQL
+    /// that is run again in later transactions.
+    init(_ db: Database, sql: String, cached: Bool = false) throws {
+        statement = try cached ? db.cachedStatement(sql: sql) : db.makeStatement(sql: sql)
         handle = statement.sqliteStatement
     }
 

@@ -47,7 +47,8 @@ final class StoreLookup: RecordLookup {
                     WHERE k.type = ? AND k.identifier = ? AND k.value IN (\(databaseQuestionMarks(count: chunk.count)))
                     ORDER BY r.seq
                     """
-                let statement = try RawStatement(db, sql: sql).bind(type).bind(identifier)
+                // A full chunk's SQL is the same every batch: prepared once per connection.
+                let statement = try RawStatement(db, sql: sql, cached: chunk.count == 500).bind(type).bind(identifier)
                 for v in chunk { statement.bind(v) }
                 let rows = try statement.rows(sql) { row in
                     (value: row.text(Int32(RecordRow.columnCount)) ?? "", record: try RecordRow.record(row))
