@@ -104,12 +104,17 @@ struct UpdateColumns: Hashable {
     ]
 
     init(_ r: Record, from old: Record) {
-        let changed = [
-            r.name != old.name, r.externalID != old.externalID, r.parentID != old.parentID,
-            r.associations != old.associations, r.archived != old.archived, r.archivedAt != old.archivedAt,
-            r.createdAt != old.createdAt, r.mergedInto != old.mergedInto,
-        ]
-        mask = changed.enumerated().reduce(0) { $0 | ($1.element ? 1 << $1.offset : 0) }
+        // Bit by bit, in `optional` order (no array of flags built per update).
+        var mask = 0
+        if r.name != old.name { mask |= 1 << 0 }
+        if r.externalID != old.externalID { mask |= 1 << 1 }
+        if r.parentID != old.parentID { mask |= 1 << 2 }
+        if r.associations != old.associations { mask |= 1 << 3 }
+        if r.archived != old.archived { mask |= 1 << 4 }
+        if r.archivedAt != old.archivedAt { mask |= 1 << 5 }
+        if r.createdAt != old.createdAt { mask |= 1 << 6 }
+        if r.mergedInto != old.mergedInto { mask |= 1 << 7 }
+        self.mask = mask
     }
 
     var sql: String {

@@ -26,11 +26,24 @@ final class StoreLookup: RecordLookup {
         ORDER BY r.seq
         """
 
+    /// Keys fetched per query.
+    static let prefetchChunk = 500
+
+    /// The holders of `count` keys of one identifier, with each row's key value.
+    static func prefetchSQL(count: Int) -> String {
+        """
+        SELECT \(RecordRow.joinedColumns), k.value
+        FROM record_keys k JOIN records r ON r.id = k.record_id
+        WHERE k.type = ? AND k.identifier = ? AND k.value IN (\(databaseQuestionMarks(count: count)))
+        """
+    }
+
+    static let fullChunkSQL = prefetchSQL(count: prefetchChunk)
+
     /// Probes answered ahead for a batch (`prefetch`), by type; a write forgets the keys it touched.
     private var fetched: [String: [IdentifierKey: [Record]]] = [:]
 
-    /// Fetches the holders of every key in one query per identifier (chunks of 500 values), in insertion
-    /// order; a key no record holds is remembered as empty, so an import's creates make no probe at all.
+    /// Fetches the holder of every key in one query per identifier (chunks of 500 values); a key no record holds is remembered as empty, so an import's creates make no probe at all.
     func prefetch(type: String, keys: [IdentifierKey]) throws {
         var byIdentifier: [String: Set<String>] = [:]
         for k in keys where fetched[type]?[k] == nil { byIdentifier[k.identifier, default: []].insert(k.value) }
@@ -38,18 +51,16 @@ final class StoreLookup: RecordLookup {
         if !byIdentifier.isEmpty { try pipeline?.drain() }
         for (identifier, values) in byIdentifier {
             let all = Array(values)
-            for start in stride(from: 0, to: all.count, by: 500) {
-                let chunk = all[start..<min(all.count, start + 500)]
+            for start in stride(from: 0, to: all.count, by: Self.prefetchChunk) {
+                let chunk = all[start..<min(all.count, start + Self.prefetchChunk)]
                 for v in chunk { found[IdentifierKey(identifier: identifier, value: v)] = [] }
-                let sql = """
-                    SELECT \(RecordRow.joinedColumns), k.value
-                    FROM record_keys k JOIN records r ON r.id = k.record_id
-                    WHERE k.type = ? AND k.identifier = ? AND k.value IN (\(databaseQuestionMarks(count: chunk.count)))
-                    ORDER BY r.seq
-                    """
-                // A full chunk's SQL is the same every batch: prepared once per connection.
-                let statement = try RawStatement(db, sql: sql, cached: chunk.count == 500).bind(type).bind(identifier)
+                // A full chunk's SQL is the same every batch: built once, prepared once per connection.
+                let full = chunk.count == Self.prefetchChunk
+                let sql = full ? Self.fullChunkSQL : Self.prefetchSQL(count: chunk.count)
+                let statement = try RawStatement(db, sql: sql, cached: full).bind(type).bind(identifier)
                 for v in chunk { statement.bind(v) }
+                // No ORDER BY: a key has one holder at most (the keys' primary key), and SQLite sorting whole
+                // rows cost more than the probes.
                 let rows = try statement.rows(sql) { row in
                     (value: row.text(Int32(RecordRow.columnCount)) ?? "", record: try RecordRow.record(row))
                 }

@@ -9,6 +9,11 @@ import Foundation
 /// `drain`, which returns once the writer is idle. A write that fails stops the queue; its error is thrown
 /// by the next `submit` or `drain`, so the caller's transaction rolls back as if the write had failed in line.
 final class WritePipeline: @unchecked Sendable {
+    /// Writes submitted but not yet handed over: touched only by the submitting thread, handed over
+    /// `handOver` at a time (one lock and wake-up per 32 writes, not per write).
+    private var outbox: [() throws -> Void] = []
+    private static let handOver = 32
+
     // Every field below is guarded by `condition`.
     private let condition = NSCondition()
     private var pending: [() throws -> Void] = []
@@ -24,16 +29,24 @@ final class WritePipeline: @unchecked Sendable {
 
     /// Queues a write; throws the error an earlier write met.
     func submit(_ job: @escaping () throws -> Void) throws {
+        outbox.append(job)
+        if outbox.count >= Self.handOver { try flush() }
+    }
+
+    /// Hands the outbox to the writer thread; throws the error an earlier write met.
+    private func flush() throws {
         condition.lock()
         defer { condition.unlock() }
         if let failure { throw failure }
-        pending.append(job)
+        pending += outbox
+        outbox.removeAll(keepingCapacity: true)
         condition.broadcast()
     }
 
     /// Waits until every queued write has run, then throws the first error one met. After it returns, the
     /// caller may use the connection until its next `submit`.
     func drain() throws {
+        if !outbox.isEmpty { try flush() }
         condition.lock()
         defer { condition.unlock() }
         while !pending.isEmpty || busy { condition.wait() }
@@ -43,6 +56,7 @@ final class WritePipeline: @unchecked Sendable {
     /// Stops the thread: writes still queued are dropped (the caller is abandoning its transaction, or has
     /// drained), and it returns only once the thread no longer touches the connection.
     func stop() {
+        outbox.removeAll()
         condition.lock()
         defer { condition.unlock() }
         pending.removeAll()
