@@ -12,7 +12,7 @@ import Testing
     }
 
     func bytes(_ s: Sandbox) throws -> Data {
-        try s.run(["types", "--db", s.db])  // a reading command, so the WAL is checkpointed alike
+        _ = try s.run(["types", "--db", s.db])  // a reading command, so the WAL is checkpointed alike
         return try Data(contentsOf: URL(fileURLWithPath: s.db))
     }
 

@@ -93,6 +93,9 @@ final class WriteStatements {
     static let revisionSQL =
         "INSERT INTO revisions(record_id, version, op, after, source, batch, at) VALUES (?,?,?,?,?,?,?)"
 
+    /// Queued writes beyond which the writer thread counts as behind.
+    static let behind = 64
+
     init(_ db: Database, pipeline: WritePipeline? = nil) { self.db = db; self.pipeline = pipeline }
 
     /// The statement in `slot`, prepared the first time.
@@ -148,8 +151,11 @@ final class WriteStatements {
         let created = text(r.createdAt)
         let updated = text(r.updatedAt)
         let at = text(now)
+        // When the writer thread is behind (an import's creates), this thread serialises the data instead.
+        let early = (pipeline?.backlog ?? 0) > Self.behind ? r.data.jsonText : nil
+        let earlyRevision = early.map { r.revisionText(dataText: $0, at: now) }
         try perform {
-            let dataText = r.data.jsonText
+            let dataText = early ?? r.data.jsonText
             if let old = write.before, let update {
                 update.bind(
                     r, dataText: dataText, format: { $0 == r.updatedAt ? updated : Timestamp.format($0) }, to: row)
@@ -180,7 +186,7 @@ final class WriteStatements {
                 }
             }
             revision.bind(r.id).bind(r.version).bind(write.op.rawValue).bind(
-                r.revisionText(dataText: dataText, at: now)
+                earlyRevision ?? r.revisionText(dataText: dataText, at: now)
             )
             .bind(source.name).bind(source.batch).bind(at)
             try revision.execute(Self.revisionSQL)

@@ -13,6 +13,9 @@ final class WritePipeline: @unchecked Sendable {
     /// `handOver` at a time (one lock and wake-up per 32 writes, not per write).
     private var outbox: [() throws -> Void] = []
     private static let handOver = 32
+    /// How many writes waited for the writer thread at the last hand-over (touched only by the submitting
+    /// thread): a long queue means the writer is the slower side.
+    private(set) var backlog = 0
 
     // Every field below is guarded by `condition`.
     private let condition = NSCondition()
@@ -39,6 +42,7 @@ final class WritePipeline: @unchecked Sendable {
         defer { condition.unlock() }
         if let failure { throw failure }
         pending += outbox
+        backlog = pending.count
         outbox.removeAll(keepingCapacity: true)
         condition.broadcast()
     }
