@@ -59,6 +59,11 @@ public struct IdentifierKey: Hashable, Sendable {
 }
 
 extension ObjectType {
+    /// The names of identifiers whose keys keep ASCII capitals (`Normalization.keepsCase`).
+    public var casedIdentifiers: Set<String> {
+        Set(identifiers.lazy.filter(\.normalize.keepsCase).map(\.name))
+    }
+
     /// Every identifier key a record holds.
     public func keys(of record: Record) -> [IdentifierKey] {
         var out: [IdentifierKey] = []

@@ -29,6 +29,10 @@ public enum Normalization: String, Sendable, CaseIterable {
         return out.isEmpty ? nil : out
     }
 
+    /// True when keys keep ASCII capitals (`exact`); the others lowercase them or hold no letters, so their
+    /// keys sort the same with or without ASCII case folding.
+    public var keepsCase: Bool { self == .exact }
+
     /// True when both normalisations give the same keys (casefold and email both trim and lowercase).
     public func comparesLike(_ other: Normalization) -> Bool {
         self == other || (Set([self, other]) == [.casefold, .email])

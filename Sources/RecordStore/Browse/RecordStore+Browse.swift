@@ -43,13 +43,14 @@ extension RecordStore {
             try db.execute(sql: "DELETE FROM record_keys WHERE type = ?", arguments: [type.key])
             let rows = try Row.fetchCursor(
                 db, sql: "SELECT \(RecordRow.columns) FROM records WHERE type = ?", arguments: [type.key])
+            let cased = type.casedIdentifiers
             while let row = try rows.next() {
                 let r = try RecordRow.record(row)
                 for k in type.keys(of: r) {
                     do {
                         try db.execute(
-                            sql: "INSERT INTO record_keys(type, identifier, value, record_id) VALUES (?,?,?,?)",
-                            arguments: [type.key, k.identifier, k.value, r.id])
+                            sql: WriteStatements.keySQL,
+                            arguments: [type.key, k.identifier, k.value, r.id, cased.contains(k.identifier)])
                     } catch let e as DatabaseError where e.resultCode == .SQLITE_CONSTRAINT {
                         let holder =
                             try String.fetchOne(

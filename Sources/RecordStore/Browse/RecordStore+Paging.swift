@@ -152,12 +152,30 @@ extension RecordStore {
         var label: String
         var identifier: String?
         var prefix: String
+        /// The identifier's keys keep ASCII capitals: they are read from the NOCASE index; the others
+        /// (lowercase, or digits) sort alike in the keys' primary key, and are read from it.
+        var cased = false
+
+        /// How this group's keys are ordered: by `(value NOCASE, value)`, which for keys with no capitals is
+        /// the value alone.
+        func keyOrder(_ order: String) -> String {
+            cased ? "k.value COLLATE NOCASE \(order), k.value \(order)" : "k.value \(order)"
+        }
+
+        /// Keys after (or before) `text` in `keyOrder`, with its arguments.
+        func keyAfter(_ op: String, _ text: String) -> (String, [String]) {
+            cased
+                ? (" AND (k.value COLLATE NOCASE, k.value) \(op) (?, ?)", [text, text])
+                : (" AND k.value \(op) ?", [text])
+        }
     }
 
     /// The groups a prefix is looked up in: the type's identifiers, then the name unless an identifier covers it.
     static func prefixGroups(type: ObjectType, text: String) -> [PrefixGroup] {
         var groups = type.identifiers.compactMap { id in
-            id.normalize.apply(text).map { PrefixGroup(label: id.name, identifier: id.name, prefix: $0) }
+            id.normalize.apply(text).map {
+                PrefixGroup(label: id.name, identifier: id.name, prefix: $0, cased: id.normalize.keepsCase)
+            }
         }
         if !type.identifiers.contains(where: { $0.source == .name }) {
             groups.append(PrefixGroup(label: "name", identifier: nil, prefix: text))
@@ -166,16 +184,24 @@ extension RecordStore {
     }
 
     /// The rows of one prefix group, case-insensitively (NOCASE folds ASCII), in index order: identifier
-    /// keys by `(value NOCASE, value)`, names by `(name NOCASE, seq)`.
+    /// keys by `(value NOCASE, value)` (the value alone where keys have no capitals), names by
+    /// `(name NOCASE, seq)`.
     static func prefixSelect(_ group: PrefixGroup, type: ObjectType, archived: ArchiveFilter, columns: String) -> (
         String, StatementArguments
     ) {
         let upper = group.prefix + "\u{10FFFF}"
-        if let identifier = group.identifier {
+        if let identifier = group.identifier, group.cased {
             let sql =
                 "SELECT \(columns) FROM record_keys k INDEXED BY record_keys_nocase JOIN records r ON r.id = k.record_id"
-                + " WHERE k.type = ? AND k.identifier = ?"
+                + " WHERE k.type = ? AND k.identifier = ? AND k.cased = 1"
                 + " AND k.value COLLATE NOCASE >= ? AND k.value COLLATE NOCASE < ?"
+                + BrowseSQL.archivedClause(archived, column: "r.archived")
+            return (sql, [type.key, identifier, group.prefix, upper])
+        }
+        if let identifier = group.identifier {
+            let sql =
+                "SELECT \(columns) FROM record_keys k JOIN records r ON r.id = k.record_id"
+                + " WHERE k.type = ? AND k.identifier = ? AND k.value >= ? AND k.value < ?"
                 + BrowseSQL.archivedClause(archived, column: "r.archived")
             return (sql, [type.key, identifier, group.prefix, upper])
         }
@@ -204,10 +230,11 @@ extension RecordStore {
                 (sql, args) = Self.prefixSelect(
                     group, type: type, archived: query.archived, columns: "r.seq AS seq, k.value AS ktext, \(columns)")
                 if let after {
-                    sql += " AND (k.value COLLATE NOCASE, k.value) \(op) (?, ?)"
-                    _ = args.append(contentsOf: [after.text ?? "", after.text ?? ""])
+                    let (clause, values) = group.keyAfter(op, after.text ?? "")
+                    sql += clause
+                    _ = args.append(contentsOf: StatementArguments(values))
                 }
-                sql += " ORDER BY k.value COLLATE NOCASE \(order), k.value \(order) LIMIT ?"
+                sql += " ORDER BY \(group.keyOrder(order)) LIMIT ?"
             } else {
                 (sql, args) = Self.prefixSelect(
                     group, type: type, archived: query.archived,

@@ -34,10 +34,12 @@ enum WriteApplier {
             let removed = Array(oldKeys.subtracting(newKeys))
             touched += removed
             try statements.write(
-                write, removing: removed, adding: newKeys.filter { !oldKeys.contains($0) }, source: source, at: now)
+                write, removing: removed, adding: newKeys.filter { !oldKeys.contains($0) },
+                cased: type.casedIdentifiers, source: source, at: now)
             associationsChanged = before.associations != after.associations
         } else {
-            try statements.write(write, removing: [], adding: newKeys, source: source, at: now)
+            try statements.write(
+                write, removing: [], adding: newKeys, cased: type.casedIdentifiers, source: source, at: now)
             associationsChanged = !after.associations.isEmpty
         }
         // Rare writes through GRDB's statements: on this thread, once the queued writes have run.
@@ -87,7 +89,9 @@ final class WriteStatements {
     /// cost every INSERT into `records`.
     private var counts: [String: (active: Int, archived: Int)] = [:]
 
-    static let keySQL = "INSERT INTO record_keys(type, identifier, value, record_id) VALUES (?,?,?,?)"
+    /// A key's row; `cased` marks the keys of identifiers that keep ASCII capitals (only they are in the
+    /// NOCASE index the prefix filter reads).
+    static let keySQL = "INSERT INTO record_keys(type, identifier, value, record_id, cased) VALUES (?,?,?,?,?)"
     static let removeKeySQL =
         "DELETE FROM record_keys WHERE type = ? AND identifier = ? AND value = ? AND record_id = ?"
     static let revisionSQL =
@@ -126,8 +130,8 @@ final class WriteStatements {
     /// keys, and appends its revision. Statements are prepared and counts kept here; the rest may run on
     /// the pipeline's thread.
     func write(
-        _ write: RecordWrite, removing removed: [IdentifierKey], adding added: [IdentifierKey], source: WriteSource,
-        at now: Date
+        _ write: RecordWrite, removing removed: [IdentifierKey], adding added: [IdentifierKey],
+        cased: Set<String> = [], source: WriteSource, at now: Date
     ) throws {
         let r = write.after
         let row: RawStatement
@@ -178,6 +182,7 @@ final class WriteStatements {
             if let keyStatement {
                 for k in added {
                     keyStatement.bind(r.type).bind(k.identifier).bind(k.value).bind(r.id)
+                        .bind(cased.contains(k.identifier))
                     do { try keyStatement.execute(Self.keySQL) } catch let e as DatabaseError
                         where e.resultCode == .SQLITE_CONSTRAINT
                     {
