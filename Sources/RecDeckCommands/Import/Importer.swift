@@ -81,8 +81,10 @@ public struct Importer {
             let items = batch.items
             bytesConsumed = batch.bytesConsumed
             summary.batches += 1
+            // The next batch, when already read: its key probes are answered during this one.
             let plans = try store.importBatch(
-                items, type: importer.type, source: WriteSource(source, batch: "\(runID)#\(summary.batches)"))
+                items, type: importer.type, source: WriteSource(source, batch: "\(runID)#\(summary.batches)"),
+                next: reader.peek()?.items ?? [])
             // By index: reading a field of each plan in place, not copying every plan out of the array.
             for i in plans.indices {
                 let decision = plans[i].decision

@@ -31,6 +31,9 @@ final class ReadAhead {
     /// The next batch, or nil at the end of the file; rethrows what reading it met.
     func next() throws -> Batch? { try shared.take() }
 
+    /// The batch `next` will return, if it is already read (without waiting); nil otherwise.
+    func peek() -> Batch? { shared.peek() }
+
     /// The reader, handed to the reading thread (only it touches it from then on).
     private final class ReaderBox: @unchecked Sendable {
         var reader: ImportReader
@@ -82,6 +85,13 @@ final class ReadAhead {
             let first = ready.removeFirst()
             condition.broadcast()
             return try first.get()
+        }
+
+        func peek() -> Batch? {
+            condition.lock()
+            defer { condition.unlock() }
+            guard case .success(let batch) = ready.first else { return nil }
+            return batch
         }
 
         func cancel() {

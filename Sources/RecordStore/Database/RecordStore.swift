@@ -13,6 +13,8 @@ public final class RecordStore: Sendable {
     let clock: @Sendable () -> Date
     /// Types parsed from their stored schema, reused while the schema text is unchanged.
     let parsedTypes = ParsedTypes()
+    /// The next import batch's probes, answered during the current one.
+    let carried = CarriedPrefetch()
 
     init(writer: any DatabaseWriter, path: String, readOnly: Bool, clock: @escaping @Sendable () -> Date) {
         self.writer = writer; self.path = path; self.readOnly = readOnly; self.clock = clock
@@ -108,6 +110,9 @@ public final class RecordStore: Sendable {
     /// Runs `body` in an IMMEDIATE transaction, committed only when `commitIf` approves its result.
     func writeTransaction<T>(_ what: String, commitIf: (T) -> Bool, _ body: (Database) throws -> T) throws -> T {
         guard !readOnly else { throw StoreError.readOnly(what) }
+        // Any other write through this connection (which `PRAGMA data_version` does not see) may change what
+        // an import batch answered ahead for the next.
+        if what != "import" { carried.clear() }
         do {
             return try writer.writeWithoutTransaction { db in
                 var result: T?

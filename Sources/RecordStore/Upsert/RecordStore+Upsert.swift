@@ -83,10 +83,30 @@ extension RecordStore {
 
     /// Applies one batch of import items in one transaction, in order (a later item sees an earlier
     /// one's effect). Prompt-mode conflicts are parked in the conflict queue, not failed.
-    public func importBatch(_ items: [ImportItem], type typeKey: String, source: WriteSource) throws -> [Plan] {
+    ///
+    /// `next`, the batch that will follow (when it is already read): its key probes are answered during
+    /// this batch by the writer thread when it has room, and kept for it (`CarriedPrefetch`).
+    public func importBatch(
+        _ items: [ImportItem], type typeKey: String, source: WriteSource, next: [ImportItem] = []
+    ) throws -> [Plan] {
         let decoded = items.map { DecodedItem(request: $0.request, body: $0.body ?? .null) }
-        return try writeTransaction("import") { db in
-            try applyBatch(decoded, type: objectType(typeKey, db), source: source, parkConflicts: "native", db)
+        let ahead = carried.carrying ? next.map { DecodedItem(request: $0.request, body: .null) } : []
+        var kept: (version: Int, found: [IdentifierKey: [Record]])?
+        do {
+            let plans = try writeTransaction("import") { db in
+                let version = try Int.fetchOne(db, sql: "PRAGMA data_version") ?? 0
+                let outcome = try applyBatch(
+                    decoded, type: objectType(typeKey, db), source: source, parkConflicts: "native",
+                    carried: carried.take(type: typeKey, dataVersion: version), ahead: ahead, db)
+                kept = outcome.ahead.map { (version, $0) }
+                carried.carrying = !outcome.writerBehind
+                return outcome.plans
+            }
+            if let kept { carried.keep(type: typeKey, dataVersion: kept.version, found: kept.found) }
+            return plans
+        } catch {
+            carried.clear()
+            throw error
         }
     }
 
@@ -111,6 +131,17 @@ extension RecordStore {
     func applyBatch(
         _ items: [DecodedItem], type: ObjectType?, source: WriteSource, parkConflicts: String?, _ db: Database
     ) throws -> [Plan] {
+        try applyBatch(items, type: type, source: source, parkConflicts: parkConflicts, carried: nil, ahead: [], db)
+            .plans
+    }
+
+    /// `applyBatch`, starting from answers carried from the batch before (`carried`), and answering the
+    /// probes of the batch after (`ahead`) on the writer thread: those answers, less every key this
+    /// batch's writes touched, come back with the plans.
+    func applyBatch(
+        _ items: [DecodedItem], type: ObjectType?, source: WriteSource, parkConflicts: String?,
+        carried: [IdentifierKey: [Record]]?, ahead: [DecodedItem], _ db: Database
+    ) throws -> (plans: [Plan], ahead: [IdentifierKey: [Record]]?, writerBehind: Bool) {
         var plans: [Plan] = []
         plans.reserveCapacity(items.count)
         // Row writes run on a second thread while the next item is planned (`WritePipeline`); it stops before
@@ -119,12 +150,23 @@ extension RecordStore {
         defer { pipeline.stop() }
         let lookup = StoreLookup(db: db, pipeline: pipeline)
         let statements = WriteStatements(db, pipeline: pipeline)
-        // Batch planning: every key the batch's requests will probe, fetched in one query per identifier.
+        // Batch planning: every key the batch's requests will probe, fetched in one query per identifier
+        // (less those the batch before answered).
+        let answersAhead = AnswersBox()
         if let type {
+            if let carried { lookup.adopt(carried, type: type.key) }
             let probe = planner(db, lookup: lookup)
-            var keys: [IdentifierKey] = []
-            for item in items { if case .success(let r) = item.request { keys += probe.probeKeys(r, type: type) } }
-            try lookup.prefetch(type: type.key, keys: keys)
+            func keys(_ items: [DecodedItem]) -> [IdentifierKey] {
+                var keys: [IdentifierKey] = []
+                for item in items { if case .success(let r) = item.request { keys += probe.probeKeys(r, type: type) } }
+                return keys
+            }
+            try lookup.prefetch(type: type.key, keys: keys(items))
+            if !ahead.isEmpty {
+                // Queued first, so it reads the state before this batch's writes.
+                let query = try lookup.prefetchQuery(type: type.key, keys: keys(ahead))
+                try pipeline.submit { answersAhead.found = try query.run() }
+            }
         }
         for item in items {
             var plan: Plan
@@ -143,6 +185,14 @@ extension RecordStore {
             plans.append(plan)
         }
         try statements.flushCounts()
-        return plans
+        // What this batch's writes touched is answered anew by the next batch.
+        let forgotten = lookup.forgotten
+        let kept = answersAhead.found?.filter { !forgotten.contains($0.key) }
+        return (plans, kept, pipeline.longestBacklog > WriteStatements.behind)
     }
+}
+
+/// Answers a writer-thread job hands back (read after the pipeline drained).
+private final class AnswersBox: @unchecked Sendable {
+    var found: [IdentifierKey: [Record]]?
 }

@@ -43,37 +43,46 @@ final class StoreLookup: RecordLookup {
     /// Probes answered ahead for a batch (`prefetch`), by type; a write forgets the keys it touched.
     private var fetched: [String: [IdentifierKey: [Record]]] = [:]
 
-    /// Fetches the holder of every key in one query per identifier (chunks of 500 values); a key no record holds is remembered as empty, so an import's creates make no probe at all.
+    /// Fetches the holder of every key in one query per identifier (chunks of 500 values); a key no record holds
+    /// is remembered as empty, so an import's creates make no probe at all.
     func prefetch(type: String, keys: [IdentifierKey]) throws {
+        let query = try prefetchQuery(type: type, keys: keys)
+        guard !query.isEmpty else { return }
+        try pipeline?.drain()
+        adopt(try query.run(), type: type)
+    }
+
+    /// The queries fetching `keys` not already answered, prepared here (on the connection's thread); `run`
+    /// them whenever the connection is free.
+    func prefetchQuery(type: String, keys: [IdentifierKey]) throws -> PrefetchQuery {
         var byIdentifier: [String: Set<String>] = [:]
         for k in keys where fetched[type]?[k] == nil { byIdentifier[k.identifier, default: []].insert(k.value) }
-        var found = fetched[type] ?? [:]
-        if !byIdentifier.isEmpty { try pipeline?.drain() }
+        var query = PrefetchQuery()
         for (identifier, values) in byIdentifier {
             let all = Array(values)
             for start in stride(from: 0, to: all.count, by: Self.prefetchChunk) {
-                let chunk = all[start..<min(all.count, start + Self.prefetchChunk)]
-                for v in chunk { found[IdentifierKey(identifier: identifier, value: v)] = [] }
+                let chunk = Array(all[start..<min(all.count, start + Self.prefetchChunk)])
                 // A full chunk's SQL is the same every batch: built once, prepared once per connection.
                 let full = chunk.count == Self.prefetchChunk
                 let sql = full ? Self.fullChunkSQL : Self.prefetchSQL(count: chunk.count)
-                let statement = try RawStatement(db, sql: sql, cached: full).bind(type).bind(identifier)
-                for v in chunk { statement.bind(v) }
-                // No ORDER BY: a key has one holder at most (the keys' primary key), and SQLite sorting whole
-                // rows cost more than the probes.
-                let rows = try statement.rows(sql) { row in
-                    (value: row.text(Int32(RecordRow.columnCount)) ?? "", record: try RecordRow.record(row))
-                }
-                for (value, record) in rows {
-                    found[IdentifierKey(identifier: identifier, value: value), default: []].append(record)
-                }
+                query.chunks.append(
+                    (type, identifier, chunk, try RawStatement(db, sql: sql, cached: full), sql))
             }
         }
-        fetched[type] = found
+        return query
     }
+
+    /// Takes answers fetched elsewhere (an earlier `PrefetchQuery`); answers already held win.
+    func adopt(_ found: [IdentifierKey: [Record]], type: String) {
+        fetched[type, default: [:]].merge(found) { held, _ in held }
+    }
+
+    /// Every key a write made this lookup forget: a batch's writes touched them.
+    private(set) var forgotten: Set<IdentifierKey> = []
 
     /// Forgets prefetched answers a write may have changed (the keys a record held before and after it).
     func forget(type: String, keys: [IdentifierKey]) {
+        forgotten.formUnion(keys)
         guard fetched[type] != nil else { return }
         for k in keys { fetched[type]?[k] = nil }
     }
@@ -121,6 +130,34 @@ final class StoreLookup: RecordLookup {
     func nextAutonumber(type: String) throws -> Int {
         try pipeline?.drain()
         return (try Int.fetchOne(db, sql: "SELECT autonumber FROM types WHERE key = ?", arguments: [type]) ?? 0) + 1
+    }
+}
+
+/// Prefetch queries prepared on the connection's thread; `run` binds and steps them through SQLite's C API
+/// only, so a `WritePipeline` may run them on its thread.
+struct PrefetchQuery {
+    fileprivate var chunks:
+        [(type: String, identifier: String, values: [String], statement: RawStatement, sql: String)] =
+            []
+
+    var isEmpty: Bool { chunks.isEmpty }
+
+    /// The holder of each key (a key has one at most: the keys' primary key), every key asked for present.
+    func run() throws -> [IdentifierKey: [Record]] {
+        var found: [IdentifierKey: [Record]] = [:]
+        for (type, identifier, values, statement, sql) in chunks {
+            for v in values { found[IdentifierKey(identifier: identifier, value: v)] = [] }
+            statement.bind(type).bind(identifier)
+            for v in values { statement.bind(v) }
+            // No ORDER BY: SQLite sorting whole rows cost more than the probes.
+            let rows = try statement.rows(sql) { row in
+                (value: row.text(Int32(RecordRow.columnCount)) ?? "", record: try RecordRow.record(row))
+            }
+            for (value, record) in rows {
+                found[IdentifierKey(identifier: identifier, value: value), default: []].append(record)
+            }
+        }
+        return found
     }
 }
 

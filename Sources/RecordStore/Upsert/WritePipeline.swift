@@ -16,6 +16,8 @@ final class WritePipeline: @unchecked Sendable {
     /// How many writes waited for the writer thread at the last hand-over (touched only by the submitting
     /// thread): a long queue means the writer is the slower side.
     private(set) var backlog = 0
+    /// The longest that queue was.
+    private(set) var longestBacklog = 0
 
     // Every field below is guarded by `condition`.
     private let condition = NSCondition()
@@ -43,6 +45,7 @@ final class WritePipeline: @unchecked Sendable {
         if let failure { throw failure }
         pending += outbox
         backlog = pending.count
+        longestBacklog = max(longestBacklog, backlog)
         outbox.removeAll(keepingCapacity: true)
         condition.broadcast()
     }
