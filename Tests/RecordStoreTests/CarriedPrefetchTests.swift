@@ -45,6 +45,23 @@ import Testing
         #expect(try s.counts(type: "contacts")?.active == 3)
     }
 
+    /// A key the batch removed without probing it (an external id replaced by an update by email) is free
+    /// for the next batch, though it was held when the next batch's probes were answered.
+    @Test func aKeyTheBatchRemovedIsFreeForTheNext() throws {
+        let s = try store()
+        func item(_ body: JSONValue) -> ImportItem {
+            ImportItem(request: NativeRequest.result(type: "contacts", body: body), body: nil)
+        }
+        let source = WriteSource("t")
+        _ = try s.importBatch(
+            [item(["lookup": ["identifier": "email"], "external_id": "E1", "data": ["email": "a@x.io"]])],
+            type: "contacts", source: source)
+        let second = [item(["external_id": "E1", "data": ["email": "b@x.io"]])]
+        let first = [item(["lookup": ["identifier": "email"], "external_id": "E2", "data": ["email": "a@x.io"]])]
+        #expect(decisions(try s.importBatch(first, type: "contacts", source: source, next: second)) == ["update"])
+        #expect(decisions(try s.importBatch(second, type: "contacts", source: source)) == ["create"])
+    }
+
     @Test func anotherConnectionsWriteInBetweenIsSeen() throws {
         let s = try store()
         _ = try s.importBatch(items(["a@x.io"], n: 1), type: "contacts", source: WriteSource("t"))
