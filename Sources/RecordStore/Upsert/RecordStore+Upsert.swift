@@ -188,7 +188,9 @@ extension RecordStore {
         // What this batch's writes touched is answered anew by the next batch.
         let forgotten = lookup.forgotten
         let kept = answersAhead.found?.filter { !forgotten.contains($0.key) }
-        return (plans, kept, pipeline.longestBacklog > WriteStatements.behind)
+        // The writer is the slower side when writes still queue as the planning ends (the queue grows
+        // for a moment at a batch's start, while it answers the next batch's probes).
+        return (plans, kept, pipeline.backlog > WriteStatements.behind)
     }
 }
 

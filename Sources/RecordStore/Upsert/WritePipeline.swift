@@ -13,11 +13,9 @@ final class WritePipeline: @unchecked Sendable {
     /// `handOver` at a time (one lock and wake-up per 32 writes, not per write).
     private var outbox: [() throws -> Void] = []
     private static let handOver = 32
-    /// How many writes waited for the writer thread at the last hand-over (touched only by the submitting
-    /// thread): a long queue means the writer is the slower side.
+    /// How many writes waited for the writer thread at the last hand-over, the one of the final `drain`
+    /// included (touched only by the submitting thread): a long queue means the writer is the slower side.
     private(set) var backlog = 0
-    /// The longest that queue was.
-    private(set) var longestBacklog = 0
 
     // Every field below is guarded by `condition`.
     private let condition = NSCondition()
@@ -45,7 +43,6 @@ final class WritePipeline: @unchecked Sendable {
         if let failure { throw failure }
         pending += outbox
         backlog = pending.count
-        longestBacklog = max(longestBacklog, backlog)
         outbox.removeAll(keepingCapacity: true)
         condition.broadcast()
     }
