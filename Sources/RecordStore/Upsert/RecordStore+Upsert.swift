@@ -91,19 +91,18 @@ extension RecordStore {
     ) throws -> [Plan] {
         let decoded = items.map { DecodedItem(request: $0.request, body: $0.body ?? .null) }
         let ahead = carried.carrying ? next.map { DecodedItem(request: $0.request, body: .null) } : []
-        var kept: (version: Int, found: [IdentifierKey: [Record]])?
         do {
-            let plans = try writeTransaction("import") { db in
+            return try writeTransaction("import") { db in
                 let version = try Int.fetchOne(db, sql: "PRAGMA data_version") ?? 0
                 let outcome = try applyBatch(
                     decoded, type: objectType(typeKey, db), source: source, parkConflicts: "native",
                     carried: carried.take(type: typeKey, dataVersion: version), ahead: ahead, db)
-                kept = outcome.ahead.map { (version, $0) }
+                // Kept inside the transaction, so no other batch of this store runs between the writes and
+                // the keeping (a failed commit clears it below).
+                if let found = outcome.ahead { carried.keep(type: typeKey, dataVersion: version, found: found) }
                 carried.carrying = !outcome.writerBehind
                 return outcome.plans
             }
-            if let kept { carried.keep(type: typeKey, dataVersion: kept.version, found: kept.found) }
-            return plans
         } catch {
             carried.clear()
             throw error
