@@ -55,7 +55,10 @@ let package = Package(
         .executableTarget(name: "recdeck", dependencies: ["RecDeckCommands"]),
         .executableTarget(
             name: "recdeck-bench",
-            dependencies: ["RecordCore", "RecordStore", "RecDeckCommands", "RecordTUI", "TerminalScreen"]),
+            dependencies: [
+                "RecordCore", "RecordStore", "RecDeckCommands", "RecordTUI", "TerminalScreen",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]),
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(
             name: "RecordCoreTests",

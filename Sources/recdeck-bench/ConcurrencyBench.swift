@@ -8,22 +8,7 @@ import RecordStore
 /// process must get create or update for every key (creates summing to K) and none may see
 /// "database is locked".
 enum ConcurrencyBench {
-    static func run(_ arguments: [String]) throws {
-        var processes = 8, keys = 1000, batch = 1
-        var args = arguments
-        while let a = args.first {
-            args.removeFirst()
-            guard let v = args.first.flatMap(Int.init), v > 0 else {
-                fail("usage: recdeck-bench concurrency [--processes P] [--keys K] [--batch-size B]")
-            }
-            args.removeFirst()
-            switch a {
-            case "--processes": processes = v
-            case "--keys": keys = v
-            case "--batch-size": batch = v
-            default: fail("unknown argument \(a)")
-            }
-        }
+    static func run(processes: Int, keys: Int, batch: Int) throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent(
             "recdeck-bench-concurrency-\(getpid())"
         ).path

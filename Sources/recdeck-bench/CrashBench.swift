@@ -9,29 +9,11 @@ import RecordStore
 /// import reported committed (`--verbose`) must be there, and what is there must be whole batches
 /// (items 1…m, m a multiple of B): no partial batch.
 enum CrashBench {
-    static func run(_ arguments: [String]) throws {
-        var count = 200_000, kills = 10, batch = 1000
-        var seed = UInt64(Date().timeIntervalSince1970)
-        var folder = FileManager.default.temporaryDirectory.appendingPathComponent("recdeck-bench-crash-\(getpid())")
-            .path
-        var args = arguments
-        while let a = args.first {
-            args.removeFirst()
-            func number() -> Int {
-                guard let v = args.first.flatMap(Int.init), v > 0 else { fail("\(a) needs a positive number") };
-                args.removeFirst(); return v
-            }
-            switch a {
-            case "--count": count = number()
-            case "--kills": kills = number()
-            case "--batch-size": batch = number()
-            case "--seed": seed = UInt64(number())
-            case "--folder":
-                guard let v = args.first else { fail("--folder needs a path") }; folder = v; args.removeFirst()
-            default:
-                fail("usage: recdeck-bench crash [--count N] [--kills K] [--batch-size B] [--seed S] [--folder PATH]")
-            }
-        }
+    static func run(count: Int, kills: Int, batch: Int, seed: UInt64?, folder: String?) throws {
+        let seed = seed ?? UInt64(Date().timeIntervalSince1970)
+        let folder =
+            folder
+            ?? FileManager.default.temporaryDirectory.appendingPathComponent("recdeck-bench-crash-\(getpid())").path
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         let items = folder + "/items.jsonl"
         let lines = (0..<count).map { #"{"email":"u\#($0)@x.io","first_name":"P\#($0)","score":\#($0 % 100)}"# }

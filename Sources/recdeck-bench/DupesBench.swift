@@ -12,28 +12,12 @@ import RecordStore
 /// in a fresh child process, so its time and peak memory are its own. Reports how many planted pairs
 /// were found.
 enum DupesBench {
-    static func run(_ arguments: [String]) throws {
-        var count = 1_000_000, fuzzyCount = 100_000
-        var folder = FileManager.default.temporaryDirectory.path
-        var scan: String?, scanPath = ""
-        var args = arguments
-        while let a = args.first {
-            args.removeFirst()
-            func value() -> String {
-                guard let v = args.first else { fail("\(a) needs a value") }; args.removeFirst(); return v
-            }
-            switch a {
-            case "--count":
-                guard let n = Int(value()), n > 0 else { fail("--count needs a positive number") }; count = n
-            case "--fuzzy-count":
-                guard let n = Int(value()), n > 0 else { fail("--fuzzy-count needs a positive number") }; fuzzyCount = n
-            case "--folder": folder = value()
-            case "--scan": scan = value(); scanPath = args.popLast() ?? ""
-            case "--merge": try measureMerge(path: value(), count: count); return
-            case "--undo": try measureUndo(path: value(), count: count); return
-            default: fail("usage: recdeck-bench dupes [--count N] [--fuzzy-count M] [--folder PATH]")
-            }
-        }
+    /// Child modes: `scan` (a rule, with the database at `scanPath`), `merge` and `undo` (a database path).
+    static func run(
+        count: Int, fuzzyCount: Int, folder: String, scan: String?, scanPath: String, merge: String?, undo: String?
+    ) throws {
+        if let merge { try measureMerge(path: merge, count: count); return }
+        if let undo { try measureUndo(path: undo, count: count); return }
         if let scan { try measure(scan: scan, path: scanPath, count: count, planted: fuzzyCount); return }
         let crmDB = folder + "/recdeck-bench-dupes-crm-\(count).sqlite"
         let fuzzyDB = folder + "/recdeck-bench-dupes-fuzzy-\(fuzzyCount).sqlite"

@@ -5,17 +5,7 @@ import RecordCore
 /// Foundation's JSONSerialization on the same JSONL lines, in the same run, alternating rounds so load
 /// on a shared machine falls on both. Each side builds a full tree per line.
 enum JSONBench {
-    static func run(_ arguments: [String]) throws {
-        var count = 200_000, rounds = 3
-        var args = arguments[...]
-        while let a = args.popFirst() {
-            guard let value = args.popFirst().flatMap(Int.init), value > 0 else { fail("\(a) needs a positive number") }
-            switch a {
-            case "--count": count = value
-            case "--rounds": rounds = value
-            default: fail("unknown argument \(a)")
-            }
-        }
+    static func run(count: Int, rounds: Int) throws {
         let lines = (0..<count).map { i -> [UInt8] in
             let first = ["Jane", "John", "Maria", "Wei", "Aisha", "Lars", "Sofia", "Kenji"][i % 8]
             return Array(

@@ -11,22 +11,7 @@ import TerminalScreen
 /// import done), and peak RSS; then, in another fresh process, reopening the unchanged file. VisiData 3.4
 /// (`pip install visidata`): `vd.openSource(Path(f)).ensureLoaded(); vd.sync()`, its time and peak RSS.
 enum OpenBench {
-    static func run(_ arguments: [String]) throws {
-        var count = 1_000_000
-        var child: (mode: String, file: String, cache: String)?
-        var args = arguments
-        while let a = args.first {
-            args.removeFirst()
-            switch a {
-            case "--count":
-                guard let n = args.first.flatMap(Int.init), n > 0 else { fail("--count needs a positive number") }
-                count = n; args.removeFirst()
-            case "--child":
-                guard args.count >= 3 else { fail("--child MODE FILE CACHE") }
-                child = (args[0], args[1], args[2]); args.removeFirst(3)
-            default: fail("usage: recdeck-bench open [--count N]")
-            }
-        }
+    static func run(count: Int, child: (mode: String, file: String, cache: String)?) throws {
         if let child { try measure(child.mode, file: child.file, cache: child.cache); return }
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("recdeck-bench-open-\(getpid())")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)

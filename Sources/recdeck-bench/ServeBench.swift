@@ -9,23 +9,7 @@ import RecordStore
 /// transaction each (`RecordStore.perform`): the rate the HTTP layer is compared with. Afterwards the
 /// journal must hold every request wrk completed, and the store a record for each 2xx.
 enum ServeBench {
-    static func run(_ arguments: [String]) throws {
-        var seconds = 10
-        var connections = [1, 4, 16]
-        var args = arguments
-        while let a = args.first {
-            args.removeFirst()
-            switch a {
-            case "--seconds":
-                guard let n = args.first.flatMap(Int.init), n > 0 else { fail("--seconds needs a positive number") }
-                seconds = n; args.removeFirst()
-            case "--connections":
-                let list = args.first?.split(separator: ",").compactMap { Int($0) } ?? []
-                guard !list.isEmpty, list.allSatisfy({ $0 > 0 }) else { fail("--connections needs e.g. 1,4,16") }
-                connections = list; args.removeFirst()
-            default: fail("usage: recdeck-bench serve [--seconds S] [--connections 1,4,16]")
-            }
-        }
+    static func run(seconds: Int, connections: [Int]) throws {
         guard FileManager.default.isExecutableFile(atPath: "/usr/bin/wrk") else {
             fail("wrk is not installed (apt-get install wrk)")
         }

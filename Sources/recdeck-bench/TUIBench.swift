@@ -10,22 +10,7 @@ import TerminalScreen
 /// and resident memory while browsing. The database is built once (through the real import path) and
 /// kept at --db; browsing is measured in a fresh child process so the import's memory does not count.
 enum TUIBench {
-    static func run(_ arguments: [String]) throws {
-        var count = 1_000_000
-        var db: String?
-        var browseOnly = false
-        var args = arguments
-        while let a = args.first {
-            args.removeFirst()
-            switch a {
-            case "--count":
-                guard let n = args.first.flatMap(Int.init), n > 0 else { fail("--count needs a positive number") };
-                count = n; args.removeFirst()
-            case "--db": guard let p = args.first else { fail("--db needs a path") }; db = p; args.removeFirst()
-            case "--browse-only": browseOnly = true
-            default: fail("usage: recdeck-bench tui [--count N] [--db PATH]")
-            }
-        }
+    static func run(count: Int, db: String?, browseOnly: Bool) throws {
         let path =
             db
             ?? FileManager.default.temporaryDirectory.appendingPathComponent("recdeck-bench-grid-\(count).sqlite").path

@@ -1,200 +1,123 @@
+import ArgumentParser
 import Foundation
-import RecDeckCommands
-import RecordCore
-import RecordStore
 
 /// recdeck-bench: figures for README (DESIGN §7). Not a test: machines are shared and noisy, so each run
-/// compares recdeck and raw sqlite3 on the same data in the same run and prints the ratio.
-///
-///   swift run -c release recdeck-bench import [--count N]
-///   swift run -c release recdeck-bench tui [--count N] [--db PATH]
-///   swift run -c release recdeck-bench dupes [--count N] [--fuzzy-count M] [--folder PATH]
-///   swift run -c release recdeck-bench open [--count N]
-///   swift run -c release recdeck-bench crash [--count N] [--kills K] [--batch-size B] [--seed S]
-///   swift run -c release recdeck-bench concurrency [--processes P] [--keys K] [--batch-size B]
-///   swift run -c release recdeck-bench json [--count N] [--rounds R]
-///   swift run -c release recdeck-bench serve [--seconds S] [--connections 1,4,16]
-
-func fail(_ message: String) -> Never {
-    FileHandle.standardError.write(Data("recdeck-bench: \(message)\n".utf8))
-    exit(2)
+/// compares recdeck with its peer (raw sqlite3, VisiData, the in-process rate) on the same data in the
+/// same run and prints the ratio. Release builds: `swift run -c release recdeck-bench SUBCOMMAND`.
+struct RecDeckBench: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "recdeck-bench", abstract: "Benchmarks for README's figures (DESIGN §7).",
+        subcommands: [
+            ImportBenchCommand.self, TUIBenchCommand.self, DupesBenchCommand.self, OpenBenchCommand.self,
+            CrashBenchCommand.self,
+            ConcurrencyBenchCommand.self, JSONBenchCommand.self, ServeBenchCommand.self,
+        ])
 }
 
-if CommandLine.arguments.dropFirst().first == "dupes" {
-    do { try DupesBench.run(Array(CommandLine.arguments.dropFirst(2))) } catch { fail("\(error)") }
-    exit(0)
+/// Refuses a value that must be positive, naming its flag.
+func requirePositive(_ values: KeyValuePairs<String, Int>) throws {
+    for (flag, value) in values where value <= 0 { throw ValidationError("\(flag) needs a positive number") }
 }
 
-if CommandLine.arguments.dropFirst().first == "crash" {
-    do { try CrashBench.run(Array(CommandLine.arguments.dropFirst(2))) } catch { fail("\(error)") }
-    exit(0)
+struct ImportBenchCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "import", abstract: "Import N contacts twice (creates, updates) beside raw sqlite3.")
+    @Option(help: "Contacts to generate.") var count = 1_000_000
+    @Flag(help: "Keep the generated files and databases.") var keep = false
+    func validate() throws { try requirePositive(["--count": count]) }
+    func run() throws { try ImportBench.run(count: count, keep: keep) }
 }
 
-if CommandLine.arguments.dropFirst().first == "concurrency" {
-    do { try ConcurrencyBench.run(Array(CommandLine.arguments.dropFirst(2))) } catch { fail("\(error)") }
-    exit(0)
+struct TUIBenchCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "tui", abstract: "The Records view on one type of N records: first screen, jumps, filters.")
+    @Option(help: "Records in the type.") var count = 1_000_000
+    @Option(help: "Where the database is built once and kept.") var db: String?
+    @Flag(help: .hidden) var browseOnly = false
+    func validate() throws { try requirePositive(["--count": count]) }
+    func run() throws { try TUIBench.run(count: count, db: db, browseOnly: browseOnly) }
 }
 
-if CommandLine.arguments.dropFirst().first == "json" {
-    do { try JSONBench.run(Array(CommandLine.arguments.dropFirst(2))) } catch { fail("\(error)") }
-    exit(0)
+struct DupesBenchCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "dupes", abstract: "Duplicate scans and bulk merges, each step in a fresh process.")
+    @Option(help: "Contacts for the email scan and the merges.") var count = 1_000_000
+    @Option(help: "Contacts for the fuzzy-name scan.") var fuzzyCount = 100_000
+    @Option(help: "Where the databases are built once and kept.") var folder = FileManager.default
+        .temporaryDirectory.path
+    @Option(help: .hidden) var scan: String?
+    @Option(help: .hidden) var merge: String?
+    @Option(help: .hidden) var undo: String?
+    @Argument(help: .hidden) var scanPath = ""
+    func validate() throws { try requirePositive(["--count": count, "--fuzzy-count": fuzzyCount]) }
+    func run() throws {
+        try DupesBench.run(
+            count: count, fuzzyCount: fuzzyCount, folder: folder, scan: scan, scanPath: scanPath, merge: merge,
+            undo: undo)
+    }
 }
 
-if CommandLine.arguments.dropFirst().first == "open" {
-    do { try OpenBench.run(Array(CommandLine.arguments.dropFirst(2))) } catch { fail("\(error)") }
-    exit(0)
+struct OpenBenchCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "open", abstract: "Open an N-line JSONL export directly, beside VisiData loading it.")
+    @Option(help: "Contacts in the file.") var count = 1_000_000
+    /// A child run: its mode (first, reopen), the file and the cache folder.
+    @Option(parsing: .upToNextOption, help: .hidden) var child: [String] = []
+    func validate() throws {
+        try requirePositive(["--count": count])
+        guard child.isEmpty || child.count == 3 else { throw ValidationError("--child MODE FILE CACHE") }
+    }
+    func run() throws {
+        try OpenBench.run(count: count, child: child.isEmpty ? nil : (child[0], child[1], child[2]))
+    }
 }
 
-if CommandLine.arguments.dropFirst().first == "serve" {
-    do { try ServeBench.run(Array(CommandLine.arguments.dropFirst(2))) } catch { fail("\(error)") }
-    exit(0)
+struct CrashBenchCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "crash", abstract: "kill -9 an import K times; every committed batch must be there, whole.")
+    @Option(help: "Contacts to import.") var count = 200_000
+    @Option(help: "Imports to kill.") var kills = 10
+    @Option(help: "Items per transaction.") var batchSize = 1000
+    @Option(help: "The seed of the kill times (default: the time).") var seed: UInt64?
+    @Option(help: "Working folder.") var folder: String?
+    func validate() throws { try requirePositive(["--count": count, "--kills": kills, "--batch-size": batchSize]) }
+    func run() throws { try CrashBench.run(count: count, kills: kills, batch: batchSize, seed: seed, folder: folder) }
 }
 
-if CommandLine.arguments.dropFirst().first == "tui" {
-    do { try TUIBench.run(Array(CommandLine.arguments.dropFirst(2))) } catch { fail("\(error)") }
-    exit(0)
+struct ConcurrencyBenchCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "concurrency", abstract: "P imports upserting the same K new keys into one database at once.")
+    @Option(help: "Processes.") var processes = 8
+    @Option(help: "New keys each process upserts.") var keys = 1000
+    @Option(help: "Keys per transaction.") var batchSize = 1
+    func validate() throws {
+        try requirePositive(["--processes": processes, "--keys": keys, "--batch-size": batchSize])
+    }
+    func run() throws { try ConcurrencyBench.run(processes: processes, keys: keys, batch: batchSize) }
 }
 
-/// Parsed arguments.
-struct Options {
-    var count = 1_000_000
-    var keep = false
-    init(_ arguments: [String]) {
-        var args = arguments
-        guard args.first == "import" else { fail("usage: recdeck-bench import [--count N] [--keep]") }
-        args.removeFirst()
-        while let a = args.first {
-            args.removeFirst()
-            switch a {
-            case "--count":
-                guard let n = args.first.flatMap(Int.init), n > 0 else { fail("--count needs a positive number") }
-                count = n
-                args.removeFirst()
-            case "--keep": keep = true
-            default: fail("unknown argument \(a)")
-            }
+struct JSONBenchCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "json", abstract: "The JSON reader's throughput beside Foundation's JSONSerialization.")
+    @Option(help: "JSONL lines.") var count = 200_000
+    @Option(help: "Alternating rounds.") var rounds = 3
+    func validate() throws { try requirePositive(["--count": count, "--rounds": rounds]) }
+    func run() throws { try JSONBench.run(count: count, rounds: rounds) }
+}
+
+struct ServeBenchCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve", abstract: "recdeck serve under wrk beside in-process upserts.")
+    @Option(help: "Seconds at each point.") var seconds = 10
+    @Option(help: "Connection counts, comma-separated.") var connections = "1,4,16"
+    var connectionCounts: [Int] { connections.split(separator: ",").compactMap { Int($0) } }
+    func validate() throws {
+        try requirePositive(["--seconds": seconds])
+        guard !connectionCounts.isEmpty, connectionCounts.allSatisfy({ $0 > 0 }) else {
+            throw ValidationError("--connections needs positive counts, e.g. 1,4,16")
         }
     }
-}
-let options = Options(Array(CommandLine.arguments.dropFirst()))
-let count = options.count
-let keep = options.keep
-
-let folder = FileManager.default.temporaryDirectory.appendingPathComponent("recdeck-bench-\(getpid())")
-try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-defer { if !keep { try? FileManager.default.removeItem(at: folder) } }
-
-/// Deterministic synthetic contacts; `pass` changes the score so the second pass really updates.
-func contactJSON(_ i: Int, pass: Int) -> String {
-    let first = ["Jane", "John", "Maria", "Wei", "Aisha", "Lars", "Sofia", "Kenji"][i % 8]
-    let last = ["Smith", "Okafor", "Garcia", "Chen", "Rossi", "Tanaka", "Dubois", "Silva"][(i / 8) % 8]
-    return
-        #"{"email":"user\#(i)@example.com","first_name":"\#(first)","last_name":"\#(last)","phone":"+1 555 \#(String(format: "%07d", i))","score":\#((i + pass * 7) % 100)}"#
+    func run() throws { try ServeBench.run(seconds: seconds, connections: connectionCounts) }
 }
 
-func write(_ name: String, count: Int, _ lines: (Int) -> String) throws -> String {
-    let url = folder.appendingPathComponent(name)
-    guard FileManager.default.createFile(atPath: url.path, contents: nil) else { fail("cannot create \(url.path)") }
-    let h = try FileHandle(forWritingTo: url)
-    var buf = ""
-    for i in 0..<count {
-        buf += lines(i)
-        buf += "\n"
-        if buf.utf8.count > 1 << 20 { h.write(Data(buf.utf8)); buf = "" }
-    }
-    h.write(Data(buf.utf8))
-    try h.close()
-    return url.path
-}
-
-func sqlEscape(_ s: String) -> String { s.replacingOccurrences(of: "'", with: "''") }
-
-print("generating \(count) contacts…")
-let jsonl = [
-    try write("pass1.jsonl", count: count) { contactJSON($0, pass: 1) },
-    try write("pass2.jsonl", count: count) { contactJSON($0, pass: 2) },
-]
-// The raw baseline: the same JSON through sqlite3's INSERT … ON CONFLICT DO UPDATE, 1000 rows per transaction.
-let sql = try (1...2).map { pass in
-    try write("pass\(pass).sql", count: count) { i in
-        var line = ""
-        if i % 1000 == 0 { line += i == 0 ? "" : "COMMIT;\n"; line += "BEGIN;\n" }
-        line +=
-            "INSERT INTO contacts(email, data) VALUES ('user\(i)@example.com', '\(sqlEscape(contactJSON(i, pass: pass)))') ON CONFLICT(email) DO UPDATE SET data = excluded.data;"
-        if i == count - 1 { line += "\nCOMMIT;" }
-        return line
-    }
-}
-
-func time(_ body: () throws -> Void) rethrows -> Double {
-    let start = DispatchTime.now().uptimeNanoseconds
-    try body()
-    return Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
-}
-
-func sqlite3(_ db: String, input: String) throws {
-    let p = Process()
-    p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    p.arguments = ["sqlite3", db]
-    p.standardInput = try FileHandle(forReadingFrom: URL(fileURLWithPath: input))
-    p.standardOutput = FileHandle.nullDevice
-    try p.run()
-    p.waitUntilExit()
-    guard p.terminationStatus == 0 else { fail("sqlite3 exited with \(p.terminationStatus)") }
-}
-
-// recdeck: the real engine and store (identifier keys, revisions, counts), through the import path.
-let dbPath = folder.appendingPathComponent("recdeck.sqlite").path
-let store = try RecordStore.open(path: dbPath)
-try store.applyType(
-    ObjectType(json: [
-        "key": "contacts", "kind": "contact",
-        "fields": [
-            ["key": "email", "type": "email", "required": true], ["key": "phone", "type": "phone"],
-            ["key": "score", "type": "integer"],
-            ["key": "first_name", "type": "string"], ["key": "last_name", "type": "string"],
-        ],
-        "identifiers": [["name": "email", "source": "$.email", "normalize": "email"]],
-    ]))
-let importer = Importer(type: "contacts", keyPath: try JSONPath(parsing: "$.email"))
-var recdeckTimes: [Double] = []
-for (n, file) in jsonl.enumerated() {
-    var summary: ImportSummary?
-    recdeckTimes.append(try time { summary = try importer.run(file, into: store, source: "bench") })
-    let decisions = summary?.decisions ?? [:]
-    let expected = n == 0 ? "create" : "update"
-    guard decisions[expected] == count else { fail("pass \(n + 1): expected \(count) \(expected), got \(decisions)") }
-}
-
-// sqlite3: WAL and synchronous=NORMAL, as recdeck uses.
-let rawDB = folder.appendingPathComponent("raw.sqlite").path
-let setup = folder.appendingPathComponent("setup.sql").path
-try Data(
-    "PRAGMA journal_mode=WAL;\nPRAGMA synchronous=NORMAL;\nCREATE TABLE contacts(email TEXT PRIMARY KEY, data TEXT NOT NULL);\n"
-        .utf8
-)
-.write(to: URL(fileURLWithPath: setup))
-try sqlite3(rawDB, input: setup)
-var rawTimes: [Double] = []
-for file in sql {
-    let body = folder.appendingPathComponent("run.sql").path
-    // Each sqlite3 run sets the same pragmas; they are per connection.
-    let text = "PRAGMA synchronous=NORMAL;\n" + (try String(contentsOfFile: file, encoding: .utf8))
-    try Data(text.utf8).write(to: URL(fileURLWithPath: body))
-    rawTimes.append(try time { try sqlite3(rawDB, input: body) })
-}
-
-let revisions = try store.history(recordID: store.list(type: "contacts", limit: 1).records[0].id).count
-func fmt(_ s: Double) -> String { String(format: "%.2f s", s) }
-print(
-    "records: \(count)   (recdeck writes record + identifier key + revision per change; \(revisions) revisions on a sample record)"
-)
-print("pass           recdeck     sqlite3     ratio   recdeck rate")
-for (n, name) in ["creates", "updates"].enumerated() {
-    let ratio = recdeckTimes[n] / rawTimes[n]
-    print(
-        "\(name.padding(toLength: 14, withPad: " ", startingAt: 0)) \(fmt(recdeckTimes[n]).padding(toLength: 11, withPad: " ", startingAt: 0)) \(fmt(rawTimes[n]).padding(toLength: 11, withPad: " ", startingAt: 0)) \(String(format: "%.2f×", ratio).padding(toLength: 7, withPad: " ", startingAt: 0)) \(Int(Double(count) / recdeckTimes[n])) rec/s"
-    )
-}
-let total = recdeckTimes.reduce(0, +) / rawTimes.reduce(0, +)
-print(String(format: "overall ratio %.2f× (goal ≤ 1.5×)", total))
+RecDeckBench.main()
