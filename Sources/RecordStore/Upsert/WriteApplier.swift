@@ -35,11 +35,12 @@ enum WriteApplier {
             touched += removed
             try statements.write(
                 write, removing: removed, adding: newKeys.filter { !oldKeys.contains($0) },
-                cased: type.casedIdentifiers, source: source, at: now)
+                cased: statements.casedIdentifiers(of: type), source: source, at: now)
             associationsChanged = before.associations != after.associations
         } else {
             try statements.write(
-                write, removing: [], adding: newKeys, cased: type.casedIdentifiers, source: source, at: now)
+                write, removing: [], adding: newKeys, cased: statements.casedIdentifiers(of: type), source: source,
+                at: now)
             associationsChanged = !after.associations.isEmpty
         }
         // Rare writes through GRDB's statements: on this thread, once the queued writes have run.
@@ -84,6 +85,7 @@ final class WriteStatements {
     private var revisionStatement: RawStatement?
     private var updates: [UpdateColumns: RawStatement] = [:]
     private var nowText: (Date, String)?
+    private var cased: [String: Set<String>] = [:]
     /// Per type, how the active and archived counts changed through these statements, not yet written to
     /// `types` (`flushCounts`): one UPDATE per batch instead of a trigger per row, whose statement journal
     /// cost every INSERT into `records`.
@@ -116,6 +118,15 @@ final class WriteStatements {
         let t = Timestamp.format(date)
         nowText = (date, t)
         return t
+    }
+
+    /// The type's identifiers whose keys keep their case, worked out once per type for these statements
+    /// (not once per write).
+    func casedIdentifiers(of type: ObjectType) -> Set<String> {
+        if let known = cased[type.key] { return known }
+        let found = type.casedIdentifiers
+        cased[type.key] = found
+        return found
     }
 
     /// Waits for the pipeline's queued writes (if any), so this thread may use the connection.
