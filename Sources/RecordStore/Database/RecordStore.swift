@@ -108,15 +108,19 @@ public final class RecordStore: Sendable {
     }
 
     /// Runs `body` in an IMMEDIATE transaction, committed only when `commitIf` approves its result.
-    func writeTransaction<T>(_ what: String, commitIf: (T) -> Bool, _ body: (Database) throws -> T) throws -> T {
+    /// `keepsCarriedProbes`: an import batch, which checks the probes the batch before answered for it
+    /// itself; any other write clears them (`CarriedPrefetch`).
+    func writeTransaction<T>(
+        _ what: String, keepsCarriedProbes: Bool = false, commitIf: (T) -> Bool, _ body: (Database) throws -> T
+    ) throws -> T {
         guard !readOnly else { throw StoreError.readOnly(what) }
-        // Any other write through this connection (which `PRAGMA data_version` does not see) may change what
-        // an import batch answered ahead for the next.
-        if what != "import" { carried.clear() }
         do {
             return try writer.writeWithoutTransaction { db in
                 var result: T?
                 try db.inTransaction(.immediate) {
+                    // A write through this connection, which `PRAGMA data_version` does not see, may change
+                    // what an import batch answered ahead for the next; cleared while this holds the writer.
+                    if !keepsCarriedProbes { carried.clear() }
                     let r = try body(db)
                     result = r
                     return commitIf(r) ? .commit : .rollback

@@ -92,7 +92,7 @@ extension RecordStore {
         let decoded = items.map { DecodedItem(request: $0.request, body: $0.body ?? .null) }
         let ahead = carried.carrying ? next.map { DecodedItem(request: $0.request, body: .null) } : []
         do {
-            return try writeTransaction("import") { db in
+            return try writeTransaction("import", keepsCarriedProbes: true, commitIf: { _ in true }) { db in
                 let version = try Int.fetchOne(db, sql: "PRAGMA data_version") ?? 0
                 let outcome = try applyBatch(
                     decoded, type: objectType(typeKey, db), source: source, parkConflicts: "native",
