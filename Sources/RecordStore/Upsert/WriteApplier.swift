@@ -104,10 +104,11 @@ final class WriteStatements {
 
     init(_ db: Database, pipeline: WritePipeline? = nil) { self.db = db; self.pipeline = pipeline }
 
-    /// The statement in `slot`, prepared the first time.
+    /// The statement in `slot`, prepared the first time, from the connection's statement cache: a lone
+    /// write (an upsert, a served request, an edit) makes its own statements and should not compile them.
     private func prepared(_ slot: inout RawStatement?, _ sql: String) throws -> RawStatement {
         if let s = slot { return s }
-        let s = try RawStatement(db, sql: sql)
+        let s = try RawStatement(db, sql: sql, cached: true)
         slot = s
         return s
     }
@@ -149,7 +150,7 @@ final class WriteStatements {
         var update: UpdateColumns?
         if let old = write.before {
             let change = UpdateColumns(r, from: old)
-            row = try updates[change] ?? RawStatement(db, sql: change.sql)
+            row = try updates[change] ?? RawStatement(db, sql: change.sql, cached: true)
             updates[change] = row
             update = change
             if r.archived != old.archived {
