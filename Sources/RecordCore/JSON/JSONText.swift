@@ -49,78 +49,114 @@ extension JSONValue {
 
     /// Compact JSON text with sorted object keys (deterministic).
     public var jsonText: String {
-        var out = ""
+        var out: [UInt8] = []
         out.reserveCapacity(128)
         write(to: &out, indent: nil, level: 0)
-        return out
+        return String(decoding: out, as: UTF8.self)
     }
 
     /// Indented JSON text with sorted object keys.
     public var prettyText: String {
-        var out = ""
-        write(to: &out, indent: "  ", level: 0)
-        return out
+        var out: [UInt8] = []
+        write(to: &out, indent: Array("  ".utf8), level: 0)
+        return String(decoding: out, as: UTF8.self)
     }
 
-    private func write(to out: inout String, indent: String?, level: Int) {
+    /// Writes the text as UTF-8 bytes: appending bytes is several times cheaper than appending to a
+    /// `String`, and records are serialised once per write.
+    private func write(to out: inout [UInt8], indent: [UInt8]?, level: Int) {
         switch self {
-        case .null: out += "null"
-        case .bool(let b): out += b ? "true" : "false"
-        case .int(let i): out += String(i)
+        case .null: out.append(contentsOf: Self.nullBytes)
+        case .bool(let b): out.append(contentsOf: b ? Self.trueBytes : Self.falseBytes)
+        case .int(let i): Self.writeInteger(i, to: &out)
         case .double(let d):
             if d.isFinite {
-                if d.rounded() == d && abs(d) < 1e15 { out += String(Int64(d)) + ".0" } else { out += "\(d)" }
+                if d.rounded() == d && abs(d) < 1e15 {
+                    Self.writeInteger(Int64(d), to: &out)
+                    out.append(contentsOf: [0x2E, 0x30])  // ".0"
+                } else {
+                    out.append(contentsOf: "\(d)".utf8)
+                }
             } else {
-                out += "null"
+                out.append(contentsOf: Self.nullBytes)
             }
         case .string(let s): Self.writeString(s, to: &out)
         case .array(let a):
-            if a.isEmpty { out += "[]"; return }
-            out += "["
+            if a.isEmpty { out.append(contentsOf: [0x5B, 0x5D]); return }
+            out.append(0x5B)
             for (n, v) in a.enumerated() {
-                if n > 0 { out += "," }
-                if let indent { out += "\n" + String(repeating: indent, count: level + 1) }
+                if n > 0 { out.append(0x2C) }
+                if let indent { Self.newline(indent, level + 1, to: &out) }
                 v.write(to: &out, indent: indent, level: level + 1)
             }
-            if let indent { out += "\n" + String(repeating: indent, count: level) }
-            out += "]"
+            if let indent { Self.newline(indent, level, to: &out) }
+            out.append(0x5D)
         case .object(let o):
-            if o.isEmpty { out += "{}"; return }
-            out += "{"
+            if o.isEmpty { out.append(contentsOf: [0x7B, 0x7D]); return }
+            out.append(0x7B)
             // Sorted once as pairs: no second lookup per key.
             for (n, (k, v)) in o.sorted(by: { $0.key < $1.key }).enumerated() {
-                if n > 0 { out += "," }
-                if let indent { out += "\n" + String(repeating: indent, count: level + 1) }
+                if n > 0 { out.append(0x2C) }
+                if let indent { Self.newline(indent, level + 1, to: &out) }
                 Self.writeString(k, to: &out)
-                out += indent == nil ? ":" : ": "
+                out.append(0x3A)
+                if indent != nil { out.append(0x20) }
                 v.write(to: &out, indent: indent, level: level + 1)
             }
-            if let indent { out += "\n" + String(repeating: indent, count: level) }
-            out += "}"
+            if let indent { Self.newline(indent, level, to: &out) }
+            out.append(0x7D)
         }
+    }
+
+    private static let nullBytes = Array("null".utf8)
+    private static let trueBytes = Array("true".utf8)
+    private static let falseBytes = Array("false".utf8)
+
+    private static func newline(_ indent: [UInt8], _ level: Int, to out: inout [UInt8]) {
+        out.append(0x0A)
+        for _ in 0..<level { out.append(contentsOf: indent) }
+    }
+
+    /// Appends an integer's decimal digits (a small string: no allocation).
+    private static func writeInteger(_ i: Int64, to out: inout [UInt8]) {
+        if i >= 0 && i < 10 { out.append(0x30 + UInt8(i)) } else { out.append(contentsOf: String(i).utf8) }
     }
 
     /// Appends `s` as a JSON string literal.
     static func writeString(_ s: String, to out: inout String) {
-        out += "\""
+        var bytes: [UInt8] = []
+        writeString(s, to: &bytes)
+        out += String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// Appends `s` as a JSON string literal's UTF-8 bytes.
+    static func writeString(_ s: String, to out: inout [UInt8]) {
+        out.append(0x22)
         // Fast path: nothing to escape (no controls, quote, backslash, DEL or U+2028/2029 lead byte).
-        if !s.utf8.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C || $0 == 0x7F || $0 == 0xE2 }) {
-            out += s
-            out += "\""
+        var s = s
+        let plain = s.withUTF8 { utf8 in
+            if utf8.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C || $0 == 0x7F || $0 == 0xE2 }) {
+                return false
+            }
+            out.append(contentsOf: utf8)
+            return true
+        }
+        if plain {
+            out.append(0x22)
             return
         }
         for scalar in s.unicodeScalars {
             switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
+            case "\"": out.append(contentsOf: [0x5C, 0x22])
+            case "\\": out.append(contentsOf: [0x5C, 0x5C])
+            case "\n": out.append(contentsOf: [0x5C, 0x6E])
+            case "\r": out.append(contentsOf: [0x5C, 0x72])
+            case "\t": out.append(contentsOf: [0x5C, 0x74])
             case _ where scalar.value < 0x20 || scalar.value == 0x7F || (0x2028...0x2029).contains(scalar.value):
-                out += String(format: "\\u%04x", scalar.value)
-            default: out.unicodeScalars.append(scalar)
+                out.append(contentsOf: String(format: "\\u%04x", scalar.value).utf8)
+            default: out.append(contentsOf: String(scalar).utf8)
             }
         }
-        out += "\""
+        out.append(0x22)
     }
 }
