@@ -189,13 +189,17 @@ struct JSONParser {
         let open = at
         at += 1
         let start = at
+        var high: UInt8 = 0
         while at < bytes.count {
             let b = bytes[at]
             if b == UInt8(ascii: "\"") {
-                let text = try utf8(UnsafeBufferPointer(rebasing: bytes[start..<at]), open: open)
+                let buffer = UnsafeBufferPointer(rebasing: bytes[start..<at])
+                // ASCII needs no validation (and `String(validating:)` is generic, resolved at run time).
+                let text = high < 0x80 ? String(decoding: buffer, as: UTF8.self) : try utf8(buffer, open: open)
                 at += 1
                 return text
             }
+            high |= b
             if b == UInt8(ascii: "\\") { return try escapedString(from: start, open: open) }
             if b < 0x20 { throw error("unescaped control character \(hex(b)) in a string") }
             at += 1
