@@ -64,6 +64,22 @@ extension ObjectType {
         Set(identifiers.lazy.filter(\.normalize.keepsCase).map(\.name))
     }
 
+    /// How a write changes a record's identifier keys: the keys `new` holds, those it adds and those it
+    /// drops. When no identifier's raw value changed (most updates), the keys are worked out once.
+    public func keyChanges(from old: Record, to new: Record) -> (
+        keys: [IdentifierKey], added: [IdentifierKey], removed: [IdentifierKey]
+    ) {
+        let newKeys = keys(of: new)
+        let same = identifiers.allSatisfy {
+            $0.rawValue(name: old.name, externalID: old.externalID, data: old.data)
+                == $0.rawValue(name: new.name, externalID: new.externalID, data: new.data)
+        }
+        if same { return (newKeys, [], []) }
+        let oldKeys = keys(of: old)
+        let oldSet = Set(oldKeys), newSet = Set(newKeys)
+        return (newKeys, newKeys.filter { !oldSet.contains($0) }, oldKeys.filter { !newSet.contains($0) })
+    }
+
     /// Every identifier key a record holds.
     public func keys(of record: Record) -> [IdentifierKey] {
         var out: [IdentifierKey] = []

@@ -12,10 +12,12 @@ public enum Normalization: String, Sendable, CaseIterable {
             out = raw
         case .casefold, .email:
             // Fast path: plain ASCII with no capitals and nothing to trim is already normalised.
-            let bytes = raw.utf8
-            if let first = bytes.first, let last = bytes.last, first > 0x20, last > 0x20,
-                !bytes.contains(where: { $0 >= 0x80 || (0x41...0x5A).contains($0) })
-            {
+            var raw = raw
+            let plain = raw.withUTF8 { bytes in
+                guard let first = bytes.first, let last = bytes.last, first > 0x20, last > 0x20 else { return false }
+                return !bytes.contains(where: { $0 >= 0x80 || (0x41...0x5A).contains($0) })
+            }
+            if plain {
                 out = raw
             } else {
                 out = raw.trimmed.lowercased()

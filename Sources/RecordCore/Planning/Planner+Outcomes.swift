@@ -12,8 +12,7 @@ extension Planner {
         if type.nameField.required, !type.nameField.autonumber, new.name == nil {
             return .invalid([FieldError(field: "name", message: Messages.nameRequired(type.key))])
         }
-        let oldKeys = Set(type.keys(of: old))
-        let added = type.keys(of: new).filter { !oldKeys.contains($0) }
+        let added = type.keyChanges(from: old, to: new).added
         var plan = Plan(decision: decision, action: Self.action(for: decision))
         var discards: [String: (original: Record, moved: Record)] = [:]
         if let refusal = try collisions(

@@ -26,20 +26,19 @@ enum WriteApplier {
         let own = statements == nil
         let statements = statements ?? WriteStatements(db)
         let after = write.after
-        let newKeys = type.keys(of: after)
-        var touched = newKeys
+        let touched: [IdentifierKey]
         let associationsChanged: Bool
         if let before = write.before {
-            let oldKeys = Set(type.keys(of: before))
-            let removed = Array(oldKeys.subtracting(newKeys))
-            touched += removed
+            let change = type.keyChanges(from: before, to: after)
+            touched = change.keys + change.removed
             try statements.write(
-                write, removing: removed, adding: newKeys.filter { !oldKeys.contains($0) },
-                cased: statements.casedIdentifiers(of: type), source: source, at: now)
+                write, removing: change.removed, adding: change.added, cased: statements.casedIdentifiers(of: type),
+                source: source, at: now)
             associationsChanged = before.associations != after.associations
         } else {
+            touched = type.keys(of: after)
             try statements.write(
-                write, removing: [], adding: newKeys, cased: statements.casedIdentifiers(of: type), source: source,
+                write, removing: [], adding: touched, cased: statements.casedIdentifiers(of: type), source: source,
                 at: now)
             associationsChanged = !after.associations.isEmpty
         }
