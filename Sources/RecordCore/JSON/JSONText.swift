@@ -32,6 +32,11 @@ extension JSONValue {
         .get()
     }
 
+    /// Reads JSON text from UTF-8 bytes in memory someone else owns (a database column), without copying.
+    public static func parse(_ buffer: UnsafeBufferPointer<UInt8>) throws(JSONSyntaxError) -> JSONValue {
+        try JSONParser.read(buffer)
+    }
+
     /// Reads JSON text from UTF-8 bytes.
     public static func parse(_ bytes: [UInt8]) throws(JSONSyntaxError) -> JSONValue {
         try bytes.withUnsafeBufferPointer { buffer in

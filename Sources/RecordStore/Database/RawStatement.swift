@@ -1,5 +1,6 @@
 import GRDB
 import GRDBSQLite
+import RecordCore
 
 /// A statement prepared once per batch and bound and stepped through SQLite's C API. The import's
 /// per-record writes spent more time in GRDB's argument boxing and binding than SQLite spent writing;
@@ -50,6 +51,11 @@ final class RawStatement {
                 decoding: UnsafeBufferPointer(start: p, count: Int(sqlite3_column_bytes(handle, i))), as: UTF8.self)
         }
         func int(_ i: Int32) -> Int { Int(sqlite3_column_int64(handle, i)) }
+        /// A text column read as JSON straight from SQLite's bytes (no String made first); NULL reads as "".
+        func json(_ i: Int32) throws(JSONSyntaxError) -> JSONValue {
+            let bytes = sqlite3_column_text(handle, i)
+            return try JSONValue.parse(UnsafeBufferPointer(start: bytes, count: Int(sqlite3_column_bytes(handle, i))))
+        }
     }
 
     /// Every row the statement yields, mapped (its bindings and state are then cleared).

@@ -43,7 +43,7 @@ enum RecordRow {
         let data: JSONValue
         var associations: [String] = []
         do {
-            data = try JSONValue.parse(row.text(4) ?? "")
+            data = try row.json(4)
             if let a = row.text(6) { associations = try JSONValue.parse(a).arrayValue?.compactMap(\.stringValue) ?? [] }
         } catch {
             throw StoreError.invalid(
