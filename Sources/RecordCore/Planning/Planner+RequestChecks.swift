@@ -32,7 +32,7 @@ extension Planner {
                         message: "data has \(data.count) attributes; the limit is \(Limits.maxAttributes)"))
             }
             // Sorted only when there is something to report (most payloads hold declared fields alone).
-            let unknown = type.isSchemaless ? [] : data.keys.filter { type.field($0) == nil }
+            let unknown = type.isSchemaless ? [] : data.keys.filter { type.fieldType($0) == nil }
             if !unknown.isEmpty {
                 for key in unknown.sorted() {
                     switch type.unknownFields {

@@ -35,7 +35,9 @@ public struct ObjectType: Sendable, Equatable {
     public var key: String
     public var name: String
     public var kind: TypeKind
-    public var fields: [FieldDefinition]
+    public var fields: [FieldDefinition] { didSet { fieldIndex = Self.index(fields) } }
+    /// Each field's position in `fields` by key, kept up to date (every request's attributes are looked up).
+    private var fieldIndex: [String: Int]
     /// Identifiers as declared; see `identifiers` for the effective list.
     public var declaredIdentifiers: [Identifier] {
         didSet { identifiers = Self.effective(declaredIdentifiers, nameField) }
@@ -55,6 +57,13 @@ public struct ObjectType: Sendable, Equatable {
         self.key = key; self.name = name; self.kind = kind; self.nameField = nameField; self.fields = fields
         self.declaredIdentifiers = identifiers; self.unknownFields = unknownFields; self.workspaceID = workspaceID
         self.identifiers = Self.effective(identifiers, nameField)
+        self.fieldIndex = Self.index(fields)
+    }
+
+    private static func index(_ fields: [FieldDefinition]) -> [String: Int] {
+        var index: [String: Int] = [:]
+        for (n, f) in fields.enumerated() where index[f.key] == nil { index[f.key] = n }
+        return index
     }
 
     private static func effective(_ declared: [Identifier], _ nameField: NameField) -> [Identifier] {
@@ -75,7 +84,10 @@ public struct ObjectType: Sendable, Equatable {
         identifiers.first { $0.source == .data(path) }
     }
 
-    public func field(_ key: String) -> FieldDefinition? { fields.first { $0.key == key } }
+    public func field(_ key: String) -> FieldDefinition? { fieldIndex[key].map { fields[$0] } }
+
+    /// The declared type of a field, if the type declares it.
+    public func fieldType(_ key: String) -> FieldType? { fieldIndex[key].map { fields[$0].type } }
 
     /// A type that declares no fields is schemaless: no attribute is unknown.
     public var isSchemaless: Bool { fields.isEmpty }

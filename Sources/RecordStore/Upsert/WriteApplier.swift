@@ -163,7 +163,8 @@ final class WriteStatements {
         let keyStatement = added.isEmpty ? nil : try prepared(&key, Self.keySQL)
         let removeStatement = removed.isEmpty ? nil : try prepared(&removeKey, Self.removeKeySQL)
         let revision = try prepared(&revisionStatement, Self.revisionSQL)
-        let created = text(r.createdAt)
+        // The creation time is written only by an insert; an update's old one would evict `now` from `text`.
+        let created = write.before == nil ? text(r.createdAt) : ""
         let updated = text(r.updatedAt)
         let at = text(now)
         // When the writer thread is behind (an import's creates), this thread serialises the data instead.
