@@ -84,6 +84,8 @@ final class RawStatement {
     /// Rows the last `execute` changed (the connection's count, read without GRDB, so it may be called on a
     /// `WritePipeline`'s thread).
     var changes: Int { Int(sqlite3_changes(sqlite3_db_handle(handle))) }
+    /// The rowid of the connection's last INSERT (this statement's, right after it ran).
+    var lastInsertedRowID: Int64 { sqlite3_last_insert_rowid(sqlite3_db_handle(handle)) }
 
     /// Resets the statement and its bindings for the next use.
     private func clear() {

@@ -240,6 +240,22 @@ enum StoreSchema {
                         WHERE cased = 1;
                     """)
         }
+        m.registerMigration("v12-revision-batch-ranges") { db in
+            // A batch's revisions are found through the revision id ranges each transaction wrote under its
+            // label (`WriteStatements.flushCounts`), one row per batch instead of an index entry per revision.
+            // Ranges may hold other revisions; readers also check `revisions.batch`.
+            try db.execute(
+                sql: """
+                    CREATE TABLE revision_batches(
+                        batch TEXT NOT NULL,
+                        first INTEGER NOT NULL,
+                        last INTEGER NOT NULL,
+                        PRIMARY KEY(batch, first)) WITHOUT ROWID;
+                    INSERT INTO revision_batches(batch, first, last)
+                        SELECT batch, min(id), max(id) FROM revisions WHERE batch IS NOT NULL GROUP BY batch;
+                    DROP INDEX revisions_by_batch;
+                    """)
+        }
         return m
     }
 }

@@ -90,8 +90,7 @@ extension RecordStore {
         if let undone: String = row["undone_at"] {
             throw StoreError.refused("merge \(id) was already undone at \(undone)")
         }
-        let revisions = try Int64.fetchAll(
-            db, sql: "SELECT id FROM revisions WHERE batch = ? ORDER BY id DESC", arguments: ["merge:\(id)"])
+        let revisions = try Self.revisionIDs(inBatch: "merge:\(id)", db)
         let now = clock()
         // Newest first: the survivor gives the losers' identifier values back before they take them.
         let restored = try revisions.map {

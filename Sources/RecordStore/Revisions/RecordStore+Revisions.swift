@@ -88,8 +88,7 @@ extension RecordStore {
                 throw StoreError.refused(
                     "batch \(batch) is merge \(merge); undo it with `recdeck undo --merge \(merge)`")
             }
-            let revisions = try Int64.fetchAll(
-                db, sql: "SELECT id FROM revisions WHERE batch = ? ORDER BY id DESC", arguments: [batch])
+            let revisions = try Self.revisionIDs(inBatch: batch, db)
             guard !revisions.isEmpty else { throw StoreError.notFound("no revisions in batch \"\(batch)\"") }
             let undo = WriteSource(source.name, batch: "undo:\(batch)")
             return try revisions.map { try revert(revision: $0, source: undo, at: clock(), db) }
@@ -135,5 +134,19 @@ extension RecordStore {
         try WriteApplier.apply(
             RecordWrite(op: .undo, before: current, after: new), type: type, source: source, at: now, db)
         return new
+    }
+}
+
+extension RecordStore {
+    /// The ids of the revisions written under a batch label, newest first: read from the id ranges its
+    /// transactions recorded (`revision_batches`), each revision's own label checked.
+    static func revisionIDs(inBatch batch: String, _ db: Database) throws -> [Int64] {
+        try Int64.fetchAll(
+            db,
+            sql: """
+                SELECT DISTINCT r.id FROM revision_batches b JOIN revisions r ON r.id BETWEEN b.first AND b.last
+                WHERE b.batch = ? AND r.batch = ? ORDER BY r.id DESC
+                """,
+            arguments: [batch, batch])
     }
 }

@@ -89,6 +89,9 @@ final class WriteStatements {
     /// `types` (`flushCounts`): one UPDATE per batch instead of a trigger per row, whose statement journal
     /// cost every INSERT into `records`.
     private var counts: [String: (active: Int, archived: Int)] = [:]
+    /// Per batch label, the ids of the first and last revisions written under it through these statements,
+    /// not yet written to `revision_batches` (`flushCounts`). Set on the pipeline's thread, read after a drain.
+    private var batchRanges: [String: (first: Int64, last: Int64)] = [:]
 
     /// A key's row; `cased` marks the keys of identifiers that keep ASCII capitals (only they are in the
     /// NOCASE index the prefix filter reads).
@@ -207,11 +210,13 @@ final class WriteStatements {
             )
             .bind(source.name).bind(source.batch).bind(at)
             try revision.execute(Self.revisionSQL)
+            if let batch = source.batch { self.noteRevision(revision.lastInsertedRowID, batch: batch) }
         }
     }
 
-    /// Writes the count changes made so far to `types` (inside the caller's transaction), after the
-    /// pipeline's queued writes. Whoever made these statements calls it before the transaction commits.
+    /// Writes the count changes made so far to `types`, and the revision id ranges of each batch label to
+    /// `revision_batches` (inside the caller's transaction), after the pipeline's queued writes. Whoever made
+    /// these statements calls it before the transaction commits.
     func flushCounts() throws {
         try drain()
         for (type, change) in counts where change != (0, 0) {
@@ -219,6 +224,24 @@ final class WriteStatements {
                 .execute(arguments: [change.active, change.archived, type])
         }
         counts = [:]
+        for (batch, range) in batchRanges {
+            try db.cachedStatement(
+                sql: """
+                    INSERT INTO revision_batches(batch, first, last) VALUES (?, ?, ?)
+                    ON CONFLICT(batch, first) DO UPDATE SET last = max(last, excluded.last)
+                    """
+            ).execute(arguments: [batch, range.first, range.last])
+        }
+        batchRanges = [:]
+    }
+
+    /// A revision written under `batch`, for its range.
+    private func noteRevision(_ id: Int64, batch: String) {
+        if let range = batchRanges[batch] {
+            batchRanges[batch] = (min(range.first, id), max(range.last, id))
+        } else {
+            batchRanges[batch] = (id, id)
+        }
     }
 
     /// A record of `type` in the `archived` state added (1) or gone (-1), for `flushCounts`.
