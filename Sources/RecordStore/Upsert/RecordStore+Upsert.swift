@@ -187,9 +187,9 @@ extension RecordStore {
         // What this batch's writes touched is answered anew by the next batch.
         let forgotten = lookup.forgotten
         let kept = answersAhead.found?.filter { !forgotten.contains($0.key) }
-        // The writer is the slower side when writes still queue as the planning ends (the queue grows
-        // for a moment at a batch's start, while it answers the next batch's probes).
-        return (plans, kept, pipeline.backlog > WriteStatements.behind)
+        // Measured in time, not queue length: the queue grows for a moment at a batch's start while the
+        // writer answers the next batch's probes, which made updates look writer-bound every other batch.
+        return (plans, kept, pipeline.writerBehind)
     }
 }
 

@@ -16,6 +16,8 @@ final class WritePipeline: @unchecked Sendable {
     /// How many writes waited for the writer thread at the last hand-over, the one of the final `drain`
     /// included (touched only by the submitting thread): a long queue means the writer is the slower side.
     private(set) var backlog = 0
+    /// Seconds the submitting thread spent waiting in `drain` for queued writes (touched only by it).
+    private(set) var waited: Double = 0
 
     // Every field below is guarded by `condition`.
     private let condition = NSCondition()
@@ -23,6 +25,16 @@ final class WritePipeline: @unchecked Sendable {
     private var busy = false
     private var stopped = false
     private var failure: Error?
+    /// Seconds the writer thread spent with nothing to do, from its first job on.
+    private var idle: Double = 0
+
+    /// Whether the writer thread was the slower side so far: the submitting thread waited for it longer
+    /// than it waited for work.
+    var writerBehind: Bool {
+        condition.lock()
+        defer { condition.unlock() }
+        return waited > idle
+    }
 
     init() {
         let thread = Thread { [self] in work() }
@@ -53,7 +65,11 @@ final class WritePipeline: @unchecked Sendable {
         if !outbox.isEmpty { try flush() }
         condition.lock()
         defer { condition.unlock() }
-        while !pending.isEmpty || busy { condition.wait() }
+        if !pending.isEmpty || busy {
+            let start = Self.clock()
+            while !pending.isEmpty || busy { condition.wait() }
+            waited += Self.clock() - start
+        }
         if let failure { throw failure }
     }
 
@@ -71,9 +87,15 @@ final class WritePipeline: @unchecked Sendable {
 
     private func work() {
         condition.lock()
+        var started = false
         while true {
-            while pending.isEmpty && !stopped { condition.wait() }
+            if pending.isEmpty && !stopped {
+                let start = Self.clock()
+                while pending.isEmpty && !stopped { condition.wait() }
+                if started { idle += Self.clock() - start }
+            }
             if stopped { break }
+            started = true
             let jobs = pending
             pending.removeAll(keepingCapacity: true)
             busy = true
@@ -94,5 +116,12 @@ final class WritePipeline: @unchecked Sendable {
             condition.broadcast()
         }
         condition.unlock()
+    }
+
+    /// A monotonic clock in seconds (two reads per wait, not per write).
+    private static func clock() -> Double {
+        var t = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &t)
+        return Double(t.tv_sec) + Double(t.tv_nsec) / 1e9
     }
 }
