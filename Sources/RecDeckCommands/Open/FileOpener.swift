@@ -108,14 +108,14 @@ public struct FileOpener {
         let (path, prefix) = try cachePath()
         let type = try objectType
         if FileManager.default.fileExists(atPath: path) {
-            let store = try RecordStore.open(path: path, concurrentReads: true)
+            let store = try RecordStore.open(path: path, concurrentReads: true, pageSize: RecordStore.bulkPageSize)
             if try store.meta(Self.completeKey) == "1", let stored = try store.objectType(type.key) {
                 return Opened(store: store, type: stored, session: nil)
             }
         }
         // No cache, or an unfinished one: start again from an empty file.
         for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
-        let store = try RecordStore.open(path: path, concurrentReads: true)
+        let store = try RecordStore.open(path: path, concurrentReads: true, pageSize: RecordStore.bulkPageSize)
         try store.applyType(type)
         try store.setMeta("source_file", file.path)
         let importer = Importer(type: type.key, keyPath: keyPath, plainData: true)

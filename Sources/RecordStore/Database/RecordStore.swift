@@ -39,10 +39,17 @@ public final class RecordStore: Sendable {
     /// counts and index builds); GRDB prepares a pool by making sure a non-empty WAL file exists, which
     /// writes a no-op transaction when no other process has the database open. Without it (every CLI
     /// command) one connection is opened and a reading command leaves the file byte-identical.
+    ///
+    /// `pageSize` applies only when the file is created (default `StoreSchema.pageSize`; a store written
+    /// only in bulk, like a file's cache, passes `bulkPageSize`).
+    /// The page size of a store written only in bulk (an import's thousand records per commit): 16 KiB.
+    public static let bulkPageSize = 16384
+
     public static func open(
-        path: String, readOnly: Bool = false, concurrentReads: Bool = false,
+        path: String, readOnly: Bool = false, concurrentReads: Bool = false, pageSize: Int? = nil,
         clock: @escaping @Sendable () -> Date = { Date() }
     ) throws -> RecordStore {
+        let pageSize = pageSize ?? StoreSchema.pageSize
         let url = URL(fileURLWithPath: path)
         let folder = url.deletingLastPathComponent().path
         var isDir: ObjCBool = false
@@ -66,11 +73,11 @@ public final class RecordStore: Sendable {
             } else if concurrentReads {
                 // Migrate through one connection first, so a new file is in WAL mode before the pool opens it.
                 try StoreSchema.migrateIfBehind(
-                    DatabaseQueue(path: path, configuration: configuration(readOnly: false)))
+                    DatabaseQueue(path: path, configuration: configuration(readOnly: false)), pageSize: pageSize)
                 writer = try DatabasePool(path: path, configuration: configuration(readOnly: false))
             } else {
                 let queue = try DatabaseQueue(path: path, configuration: configuration(readOnly: false))
-                try StoreSchema.migrateIfBehind(queue)
+                try StoreSchema.migrateIfBehind(queue, pageSize: pageSize)
                 writer = queue
             }
             return RecordStore(writer: writer, path: path, readOnly: readOnly, clock: clock)
