@@ -247,6 +247,25 @@ let contactsSchema =
         #expect(exported.out.contains(#""n":3"#))
     }
 
+    /// `list` pages through all records, archived ones in their place, and its "more" hint repeats the
+    /// listing's own flags (it used to drop `--archived` and `--limit`, so following it changed the listing).
+    @Test func listPagesKeepTheirFlagsAndInsertionOrder() throws {
+        let s = try Sandbox()
+        #expect(try s.run(["type", "apply", "--db", s.db, "-"], stdin: contactsSchema).status == 0)
+        let file = try s.write(
+            "in.jsonl", (1...5).map { #"{"email":"u\#($0)@x.com","n":\#($0)}"# }.joined(separator: "\n"))
+        #expect(try s.run(["import", "--db", s.db, "contacts", file, "--key", "$.email"]).status == 0)
+        #expect(try s.run(["archive", "--db", s.db, "contacts", "u2@x.com"]).status == 0)
+        let first = try s.run(["list", "--db", s.db, "contacts", "--archived", "--limit", "2", "--jsonl"])
+        #expect(first.out.split(separator: "\n").map { try? JSONValue.parse(String($0))["data"]?["n"] } == [1, 2])
+        let table = try s.run(["list", "--db", s.db, "contacts", "--archived", "--limit", "2"])
+        #expect(table.err.contains("more: recdeck list contacts --archived --limit 2 --after 2"), "\(table.err)")
+        let next = try s.run([
+            "list", "--db", s.db, "contacts", "--archived", "--limit", "2", "--after", "2", "--jsonl",
+        ])
+        #expect(next.out.split(separator: "\n").map { try? JSONValue.parse(String($0))["data"]?["n"] } == [3, 4])
+    }
+
     /// `kill -9` in the middle of an import keeps every committed batch and no partial one.
     @Test func killedImportKeepsWholeBatches() throws {
         let s = try Sandbox()

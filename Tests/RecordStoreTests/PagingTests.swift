@@ -55,6 +55,22 @@ import Testing
         }
     }
 
+    /// All records in insertion order come from the insertion index's two archive-state ranges, merged: the
+    /// archived every 7th record in its place, no sort of the type (issue 17: the `(type, seq)` index is gone).
+    @Test func allRecordsInInsertionOrderMergeTheArchiveStates() throws {
+        let s = try store()
+        let q = RecordQuery(type: "c", archived: .all)
+        let (f, b) = try walk(s, q, pageSize: 17)
+        #expect(f == b)
+        let ns = try f.map { try s.record(id: $0)!.data["n"]!.intValue! }
+        #expect(ns == Array(0..<250))
+        let middle = try s.page(q, from: PageKey(seq: 100), direction: .backward, limit: 3).map(\.key.seq)
+        #expect(middle == [97, 98, 99])
+        let plan = try s.explain(q)
+        #expect(plan.components(separatedBy: "USING INDEX records_by_type_state").count == 3, "\(plan)")
+        #expect(!plan.contains("TEMP B-TREE"), "\(plan)")
+    }
+
     @Test func nameOrderPutsUnnamedFirstThenSortsByName() throws {
         let s = try store()
         let rows = try walk(s, RecordQuery(type: "c", archived: .all, sort: .name), pageSize: 40).forward

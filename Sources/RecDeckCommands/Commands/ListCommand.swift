@@ -34,6 +34,12 @@ struct ListCommand: ParsableCommand {
                     ]
                 })
         }
-        if let next = page.next, !global.json { Output.err("more: recdeck list \(type) --after \(next)") }
+        if let next = page.next, !global.json {
+            // The same listing's next page: its archive filter and page size kept.
+            let flags =
+                (onlyArchived ? " --only-archived" : archived ? " --archived" : "")
+                + (limit == 50 ? "" : " --limit \(limit)")
+            Output.err("more: recdeck list \(type)\(flags) --after \(next)")
+        }
     }
 }

@@ -57,16 +57,18 @@ enum BrowseSQL {
         }
     }
 
-    /// The index insertion order pages through: `(type, archived, seq)` for one archive state, `(type, seq)` for all.
-    static func insertionIndex(_ filter: ArchiveFilter) -> String {
-        filter == .all ? "INDEXED BY records_by_type" : "INDEXED BY records_by_type_state"
-    }
+    /// The index insertion order pages through: `(type, archived, seq)`, one range per archive state (all
+    /// records are two ranges, merged; `RecordStore.orderedSelect`). One index instead of that and a
+    /// `(type, seq)` one: a record's insert writes one B-tree entry fewer.
+    static let insertionIndex = "INDEXED BY records_by_type_state"
 
+    /// The archive states a listing holds, as a condition: both states are named for all records, so
+    /// SQLite reads the insertion index's two ranges instead of scanning the type.
     static func archivedClause(_ filter: ArchiveFilter, column: String = "archived") -> String {
         switch filter {
         case .active: return " AND \(column) = 0"
         case .archived: return " AND \(column) = 1"
-        case .all: return ""
+        case .all: return " AND \(column) IN (0, 1)"
         }
     }
 

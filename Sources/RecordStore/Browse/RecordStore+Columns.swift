@@ -41,8 +41,17 @@ extension RecordStore {
                 throw StoreError.notFound("unknown object type \"\(query.type)\"")
             }
             let (where_, args) = try listingCondition(query, db)
+            // Each bound read from one end of one archive state's range of the insertion index.
             let bounds = try Row.fetchOne(
-                db, sql: "SELECT min(seq) AS lo, max(seq) AS hi FROM records WHERE type = ?", arguments: [query.type])
+                db,
+                sql: """
+                    SELECT min(lo) AS lo, max(hi) AS hi FROM (
+                        SELECT (SELECT min(seq) FROM records WHERE type = ?1 AND archived = 0) AS lo,
+                               (SELECT max(seq) FROM records WHERE type = ?1 AND archived = 0) AS hi
+                        UNION ALL
+                        SELECT (SELECT min(seq) FROM records WHERE type = ?1 AND archived = 1),
+                               (SELECT max(seq) FROM records WHERE type = ?1 AND archived = 1))
+                    """, arguments: [query.type])
             guard let lo: Int64 = bounds?["lo"], let hi: Int64 = bounds?["hi"] else {
                 return FrequencyTable(rows: [], total: 0, distinct: 0)
             }

@@ -45,7 +45,7 @@ extension RecordStore {
             } else {
                 var (condition, args) = try listingCondition(query, db)
                 _ = args.append(contentsOf: [cap + 1])
-                let sql = "SELECT 1 FROM records \(BrowseSQL.insertionIndex(query.archived)) WHERE \(condition) LIMIT ?"
+                let sql = "SELECT 1 FROM records \(BrowseSQL.insertionIndex) WHERE \(condition) LIMIT ?"
                 n = try Int.fetchOne(db, sql: "SELECT count(*) FROM (\(sql))", arguments: args) ?? 0
             }
             return n > cap ? RowCount(cap, isCapped: true) : RowCount(n)
@@ -119,12 +119,37 @@ extension RecordStore {
     ) throws -> (String, StatementArguments, Bool) {
         let ascending = !query.sort.descending == (direction == .forward)
         let op = ascending ? ">" : "<", order = ascending ? "ASC" : "DESC"
+        var sql: String, args: StatementArguments
+        if query.sort.column == nil, query.archived == .all {
+            // Every record in insertion order: the insertion index's active range and archived range, merged
+            // by SQLite as it reads them (no sort; it stops at the limit).
+            var active = query, archived = query
+            active.archived = .active
+            archived.archived = .archived
+            let (first, firstArgs) = try rangeSelect(active, from: key, op: op, indexed: indexed)
+            let (second, secondArgs) = try rangeSelect(archived, from: key, op: op, indexed: indexed)
+            (sql, args) = (first + " UNION ALL " + second, firstArgs + secondArgs)
+            sql += " ORDER BY seq \(order)"
+        } else {
+            (sql, args) = try rangeSelect(query, from: key, op: op, indexed: indexed)
+            let sortExpr = try query.sort.column.map(BrowseSQL.sortExpression)
+            sql += sortExpr.map { " ORDER BY \($0) \(order), seq \(order)" } ?? " ORDER BY seq \(order)"
+        }
+        sql += " LIMIT ?"
+        _ = args.append(contentsOf: [limit])
+        return (sql, args, query.sort.column != nil)
+    }
+
+    /// The rows of a page's index range after `key` (`op` is `>` or `<`), before its order and limit.
+    private static func rangeSelect(_ query: RecordQuery, from key: PageKey?, op: String, indexed: Bool) throws -> (
+        String, StatementArguments
+    ) {
         let sortExpr = try query.sort.column.map(BrowseSQL.sortExpression)
         // Insertion order names its index: sort indexes also start with `type`, and without statistics
         // SQLite could pick one and sort the whole type.
         let index =
             try query.sort.column.map { "INDEXED BY \"\(try BrowseSQL.sortIndexName($0))\"" }
-            ?? BrowseSQL.insertionIndex(query.archived)
+            ?? BrowseSQL.insertionIndex
         var sql =
             "SELECT seq, \(sortExpr ?? "NULL") AS kval, \(RecordRow.columns) FROM records \(sortExpr == nil || indexed ? index : "") WHERE type = ?"
         var args: StatementArguments = [query.type]
@@ -141,10 +166,7 @@ extension RecordStore {
                 _ = args.append(contentsOf: [key.seq])
             }
         }
-        sql += sortExpr.map { " ORDER BY \($0) \(order), seq \(order)" } ?? " ORDER BY seq \(order)"
-        sql += " LIMIT ?"
-        _ = args.append(contentsOf: [limit])
-        return (sql, args, sortExpr != nil)
+        return (sql, args)
     }
 
     /// One group of a prefix filter: an identifier's keys (normalised as it normalises), or the name.

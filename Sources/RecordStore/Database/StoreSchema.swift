@@ -266,6 +266,11 @@ enum StoreSchema {
                     DROP INDEX revisions_by_batch;
                     """)
         }
+        m.registerMigration("v13-one-insertion-index") { db in
+            // Insertion order is read from `(type, archived, seq)` alone (all records: its two ranges merged),
+            // so `(type, seq)` goes: one B-tree write fewer per new record.
+            try db.execute(sql: "DROP INDEX records_by_type")
+        }
         return m
     }
 }

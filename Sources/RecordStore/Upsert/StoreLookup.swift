@@ -100,8 +100,14 @@ final class StoreLookup: RecordLookup {
     func scan(type: String, matching: (Record) -> Bool) throws -> [Record] {
         try pipeline?.drain()
         var out: [Record] = []
+        // The insertion index's two archive-state ranges, merged in insertion order.
         let rows = try Row.fetchCursor(
-            db.cachedStatement(sql: "SELECT \(RecordRow.columns) FROM records WHERE type = ? ORDER BY seq"),
+            db.cachedStatement(
+                sql: """
+                    SELECT seq, \(RecordRow.columns) FROM records WHERE type = ?1 AND archived = 0
+                    UNION ALL SELECT seq, \(RecordRow.columns) FROM records WHERE type = ?1 AND archived = 1
+                    ORDER BY 1
+                    """),
             arguments: [type])
         while let row = try rows.next() {
             let r = try RecordRow.record(row)
