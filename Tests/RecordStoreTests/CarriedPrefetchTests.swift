@@ -17,15 +17,7 @@ import Testing
         return s
     }
 
-    func items(_ emails: [String], n: Int) -> [ImportItem] {
-        emails.map { email in
-            ImportItem(
-                request: NativeRequest.result(
-                    type: "contacts",
-                    body: ["lookup": ["identifier": "email"], "data": ["email": .string(email), "n": .int(Int64(n))]]),
-                body: nil)
-        }
-    }
+    func items(_ emails: [String], n: Int) -> [ImportItem] { StoreFixtures.importItems(emails, n: n) }
 
     func decisions(_ plans: [Plan]) -> [String] { plans.map(\.decision.rawValue) }
 

@@ -9,21 +9,9 @@ import Testing
 /// A batch's revisions are found through the revision id ranges its transactions recorded
 /// (`revision_batches`, migration v12, issue 17) instead of an index entry per revision.
 @Suite struct RevisionBatchesTests {
-    func store() throws -> RecordStore {
-        let s = try RecordStore.inMemory()
-        try s.applyType(StoreFixtures.contacts)
-        return s
-    }
+    func store() throws -> RecordStore { try StoreFixtures.store() }
 
-    func items(_ emails: [String], n: Int) -> [ImportItem] {
-        emails.map { email in
-            ImportItem(
-                request: NativeRequest.result(
-                    type: "contacts",
-                    body: ["lookup": ["identifier": "email"], "data": ["email": .string(email), "n": .int(Int64(n))]]),
-                body: nil)
-        }
-    }
+    func items(_ emails: [String], n: Int) -> [ImportItem] { StoreFixtures.importItems(emails, n: n) }
 
     func n(_ s: RecordStore, _ email: String) throws -> Int64? {
         let page = try s.page(RecordQuery(type: "contacts", filter: .prefix(email)), from: nil, limit: 1)

@@ -24,6 +24,17 @@ enum StoreFixtures {
         try s.applyType(contacts)
         return s
     }
+
+    /// Import items upserting each email by its identifier, with `n` in the data.
+    static func importItems(_ emails: [String], n: Int) -> [ImportItem] {
+        emails.map { email in
+            ImportItem(
+                request: NativeRequest.result(
+                    type: "contacts",
+                    body: ["lookup": ["identifier": "email"], "data": ["email": .string(email), "n": .int(Int64(n))]]),
+                body: nil)
+        }
+    }
 }
 
 @Suite struct StoreTests {
