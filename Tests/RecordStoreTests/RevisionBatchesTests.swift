@@ -45,6 +45,23 @@ import Testing
         #expect(try s.counts(type: "contacts")?.active == 2)
     }
 
+    /// A bulk archive shares one set of statements: one range for its batch, the counts written once, and
+    /// its undo (another shared set) restores both.
+    @Test func aBulkArchiveIsOneRangeAndUndoesWhole() throws {
+        let s = try store()
+        let plans = try s.importBatch(
+            items(["a@x.io", "b@x.io", "c@x.io"], n: 1), type: "contacts", source: WriteSource("t"))
+        let ids = plans.compactMap(\.record?.id)
+        try s.archive(type: "contacts", ids: ids, source: WriteSource("t", batch: "bulk"))
+        #expect(try s.counts(type: "contacts")! == (0, 3))
+        let rows = try s.read { db in
+            try Int.fetchOne(db, sql: "SELECT count(*) FROM revision_batches WHERE batch = 'bulk'")
+        }
+        #expect(rows == 1)
+        #expect(try s.undoBatch("bulk", source: WriteSource("t")).count == 3)
+        #expect(try s.counts(type: "contacts")! == (3, 0))
+    }
+
     /// A database from before v12: each label's revisions become one range and the per-revision index goes.
     @Test func migrationBuildsRangesFromExistingRevisions() throws {
         let queue = try DatabaseQueue()

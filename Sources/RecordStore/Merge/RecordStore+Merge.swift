@@ -66,12 +66,14 @@ extension RecordStore {
         let batch = WriteSource(source.name, batch: "merge:\(id)")
         // Children and referrers may be of other types: each schema is read once, not once per write.
         var types = [plan.type: objectType]
+        let statements = WriteStatements(db)
         for write in plan.writes {
             let key = write.after.type
             if types[key] == nil { types[key] = try self.objectType(key, db) }
             guard let writeType = types[key] else { throw StoreError.notFound("unknown object type \"\(key)\"") }
-            try WriteApplier.apply(write, type: writeType, source: batch, at: now, db)
+            try WriteApplier.apply(write, type: writeType, source: batch, at: now, db, statements: statements)
         }
+        try statements.flushCounts()
         return id
     }
 
@@ -93,9 +95,13 @@ extension RecordStore {
         let revisions = try Self.revisionIDs(inBatch: "merge:\(id)", db)
         let now = clock()
         // Newest first: the survivor gives the losers' identifier values back before they take them.
+        let statements = WriteStatements(db)
         let restored = try revisions.map {
-            try revert(revision: $0, source: WriteSource(source.name, batch: "undo:merge:\(id)"), at: now, db)
+            try revert(
+                revision: $0, source: WriteSource(source.name, batch: "undo:merge:\(id)"), at: now, db,
+                statements: statements)
         }
+        try statements.flushCounts()
         try db.execute(sql: "UPDATE merges SET undone_at = ? WHERE id = ?", arguments: [Timestamp.format(now), id])
         return restored.reversed()
     }

@@ -39,7 +39,9 @@ extension RecordStore {
                 throw StoreError.notFound("unknown object type \"\(typeKey)\"")
             }
             let now = clock()
-            return try ids.map { id in
+            // One set of statements for the whole batch: counts and the batch's revision range written once.
+            let statements = WriteStatements(db)
+            let written = try ids.map { id in
                 guard let old = try RecordRow.fetch(id: id, db), old.type == typeKey else {
                     throw StoreError.notFound("no \(typeKey) record with id \"\(id)\"")
                 }
@@ -54,9 +56,11 @@ extension RecordStore {
                 new.updatedAt = now
                 try WriteApplier.apply(
                     RecordWrite(op: archived ? .archive : .restore, before: old, after: new), type: type,
-                    source: source, at: now, db)
+                    source: source, at: now, db, statements: statements)
                 return new
             }
+            try statements.flushCounts()
+            return written
         }
     }
 
@@ -91,12 +95,21 @@ extension RecordStore {
             let revisions = try Self.revisionIDs(inBatch: batch, db)
             guard !revisions.isEmpty else { throw StoreError.notFound("no revisions in batch \"\(batch)\"") }
             let undo = WriteSource(source.name, batch: "undo:\(batch)")
-            return try revisions.map { try revert(revision: $0, source: undo, at: clock(), db) }
+            let statements = WriteStatements(db)
+            let reverted = try revisions.map {
+                try revert(revision: $0, source: undo, at: clock(), db, statements: statements)
+            }
+            try statements.flushCounts()
+            return reverted
         }
     }
 
-    /// Writes the state before a revision back as a new revision (inside the caller's transaction).
-    func revert(revision revisionID: Int64, source: WriteSource, at now: Date, _ db: Database) throws -> Record {
+    /// Writes the state before a revision back as a new revision (inside the caller's transaction), through
+    /// `statements` when a batch shares them (it then flushes them before committing).
+    func revert(
+        revision revisionID: Int64, source: WriteSource, at now: Date, _ db: Database,
+        statements: WriteStatements? = nil
+    ) throws -> Record {
         guard let row = try Row.fetchOne(db, sql: "SELECT * FROM revisions WHERE id = ?", arguments: [revisionID])
         else {
             throw StoreError.notFound("no revision \(revisionID)")
@@ -132,7 +145,8 @@ extension RecordStore {
         new.version = current.version + 1
         new.updatedAt = now
         try WriteApplier.apply(
-            RecordWrite(op: .undo, before: current, after: new), type: type, source: source, at: now, db)
+            RecordWrite(op: .undo, before: current, after: new), type: type, source: source, at: now, db,
+            statements: statements)
         return new
     }
 }
