@@ -7,8 +7,10 @@ public struct Planner {
     public let now: Date
     public var makeID: () -> String
 
-    public init(lookup: any RecordLookup, now: Date, makeID: @escaping () -> String) {
-        self.lookup = MemoisedLookup(lookup); self.now = now; self.makeID = makeID
+    /// `remembers`: the lookup already keeps its answers (until a write changes them), so the planner's
+    /// own memo (a second table probed per question) is left out.
+    public init(lookup: any RecordLookup, now: Date, makeID: @escaping () -> String, remembers: Bool = false) {
+        self.lookup = remembers ? lookup : MemoisedLookup(lookup); self.now = now; self.makeID = makeID
     }
 
     /// The resolved lookup: where the value lives, how it is compared, and which value.

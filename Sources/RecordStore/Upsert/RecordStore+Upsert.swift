@@ -18,7 +18,7 @@ extension RecordStore {
     func planner(_ db: Database, lookup: StoreLookup? = nil) -> Planner {
         let lookup = lookup ?? StoreLookup(db: db)
         let now = clock()
-        return Planner(lookup: lookup, now: now, makeID: { lookup.newID(now: now) })
+        return Planner(lookup: lookup, now: now, makeID: { lookup.newID(now: now) }, remembers: true)
     }
 
     func objectType(_ key: String, _ db: Database) throws -> ObjectType? {

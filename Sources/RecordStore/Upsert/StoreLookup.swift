@@ -94,7 +94,10 @@ final class StoreLookup: RecordLookup {
         // row is read without GRDB's row objects.
         let statement = try byKey ?? RawStatement(db, sql: Self.byKeySQL)
         byKey = statement
-        return try statement.bind(type).bind(identifier).bind(value).rows(Self.byKeySQL, RecordRow.record)
+        let found = try statement.bind(type).bind(identifier).bind(value).rows(Self.byKeySQL, RecordRow.record)
+        // Kept like a prefetched answer: a write forgets the keys it touches, so the answer stays true.
+        fetched[type, default: [:]][IdentifierKey(identifier: identifier, value: value)] = found
+        return found
     }
 
     func scan(type: String, matching: (Record) -> Bool) throws -> [Record] {
