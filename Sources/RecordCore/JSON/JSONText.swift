@@ -78,7 +78,7 @@ extension JSONValue {
             if d.isFinite {
                 if d.rounded() == d && abs(d) < 1e15 {
                     Self.writeInteger(Int64(d), to: &out)
-                    out.append(contentsOf: [0x2E, 0x30])  // ".0"
+                    out.append(contentsOf: ".0".utf8)
                 } else {
                     out.append(contentsOf: "\(d)".utf8)
                 }
@@ -87,29 +87,29 @@ extension JSONValue {
             }
         case .string(let s): Self.writeString(s, to: &out)
         case .array(let a):
-            if a.isEmpty { out.append(contentsOf: [0x5B, 0x5D]); return }
-            out.append(0x5B)
+            if a.isEmpty { out.append(contentsOf: "[]".utf8); return }
+            out.append(UInt8(ascii: "["))
             for (n, v) in a.enumerated() {
-                if n > 0 { out.append(0x2C) }
+                if n > 0 { out.append(UInt8(ascii: ",")) }
                 if let indent { Self.newline(indent, level + 1, to: &out) }
                 v.write(to: &out, indent: indent, level: level + 1)
             }
             if let indent { Self.newline(indent, level, to: &out) }
-            out.append(0x5D)
+            out.append(UInt8(ascii: "]"))
         case .object(let o):
-            if o.isEmpty { out.append(contentsOf: [0x7B, 0x7D]); return }
-            out.append(0x7B)
+            if o.isEmpty { out.append(contentsOf: "{}".utf8); return }
+            out.append(UInt8(ascii: "{"))
             // Sorted once as pairs: no second lookup per key.
             for (n, (k, v)) in o.sorted(by: { $0.key < $1.key }).enumerated() {
-                if n > 0 { out.append(0x2C) }
+                if n > 0 { out.append(UInt8(ascii: ",")) }
                 if let indent { Self.newline(indent, level + 1, to: &out) }
                 Self.writeString(k, to: &out)
-                out.append(0x3A)
-                if indent != nil { out.append(0x20) }
+                out.append(UInt8(ascii: ":"))
+                if indent != nil { out.append(UInt8(ascii: " ")) }
                 v.write(to: &out, indent: indent, level: level + 1)
             }
             if let indent { Self.newline(indent, level, to: &out) }
-            out.append(0x7D)
+            out.append(UInt8(ascii: "}"))
         }
     }
 
@@ -118,13 +118,13 @@ extension JSONValue {
     private static let falseBytes = Array("false".utf8)
 
     private static func newline(_ indent: [UInt8], _ level: Int, to out: inout [UInt8]) {
-        out.append(0x0A)
+        out.append(UInt8(ascii: "\n"))
         for _ in 0..<level { out.append(contentsOf: indent) }
     }
 
     /// Appends an integer's decimal digits (a small string: no allocation).
     private static func writeInteger(_ i: Int64, to out: inout [UInt8]) {
-        if i >= 0 && i < 10 { out.append(0x30 + UInt8(i)) } else { out.append(contentsOf: String(i).utf8) }
+        if i >= 0 && i < 10 { out.append(UInt8(ascii: "0") + UInt8(i)) } else { out.append(contentsOf: String(i).utf8) }
     }
 
     /// Appends `s` as a JSON string literal.
@@ -136,7 +136,7 @@ extension JSONValue {
 
     /// Appends `s` as a JSON string literal's UTF-8 bytes.
     static func writeString(_ s: String, to out: inout [UInt8]) {
-        out.append(0x22)
+        out.append(UInt8(ascii: "\""))
         // Fast path: nothing to escape (no controls, quote, backslash, DEL or U+2028/2029 lead byte).
         var s = s
         let plain = s.withUTF8 { utf8 in
@@ -147,21 +147,21 @@ extension JSONValue {
             return true
         }
         if plain {
-            out.append(0x22)
+            out.append(UInt8(ascii: "\""))
             return
         }
         for scalar in s.unicodeScalars {
             switch scalar {
-            case "\"": out.append(contentsOf: [0x5C, 0x22])
-            case "\\": out.append(contentsOf: [0x5C, 0x5C])
-            case "\n": out.append(contentsOf: [0x5C, 0x6E])
-            case "\r": out.append(contentsOf: [0x5C, 0x72])
-            case "\t": out.append(contentsOf: [0x5C, 0x74])
+            case "\"": out.append(contentsOf: #"\""#.utf8)
+            case "\\": out.append(contentsOf: #"\\"#.utf8)
+            case "\n": out.append(contentsOf: #"\n"#.utf8)
+            case "\r": out.append(contentsOf: #"\r"#.utf8)
+            case "\t": out.append(contentsOf: #"\t"#.utf8)
             case _ where scalar.value < 0x20 || scalar.value == 0x7F || (0x2028...0x2029).contains(scalar.value):
                 out.append(contentsOf: String(format: "\\u%04x", scalar.value).utf8)
             default: out.append(contentsOf: String(scalar).utf8)
             }
         }
-        out.append(0x22)
+        out.append(UInt8(ascii: "\""))
     }
 }
