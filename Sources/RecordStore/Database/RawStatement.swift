@@ -67,7 +67,8 @@ final class RawStatement {
                 decoding: UnsafeBufferPointer(start: p, count: Int(sqlite3_column_bytes(handle, i))), as: UTF8.self)
         }
         func int(_ i: Int32) -> Int { Int(sqlite3_column_int64(handle, i)) }
-        /// A text column read as JSON straight from SQLite's bytes (no String made first); NULL reads as "".
+        /// A text column read as JSON straight from SQLite's bytes (no String made first); NULL is empty
+        /// text, which is refused like any unreadable JSON.
         func json(_ i: Int32) throws(JSONSyntaxError) -> JSONValue {
             let bytes = sqlite3_column_text(handle, i)
             return try JSONValue.parse(UnsafeBufferPointer(start: bytes, count: Int(sqlite3_column_bytes(handle, i))))
