@@ -24,7 +24,7 @@ import Testing
                 let statements = WriteStatements(db, pipeline: pipeline)
                 do {
                     try statements.write(
-                        write, removing: [], adding: write.before == nil ? type.keys(of: write.after) : [],
+                        write, type: type, removing: [], adding: write.before == nil ? type.keys(of: write.after) : [],
                         source: WriteSource("test"), at: now)
                     try statements.drain()
                     return nil
@@ -34,7 +34,7 @@ import Testing
         let a = record("a", "x@y.io")
         try store.writeTransaction("test") { db in
             try WriteStatements(db).write(
-                RecordWrite(op: .create, before: nil, after: a), removing: [], adding: type.keys(of: a),
+                RecordWrite(op: .create, before: nil, after: a), type: type, removing: [], adding: type.keys(of: a),
                 source: WriteSource("test"), at: now)
         }
         let b = try write(RecordWrite(op: .create, before: nil, after: record("b", "X@y.io")))
@@ -68,12 +68,12 @@ import Testing
             try pipeline.submit { held.wait() }
             for r in records {
                 try statements.write(
-                    RecordWrite(op: .create, before: nil, after: r), removing: [], adding: type.keys(of: r),
+                    RecordWrite(op: .create, before: nil, after: r), type: type, removing: [], adding: type.keys(of: r),
                     source: WriteSource("test"), at: now)
             }
             #expect(pipeline.backlog > WriteStatements.behind)
             held.signal()
-            try statements.flushCounts()
+            try statements.finish()
         }
         for r in records {
             #expect(try store.record(id: r.id)?.data == r.data)

@@ -65,11 +65,13 @@ extension ObjectType {
     }
 
     /// How a write changes a record's identifier keys: the keys `new` holds, those it adds and those it
-    /// drops. When no identifier's raw value changed (most updates), the keys are worked out once.
-    public func keyChanges(from old: Record, to new: Record) -> (
+    /// drops (a new record, `old` nil, adds them all). When no identifier's raw value changed (most
+    /// updates), the keys are worked out once.
+    public func keyChanges(from old: Record?, to new: Record) -> (
         keys: [IdentifierKey], added: [IdentifierKey], removed: [IdentifierKey]
     ) {
         let newKeys = keys(of: new)
+        guard let old else { return (newKeys, newKeys, []) }
         let same = identifiers.allSatisfy {
             $0.rawValue(name: old.name, externalID: old.externalID, data: old.data)
                 == $0.rawValue(name: new.name, externalID: new.externalID, data: new.data)

@@ -224,7 +224,7 @@ enum StoreSchema {
                 sql: "CREATE INDEX requests_by_conflict ON requests(conflict_id) WHERE conflict_id IS NOT NULL")
         }
         m.registerMigration("v10-counts-without-triggers") { db in
-            // The writer keeps the per-type counts (`WriteStatements.flushCounts`, one UPDATE per batch): the
+            // The writer keeps the per-type counts (`WriteStatements.finish`, one UPDATE per batch): the
             // triggers made every INSERT into `records` open a statement journal (13% of an import).
             try db.execute(sql: "DROP TRIGGER records_count_insert; DROP TRIGGER records_count_update")
         }
@@ -252,7 +252,7 @@ enum StoreSchema {
         }
         m.registerMigration("v12-revision-batch-ranges") { db in
             // A batch's revisions are found through the revision id ranges each transaction wrote under its
-            // label (`WriteStatements.flushCounts`), one row per batch instead of an index entry per revision.
+            // label (`WriteStatements.finish`), one row per batch instead of an index entry per revision.
             // Ranges may hold other revisions; readers also check `revisions.batch`.
             try db.execute(
                 sql: """

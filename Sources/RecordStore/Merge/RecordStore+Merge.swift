@@ -73,7 +73,7 @@ extension RecordStore {
             guard let writeType = types[key] else { throw StoreError.notFound("unknown object type \"\(key)\"") }
             try WriteApplier.apply(write, type: writeType, source: batch, at: now, db, statements: statements)
         }
-        try statements.flushCounts()
+        try statements.finish()
         return id
     }
 
@@ -101,7 +101,7 @@ extension RecordStore {
                 revision: $0, source: WriteSource(source.name, batch: "undo:merge:\(id)"), at: now, db,
                 statements: statements)
         }
-        try statements.flushCounts()
+        try statements.finish()
         try db.execute(sql: "UPDATE merges SET undone_at = ? WHERE id = ?", arguments: [Timestamp.format(now), id])
         return restored.reversed()
     }

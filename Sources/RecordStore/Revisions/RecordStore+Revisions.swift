@@ -59,7 +59,7 @@ extension RecordStore {
                     source: source, at: now, db, statements: statements)
                 return new
             }
-            try statements.flushCounts()
+            try statements.finish()
             return written
         }
     }
@@ -99,7 +99,7 @@ extension RecordStore {
             let reverted = try revisions.map {
                 try revert(revision: $0, source: undo, at: clock(), db, statements: statements)
             }
-            try statements.flushCounts()
+            try statements.finish()
             return reverted
         }
     }

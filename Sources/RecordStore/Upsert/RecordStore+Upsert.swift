@@ -183,7 +183,7 @@ extension RecordStore {
             if !item.warnings.isEmpty { plan.warnings = item.warnings + plan.warnings }
             plans.append(plan)
         }
-        try statements.flushCounts()
+        try statements.finish()
         // What this batch's writes touched is answered anew by the next batch.
         let forgotten = lookup.forgotten
         let kept = answersAhead.found?.filter { !forgotten.contains($0.key) }

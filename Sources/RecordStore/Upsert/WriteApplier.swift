@@ -26,22 +26,10 @@ enum WriteApplier {
         let own = statements == nil
         let statements = statements ?? WriteStatements(db)
         let after = write.after
-        let touched: [IdentifierKey]
-        let associationsChanged: Bool
-        if let before = write.before {
-            let change = type.keyChanges(from: before, to: after)
-            touched = change.keys + change.removed
-            try statements.write(
-                write, removing: change.removed, adding: change.added, cased: statements.casedIdentifiers(of: type),
-                source: source, at: now)
-            associationsChanged = before.associations != after.associations
-        } else {
-            touched = type.keys(of: after)
-            try statements.write(
-                write, removing: [], adding: touched, cased: statements.casedIdentifiers(of: type), source: source,
-                at: now)
-            associationsChanged = !after.associations.isEmpty
-        }
+        let change = type.keyChanges(from: write.before, to: after)
+        try statements.write(
+            write, type: type, removing: change.removed, adding: change.added, source: source, at: now)
+        let associationsChanged = after.associations != (write.before?.associations ?? [])
         // Rare writes through GRDB's statements: on this thread, once the queued writes have run.
         if associationsChanged {
             try statements.drain()
@@ -52,8 +40,8 @@ enum WriteApplier {
             try db.cachedStatement(sql: "UPDATE types SET autonumber = autonumber + 1 WHERE key = ?").execute(
                 arguments: [after.type])
         }
-        if own { try statements.flushCounts() }
-        return touched
+        if own { try statements.finish() }
+        return change.keys + change.removed
     }
 
     /// The "already held" refusal for a key the UNIQUE index turned away.
@@ -86,11 +74,11 @@ final class WriteStatements {
     private var nowText: (Date, String)?
     private var cased: [String: Set<String>] = [:]
     /// Per type, how the active and archived counts changed through these statements, not yet written to
-    /// `types` (`flushCounts`): one UPDATE per batch instead of a trigger per row, whose statement journal
+    /// `types` (`finish`): one UPDATE per batch instead of a trigger per row, whose statement journal
     /// cost every INSERT into `records`.
     private var counts: [String: (active: Int, archived: Int)] = [:]
     /// Per batch label, the ids of the first and last revisions written under it through these statements,
-    /// not yet written to `revision_batches` (`flushCounts`). Set on the pipeline's thread, read after a drain.
+    /// not yet written to `revision_batches` (`finish`). Set on the pipeline's thread, read after a drain.
     private var batchRanges: [String: (first: Int64, last: Int64)] = [:]
 
     /// A key's row; `cased` marks the keys of identifiers that keep ASCII capitals (only they are in the
@@ -125,7 +113,7 @@ final class WriteStatements {
 
     /// The type's identifiers whose keys keep their case, worked out once per type for these statements
     /// (not once per write).
-    func casedIdentifiers(of type: ObjectType) -> Set<String> {
+    private func casedIdentifiers(of type: ObjectType) -> Set<String> {
         if let known = cased[type.key] { return known }
         let found = type.casedIdentifiers
         cased[type.key] = found
@@ -144,10 +132,11 @@ final class WriteStatements {
     /// keys, and appends its revision. Statements are prepared and counts kept here; the rest may run on
     /// the pipeline's thread.
     func write(
-        _ write: RecordWrite, removing removed: [IdentifierKey], adding added: [IdentifierKey],
-        cased: Set<String> = [], source: WriteSource, at now: Date
+        _ write: RecordWrite, type: ObjectType, removing removed: [IdentifierKey], adding added: [IdentifierKey],
+        source: WriteSource, at now: Date
     ) throws {
         let r = write.after
+        let cased = casedIdentifiers(of: type)
         let row: RawStatement
         var update: UpdateColumns?
         if let old = write.before {
@@ -214,10 +203,10 @@ final class WriteStatements {
         }
     }
 
-    /// Writes the count changes made so far to `types`, and the revision id ranges of each batch label to
-    /// `revision_batches` (inside the caller's transaction), after the pipeline's queued writes. Whoever made
-    /// these statements calls it before the transaction commits.
-    func flushCounts() throws {
+    /// Waits for the pipeline's queued writes, then writes what these statements kept for the end: the count
+    /// changes to `types` and each batch label's revision id range to `revision_batches` (inside the
+    /// caller's transaction). Whoever made these statements calls it before the transaction commits.
+    func finish() throws {
         try drain()
         for (type, change) in counts where change != (0, 0) {
             try db.cachedStatement(sql: "UPDATE types SET active = active + ?, archived = archived + ? WHERE key = ?")
@@ -244,7 +233,7 @@ final class WriteStatements {
         }
     }
 
-    /// A record of `type` in the `archived` state added (1) or gone (-1), for `flushCounts`.
+    /// A record of `type` in the `archived` state added (1) or gone (-1), for `finish`.
     private func count(_ type: String, archived: Bool, by n: Int) {
         if archived { counts[type, default: (0, 0)].archived += n } else { counts[type, default: (0, 0)].active += n }
     }
