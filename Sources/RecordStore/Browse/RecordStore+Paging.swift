@@ -126,13 +126,13 @@ extension RecordStore {
             var active = query, archived = query
             active.archived = .active
             archived.archived = .archived
-            let (first, firstArgs) = try rangeSelect(active, from: key, op: op, indexed: indexed)
-            let (second, secondArgs) = try rangeSelect(archived, from: key, op: op, indexed: indexed)
+            let (first, firstArgs, _) = try rangeSelect(active, from: key, op: op, indexed: indexed)
+            let (second, secondArgs, _) = try rangeSelect(archived, from: key, op: op, indexed: indexed)
             (sql, args) = (first + " UNION ALL " + second, firstArgs + secondArgs)
             sql += " ORDER BY seq \(order)"
         } else {
-            (sql, args) = try rangeSelect(query, from: key, op: op, indexed: indexed)
-            let sortExpr = try query.sort.column.map(BrowseSQL.sortExpression)
+            let sortExpr: String?
+            (sql, args, sortExpr) = try rangeSelect(query, from: key, op: op, indexed: indexed)
             sql += sortExpr.map { " ORDER BY \($0) \(order), seq \(order)" } ?? " ORDER BY seq \(order)"
         }
         sql += " LIMIT ?"
@@ -140,9 +140,10 @@ extension RecordStore {
         return (sql, args, query.sort.column != nil)
     }
 
-    /// The rows of a page's index range after `key` (`op` is `>` or `<`), before its order and limit.
+    /// The rows of a page's index range after `key` (`op` is `>` or `<`), before its order and limit, with
+    /// the sort expression it ranges over (nil: insertion order).
     private static func rangeSelect(_ query: RecordQuery, from key: PageKey?, op: String, indexed: Bool) throws -> (
-        String, StatementArguments
+        String, StatementArguments, String?
     ) {
         let sortExpr = try query.sort.column.map(BrowseSQL.sortExpression)
         // Insertion order names its index: sort indexes also start with `type`, and without statistics
@@ -166,7 +167,7 @@ extension RecordStore {
                 _ = args.append(contentsOf: [key.seq])
             }
         }
-        return (sql, args)
+        return (sql, args, sortExpr)
     }
 
     /// One group of a prefix filter: an identifier's keys (normalised as it normalises), or the name.

@@ -40,7 +40,8 @@ final class StoreLookup: RecordLookup {
 
     static let fullChunkSQL = prefetchSQL(count: prefetchChunk)
 
-    /// Probes answered ahead for a batch (`prefetch`), by type; a write forgets the keys it touched.
+    /// Key probes answered so far, by type: ahead for a batch (`prefetch`, `adopt`) or one by one
+    /// (`records`); a write forgets the keys it touched.
     private var fetched: [String: [IdentifierKey: [Record]]] = [:]
 
     /// Fetches the holder of every key in one query per identifier (chunks of 500 values); a key no record holds
@@ -88,7 +89,8 @@ final class StoreLookup: RecordLookup {
     }
 
     func records(type: String, identifier: String, value: String) throws -> [Record] {
-        if let hit = fetched[type]?[IdentifierKey(identifier: identifier, value: value)] { return hit }
+        let key = IdentifierKey(identifier: identifier, value: value)
+        if let hit = fetched[type]?[key] { return hit }
         try pipeline?.drain()
         // Through SQLite's C API, decoded by position: most probes of an import find nothing, and a found
         // row is read without GRDB's row objects.
@@ -96,7 +98,7 @@ final class StoreLookup: RecordLookup {
         byKey = statement
         let found = try statement.bind(type).bind(identifier).bind(value).rows(Self.byKeySQL, RecordRow.record)
         // Kept like a prefetched answer: a write forgets the keys it touches, so the answer stays true.
-        fetched[type, default: [:]][IdentifierKey(identifier: identifier, value: value)] = found
+        fetched[type, default: [:]][key] = found
         return found
     }
 
