@@ -59,6 +59,7 @@ final class Harness {
         store = opened.store
         let backend = StoreBackend(store: store, runInBackground: { [jobs] in jobs.pending.append($0) })
         backend.fileImport = opened.session?.progress
+        backend.fileLines = opened.session?.lines
         backend.displayName = name
         fileRun = opened.session
         app = App(context: AppContext(backend: backend, clipboard: clipboard, viewSettings: settings))

@@ -72,6 +72,7 @@ struct TUICommand: ParsableCommand {
         if let file { backend.displayName = URL(fileURLWithPath: file).lastPathComponent }
         if let run = opened?.session {
             backend.fileImport = run.progress
+            backend.fileLines = run.lines
             Thread.detachNewThread { run.runToEnd() }
         }
         let context = AppContext(

@@ -125,7 +125,8 @@ struct ImportReader {
                 line -= 1
                 out.append((line == 0 ? "the array" : "after item \(line)", .failure(RequestError(field: "body", why))))
             case .text(let raw):
-                if !isArray && raw.allSatisfy(Self.isSpace) { line -= 1; continue }
+                // A blank line is no item, but it keeps its number: labels are the lines an editor shows.
+                if !isArray && raw.allSatisfy(Self.isSpace) { continue }
                 do { out.append((label, .success(try JSONValue.parse(raw)))) } catch {
                     out.append((label, .failure(RequestError(field: "body", error.message))))
                 }

@@ -121,11 +121,18 @@ public struct FileOpener {
         let importer = Importer(type: type.key, keyPath: keyPath, plainData: true)
         let session = try Importer.Session(importer, path: file.path, store: store, source: "open")
         let progress = ImportProgress(typeKey: type.key, fileName: file.lastPathComponent)
+        // JSONL is browsable from its lines while it imports: the first chunk is scanned now, for the first
+        // screen; `runToEnd` scans the rest beside the import.
+        var lines: FileLines?
+        if ["jsonl", "ndjson"].contains(file.pathExtension.lowercased()) {
+            lines = try FileLines(path: file.path)
+            try lines?.scanNext()
+        }
         return Opened(
             store: store, type: type,
             session: FileImportRun(
-                session: session, progress: progress, store: store, cacheFolder: cacheFolder, keep: path,
-                prefix: prefix))
+                session: session, progress: progress, lines: lines, store: store, cacheFolder: cacheFolder,
+                keep: path, prefix: prefix))
     }
 
     static let completeKey = "import_complete"
@@ -143,16 +150,19 @@ public struct FileOpener {
 public final class FileImportRun: @unchecked Sendable {
     private var session: Importer.Session
     public let progress: ImportProgress
+    /// The file's lines, for browsing before the import is done (JSONL only).
+    public let lines: FileLines?
     let store: RecordStore
     let cacheFolder: URL
     let keep: String
     let prefix: String
 
     init(
-        session: Importer.Session, progress: ImportProgress, store: RecordStore, cacheFolder: URL, keep: String,
-        prefix: String
+        session: Importer.Session, progress: ImportProgress, lines: FileLines?, store: RecordStore, cacheFolder: URL,
+        keep: String, prefix: String
     ) {
-        self.session = session; self.progress = progress; self.store = store; self.cacheFolder = cacheFolder
+        self.session = session; self.progress = progress; self.lines = lines; self.store = store
+        self.cacheFolder = cacheFolder
         self.keep = keep; self.prefix = prefix
     }
 
@@ -175,8 +185,10 @@ public final class FileImportRun: @unchecked Sendable {
         }
     }
 
-    /// Runs every batch (on the caller's thread); a failure is reported, never thrown away.
+    /// Runs every batch (on the caller's thread), with the rest of the file's lines scanned on another; a
+    /// failure is reported, never thrown away (after a failed scan the grid shows the import's rows).
     public func runToEnd() {
+        if let lines, !lines.isComplete { Thread.detachNewThread { lines.scanToEnd() } }
         do { while try step() {} } catch { progress.update { $0.failure = "\(error)" } }
     }
 

@@ -40,9 +40,28 @@ public final class StoreBackend: RecordBackend {
     public func page(_ query: RecordQuery, from key: PageKey?, direction: PageDirection, limit: Int) throws
         -> [ListedRecord]
     {
-        try store.page(query, from: key, direction: direction, limit: limit)
+        if let lines = linesListing(query) {
+            return try lines.page(type: query.type, from: key, direction: direction, limit: limit)
+        }
+        return try store.page(query, from: key, direction: direction, limit: limit)
     }
-    public func count(_ query: RecordQuery) throws -> RowCount? { try store.count(query) }
+    public func count(_ query: RecordQuery) throws -> RowCount? {
+        if let lines = linesListing(query) { return RowCount(lines.count) }
+        return try store.count(query)
+    }
+
+    /// The lines of the JSONL file being opened: while its import runs, the file's plain listing (its type
+    /// in insertion order, no filter) pages through them, so every line can be browsed long before the
+    /// import reaches it. A filter, a sort or the archive list reads the store (what is imported so far).
+    public var fileLines: FileLines?
+
+    private func linesListing(_ query: RecordQuery) -> FileLines? {
+        guard let lines = fileLines, !lines.failed, let progress = fileImport, query.type == progress.typeKey,
+            query.filter == nil, query.sort == .inserted, query.archived != .archived
+        else { return nil }
+        let s = progress.snapshot
+        return s.finished || s.failure != nil ? nil : lines
+    }
     public func hasSortIndex(_ column: SortColumn) throws -> Bool { try store.hasSortIndex(column) }
     /// Runs `work` off the main actor as a job: nil from `work` (it saw the cancel) is `cancelled`, a
     /// thrown error `failed` — or `cancelled` when the job was cancelled (an interrupted statement throws).

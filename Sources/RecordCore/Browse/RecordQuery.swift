@@ -40,8 +40,16 @@ public struct ListedRecord: Sendable {
     public var key: PageKey
     /// Under a prefix filter: the identifier that matched and its value.
     public var matched: String?
-    public init(record: Record, key: PageKey, matched: String? = nil) {
-        self.record = record; self.key = key; self.matched = matched
+    /// A line of a file being opened, read from the file before its import stored it (1-based, blank lines
+    /// not counted): shown, but not yet a record to open, mark or change.
+    public var fileLine: Int?
+    /// Why the import will refuse that line (the row's name says it too).
+    public var problem: String?
+    public init(
+        record: Record, key: PageKey, matched: String? = nil, fileLine: Int? = nil, problem: String? = nil
+    ) {
+        self.record = record; self.key = key; self.matched = matched; self.fileLine = fileLine
+        self.problem = problem
     }
 }
 

@@ -90,7 +90,7 @@ public final class RecordsView: View {
         let q = window.query
         var parts: [String] = []
         if importing, let s = fileImport?.snapshot {
-            parts.append("importing \(Int(s.fraction * 100))% · \(s.rows) rows")
+            parts.append("importing \(Int(s.fraction * 100))% · \(RowCount.grouped(s.rows)) stored")
         }
         if window.rows.isEmpty {
             parts.append(q.filter == nil ? "no records" : (countJob != nil ? "counting…" : "no match"))
@@ -230,7 +230,7 @@ public final class RecordsView: View {
             },
             KeyBinding([.char("e")], "e", "edit the record's JSON") { [unowned self] in
                 guard let r = window.current?.record else { return .none }
-                if let refusal = context.refusal("edit") { return refusal }
+                if let refusal = context.refusal("edit") ?? refusalOfFileLine("edited") { return refusal }
                 return .push(EditorView(context: context, record: r))
             },
             KeyBinding([.char("d")], "d", "duplicates: find and merge", hint: true, short: "dupes") { [unowned self] in
@@ -425,13 +425,22 @@ public final class RecordsView: View {
         return e
     }
 
+    /// Refuses `action` on a row that is still only a line of the file being opened (not yet a record).
+    private func refusalOfFileLine(_ action: String) -> Effect? {
+        guard let line = window.current?.fileLine else { return nil }
+        let done = fileImport.map { " (\(Int($0.snapshot.fraction * 100))% imported)" } ?? ""
+        return .error("line \(line) is not imported yet\(done): it can be \(action) once the import reaches it")
+    }
+
     private func toggleMark() -> Effect {
+        if let refusal = refusalOfFileLine("marked") { return refusal }
         guard let id = window.current?.record.id else { return .none }
         if marks.contains(id) { marks.remove(id) } else { marks.insert(id) }
         return load { try window.move(by: 1) }
     }
 
     private func open() -> Effect {
+        if let refusal = refusalOfFileLine("opened") { return refusal }
         guard let r = window.current?.record else { return .none }
         return .push(RecordView(context: context, record: r, type: type))
     }
@@ -440,6 +449,7 @@ public final class RecordsView: View {
     private func setArchived(_ archive: Bool) -> Effect {
         let targets: [Record]
         if marks.isEmpty {
+            if let refusal = refusalOfFileLine(archive ? "archived" : "restored") { return refusal }
             guard let r = window.current?.record else { return .none }
             targets = [r]
         } else {
@@ -512,7 +522,12 @@ public final class RecordsView: View {
             guard case .prefix = window.query.filter else { return false }
             return shown.contains { window.rows[$0].matched.map { !$0.hasPrefix("name ") } ?? false }
         }()
-        var cells = shown.map { i in columns.map { $0.text(of: window.rows[i].record) } }
+        // A file's line has no id or update time yet: those cells stay empty until the import stores it.
+        var cells = shown.map { i in
+            columns.map { c in
+                window.rows[i].fileLine != nil && (c == .id || c == .updated) ? "" : c.text(of: window.rows[i].record)
+            }
+        }
         var headers = columns.map(\.header)
         var numeric = columns.map { c in
             let values = shown.compactMap { c.value(of: window.rows[$0].record) }
@@ -555,6 +570,8 @@ public final class RecordsView: View {
             var style = CellStyle()
             if marks.contains(r.id) {
                 style = CellStyle(.marked, bold: true)
+            } else if window.rows[i].problem != nil {
+                style = CellStyle(.error)
             } else if r.archived {
                 style = CellStyle(.dim, dim: true)
             }
