@@ -48,7 +48,7 @@ public final class FileLines: @unchecked Sendable {
         let chunk = try handle.read(upToCount: chunkSize) ?? Data()
         var found: [(Int, Int32, Int32)] = []
         if !chunk.isEmpty {
-            [UInt8](chunk).withUnsafeBufferPointer { found = split($0) }
+            chunk.withUnsafeBytes { (raw: UnsafeRawBufferPointer) in found = split(raw.bindMemory(to: UInt8.self)) }
             scanned += chunk.count
         }
         // A short read is the end of a regular file (FileHandle reads until the count or the end); the last
