@@ -36,7 +36,20 @@ import Testing
             #expect(h.statusBar.hasPrefix("line 2500 is not imported yet (0% imported): it can be "), "\(key)")
         }
         #expect(h.app.top.title == "people")
-        h.press("0")
+        // An export now would hold only part of the file: refused, nothing written.
+        let out = FileManager.default.temporaryDirectory.appendingPathComponent("partial-\(UUID().uuidString).jsonl")
+        h.press(":export \(out.path)\r")
+        #expect(
+            h.statusBar.hasPrefix("still importing people.jsonl (0%, 0 rows stored): export once"), "\(h.statusBar)")
+        #expect(!FileManager.default.fileExists(atPath: out.path))
+        // Frequencies count what is stored, and say so.
+        h.press("lF")
+        #expect(h.statusBar.hasPrefix("still importing: these counts cover the 0 rows stored so far"), "\(h.statusBar)")
+        h.runJobs()
+        #expect(h.text.contains("No rows to count."), "\(h.text)")
+        h.press("\u{1b}")
+        #expect(h.app.top.title == "people")
+        h.press("h0")
         // One batch: the count of stored rows grows; the grid stays on the file's lines.
         #expect(try run.step())
         h.app.tick()

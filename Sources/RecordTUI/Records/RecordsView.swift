@@ -325,11 +325,15 @@ public final class RecordsView: View {
         guard currentColumn.filterTarget != nil else {
             return .error("frequency works on the name, external_id and data columns, not \(currentColumn.key)")
         }
-        return .push(
-            FrequencyView(context: context, type: type, column: currentColumn, query: window.query) {
-                [unowned self] filter in
-                setFilter(filter)
-            })
+        let view = FrequencyView(context: context, type: type, column: currentColumn, query: window.query) {
+            [unowned self] filter in
+            setFilter(filter)
+        }
+        guard importing, let s = fileImport?.snapshot else { return .push(view) }
+        return .all([
+            .push(view),
+            .message("still importing: these counts cover the \(RowCount.grouped(s.rows)) rows stored so far"),
+        ])
     }
 
     private func setColumns(_ chosen: [GridColumn]) -> Effect {
@@ -347,6 +351,13 @@ public final class RecordsView: View {
     /// `:export PATH`: the marked records, else the grid's rows (filter and order applied), as JSONL or CSV.
     public func export(to path: String) -> Effect {
         guard job == nil else { return .error("busy: wait for the current work or press esc") }
+        if importing, let p = fileImport {
+            // An export now would silently hold only part of the file.
+            let s = p.snapshot
+            return .error(
+                "still importing \(p.fileName) (\(Int(s.fraction * 100))%, \(RowCount.grouped(s.rows)) rows stored): "
+                    + "export once the import is done; nothing written")
+        }
         let ids =
             marks.isEmpty
             ? nil
