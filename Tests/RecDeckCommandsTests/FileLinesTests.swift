@@ -28,7 +28,7 @@ import Testing
         let found = try lines.lines(0..<10)
         #expect(found.map(\.number) == [1, 4, 5, 6])
         #expect(
-            found.map { String(decoding: $0.bytes, as: UTF8.self) } == [
+            found.map { String(decoding: $0.bytes ?? [], as: UTF8.self) } == [
                 "{\"n\":1}", "{\"n\":2}\r", "{\"n\":\"three\"}", "{\"n\":4}",
             ])
     }
@@ -49,5 +49,22 @@ import Testing
         #expect(ns(last) == [7, 8, 9, 10])
         #expect(try lines.page(type: "t", from: last.last?.key, direction: .forward, limit: 4).isEmpty)
         #expect(try lines.page(type: "t", from: first.first?.key, direction: .backward, limit: 4).isEmpty)
+    }
+
+    /// A line over the import's 1 MiB limit is found without being kept (the scan holds no line's bytes) and
+    /// shown as what the import will refuse; the lines around it read as usual.
+    @Test func aLineOverTheLimitIsNamedNotRead() throws {
+        let long = String(repeating: "x", count: Limits.maxBodyBytes + 10)
+        let path = try Self.file("{\"n\":1}\n\(long)\n{\"n\":3}\n")
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let lines = try FileLines(path: path, chunkSize: 64 << 10)
+        lines.scanToEnd()
+        let found = try lines.lines(0..<3)
+        #expect(found.map(\.number) == [1, 2, 3])
+        #expect(found[1].bytes == nil && found[0].bytes != nil && found[2].bytes != nil)
+        let page = try lines.page(type: "t", from: nil, direction: .forward, limit: 3)
+        #expect(page.map(\.problem) == [nil, "over the 1 MiB limit", nil])
+        #expect(page[1].record.name == "⚠ line 2: over the 1 MiB limit")
+        #expect(page[2].record.data["n"] == .int(3))
     }
 }

@@ -16,10 +16,13 @@ public final class FileLines: @unchecked Sendable {
     private var numbers: [Int32] = []
     /// Lines seen by the scan, blank ones included.
     private var lineNumber: Int32 = 0
-    /// The scan's place: `pending` holds the bytes since the last newline, from file offset `pendingStart`.
+    /// The scan's place: the line being read since the last newline starts at file offset `pendingStart`;
+    /// `pendingLength` bytes of it read so far, all spaces while `pendingBlank` (its bytes are not kept, so a
+    /// line of any length costs no memory).
     private var scanned = 0
-    private var pending: [UInt8] = []
     private var pendingStart = 0
+    private var pendingLength = 0
+    private var pendingBlank = true
     private var done = false
     /// When the scan reached the end (`DispatchTime` nanoseconds).
     private var finishedAt: UInt64?
@@ -54,7 +57,7 @@ public final class FileLines: @unchecked Sendable {
         // A short read is the end of a regular file (FileHandle reads until the count or the end); the last
         // line may have no newline.
         let atEnd = chunk.count < chunkSize
-        if atEnd, !pending.isEmpty, let place = line(pending[...], at: pendingStart) { found.append(place) }
+        if atEnd, pendingLength > 0, let place = endLine() { found.append(place) }
         lock.withLock {
             for (start, length, number) in found {
                 starts.append(start)
@@ -79,55 +82,61 @@ public final class FileLines: @unchecked Sendable {
     public var failed: Bool { lock.withLock { scanFailed } }
     private var scanFailed = false
 
-    /// The lines of one chunk (the bytes from file offset `scanned`) ending in it; the bytes after its last
-    /// newline wait in `pending` for the next chunk.
+    /// The lines of one chunk (the bytes from file offset `scanned`) that end in it; the line its last
+    /// newline starts goes on in the next chunk.
     private func split(_ bytes: UnsafeBufferPointer<UInt8>) -> [(Int, Int32, Int32)] {
         var found: [(Int, Int32, Int32)] = []
         guard let base = bytes.baseAddress else { return found }
         var from = 0
         while from < bytes.count {
-            guard let newline = memchr(base + from, 0x0A, bytes.count - from) else {
-                pending.append(contentsOf: bytes[from...])
-                break
-            }
-            let end: Int = UnsafePointer<UInt8>(newline.assumingMemoryBound(to: UInt8.self)) - base
-            if pending.isEmpty {
-                if let place = line(bytes[from..<end], at: scanned + from) { found.append(place) }
-            } else {
-                pending.append(contentsOf: bytes[from..<end])
-                if let place = line(pending[...], at: pendingStart) { found.append(place) }
-                pending = []
-            }
+            let newline = memchr(base + from, 0x0A, bytes.count - from)
+            let end = newline.map { UnsafePointer<UInt8>($0.assumingMemoryBound(to: UInt8.self)) - base } ?? bytes.count
+            pendingLength += end - from
+            if pendingBlank { pendingBlank = !bytes[from..<end].contains { !Self.isSpace($0) } }
+            guard newline != nil else { break }
+            if let place = endLine() { found.append(place) }
             from = end + 1
             pendingStart = scanned + from
         }
         return found
     }
 
-    /// A line's file offset, length and number, unless it holds only spaces (the import skips those too).
-    private func line(_ bytes: some Collection<UInt8>, at offset: Int) -> (Int, Int32, Int32)? {
+    static func isSpace(_ b: UInt8) -> Bool { b == 0x20 || b == 0x09 || b == 0x0D }
+
+    /// Ends the line being read: its file offset, length and number, unless it holds only spaces (the
+    /// import skips those too).
+    private func endLine() -> (Int, Int32, Int32)? {
         lineNumber += 1
-        guard bytes.contains(where: { !($0 == 0x20 || $0 == 0x09 || $0 == 0x0D) }) else { return nil }
-        return (offset, Int32(clamping: bytes.count), lineNumber)
+        defer { pendingLength = 0; pendingBlank = true }
+        return pendingBlank ? nil : (pendingStart, Int32(clamping: pendingLength), lineNumber)
     }
 
     /// The text of lines `range` (positions among the non-blank lines found, clamped), each with its position
-    /// and its line number.
-    public func lines(_ range: Range<Int>) throws -> [(index: Int, number: Int, bytes: [UInt8])] {
+    /// and its line number; nil for a line over the import's 1 MiB limit (not read).
+    public func lines(_ range: Range<Int>) throws -> [(index: Int, number: Int, bytes: [UInt8]?)] {
         let places: [(Int, Int, Int32, Int32)] = lock.withLock {
             let r = range.clamped(to: 0..<starts.count)
             return r.map { ($0, starts[$0], lengths[$0], numbers[$0]) }
         }
-        guard let first = places.first, let last = places.last else { return [] }
-        // One read for the whole page: the lines lie in order in the file.
-        let from = first.1, to = last.1 + Int(last.2)
         let reader = try FileHandle(forReadingFrom: URL(fileURLWithPath: path))
         defer { try? reader.close() }
-        try reader.seek(toOffset: UInt64(from))
-        let data = [UInt8](try reader.read(upToCount: to - from) ?? Data())
-        return places.map { index, start, length, number in
-            let a = min(data.count, start - from), b = min(data.count, a + Int(length))
-            return (index, Int(number), Array(data[a..<b]))
+        func read(_ from: Int, _ to: Int) throws -> [UInt8] {
+            try reader.seek(toOffset: UInt64(from))
+            return [UInt8](try reader.read(upToCount: to - from) ?? Data())
+        }
+        let limit = Limits.maxBodyBytes
+        guard let first = places.first, let last = places.last else { return [] }
+        if places.allSatisfy({ Int($0.2) <= limit }) {
+            // One read for the whole page: the lines lie in order in the file.
+            let from = first.1
+            let data = try read(from, last.1 + Int(last.2))
+            return places.map { index, start, length, number in
+                let a = min(data.count, start - from), b = min(data.count, a + Int(length))
+                return (index, Int(number), Array(data[a..<b]))
+            }
+        }
+        return try places.map { index, start, length, number in
+            (index, Int(number), Int(length) > limit ? nil : try read(start, start + Int(length)))
         }
     }
 }
@@ -149,9 +158,7 @@ extension FileLines {
         return try lines(range).map { index, number, bytes in
             var record = Record(id: "", type: type, createdAt: Date(timeIntervalSince1970: 0))
             let problem: String?
-            if bytes.count > Limits.maxBodyBytes {
-                problem = "over the 1 MiB limit"
-            } else {
+            if let bytes {
                 do throws(JSONSyntaxError) {
                     let value = try JSONValue.parse(bytes[...])
                     problem = value.objectValue == nil ? "expected a data object, got \(value.typeName)" : nil
@@ -159,6 +166,8 @@ extension FileLines {
                 } catch {
                     problem = error.message
                 }
+            } else {
+                problem = "over the 1 MiB limit"
             }
             if let problem { record.name = "⚠ line \(number): \(problem)" }
             return ListedRecord(
