@@ -77,6 +77,22 @@ import Testing
         #expect(!h.roles()[5].contains("E"))
     }
 
+    /// A `.jsonl` file the import reads otherwise — an array, one pretty-printed object — is not shown by
+    /// lines (they would not be its records): its grid grows with the import.
+    @Test(arguments: [
+        "[\n  {\"email\": \"a@x.io\"},\n  {\"email\": \"b@x.io\"}\n]\n", "{\n  \"email\": \"a@x.io\"\n}\n",
+    ])
+    func aFileThatIsNotLinesGrowsWithTheImport(text: String) throws {
+        let h = try Harness(opening: text, named: "odd.jsonl", key: "$.email", width: 80, height: 10)
+        let run = try #require(h.fileRun)
+        #expect(run.lines == nil)
+        #expect(h.statusBar.hasPrefix("importing 0% · 0 stored · no records"), "\(h.statusBar)")
+        while try run.step() {}
+        h.app.tick()
+        #expect(h.statusBar.hasPrefix("imported "), "\(h.statusBar)")
+        #expect(h.text.contains("a@x.io"))
+    }
+
     @Test func aCSVGridGrowsAsTheImportCommits() throws {
         let csv = "email,score\n" + (0..<2500).map { "p\($0)@x.io,\($0)" }.joined(separator: "\n") + "\n"
         let h = try Harness(opening: csv, named: "people.csv", key: "$.email", width: 80, height: 10)

@@ -37,6 +37,18 @@ public final class FileLines: @unchecked Sendable {
 
     deinit { try? handle.close() }
 
+    /// True when the file's first non-blank line is a whole JSON object, as in JSONL; false for a JSON array
+    /// or a pretty-printed object, which the import reads whole or element by element, not by lines.
+    public static func startsWithAJSONLine(_ path: String) -> Bool {
+        guard let h = FileHandle(forReadingAtPath: path) else { return false }
+        defer { try? h.close() }
+        let head = [UInt8]((try? h.read(upToCount: 64 << 10)) ?? Data())
+        guard let first = head.firstIndex(where: { !isSpace($0) && $0 != 0x0A }), head[first] == UInt8(ascii: "{")
+        else { return false }
+        let end = head[first...].firstIndex(of: 0x0A) ?? head.endIndex
+        return (try? JSONValue.parse(head[first..<end]))?.objectValue != nil
+    }
+
     /// The lines found so far.
     public var count: Int { lock.withLock { starts.count } }
     /// True once every line is known.

@@ -122,9 +122,10 @@ public struct FileOpener {
         let session = try Importer.Session(importer, path: file.path, store: store, source: "open")
         let progress = ImportProgress(typeKey: type.key, fileName: file.lastPathComponent)
         // JSONL is browsable from its lines while it imports: the first chunk is scanned now, for the first
-        // screen; `runToEnd` scans the rest beside the import.
+        // screen; `runToEnd` scans the rest beside the import. A file the import reads otherwise (an array,
+        // one pretty-printed object) grows with the import instead.
         var lines: FileLines?
-        if ["jsonl", "ndjson"].contains(file.pathExtension.lowercased()) {
+        if ["jsonl", "ndjson"].contains(file.pathExtension.lowercased()), FileLines.startsWithAJSONLine(file.path) {
             lines = try FileLines(path: file.path)
             try lines?.scanNext()
         }
