@@ -102,7 +102,7 @@ extension RecordStore {
             guard let record = try RecordRow.fetch(id: recordID, db) else { return [] }
             var previous: Record?
             return try Row.fetchAll(
-                db, sql: "SELECT * FROM revisions WHERE record_id = ? ORDER BY id", arguments: [recordID]
+                db, sql: Self.revisionChainSQL(records: 1, columns: "*"), arguments: [recordID]
             ).map { row in
                 let rev = try Self.revision(row, of: record, before: previous)
                 previous = rev.after

@@ -56,6 +56,13 @@ final class RawStatement {
     }
 
     @discardableResult
+    func bind(_ value: Int64) -> RawStatement {
+        index += 1
+        sqlite3_bind_int64(handle, index, value)
+        return self
+    }
+
+    @discardableResult
     func bind(_ value: Bool) -> RawStatement { bind(value ? 1 : 0) }
 
     /// A row being read: its columns as text or integers, by position.

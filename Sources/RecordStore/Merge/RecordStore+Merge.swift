@@ -179,8 +179,7 @@ extension RecordStore {
         var out: [String: [String: Date]] = [:]
         let rows = try Row.fetchCursor(
             db,
-            sql:
-                "SELECT record_id, after, at FROM revisions WHERE record_id IN (\(databaseQuestionMarks(count: ids.count))) ORDER BY record_id, id",
+            sql: Self.revisionChainSQL(records: ids.count, columns: "record_id, after, at"),
             arguments: StatementArguments(ids))
         var current = "", previous: [String: JSONValue] = [:], times: [String: Date] = [:]
         func flush() { if !current.isEmpty { out[current] = times } }

@@ -119,10 +119,10 @@ extension RecordStore {
         else {
             throw StoreError.notFound("record \(recordID) of revision \(revisionID) no longer exists")
         }
-        let previous = try Row.fetchOne(
-            db,
-            sql: "SELECT after, version, at FROM revisions WHERE record_id = ? AND id < ? ORDER BY id DESC LIMIT 1",
-            arguments: [recordID, revisionID])
+        let previousID: Int64? = row["previous"]
+        let previous = try previousID.flatMap {
+            try Row.fetchOne(db, sql: "SELECT after, version, at FROM revisions WHERE id = ?", arguments: [$0])
+        }
         let rev = try Self.revision(
             row, of: current,
             before: previous.map {
@@ -152,6 +152,18 @@ extension RecordStore {
 }
 
 extension RecordStore {
+    /// Selects `columns` of the revisions of `count` records (bound as the ids), oldest first per record:
+    /// each record's chain, from its latest revision (`records.last_rev`) back through `revisions.previous`.
+    static func revisionChainSQL(records count: Int, columns: String) -> String {
+        """
+        WITH RECURSIVE chain(id) AS (
+            SELECT last_rev FROM records WHERE id IN (\(databaseQuestionMarks(count: count))) AND last_rev IS NOT NULL
+            UNION ALL
+            SELECT v.previous FROM revisions v JOIN chain c ON v.id = c.id WHERE v.previous IS NOT NULL)
+        SELECT \(columns) FROM revisions WHERE id IN (SELECT id FROM chain) ORDER BY record_id, id
+        """
+    }
+
     /// The ids of the revisions written under a batch label, newest first: read from the id ranges its
     /// transactions recorded (`revision_batches`), each revision's own label checked.
     static func revisionIDs(inBatch batch: String, _ db: Database) throws -> [Int64] {

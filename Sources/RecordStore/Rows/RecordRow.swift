@@ -83,7 +83,8 @@ enum RecordRow {
         r.associations.isEmpty ? nil : JSONValue.array(r.associations.map(JSONValue.string)).jsonText
     }
 
-    static let insertSQL = "INSERT INTO records(\(columns)) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)"
+    /// A new row: `columns`, then `last_rev` (its first revision's id).
+    static let insertSQL = "INSERT INTO records(\(columns), last_rev) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
 
     static func changedMeanwhile(_ r: Record, _ expectedVersion: Int) -> StoreError {
         StoreError.refused("record \(r.id) changed meanwhile (expected version \(expectedVersion)); nothing written")
@@ -120,13 +121,13 @@ struct UpdateColumns: Hashable {
     var sql: String {
         let sets =
             Self.optional.indices.filter { mask & (1 << $0) != 0 }.map { Self.optional[$0] + " = ?" }
-            + ["data = ?", "version = ?", "updated_at = ?"]
+            + ["data = ?", "version = ?", "updated_at = ?", "last_rev = ?"]
         return "UPDATE records SET \(sets.joined(separator: ", ")) WHERE id = ? AND version = ?"
     }
 
     /// Binds `sql`'s parameters before the id and expected version: the changed columns, then the data,
-    /// version and update time.
-    func bind(_ r: Record, dataText: String, format: (Date) -> String, to statement: RawStatement) {
+    /// version, update time and the id of the revision that wrote them.
+    func bind(_ r: Record, dataText: String, revision: Int64, format: (Date) -> String, to statement: RawStatement) {
         func changed(_ i: Int) -> Bool { mask & (1 << i) != 0 }
         if changed(0) { statement.bind(r.name) }
         if changed(1) { statement.bind(r.externalID) }
@@ -139,7 +140,7 @@ struct UpdateColumns: Hashable {
         if changed(5) { statement.bind(r.archivedAt.map(format)) }
         if changed(6) { statement.bind(format(r.createdAt)) }
         if changed(7) { statement.bind(r.mergedInto) }
-        statement.bind(dataText).bind(r.version).bind(format(r.updatedAt))
+        statement.bind(dataText).bind(r.version).bind(format(r.updatedAt)).bind(revision)
     }
 }
 
