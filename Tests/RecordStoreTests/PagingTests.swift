@@ -1,7 +1,9 @@
 import Foundation
+import GRDB
 import RecordCore
-import RecordStore
 import Testing
+
+@testable import RecordStore
 
 @Suite struct PagingTests {
     /// 250 contacts; every 5th has no name; every 7th is archived.
@@ -71,12 +73,25 @@ import Testing
         #expect(!plan.contains("TEMP B-TREE"), "\(plan)")
     }
 
+    /// Before and after its index is built, the same order; with the index, no sort. The schema's name index
+    /// holds only named records (the filters'), so an unnamed record writes nothing to it.
     @Test func nameOrderPutsUnnamedFirstThenSortsByName() throws {
         let s = try store()
-        let rows = try walk(s, RecordQuery(type: "c", archived: .all, sort: .name), pageSize: 40).forward
+        let q = RecordQuery(type: "c", archived: .all, sort: .name)
+        let unindexed = try walk(s, q, pageSize: 40).forward
+        #expect(try !s.hasSortIndex(.name))
+        try s.buildSortIndex(.name)
+        let rows = try walk(s, q, pageSize: 40).forward
+        #expect(rows == unindexed)
         let names = try rows.map { try s.record(id: $0)!.name ?? "" }
         #expect(names == names.sorted { $0.lowercased() < $1.lowercased() })
         #expect(names.prefix(50).allSatisfy { $0.isEmpty })
+        let plan = try s.explain(RecordQuery(type: "c", sort: .name))
+        #expect(plan.contains("USING INDEX sort_") && !plan.contains("TEMP B-TREE"), "\(plan)")
+        let filterIndex = try s.read { db in
+            try String.fetchOne(db, sql: "SELECT sql FROM sqlite_master WHERE name = 'records_by_type_name'")
+        }
+        #expect(filterIndex?.hasSuffix("WHERE name IS NOT NULL") == true, "\(filterIndex ?? "")")
     }
 
     @Test func prefixFilterNormalisesPerIdentifierAndAddsNames() throws {

@@ -19,8 +19,6 @@ public enum SortColumn: Sendable, Hashable, CustomStringConvertible {
     /// The data path sorted by, if any.
     public var path: JSONPath? { if case .path(let p) = self { return p } else { return nil } }
 
-    /// True when paging in this order needs an index the store builds on demand (the name's is permanent).
-    public var needsBuiltIndex: Bool { self != .name }
 }
 
 /// The order a records listing pages through: insertion order, or a column, either way; ties in

@@ -18,9 +18,9 @@ enum BrowseSQL {
     }
 
     /// The index that serves a sort: `(type, expression, seq)`, shared by every type sorted by that
-    /// expression; the name's is built by the schema.
+    /// expression, built the first time a listing is sorted by it (the name's too: the schema's name index
+    /// holds only named records, for the filters).
     static func sortIndexName(_ column: SortColumn) throws -> String {
-        if column == .name { return "records_by_type_name" }
         return "sort_\(fnv1a(try sortExpression(column)))"
     }
 
@@ -117,7 +117,7 @@ enum BrowseSQL {
             return (
                 """
                  AND (seq IN (SELECT seq FROM records INDEXED BY records_by_type_name \
-                WHERE type = ? AND ifnull(name, '') COLLATE NOCASE LIKE ? ESCAPE '\\') \
+                WHERE type = ? AND name IS NOT NULL AND ifnull(name, '') COLLATE NOCASE LIKE ? ESCAPE '\\') \
                 OR seq IN (SELECT kr.seq FROM record_keys kk JOIN records kr ON kr.id = kk.record_id \
                 WHERE kk.type = ? AND kk.value LIKE ? ESCAPE '\\'))
                 """, args

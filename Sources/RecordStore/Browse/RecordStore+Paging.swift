@@ -229,7 +229,8 @@ extension RecordStore {
             return (sql, [type.key, identifier, group.prefix, upper])
         }
         let sql =
-            "SELECT \(columns) FROM records r INDEXED BY records_by_type_name WHERE r.type = ? AND ifnull(r.name, '') COLLATE NOCASE >= ?"
+            "SELECT \(columns) FROM records r INDEXED BY records_by_type_name WHERE r.type = ? AND r.name IS NOT NULL"
+            + " AND ifnull(r.name, '') COLLATE NOCASE >= ?"
             + " AND ifnull(r.name, '') COLLATE NOCASE < ?" + BrowseSQL.archivedClause(archived, column: "r.archived")
         return (sql, [type.key, group.prefix, upper])
     }

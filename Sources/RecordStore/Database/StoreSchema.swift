@@ -285,6 +285,17 @@ enum StoreSchema {
                     DROP INDEX revisions_by_record;
                     """)
         }
+        m.registerMigration("v15-named-records-index") { db in
+            // The name index holds only named records (the name filters never match a missing name), so a
+            // type without names — a schemaless import, an opened file — writes no entry to it. Sorting by the
+            // name reads a sort index built the first time a listing asks for it, like any column's.
+            try db.execute(
+                sql: """
+                    DROP INDEX records_by_type_name;
+                    CREATE INDEX records_by_type_name ON records(type, ifnull(name, '') COLLATE NOCASE, seq)
+                        WHERE name IS NOT NULL;
+                    """)
+        }
         return m
     }
 }

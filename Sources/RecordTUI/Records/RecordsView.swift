@@ -285,22 +285,27 @@ public final class RecordsView: View {
 
     private func cycleSort() -> Effect {
         guard currentColumn != .name, let column = currentColumn.sortColumn else {
-            var q = window.query
-            q.sort = q.sort.next
-            return load { try window.reset(q) }
+            // On the name: oldest, newest, A→Z, Z→A.
+            let next = window.query.sort.next
+            guard let column = next.column else { return applySort(next) }
+            return sort(column, descending: next.descending)
         }
         let s = window.query.sort
         if s.column == column { return s.descending ? applySort(.inserted) : sort(descending: true) }
         return sort(descending: false)
     }
 
-    /// Sorts by the current column; a data column first gets its index (built once, in the background).
+    /// Sorts by the current column.
     private func sort(descending: Bool) -> Effect {
         guard let column = currentColumn.sortColumn else {
             return .error("\(currentColumn.key) cannot be sorted; sort by name, external_id, updated or a data column")
         }
+        return sort(column, descending: descending)
+    }
+
+    /// Sorts by `column`, which first gets its index (built once, in the background).
+    private func sort(_ column: SortColumn, descending: Bool) -> Effect {
         let sort = RecordSort(column, descending: descending)
-        guard column.needsBuiltIndex else { return applySort(sort) }
         switch context.attempt({ try context.backend.hasSortIndex(column) }) {
         case .failure(let e): return .error(e.message)
         case .success(true): return applySort(sort)
