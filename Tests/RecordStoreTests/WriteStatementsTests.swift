@@ -60,12 +60,19 @@ import Testing
                 id: "r\(i)", type: "contacts", data: ["email": .string("u\(i)@x.io"), "n": .int(Int64(i))],
                 createdAt: now)
         }
-        let held = DispatchSemaphore(value: 0)
+        let held = DispatchSemaphore(value: 0), running = DispatchSemaphore(value: 0)
         try store.writeTransaction("test") { db in
             let pipeline = WritePipeline()
             defer { pipeline.stop() }
             let statements = WriteStatements(db, pipeline: pipeline)
-            try pipeline.submit { held.wait() }
+            // The writer thread holds before any write is queued: a thread that starts late would otherwise
+            // take the first hand-overs together, and the queue measured at the last one would be shorter.
+            try pipeline.submit {
+                running.signal()
+                held.wait()
+            }
+            for _ in 1..<WritePipeline.handOver { try pipeline.submit {} }
+            running.wait()
             for r in records {
                 try statements.write(
                     RecordWrite(op: .create, before: nil, after: r), type: type, removing: [], adding: type.keys(of: r),

@@ -12,7 +12,7 @@ final class WritePipeline: @unchecked Sendable {
     /// Writes submitted but not yet handed over: touched only by the submitting thread, handed over
     /// `handOver` at a time (one lock and wake-up per 32 writes, not per write).
     private var outbox: [() throws -> Void] = []
-    private static let handOver = 32
+    static let handOver = 32
     /// How many writes waited for the writer thread at the last hand-over, the one of the final `drain`
     /// included (touched only by the submitting thread): a long queue means the writer is the slower side.
     private(set) var backlog = 0
