@@ -95,7 +95,8 @@ public final class RecordsView: View {
         if window.rows.isEmpty {
             parts.append(q.filter == nil ? "no records" : (countJob != nil ? "counting…" : "no match"))
         } else if let p = window.position {
-            parts.append(window.total.map { "\(p)/\($0.label)" } ?? (countJob != nil ? "\(p)/…" : "row \(p)"))
+            let at = RowCount.grouped(p)
+            parts.append(window.total.map { "\(at)/\($0.label)" } ?? (countJob != nil ? "\(at)/…" : "row \(at)"))
         } else {
             parts.append("row ?")
         }
