@@ -235,7 +235,9 @@ public final class RecordsView: View {
                 return .push(EditorView(context: context, record: r))
             },
             KeyBinding([.char("d")], "d", "duplicates: find and merge", hint: true, short: "dupes") { [unowned self] in
-                .push(DuplicatesView(context: context, type: type))
+                let view = DuplicatesView(context: context, type: type)
+                guard let note = partialNote("the scan covers") else { return .push(view) }
+                return .all([.push(view), .message(note)])
             },
             KeyBinding([.char("p")], "p", "compose an upsert for this type", hint: true, short: "upsert") {
                 [unowned self] in
@@ -335,11 +337,15 @@ public final class RecordsView: View {
             [unowned self] filter in
             setFilter(filter)
         }
-        guard importing, let s = fileImport?.snapshot else { return .push(view) }
-        return .all([
-            .push(view),
-            .message("still importing: these counts cover the \(RowCount.grouped(s.rows)) rows stored so far"),
-        ])
+        guard let note = partialNote("these counts cover") else { return .push(view) }
+        return .all([.push(view), .message(note)])
+    }
+
+    /// While the file import runs, what a view over the store sees: "still importing: <what> the N rows
+    /// stored so far".
+    private func partialNote(_ what: String) -> String? {
+        guard importing, let s = fileImport?.snapshot else { return nil }
+        return "still importing: \(what) the \(RowCount.grouped(s.rows)) rows stored so far"
     }
 
     private func setColumns(_ chosen: [GridColumn]) -> Effect {
