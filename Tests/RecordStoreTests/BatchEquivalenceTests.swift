@@ -59,7 +59,7 @@ import Testing
                 db,
                 sql: """
                     SELECT \(email), r.name, r.data, r.version, r.archived,
-                      (SELECT group_concat(k.identifier || '=' || k.value) FROM record_keys k WHERE k.record_id = r.id),
+                      (SELECT group_concat(k.identifier || '=' || k.value) FROM record_keys k WHERE k.record_seq = r.seq),
                       (SELECT group_concat(v.version || ':' || v.op, ',') FROM revisions v WHERE v.record_id = r.id)
                     FROM records r ORDER BY \(email)
                     """
@@ -158,7 +158,7 @@ import Testing
                 db,
                 sql: """
                     SELECT r.type, r.name, r.external_id, r.data, r.version, r.archived,
-                      (SELECT group_concat(k.identifier || '=' || k.value) FROM record_keys k WHERE k.record_id = r.id),
+                      (SELECT group_concat(k.identifier || '=' || k.value) FROM record_keys k WHERE k.record_seq = r.seq),
                       (SELECT group_concat(v.version || ':' || v.op, ',') FROM revisions v WHERE v.record_id = r.id)
                     FROM records r ORDER BY r.seq
                     """

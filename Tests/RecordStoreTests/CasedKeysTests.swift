@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import RecordCore
+import TestSupport
 import Testing
 
 @testable import RecordStore
@@ -88,5 +89,45 @@ import Testing
             try String.fetchOne(db, sql: "SELECT sql FROM sqlite_master WHERE name = 'record_keys_nocase'")
         }
         #expect(index?.contains("WHERE cased = 1") == true)
+    }
+
+    /// A database from before v16: each key comes to point at its record's `seq`, and lookups, the prefix
+    /// filter and new writes go through it.
+    @Test func migrationPointsKeysAtTheRecordsSeq() throws {
+        let folder = try TemporaryFolder("keys-seq")
+        let path = folder.url.appendingPathComponent("old.sqlite").path
+        let queue = try DatabaseQueue(path: path)
+        try StoreSchema.migrator.migrate(queue, upTo: "v15-named-records-index")
+        try queue.write { db in
+            try db.execute(
+                sql: "INSERT INTO types(key, schema, active, updated_at) VALUES ('c', ?, 2, '2026-01-01T00:00:00Z')",
+                arguments: [Self.type.json.jsonText])
+            for (seq, id, code) in [(7, "r1", "ABC-1"), (9, "r2", "ABD-2")] {
+                try db.execute(
+                    sql: """
+                        INSERT INTO records(seq, id, type, data, version, created_at, updated_at)
+                        VALUES (?, ?, 'c', ?, 1, '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z')
+                        """,
+                    arguments: [seq, id, #"{"code":"\#(code)"}"#])
+                try db.execute(
+                    sql:
+                        "INSERT INTO record_keys(type, identifier, value, record_id, cased) VALUES ('c', 'code', ?, ?, 1)",
+                    arguments: [code, id])
+            }
+        }
+        try queue.close()
+        let s = try RecordStore.open(path: path)
+        let seqs = try s.read { db in try Int64.fetchAll(db, sql: "SELECT record_seq FROM record_keys ORDER BY value") }
+        #expect(seqs == [7, 9])
+        #expect(try s.findRecord(type: "c", key: "ABD-2")?.id == "r2")
+        let rows = try s.page(RecordQuery(type: "c", filter: .prefix("ab")), from: nil, limit: 10)
+        #expect(rows.map(\.record.id) == ["r1", "r2"])
+        // A change of a key through the store removes the old one by the record's seq.
+        var request = UpsertRequest(type: "c")
+        request.data = ["code": "ABE-3"]
+        request.lookup = .recordID("r1")
+        #expect(try s.upsert(request, source: WriteSource("t")).decision == .update)
+        #expect(try s.findRecord(type: "c", key: "ABC-1") == nil)
+        #expect(try s.findRecord(type: "c", key: "ABE-3")?.id == "r1")
     }
 }

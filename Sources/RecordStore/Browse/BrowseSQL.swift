@@ -118,7 +118,7 @@ enum BrowseSQL {
                 """
                  AND (seq IN (SELECT seq FROM records INDEXED BY records_by_type_name \
                 WHERE type = ? AND name IS NOT NULL AND ifnull(name, '') COLLATE NOCASE LIKE ? ESCAPE '\\') \
-                OR seq IN (SELECT kr.seq FROM record_keys kk JOIN records kr ON kr.id = kk.record_id \
+                OR seq IN (SELECT kk.record_seq FROM record_keys kk \
                 WHERE kk.type = ? AND kk.value LIKE ? ESCAPE '\\'))
                 """, args
             )

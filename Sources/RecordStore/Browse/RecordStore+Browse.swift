@@ -49,14 +49,14 @@ extension RecordStore {
                 for k in type.keys(of: r) {
                     do {
                         try db.execute(
-                            sql: WriteStatements.keySQL,
+                            sql: WriteStatements.keyByIDSQL,
                             arguments: [type.key, k.identifier, k.value, r.id, cased.contains(k.identifier)])
                     } catch let e as DatabaseError where e.resultCode == .SQLITE_CONSTRAINT {
                         let holder =
                             try String.fetchOne(
                                 db,
                                 sql:
-                                    "SELECT record_id FROM record_keys WHERE type = ? AND identifier = ? AND value = ?",
+                                    "SELECT r.id FROM record_keys k JOIN records r ON r.seq = k.record_seq WHERE k.type = ? AND k.identifier = ? AND k.value = ?",
                                 arguments: [type.key, k.identifier, k.value]) ?? "?"
                         throw StoreError.refused(
                             "cannot apply the schema: records \(holder) and \(r.id) both hold \(k.identifier) \"\(k.value)\"; nothing written"

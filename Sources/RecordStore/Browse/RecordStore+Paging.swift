@@ -215,7 +215,7 @@ extension RecordStore {
         let upper = group.prefix + "\u{10FFFF}"
         if let identifier = group.identifier, group.cased {
             let sql =
-                "SELECT \(columns) FROM record_keys k INDEXED BY record_keys_nocase JOIN records r ON r.id = k.record_id"
+                "SELECT \(columns) FROM record_keys k INDEXED BY record_keys_nocase JOIN records r ON r.seq = k.record_seq"
                 + " WHERE k.type = ? AND k.identifier = ? AND k.cased = 1"
                 + " AND k.value COLLATE NOCASE >= ? AND k.value COLLATE NOCASE < ?"
                 + BrowseSQL.archivedClause(archived, column: "r.archived")
@@ -223,7 +223,7 @@ extension RecordStore {
         }
         if let identifier = group.identifier {
             let sql =
-                "SELECT \(columns) FROM record_keys k JOIN records r ON r.id = k.record_id"
+                "SELECT \(columns) FROM record_keys k JOIN records r ON r.seq = k.record_seq"
                 + " WHERE k.type = ? AND k.identifier = ? AND k.value >= ? AND k.value < ?"
                 + BrowseSQL.archivedClause(archived, column: "r.archived")
             return (sql, [type.key, identifier, group.prefix, upper])

@@ -21,7 +21,7 @@ final class StoreLookup: RecordLookup {
 
     static let byKeySQL = """
         SELECT \(RecordRow.joinedColumns)
-        FROM record_keys k JOIN records r ON r.id = k.record_id
+        FROM record_keys k JOIN records r ON r.seq = k.record_seq
         WHERE k.type = ? AND k.identifier = ? AND k.value = ?
         ORDER BY r.seq
         """
@@ -33,7 +33,7 @@ final class StoreLookup: RecordLookup {
     static func prefetchSQL(count: Int) -> String {
         """
         SELECT \(RecordRow.joinedColumns), k.value
-        FROM record_keys k JOIN records r ON r.id = k.record_id
+        FROM record_keys k JOIN records r ON r.seq = k.record_seq
         WHERE k.type = ? AND k.identifier = ? AND k.value IN (\(databaseQuestionMarks(count: count)))
         """
     }

@@ -70,6 +70,7 @@ final class WriteStatements {
     private let pipeline: WritePipeline?
     private var record: RawStatement?
     private var key: RawStatement?
+    private var keyByID: RawStatement?
     private var removeKey: RawStatement?
     private var createRevision: RawStatement?
     private var changeRevision: RawStatement?
@@ -86,9 +87,18 @@ final class WriteStatements {
 
     /// A key's row; `cased` marks the keys of identifiers that keep ASCII capitals (only they are in the
     /// NOCASE index the prefix filter reads).
-    static let keySQL = "INSERT INTO record_keys(type, identifier, value, record_id, cased) VALUES (?,?,?,?,?)"
-    static let removeKeySQL =
-        "DELETE FROM record_keys WHERE type = ? AND identifier = ? AND value = ? AND record_id = ?"
+    /// A key points at its record's `seq` (a rowid: joined by one seek, and a few bytes, not a 36-character
+    /// id); a new record's is known once its row is in.
+    static let keySQL = "INSERT INTO record_keys(type, identifier, value, record_seq, cased) VALUES (?,?,?,?,?)"
+    /// A key of an existing record, named by its id.
+    static let keyByIDSQL = """
+        INSERT INTO record_keys(type, identifier, value, record_seq, cased)
+        VALUES (?,?,?,(SELECT seq FROM records WHERE id = ?),?)
+        """
+    static let removeKeySQL = """
+        DELETE FROM record_keys
+        WHERE type = ? AND identifier = ? AND value = ? AND record_seq = (SELECT seq FROM records WHERE id = ?)
+        """
     /// A create's revision: the first of its record's chain.
     static let createRevisionSQL =
         "INSERT INTO revisions(record_id, version, op, after, source, batch, at) VALUES (?1,?2,?3,?4,?5,?6,?7)"
@@ -161,7 +171,10 @@ final class WriteStatements {
             row = try prepared(&record, RecordRow.insertSQL)
             count(r.type, archived: r.archived, by: 1)
         }
-        let keyStatement = added.isEmpty ? nil : try prepared(&key, Self.keySQL)
+        let keySQL = write.before == nil ? Self.keySQL : Self.keyByIDSQL
+        let keyStatement =
+            try added.isEmpty
+            ? nil : write.before == nil ? prepared(&key, keySQL) : prepared(&keyByID, keySQL)
         let removeStatement = removed.isEmpty ? nil : try prepared(&removeKey, Self.removeKeySQL)
         let revisionSQL = write.before == nil ? Self.createRevisionSQL : Self.changeRevisionSQL
         let revision =
@@ -184,6 +197,7 @@ final class WriteStatements {
             .bind(source.name).bind(source.batch).bind(at)
             try revision.execute(revisionSQL)
             let revisionID = revision.lastInsertedRowID
+            var seq: Int64?
             if let batch = source.batch { self.noteRevision(revisionID, batch: batch) }
             if let old = write.before, let update {
                 update.bind(
@@ -198,6 +212,7 @@ final class WriteStatements {
                     .bind(r.archived).bind(r.archivedAt.map(Timestamp.format)).bind(r.version).bind(created)
                     .bind(updated).bind(r.mergedInto).bind(revisionID)
                 try row.execute(RecordRow.insertSQL)
+                seq = row.lastInsertedRowID
             }
             if let removeStatement {
                 for k in removed {
@@ -207,9 +222,10 @@ final class WriteStatements {
             }
             if let keyStatement {
                 for k in added {
-                    keyStatement.bind(r.type).bind(k.identifier).bind(k.value).bind(r.id)
-                        .bind(cased.contains(k.identifier))
-                    do { try keyStatement.execute(Self.keySQL) } catch let e as DatabaseError
+                    keyStatement.bind(r.type).bind(k.identifier).bind(k.value)
+                    if let seq { keyStatement.bind(seq) } else { keyStatement.bind(r.id) }
+                    keyStatement.bind(cased.contains(k.identifier))
+                    do { try keyStatement.execute(keySQL) } catch let e as DatabaseError
                         where e.resultCode == .SQLITE_CONSTRAINT
                     {
                         throw WriteApplier.keyTaken(k, r)
