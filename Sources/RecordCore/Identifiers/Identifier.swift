@@ -67,19 +67,19 @@ extension ObjectType {
     /// How a write changes a record's identifier keys: the keys `new` holds, those it adds and those it
     /// drops (a new record, `old` nil, adds them all). When no identifier's raw value changed (most
     /// updates), the keys are worked out once.
-    public func keyChanges(from old: Record?, to new: Record) -> (
-        keys: [IdentifierKey], added: [IdentifierKey], removed: [IdentifierKey]
-    ) {
+    public func keyChanges(from old: Record?, to new: Record) -> KeyChanges {
         let newKeys = keys(of: new)
-        guard let old else { return (newKeys, newKeys, []) }
+        guard let old else { return KeyChanges(keys: newKeys, added: newKeys, removed: []) }
         let same = identifiers.allSatisfy {
             $0.rawValue(name: old.name, externalID: old.externalID, data: old.data)
                 == $0.rawValue(name: new.name, externalID: new.externalID, data: new.data)
         }
-        if same { return (newKeys, [], []) }
+        if same { return KeyChanges(keys: newKeys, added: [], removed: []) }
         let oldKeys = keys(of: old)
         let oldSet = Set(oldKeys), newSet = Set(newKeys)
-        return (newKeys, newKeys.filter { !oldSet.contains($0) }, oldKeys.filter { !newSet.contains($0) })
+        return KeyChanges(
+            keys: newKeys, added: newKeys.filter { !oldSet.contains($0) },
+            removed: oldKeys.filter { !newSet.contains($0) })
     }
 
     /// Every identifier key a record holds.

@@ -111,8 +111,14 @@ public struct RecordWrite: Sendable, Equatable {
     public var after: Record
     /// The write takes the type's next autonumber.
     public var consumesAutonumber: Bool = false
-    public init(op: RevisionOp, before: Record?, after: Record, consumesAutonumber: Bool = false) {
+    /// The identifier keys the write changes, when the planner worked them out (checking them for
+    /// collisions); the store works them out otherwise. Only for the type the write was planned against.
+    public var keyChanges: KeyChanges?
+    public init(
+        op: RevisionOp, before: Record?, after: Record, consumesAutonumber: Bool = false, keyChanges: KeyChanges? = nil
+    ) {
         self.op = op; self.before = before; self.after = after; self.consumesAutonumber = consumesAutonumber
+        self.keyChanges = keyChanges
     }
 }
 

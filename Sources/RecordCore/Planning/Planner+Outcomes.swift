@@ -12,7 +12,8 @@ extension Planner {
         if type.nameField.required, !type.nameField.autonumber, new.name == nil {
             return .invalid([FieldError(field: "name", message: Messages.nameRequired(type.key))])
         }
-        let added = type.keyChanges(from: old, to: new).added
+        let changes = type.keyChanges(from: old, to: new)
+        let added = changes.added
         var plan = Plan(decision: decision, action: Self.action(for: decision))
         var discards: [String: (original: Record, moved: Record)] = [:]
         if let refusal = try collisions(
@@ -31,7 +32,8 @@ extension Planner {
         plan.record = new
         plan.writes =
             discardWrites(discards) + [
-                RecordWrite(op: decision == .update ? .update : .unarchive, before: old, after: new)
+                RecordWrite(
+                    op: decision == .update ? .update : .unarchive, before: old, after: new, keyChanges: changes)
             ]
         return plan
     }
@@ -137,14 +139,19 @@ extension Planner {
             }
         }
         let excluded: Set<String> = target.map { [$0.id] } ?? []
+        let keys = type.keys(of: r)
         if let refusal = try collisions(
-            type.keys(of: r), type: type, excluding: excluded, request: req, plan: &plan, discards: &discards)
+            keys, type: type, excluding: excluded, request: req, plan: &plan, discards: &discards)
         {
             return refusal
         }
         plan.record = r
         plan.writes =
-            discardWrites(discards) + [RecordWrite(op: .create, before: nil, after: r, consumesAutonumber: numbered)]
+            discardWrites(discards) + [
+                RecordWrite(
+                    op: .create, before: nil, after: r, consumesAutonumber: numbered,
+                    keyChanges: KeyChanges(keys: keys, added: keys, removed: []))
+            ]
         return plan
     }
 

@@ -28,7 +28,7 @@ enum WriteApplier {
         let own = statements == nil
         let statements = statements ?? WriteStatements(db)
         let after = write.after
-        let change = type.keyChanges(from: write.before, to: after)
+        let change = write.keyChanges ?? type.keyChanges(from: write.before, to: after)
         try statements.write(
             write, type: type, removing: change.removed, adding: change.added, source: source, at: now)
         let associationsChanged = after.associations != (write.before?.associations ?? [])
