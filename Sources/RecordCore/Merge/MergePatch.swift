@@ -7,7 +7,12 @@ public enum MergePatch {
         if target.objectValue?.isEmpty ?? true, !hasNullMember(p) { return patch }
         var result = target.objectValue ?? [:]
         for (k, v) in p {
-            if v.isNull { result[k] = nil } else { result[k] = apply(v, to: result[k] ?? .null) }
+            switch v {
+            case .null: result[k] = nil
+            case .object: result[k] = apply(v, to: result[k] ?? .null)
+            // A scalar or an array replaces: set without looking the old value up first.
+            default: result[k] = v
+            }
         }
         return .object(result)
     }

@@ -31,8 +31,9 @@ extension Planner {
                         field: "data",
                         message: "data has \(data.count) attributes; the limit is \(Limits.maxAttributes)"))
             }
-            // Sorted only when there is something to report (most payloads hold declared fields alone).
-            let unknown = type.isSchemaless ? [] : data.keys.filter { type.fieldType($0) == nil }
+            // One pass looks each attribute's field up: its type checked, or it is undeclared. Undeclared keys
+            // are sorted only when there are some (most payloads hold declared fields alone).
+            let (typeErrors, unknown) = Validator.check(data, in: type)
             if !unknown.isEmpty {
                 for key in unknown.sorted() {
                     switch type.unknownFields {
@@ -50,7 +51,7 @@ extension Planner {
                 }
                 request.data = .object(data)
             }
-            errors += Validator.checkTypes(data, in: type)
+            errors += typeErrors
         }
         if let assoc = request.associations {
             if assoc.count > Limits.maxAssociations {

@@ -4,15 +4,28 @@ import Foundation
 public enum Validator {
     /// Checks each non-null top-level data value the request gives against its declared field type.
     public static func checkTypes(_ data: [String: JSONValue], in type: ObjectType) -> [FieldError] {
+        check(data, in: type).errors
+    }
+
+    /// `checkTypes`, and the attributes the type does not declare (unsorted; none for a schemaless type),
+    /// found in the same pass: each key's field is looked up once.
+    static func check(_ data: [String: JSONValue], in type: ObjectType) -> (errors: [FieldError], undeclared: [String])
+    {
         var problems: [(key: String, problem: String)] = []
-        for (key, value) in data where !value.isNull {
-            guard let fieldType = type.fieldType(key), let problem = problem(value, as: fieldType) else { continue }
+        var undeclared: [String] = []
+        for (key, value) in data {
+            guard let fieldType = type.fieldType(key) else {
+                if !type.isSchemaless { undeclared.append(key) }
+                continue
+            }
+            guard !value.isNull, let problem = problem(value, as: fieldType) else { continue }
             problems.append((key, problem))
         }
         // In key order; sorted only when there is something to report.
-        return problems.sorted { $0.key < $1.key }.map {
+        let errors = problems.sorted { $0.key < $1.key }.map {
             FieldError(field: "data.\($0.key)", message: "\($0.key) \($0.problem)")
         }
+        return (errors, undeclared)
     }
 
     /// Why a value does not fit a field type, or nil when it does.
