@@ -40,8 +40,8 @@ public struct ListedRecord: Sendable {
     public var key: PageKey
     /// Under a prefix filter: the identifier that matched and its value.
     public var matched: String?
-    /// A line of a file being opened, read from the file before its import stored it (1-based, blank lines
-    /// not counted): shown, but not yet a record to open, mark or change.
+    /// A line of a file being opened, read from the file before its import stored it: its number as an
+    /// editor shows it (1-based, blank lines counted). Shown, but not yet a record to open, mark or change.
     public var fileLine: Int?
     /// Why the import will refuse that line (the row's name says it too).
     public var problem: String?
