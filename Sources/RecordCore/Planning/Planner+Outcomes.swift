@@ -129,28 +129,27 @@ extension Planner {
         var plan = Plan(decision: decision, action: .created)
         var discards: [String: (original: Record, moved: Record)] = [:]
         let req = request
+        // The new record's keys, worked out once: checked here, written by the store.
+        let changes = type.keyChanges(from: nil, to: r)
         if let target {
             // overwrite: the archived match's colliding values are moved aside before creating.
             let targetKeys = Set(type.keys(of: target))
-            for key in type.keys(of: r) where targetKeys.contains(key) {
+            for key in changes.keys where targetKeys.contains(key) {
                 let (moved, effect) = discard(key, in: discards[target.id]?.moved ?? target, type: type)
                 discards[target.id] = (target, moved)
                 if let effect { plan.sideEffects.append(effect) }
             }
         }
         let excluded: Set<String> = target.map { [$0.id] } ?? []
-        let keys = type.keys(of: r)
         if let refusal = try collisions(
-            keys, type: type, excluding: excluded, request: req, plan: &plan, discards: &discards)
+            changes.keys, type: type, excluding: excluded, request: req, plan: &plan, discards: &discards)
         {
             return refusal
         }
         plan.record = r
         plan.writes =
             discardWrites(discards) + [
-                RecordWrite(
-                    op: .create, before: nil, after: r, consumesAutonumber: numbered,
-                    keyChanges: KeyChanges(keys: keys, added: keys, removed: []))
+                RecordWrite(op: .create, before: nil, after: r, consumesAutonumber: numbered, keyChanges: changes)
             ]
         return plan
     }
