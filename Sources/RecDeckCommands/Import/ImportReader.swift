@@ -34,6 +34,9 @@ struct ImportReader {
     /// An error met while reading a batch, thrown when the next batch is asked for.
     private var deferredError: Error?
 
+    /// True when the file is read line by line (JSONL): not CSV, not a JSON array, not one JSON object.
+    var readsLines: Bool { csv == nil && array == nil && arrayItems == nil }
+
     /// True for files read as CSV: their name ends in `.csv`.
     static func isCSV(_ path: String) -> Bool { path.lowercased().hasSuffix(".csv") }
 
@@ -318,5 +321,5 @@ struct ImportReader {
     }
 
     /// JSON whitespace.
-    private static func isSpace(_ b: UInt8) -> Bool { b == 0x20 || b == 0x0A || b == 0x0D || b == 0x09 }
+    static func isSpace(_ b: UInt8) -> Bool { b == 0x20 || b == 0x0A || b == 0x0D || b == 0x09 }
 }

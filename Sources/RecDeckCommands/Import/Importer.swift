@@ -62,6 +62,8 @@ public struct Importer {
         /// File bytes handled so far, and the file's size.
         public private(set) var bytesConsumed = 0
         public var fileSize: Int { reader.fileSize }
+        /// The file is read line by line (JSONL), as the reader found when it opened it.
+        public var readsLines: Bool { reader.readsLines }
 
         public init(_ importer: Importer, path: String, store: RecordStore, source: String = "import") throws {
             self.importer = importer; self.store = store; self.source = source

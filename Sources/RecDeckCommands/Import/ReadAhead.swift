@@ -14,10 +14,13 @@ final class ReadAhead {
     }
 
     let fileSize: Int
+    /// The file is read line by line (`ImportReader.readsLines`).
+    let readsLines: Bool
     private let shared: Shared
 
     init(_ reader: ImportReader, batchSize: Int, depth: Int = 2) {
         fileSize = reader.fileSize
+        readsLines = reader.readsLines
         let shared = Shared(depth: depth)
         self.shared = shared
         let box = ReaderBox(reader)

@@ -37,18 +37,6 @@ public final class FileLines: @unchecked Sendable {
 
     deinit { try? handle.close() }
 
-    /// True when the file's first non-blank line is a whole JSON object, as in JSONL; false for a JSON array
-    /// or a pretty-printed object, which the import reads whole or element by element, not by lines.
-    public static func startsWithAJSONLine(_ path: String) -> Bool {
-        guard let h = FileHandle(forReadingAtPath: path) else { return false }
-        defer { try? h.close() }
-        let head = [UInt8]((try? h.read(upToCount: 64 << 10)) ?? Data())
-        guard let first = head.firstIndex(where: { !isSpace($0) && $0 != 0x0A }), head[first] == UInt8(ascii: "{")
-        else { return false }
-        let end = head[first...].firstIndex(of: 0x0A) ?? head.endIndex
-        return (try? JSONValue.parse(head[first..<end]))?.objectValue != nil
-    }
-
     /// The lines found so far.
     public var count: Int { lock.withLock { starts.count } }
     /// True once every line is known.
@@ -104,7 +92,7 @@ public final class FileLines: @unchecked Sendable {
             let newline = memchr(base + from, 0x0A, bytes.count - from)
             let end = newline.map { UnsafePointer<UInt8>($0.assumingMemoryBound(to: UInt8.self)) - base } ?? bytes.count
             pendingLength += end - from
-            if pendingBlank { pendingBlank = !bytes[from..<end].contains { !Self.isSpace($0) } }
+            if pendingBlank { pendingBlank = bytes[from..<end].allSatisfy(ImportReader.isSpace) }
             guard newline != nil else { break }
             if let place = endLine() { found.append(place) }
             from = end + 1
@@ -112,8 +100,6 @@ public final class FileLines: @unchecked Sendable {
         }
         return found
     }
-
-    static func isSpace(_ b: UInt8) -> Bool { b == 0x20 || b == 0x09 || b == 0x0D }
 
     /// Ends the line being read: its file offset, length and number, unless it holds only spaces (the
     /// import skips those too).

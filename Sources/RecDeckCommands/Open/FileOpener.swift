@@ -121,11 +121,11 @@ public struct FileOpener {
         let importer = Importer(type: type.key, keyPath: keyPath, plainData: true)
         let session = try Importer.Session(importer, path: file.path, store: store, source: "open")
         let progress = ImportProgress(typeKey: type.key, fileName: file.lastPathComponent)
-        // JSONL is browsable from its lines while it imports: the first chunk is scanned now, for the first
-        // screen; `runToEnd` scans the rest beside the import. A file the import reads otherwise (an array,
-        // one pretty-printed object) grows with the import instead.
+        // A file the import reads line by line is browsable from its lines while it imports: the first chunk
+        // is scanned now, for the first screen; `runToEnd` scans the rest beside the import. A file read
+        // otherwise (CSV, an array, one pretty-printed object) grows with the import instead.
         var lines: FileLines?
-        if ["jsonl", "ndjson"].contains(file.pathExtension.lowercased()), FileLines.startsWithAJSONLine(file.path) {
+        if session.readsLines {
             lines = try FileLines(path: file.path)
             try lines?.scanNext()
         }
