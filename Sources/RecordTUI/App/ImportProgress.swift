@@ -9,6 +9,8 @@ public final class ImportProgress: @unchecked Sendable {
         public var rows = 0
         /// 0...1 of the file's bytes.
         public var fraction = 0.0
+        /// `fraction` as a whole percentage, as the Records view says it.
+        public var percent: Int { Int(fraction * 100) }
         public var finished = false
         /// Why the import stopped, when it failed.
         public var failure: String?

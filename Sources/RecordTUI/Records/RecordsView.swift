@@ -90,7 +90,7 @@ public final class RecordsView: View {
         let q = window.query
         var parts: [String] = []
         if importing, let s = fileImport?.snapshot {
-            parts.append("importing \(Int(s.fraction * 100))% · \(RowCount.grouped(s.rows)) stored")
+            parts.append("importing \(s.percent)% · \(RowCount.grouped(s.rows)) stored")
         }
         if window.rows.isEmpty {
             parts.append(q.filter == nil ? "no records" : (countJob != nil ? "counting…" : "no match"))
@@ -367,7 +367,7 @@ public final class RecordsView: View {
             // An export now would silently hold only part of the file.
             let s = p.snapshot
             return .error(
-                "still importing \(p.fileName) (\(Int(s.fraction * 100))%, \(RowCount.grouped(s.rows)) rows stored): "
+                "still importing \(p.fileName) (\(s.percent)%, \(RowCount.grouped(s.rows)) rows stored): "
                     + "export once the import is done; nothing written")
         }
         let ids =
@@ -451,7 +451,7 @@ public final class RecordsView: View {
     /// Refuses `action` on a row that is still only a line of the file being opened (not yet a record).
     private func refusalOfFileLine(_ action: String) -> Effect? {
         guard let line = window.current?.fileLine else { return nil }
-        let done = fileImport.map { " (\(Int($0.snapshot.fraction * 100))% imported)" } ?? ""
+        let done = fileImport.map { " (\($0.snapshot.percent)% imported)" } ?? ""
         return .error("line \(line) is not imported yet\(done): it can be \(action) once the import reaches it")
     }
 
