@@ -156,8 +156,10 @@ final class WriteStatements {
     ) throws {
         let r = write.after
         let cased = casedIdentifiers(of: type)
-        let row: RawStatement
+        // A new record and a changed one differ in their row, revision and key statements, chosen here once.
+        let row: RawStatement, revision: RawStatement, revisionSQL: String, keySQL: String
         var update: UpdateColumns?
+        var keyStatement: RawStatement?
         if let old = write.before {
             let change = UpdateColumns(r, from: old)
             row = try updates[change] ?? RawStatement(db, sql: change.sql, cached: true)
@@ -167,19 +169,19 @@ final class WriteStatements {
                 count(r.type, archived: old.archived, by: -1)
                 count(r.type, archived: r.archived, by: 1)
             }
+            revisionSQL = Self.changeRevisionSQL
+            revision = try prepared(&changeRevision, revisionSQL)
+            keySQL = Self.keyByIDSQL
+            if !added.isEmpty { keyStatement = try prepared(&keyByID, keySQL) }
         } else {
             row = try prepared(&record, RecordRow.insertSQL)
             count(r.type, archived: r.archived, by: 1)
+            revisionSQL = Self.createRevisionSQL
+            revision = try prepared(&createRevision, revisionSQL)
+            keySQL = Self.keySQL
+            if !added.isEmpty { keyStatement = try prepared(&key, keySQL) }
         }
-        let keySQL = write.before == nil ? Self.keySQL : Self.keyByIDSQL
-        let keyStatement =
-            try added.isEmpty
-            ? nil : write.before == nil ? prepared(&key, keySQL) : prepared(&keyByID, keySQL)
         let removeStatement = removed.isEmpty ? nil : try prepared(&removeKey, Self.removeKeySQL)
-        let revisionSQL = write.before == nil ? Self.createRevisionSQL : Self.changeRevisionSQL
-        let revision =
-            try write.before == nil
-            ? prepared(&createRevision, revisionSQL) : prepared(&changeRevision, revisionSQL)
         // The creation time is written only by an insert; an update's old one would evict `now` from `text`.
         let created = write.before == nil ? text(r.createdAt) : ""
         let updated = text(r.updatedAt)
