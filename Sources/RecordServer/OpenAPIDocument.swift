@@ -10,7 +10,7 @@ enum OpenAPIDocument {
         }
         let object: JSONValue = ["type": "object"]
         func answers(_ codes: [Int]) -> JSONValue {
-            var out: [String: JSONValue] = [:]
+            var out: JSONObject = [:]
             for c in codes {
                 out[String(c)] = [
                     "description": .string(c < 300 ? "the dialect's answer" : "the dialect's error envelope"),
@@ -22,7 +22,7 @@ enum OpenAPIDocument {
         func operation(
             _ id: String, _ summary: String, parameters: [JSONValue] = [], body: Bool = true, codes: [Int]
         ) -> JSONValue {
-            var o: [String: JSONValue] = [
+            var o: JSONObject = [
                 "operationId": .string(id), "summary": .string(summary), "parameters": .array(parameters),
                 "responses": answers(codes + (tokens ? [401] : [])),
             ]
@@ -30,7 +30,7 @@ enum OpenAPIDocument {
             return .object(o)
         }
         let upsertCodes = [200, 201, 300, 400, 404, 409, 413]
-        let paths: [String: JSONValue] = [
+        let paths: JSONObject = [
             "/api/v1/upsert-object": [
                 "post": operation("voxworksUpsert", "Voxworks: upsert an object", codes: upsertCodes)
             ],

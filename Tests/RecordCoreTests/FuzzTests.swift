@@ -220,7 +220,7 @@ struct Mixer {
     mutating func value(depth: Int) -> JSONValue {
         guard depth > 0, int(3) == 0 else { return scalar() }
         if int(2) == 0 { return .array((0..<int(4)).map { _ in value(depth: depth - 1) }) }
-        var o: [String: JSONValue] = [:]
+        var o: JSONObject = [:]
         for _ in 0..<int(5) { o[vocabulary[int(vocabulary.count)]] = value(depth: depth - 1) }
         return .object(o)
     }

@@ -30,13 +30,13 @@ import Testing
         let emails = ["a@x.io", "b@x.io", "c@x.io", "d@x.io"]
         return (0..<Int.random(in: 1...30, using: &rng)).map { _ in
             let email = emails.randomElement(using: &rng)!
-            var data: [String: JSONValue] = ["email": .string(email)]
+            var data: JSONObject = ["email": .string(email)]
             if Bool.random(using: &rng) { data["n"] = .int(Int64.random(in: 0...5, using: &rng)) }
             if Int.random(in: 0..<4, using: &rng) == 0 { data["tag"] = .null }
             if Int.random(in: 0..<3, using: &rng) == 0 {
                 data["tag"] = .array([.string("t\(Int.random(in: 0...2, using: &rng))")])
             }
-            var body: [String: JSONValue] = ["lookup": ["identifier": "email"], "data": .object(data)]
+            var body: JSONObject = ["lookup": ["identifier": "email"], "data": .object(data)]
             if Bool.random(using: &rng) { body["merge"] = "replace" }
             if Int.random(in: 0..<5, using: &rng) == 0 {
                 body["name"] = .string("N\(Int.random(in: 0...3, using: &rng))")

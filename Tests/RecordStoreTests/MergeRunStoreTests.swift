@@ -28,7 +28,7 @@ import Testing
         func put(_ key: String, name: String, _ data: JSONValue, parent: String? = nil, associations: [String] = [])
             throws
         {
-            var body: [String: JSONValue] = ["lookup": ["identifier": "code"], "name": .string(name)]
+            var body: JSONObject = ["lookup": ["identifier": "code"], "name": .string(name)]
             var d = data.objectValue ?? [:]
             d["code"] = .string(key)
             body["data"] = .object(d)

@@ -15,7 +15,7 @@ import Testing
                     #"{"key":"c","name":"C","identifiers":[{"name":"email","source":"$.email","normalize":"email"}]}"#))
         )
         let items = (0..<250).map { i -> ImportItem in
-            var body: [String: JSONValue] = [
+            var body: JSONObject = [
                 "lookup": ["identifier": "email"], "data": ["email": .string("U\(i)@X.example"), "n": .int(Int64(i))],
             ]
             if i % 5 != 0 { body["name"] = .string("name \(String(format: "%03d", 249 - i))") }

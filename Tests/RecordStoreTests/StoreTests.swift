@@ -12,8 +12,8 @@ enum StoreFixtures {
         "identifiers": [["name": "email", "source": "$.email", "normalize": "email"]],
     ])
 
-    static func request(_ email: String, _ extra: [String: JSONValue] = [:]) throws -> UpsertRequest {
-        var data: [String: JSONValue] = ["email": .string(email)]
+    static func request(_ email: String, _ extra: JSONObject = [:]) throws -> UpsertRequest {
+        var data: JSONObject = ["email": .string(email)]
         data.merge(extra) { _, b in b }
         return try NativeRequest.decode(
             type: "contacts", body: ["lookup": ["identifier": "email"], "data": .object(data)])

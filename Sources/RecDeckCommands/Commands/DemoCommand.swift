@@ -76,8 +76,8 @@ struct DemoCommand: ParsableCommand {
             Output.json([
                 "database": .string(path), "examples": .string(examples.path),
                 "types": .object(
-                    Dictionary(
-                        uniqueKeysWithValues: types.map {
+                    JSONObject(
+                        types.map {
                             ($0.type.key, ["active": .int(Int64($0.active)), "archived": .int(Int64($0.archived))])
                         })),
             ])

@@ -78,7 +78,7 @@ struct ImportCommand: ParsableCommand {
             Output.json([
                 "items": .int(Int64(summary.items)), "batches": .int(Int64(summary.batches)),
                 "seconds": .double((summary.seconds * 1000).rounded() / 1000),
-                "decisions": .object(summary.decisions.mapValues { .int(Int64($0)) }),
+                "decisions": .object(JSONObject(summary.decisions.mapValues { .int(Int64($0)) })),
                 "parked_conflicts": .int(Int64(parked)),
                 "processes": .array(summary.processes.map(JSONValue.string)),
                 "errors": .array(summary.errors.map(JSONValue.string)),

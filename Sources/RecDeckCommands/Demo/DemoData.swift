@@ -113,7 +113,7 @@ enum DemoData {
             let first = pick(firstNames), last = pick(lastNames)
             let email = "\(first).\(last)\(i)@\(pick(["mail.example", "corp.example", "post.example"]))".lowercased()
             let phone = "+1 555 \(String(format: "%04d", Int(rng.next() % 10000)))"
-            var data: [String: JSONValue] = [
+            var data: JSONObject = [
                 "contact_id": .string(String(format: "C%05d", i)), "email": .string(email),
                 "phone": .string(phone), "first_name": .string(first), "last_name": .string(last),
                 "title": .string(pick(["CEO", "CTO", "Buyer", "Engineer", "Ops lead", "Analyst"])),
@@ -171,7 +171,7 @@ enum DemoData {
         var properties: [JSONValue] = []
         for i in 0..<100 {
             let street = "\(1 + rng.next() % 200) \(pick(streets))"
-            var data: [String: JSONValue] = [
+            var data: JSONObject = [
                 "id": .string("X\(1000 + i)"), "beds": .int(Int64(1 + rng.next() % 5)),
                 "price": .int(Int64(150_000 + (rng.next() % 900) * 1000)),
                 "address": [
@@ -241,11 +241,11 @@ enum DemoData {
         (5, ["lookup": ["identifier": "contact_id", "value": "S2A"], "data": ["title": "Senior Analyst"]]),
     ]
 
-    private static func contact(_ id: String, _ name: String, _ email: String, _ extra: [String: JSONValue])
+    private static func contact(_ id: String, _ name: String, _ email: String, _ extra: JSONObject)
         -> JSONValue
     {
         let parts = name.split(separator: " ").map { JSONValue.string(String($0)) }
-        var data: [String: JSONValue] = [
+        var data: JSONObject = [
             "contact_id": .string(id), "email": .string(email), "first_name": parts[0], "last_name": parts[1],
             "company": .string(companyWords[Int(id.utf8.last! % 5) + 10]),
         ]

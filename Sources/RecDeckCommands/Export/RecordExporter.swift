@@ -79,7 +79,7 @@ enum RecordExporter {
             writeRow = { r in
                 let line: String
                 if let columns {
-                    var o: [String: JSONValue] = [:]
+                    var o: JSONObject = [:]
                     for c in columns { o[c.key] = c.value(of: r) ?? .null }
                     line = JSONValue.object(o).jsonText
                 } else {

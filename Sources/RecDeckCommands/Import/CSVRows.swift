@@ -77,7 +77,7 @@ final class CSVRows {
                     RequestError(field: "body", "row has \(cells.count) cells; the header has \(header.count) columns"))
             )
         }
-        var data: [String: JSONValue] = [:]
+        var data: JSONObject = [:]
         for (i, cell) in cells.enumerated() where !cell.isEmpty {
             if typedColumns.contains(i), let v = try? JSONValue.parse(cell) {
                 data[header[i]] = v

@@ -151,7 +151,7 @@ struct ImportReader {
             // once for the whole file. The body is kept for the conflict queue.
             var request = UpsertRequest(type: type)
             request.data = value
-            var o: [String: JSONValue] = ["data": value]
+            var o: JSONObject = ["data": value]
             if let onArchivedMatch {
                 request.onArchivedMatch = onArchivedMatch
                 o["on_archived_match"] = .string(onArchivedMatch.rawValue)

@@ -63,7 +63,7 @@ public struct FileOpener {
             var key = String(
                 base.unicodeScalars.map { ("a"..."z").contains($0) || ("0"..."9").contains($0) ? Character($0) : "_" })
             if key.isEmpty || key.first!.isNumber { key = "records" + (key.isEmpty ? "" : "_" + key) }
-            var json: [String: JSONValue] = ["key": .string(key), "name": .string(file.lastPathComponent)]
+            var json: JSONObject = ["key": .string(key), "name": .string(file.lastPathComponent)]
             if let keyPath {
                 json["identifiers"] = [["name": "key", "source": .string(keyPath.description), "normalize": "exact"]]
             }

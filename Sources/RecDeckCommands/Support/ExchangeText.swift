@@ -8,7 +8,7 @@ enum ExchangeText {
     static func json(_ x: ExchangeOutcome) -> JSONValue {
         let dialect = x.dialect
         if dialect.respondsWithPlan, let plan = x.plans.first { return plan.json }
-        var o: [String: JSONValue] = [
+        var o: JSONObject = [
             "dialect": .string(dialect.name), "status": .int(Int64(x.response.status)), "response": x.response.body,
         ]
         if dialect.answersWithProcess && !x.refused {

@@ -1,6 +1,6 @@
 /// Typed members of a request body object; each failure is a field error naming the member.
 struct BodyFields {
-    let object: [String: JSONValue]
+    let object: JSONObject
     /// Prepended to member names in errors (`custom_object_record.`).
     let prefix: String
 

@@ -54,7 +54,7 @@ public struct KizenDialect: SingleRecordDialect {
         let returnAll = ["true", "1", "yes"].contains(request.query("return_all_fields")?.lowercased() ?? "")
         let touched = request.body["fields"]?.objectValue.map { Array($0.keys) } ?? []
         let data = r.data.objectValue ?? [:]
-        var fields: [String: JSONValue] = [:]
+        var fields: JSONObject = [:]
         for k in returnAll ? Array(data.keys) : touched {
             let value = data[k] ?? .null
             fields[k] = [
@@ -128,7 +128,7 @@ public struct KizenDialect: SingleRecordDialect {
         case .stale: status = 409
         default: status = plan.statusOverride ?? 400
         }
-        var body: [String: JSONValue] = members.mapValues(JSONValue.array)
+        var body = JSONObject(members.mapValues(JSONValue.array))
         body["non_field_errors"] = .array(nonField)
         body["fields"] = .array(
             fields.map { f in

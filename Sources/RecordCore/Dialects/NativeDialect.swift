@@ -20,7 +20,7 @@ public struct NativeDialect: SingleRecordDialect {
     /// The request shape the composer starts from for `type`.
     public func template(for type: ObjectType, example: Record?) -> DialectTemplate {
         let (field, data) = type.templateData(example: example)
-        var body: [String: JSONValue] = ["name": .string(example?.name ?? ""), "data": data]
+        var body: JSONObject = ["name": .string(example?.name ?? ""), "data": data]
         // The lookup names an identifier the body holds a value for: the data one, else the unique name.
         if let id = type.identifiers.first(where: { $0.source.description == "$.\(field ?? "")" })
             ?? type.identifiers.first(where: { $0.source == .name }) ?? type.identifiers.first

@@ -107,7 +107,7 @@ public struct VoxworksDialect: SingleRecordDialect {
     /// The request shape the composer starts from for `type`.
     public func template(for type: ObjectType, example: Record?) -> DialectTemplate {
         let (field, data) = type.templateData(example: example)
-        var body: [String: JSONValue] = [
+        var body: JSONObject = [
             "type_name": .string(type.key), "name": .string(example?.name ?? ""), "data": data,
         ]
         if let field { body["upsert_key"] = ["path": .string("$.\(field)"), "value": data[field] ?? ""] }

@@ -57,7 +57,7 @@ public struct JournalEntry: Sendable, Equatable {
     }
 
     public var json: JSONValue {
-        var headersJSON: [String: JSONValue] = [:]
+        var headersJSON: JSONObject = [:]
         for (k, v) in headers { headersJSON[k] = .string(v) }
         return [
             "id": id.map { .int($0) } ?? .null, "at": .string(Timestamp.format(at)), "dialect": .string(dialect),

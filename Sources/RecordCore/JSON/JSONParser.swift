@@ -48,10 +48,10 @@ struct JSONParser {
     private mutating func object() throws(JSONSyntaxError) -> JSONValue {
         try enter()
         at += 1
-        var members: [String: JSONValue] = [:]
+        var members = JSONObject()
         skipSpace()
-        // Room for a typical record's keys up front: growing the table rehashes every key.
-        if peek != UInt8(ascii: "}") { members.reserveCapacity(8) }
+        // Room for a typical record's keys up front.
+        if peek != UInt8(ascii: "}") { members = JSONObject(minimumCapacity: 8) }
         if peek == UInt8(ascii: "}") {
             at += 1
             depth -= 1
@@ -69,7 +69,7 @@ struct JSONParser {
             guard peek == UInt8(ascii: ":") else { throw error("unexpected \(found), expected ':' after the key") }
             at += 1
             skipSpace()
-            members[key] = try value()
+            members.add(key, try value())
             skipSpace()
             switch peek {
             case UInt8(ascii: ","):

@@ -99,8 +99,8 @@ extension JSONValue {
         case .object(let o):
             if o.isEmpty { out.append(contentsOf: "{}".utf8); return }
             out.append(UInt8(ascii: "{"))
-            // Sorted once as pairs: no second lookup per key.
-            for (n, (k, v)) in o.sorted(by: { $0.key < $1.key }).enumerated() {
+            // Members are kept sorted by key.
+            for (n, (k, v)) in o.enumerated() {
                 if n > 0 { out.append(UInt8(ascii: ",")) }
                 if let indent { Self.newline(indent, level + 1, to: &out) }
                 Self.writeString(k, to: &out)

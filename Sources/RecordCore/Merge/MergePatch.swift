@@ -18,7 +18,7 @@ public enum MergePatch {
     }
 
     /// True when an object, or an object nested in it (not in an array), has a null member.
-    static func hasNullMember(_ object: [String: JSONValue]) -> Bool {
+    static func hasNullMember(_ object: JSONObject) -> Bool {
         object.values.contains { v in
             if case .object(let o) = v { return hasNullMember(o) }
             return v.isNull

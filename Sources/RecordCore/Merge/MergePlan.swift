@@ -100,7 +100,7 @@ public struct MergePlan: Sendable, Equatable {
             "fields": .array(
                 fields.map { f in
                     var o = f.json.objectValue ?? [:]
-                    o["values"] = .object(Dictionary(uniqueKeysWithValues: zip(recordIDs, f.values.map(value))))
+                    o["values"] = .object(JSONObject(zip(recordIDs, f.values.map(value))))
                     return .object(o)
                 }),
             "result": result.json, "diff": .array(diff.map(\.json)),

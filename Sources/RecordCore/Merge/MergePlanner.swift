@@ -76,7 +76,7 @@ public enum MergePlanner {
 
         // Fields: the record's own columns, then every data key any record has, sorted.
         var dataKeys = Set<String>()
-        for r in records { dataKeys.formUnion(r.data.objectValue?.keys ?? [:].keys) }
+        for r in records { dataKeys.formUnion(r.data.objectValue?.keys ?? []) }
         let fieldNames = ["name", "external_id", "parent_id"] + dataKeys.sorted().map { "data." + $0 }
         for field in take.keys where !fieldNames.contains(field) {
             errors.append(
@@ -103,7 +103,7 @@ public enum MergePlanner {
 
         // The merged record.
         var result = survivor
-        var data: [String: JSONValue] = [:]
+        var data: JSONObject = [:]
         for f in fields {
             switch f.field {
             case "name": result.name = f.result?.stringValue

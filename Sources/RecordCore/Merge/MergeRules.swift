@@ -224,7 +224,7 @@ public struct MergeRuleSet: Sendable, Equatable {
 
     /// The set as JSON (kept with a merge run, so its review queue merges by the same rules later).
     public var json: JSONValue {
-        var fieldsJSON: [String: JSONValue] = [:]
+        var fieldsJSON: JSONObject = [:]
         for (k, v) in fields { fieldsJSON[k] = v.json }
         return [
             "name": .string(name), "summary": .string(summary), "master": .array(master.map(\.json)),

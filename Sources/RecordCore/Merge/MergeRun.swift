@@ -36,7 +36,7 @@ public struct MergeRunGroup: Sendable, Equatable {
     }
 
     public var json: JSONValue {
-        var o: [String: JSONValue] = [
+        var o: JSONObject = [
             "position": .int(Int64(position)), "records": .array(recordIDs.map(JSONValue.string)),
             "score": .double(score.rounded(toPlaces: 3)), "reason": .string(reason), "status": .string(status.rawValue),
             "note": note.map(JSONValue.string) ?? .null, "merge": mergeID.map { .int($0) } ?? .null,
@@ -84,7 +84,7 @@ public struct MergeRun: Sendable, Equatable {
     }
 
     public var json: JSONValue {
-        var counts: [String: JSONValue] = [:]
+        var counts: JSONObject = [:]
         for s in MergeGroupStatus.allCases { counts[s.rawValue] = .int(Int64(count(s))) }
         return [
             "run": id.map(JSONValue.string) ?? .null, "dry_run": .bool(id == nil), "type": .string(type),

@@ -182,7 +182,7 @@ public struct Plan: Sendable, Equatable {
 
     /// The plan JSON of DESIGN §3.
     public var json: JSONValue {
-        var alts: [String: JSONValue] = [:]
+        var alts: JSONObject = [:]
         for (mode, alt) in alternatives { alts[mode.rawValue] = alt.json }
         return [
             "decision": .string(decision.rawValue),

@@ -155,7 +155,7 @@ public struct Record: Sendable, Equatable {
 
     /// The record in the unified JSON shape used by plans, `get --json` and scenarios.
     public var json: JSONValue {
-        var o: [String: JSONValue] = [
+        var o: JSONObject = [
             "id": .string(id), "type": .string(type),
             "name": name.map(JSONValue.string) ?? .null,
             "external_id": externalID.map(JSONValue.string) ?? .null,

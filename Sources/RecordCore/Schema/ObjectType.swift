@@ -166,14 +166,14 @@ extension ObjectType {
 
     /// The schema in the same JSON shape it is read from.
     public var json: JSONValue {
-        var nf: [String: JSONValue] = ["required": .bool(nameField.required), "unique": .bool(nameField.unique)]
+        var nf: JSONObject = ["required": .bool(nameField.required), "unique": .bool(nameField.unique)]
         if nameField.autonumber { nf["autonumber"] = true; nf["prefix"] = .string(nameField.prefix) }
-        var o: [String: JSONValue] = [
+        var o: JSONObject = [
             "key": .string(key), "name": .string(name), "kind": .string(kind.rawValue),
             "name_field": .object(nf),
             "fields": .array(
                 fields.map { f in
-                    var fo: [String: JSONValue] = ["key": .string(f.key), "type": .string(f.type.rawValue)]
+                    var fo: JSONObject = ["key": .string(f.key), "type": .string(f.type.rawValue)]
                     if f.required { fo["required"] = true }
                     return .object(fo)
                 }),

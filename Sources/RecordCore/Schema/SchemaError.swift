@@ -7,7 +7,7 @@ public struct SchemaError: Error, CustomStringConvertible, Sendable {
 
 /// Small helpers for reading typed members out of a JSON object with clear errors.
 struct JSONReader {
-    let object: [String: JSONValue]
+    let object: JSONObject
     let context: String
 
     init(_ value: JSONValue, context: String) throws(SchemaError) {

@@ -3,14 +3,13 @@ import Foundation
 /// Field-level validation of request payloads against a type (DESIGN §3).
 public enum Validator {
     /// Checks each non-null top-level data value the request gives against its declared field type.
-    public static func checkTypes(_ data: [String: JSONValue], in type: ObjectType) -> [FieldError] {
+    public static func checkTypes(_ data: JSONObject, in type: ObjectType) -> [FieldError] {
         check(data, in: type).errors
     }
 
     /// `checkTypes`, and the attributes the type does not declare (unsorted; none for a schemaless type),
     /// found in the same pass: each key's field is looked up once.
-    static func check(_ data: [String: JSONValue], in type: ObjectType) -> (errors: [FieldError], undeclared: [String])
-    {
+    static func check(_ data: JSONObject, in type: ObjectType) -> (errors: [FieldError], undeclared: [String]) {
         var problems: [(key: String, problem: String)] = []
         var undeclared: [String] = []
         for (key, value) in data {

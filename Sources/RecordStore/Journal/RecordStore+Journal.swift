@@ -10,7 +10,7 @@ extension RecordStore {
 
     /// Appends a request to the journal inside the caller's transaction.
     func appendRequest(_ e: JournalEntry, _ db: Database) throws {
-        var headers: [String: JSONValue] = [:]
+        var headers: JSONObject = [:]
         for (k, v) in e.headers { headers[k] = .string(v) }
         try db.cachedStatement(
             sql: """

@@ -181,13 +181,13 @@ extension RecordStore {
             db,
             sql: Self.revisionChainSQL(records: ids.count, columns: "record_id, after, at"),
             arguments: StatementArguments(ids))
-        var current = "", previous: [String: JSONValue] = [:], times: [String: Date] = [:]
+        var current = "", previous: JSONObject = [:], times: [String: Date] = [:]
         func flush() { if !current.isEmpty { out[current] = times } }
         while let row = try rows.next() {
             let id: String = row[0]
             if id != current { flush(); current = id; previous = [:]; times = [:] }
             guard let after = try? JSONValue.parse(row[1] as String), let at = Timestamp.parse(row[2]) else { continue }
-            var values: [String: JSONValue] = [:]
+            var values: JSONObject = [:]
             // A compact revision leaves out what is null; a full one (written before) has it as null.
             for key in ["name", "external_id", "parent_id"] { values[key] = after[key] ?? .null }
             for (k, v) in after["data"]?.objectValue ?? [:] { values["data." + k] = v }

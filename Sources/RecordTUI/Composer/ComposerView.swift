@@ -44,7 +44,7 @@ public final class ComposerView: View {
         var body: JSONValue = ["name": "", "data": [:]]
         var query: [(String, String)] = []
         if let record, let objectType {
-            var o: [String: JSONValue] = ["data": record.data]
+            var o: JSONObject = ["data": record.data]
             if let n = record.name { o["name"] = .string(n) }
             if let id = objectType.identifiers.first { o["lookup"] = ["identifier": .string(id.name)] }
             body = .object(o)

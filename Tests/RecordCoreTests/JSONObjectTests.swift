@@ -1,0 +1,43 @@
+import Testing
+
+@testable import RecordCore
+
+/// `JSONObject` keeps members sorted by key in an array; it must still behave as the dictionary it replaced.
+@Suite struct JSONObjectTests {
+    @Test func aMissingKeyIsNilNotJSONNull() {
+        let o: JSONObject = ["identifier": "email", "z": nil]
+        #expect(o["value"] == Optional<JSONValue>.none)
+        #expect(o["z"] == .some(.null))
+        #expect(o["identifier"] == "email")
+    }
+
+    @Test(arguments: [
+        #"{"b":1,"a":2,"c":3}"#, #"{"c":3,"b":1,"a":2}"#, #"{"a":2,"b":1,"c":3}"#, #"{"a":9,"b":1,"c":3,"a":2}"#,
+    ])
+    func parsedMembersAreSortedAndARepeatedKeyKeepsItsLastValue(text: String) throws {
+        let v = try JSONValue.parse(text)
+        #expect(v.jsonText == #"{"a":2,"b":1,"c":3}"#)
+        #expect(v.objectValue?.keys == ["a", "b", "c"])
+    }
+
+    @Test func settingRemovingAndMergingKeepTheOrder() {
+        var o: JSONObject = [:]
+        for k in ["m", "b", "x", "a", "m"] { o[k] = .string(k) }
+        #expect(o.keys == ["a", "b", "m", "x"])
+        o["b"] = nil
+        #expect(o.removeValue(forKey: "x") == "x")
+        #expect(o.removeValue(forKey: "nope") == nil)
+        o.merge(["a": 1, "c": 2]) { old, new in old == "a" ? new : old }
+        #expect(JSONValue.object(o).jsonText == #"{"a":1,"c":2,"m":"m"}"#)
+        #expect(o.count == 3 && !o.isEmpty)
+    }
+
+    @Test func equalityAndHashingIgnoreTheOrderMembersWereGivenIn() {
+        let a = JSONObject([("x", 1), ("y", 2.0)])
+        let b = JSONObject([("y", 2), ("x", 1)])
+        #expect(a == b)
+        #expect(Set([JSONValue.object(a), .object(b)]).count == 1)
+        #expect(a != JSONObject([("x", 1)]))
+        #expect(JSONObject(["k": JSONValue.bool(true)]) == ["k": true])
+    }
+}
