@@ -57,7 +57,10 @@ final class StoreLookup: RecordLookup {
     /// them whenever the connection is free.
     func prefetchQuery(type: String, keys: [IdentifierKey]) throws -> PrefetchQuery {
         var byIdentifier: [String: Set<String>] = [:]
-        for k in keys where fetched[type]?[k] == nil { byIdentifier[k.identifier, default: []].insert(k.value) }
+        let held = fetched[type] ?? [:]
+        for k in keys where held[k] == nil {
+            byIdentifier[k.identifier, default: Set(minimumCapacity: keys.count)].insert(k.value)
+        }
         var query = PrefetchQuery()
         for (identifier, values) in byIdentifier {
             let all = Array(values)
@@ -75,6 +78,10 @@ final class StoreLookup: RecordLookup {
 
     /// Takes answers fetched elsewhere (an earlier `PrefetchQuery`); answers already held win.
     func adopt(_ found: [IdentifierKey: [Record]], type: String) {
+        guard let held = fetched[type], !held.isEmpty else {
+            fetched[type] = found
+            return
+        }
         fetched[type, default: [:]].merge(found) { held, _ in held }
     }
 
@@ -156,6 +163,8 @@ struct PrefetchQuery {
     /// The holder of each key (a key has one at most: the keys' primary key), every key asked for present.
     func run() throws -> [IdentifierKey: [Record]] {
         var found: [IdentifierKey: [Record]] = [:]
+        // Sized once: growing the table rehashes every key.
+        found.reserveCapacity(chunks.reduce(0) { $0 + $1.values.count })
         for (type, identifier, values, statement, sql) in chunks {
             for v in values { found[IdentifierKey(identifier: identifier, value: v)] = [] }
             statement.bind(type).bind(identifier)
