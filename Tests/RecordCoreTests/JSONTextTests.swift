@@ -63,6 +63,15 @@ import Testing
         #expect(Timestamp.parse("2026-13-01T00:00:00Z") == nil)
         #expect(Timestamp.parse("yesterday") == nil)
     }
+
+    /// A database column's bytes read as a time agree with the text read as one, in every form.
+    @Test(arguments: [
+        "2026-01-01T00:00:00Z", "2026-01-01T00:00:00.123Z", "2026-02-01", "2026-13-01T00:00:00Z", "", "x",
+    ])
+    func bytesReadAsTheirText(text: String) {
+        let fromBytes = Array(text.utf8).withUnsafeBufferPointer { Timestamp.parse(utf8: $0) }
+        #expect(fromBytes == Timestamp.parse(text))
+    }
 }
 
 /// A revision's compact `after` (only what can change between versions) reads back as the same record, and a

@@ -211,7 +211,8 @@ public enum Timestamp {
     }
 
     public static func parse(_ text: String) -> Date? {
-        if let d = parseFixed(text) { return d }
+        var text = text
+        if let d = text.withUTF8(parseFixed) { return d }
         let plain = Date.ISO8601FormatStyle(timeZone: TimeZone(identifier: "UTC")!)
         if let d = try? plain.parse(text) { return d }
         if let d = try? plain.time(includingFractionalSeconds: true).parse(text) { return d }
@@ -222,9 +223,13 @@ public enum Timestamp {
         return nil
     }
 
+    /// A time read straight from UTF-8 bytes (a database column), the fixed form without making a String.
+    public static func parse(utf8 bytes: UnsafeBufferPointer<UInt8>) -> Date? {
+        parseFixed(bytes) ?? parse(String(decoding: bytes, as: UTF8.self))
+    }
+
     /// `YYYY-MM-DDTHH:MM:SS[.fff]Z` only.
-    private static func parseFixed(_ text: String) -> Date? {
-        let b = Array(text.utf8)
+    private static func parseFixed(_ b: UnsafeBufferPointer<UInt8>) -> Date? {
         guard b.count == 20 || b.count == 24, b[4] == 0x2D, b[7] == 0x2D, b[10] == 0x54, b[13] == 0x3A, b[16] == 0x3A,
             b.last == 0x5A
         else { return nil }

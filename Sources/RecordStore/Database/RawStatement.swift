@@ -1,3 +1,4 @@
+import Foundation
 import GRDB
 import GRDBSQLite
 import RecordCore
@@ -74,6 +75,11 @@ final class RawStatement {
                 decoding: UnsafeBufferPointer(start: p, count: Int(sqlite3_column_bytes(handle, i))), as: UTF8.self)
         }
         func int(_ i: Int32) -> Int { Int(sqlite3_column_int64(handle, i)) }
+        /// A time column, read from SQLite's bytes (no String made for recdeck's own fixed form).
+        func date(_ i: Int32) -> Date? {
+            guard let p = sqlite3_column_text(handle, i) else { return nil }
+            return Timestamp.parse(utf8: UnsafeBufferPointer(start: p, count: Int(sqlite3_column_bytes(handle, i))))
+        }
         /// A text column read as JSON straight from SQLite's bytes (no String made first); NULL is empty
         /// text, which is refused like any unreadable JSON.
         func json(_ i: Int32) throws(JSONSyntaxError) -> JSONValue {

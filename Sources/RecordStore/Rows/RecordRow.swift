@@ -51,9 +51,9 @@ enum RecordRow {
         }
         return Record(
             id: id, type: row.text(1) ?? "", name: row.text(2), externalID: row.text(3), data: data,
-            parentID: row.text(5), archived: row.int(7) != 0, archivedAt: row.text(8).flatMap(Timestamp.parse),
-            version: row.int(9), createdAt: row.text(10).flatMap(Timestamp.parse) ?? Date(timeIntervalSince1970: 0),
-            updatedAt: row.text(11).flatMap(Timestamp.parse), associations: associations, mergedInto: row.text(12))
+            parentID: row.text(5), archived: row.int(7) != 0, archivedAt: row.date(8), version: row.int(9),
+            createdAt: row.date(10) ?? Date(timeIntervalSince1970: 0), updatedAt: row.date(11),
+            associations: associations, mergedInto: row.text(12))
     }
 
     /// Decodes a row; stored JSON that cannot be read is an error, never silently replaced.

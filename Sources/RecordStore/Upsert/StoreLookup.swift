@@ -47,6 +47,8 @@ final class StoreLookup: RecordLookup {
     /// Fetches the holder of every key in one query per identifier (chunks of 500 values); a key no record holds
     /// is remembered as empty, so an import's creates make no probe at all.
     func prefetch(type: String, keys: [IdentifierKey]) throws {
+        // Each write forgets its record's keys: sized for the batch once, not grown (and rehashed) ten times.
+        forgotten.reserveCapacity(forgotten.count + keys.count)
         let query = try prefetchQuery(type: type, keys: keys)
         guard !query.isEmpty else { return }
         try pipeline?.drain()
