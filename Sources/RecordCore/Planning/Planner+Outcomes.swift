@@ -16,8 +16,10 @@ extension Planner {
         let added = changes.added
         var plan = Plan(decision: decision, action: Self.action(for: decision))
         var discards: [String: (original: Record, moved: Record)] = [:]
-        if let refusal = try collisions(
-            added, type: type, excluding: [old.id], request: request, plan: &plan, discards: &discards)
+        // Most updates add no key: nothing to check, and no set of excluded ids to build.
+        if !added.isEmpty,
+            let refusal = try collisions(
+                added, type: type, excluding: [old.id], request: request, plan: &plan, discards: &discards)
         {
             return refusal
         }
@@ -30,11 +32,9 @@ extension Planner {
         new.updatedAt = now
         if new.archived == false, old.archived { new.archivedAt = nil }
         plan.record = new
-        plan.writes =
-            discardWrites(discards) + [
-                RecordWrite(
-                    op: decision == .update ? .update : .unarchive, before: old, after: new, keyChanges: changes)
-            ]
+        let write = RecordWrite(
+            op: decision == .update ? .update : .unarchive, before: old, after: new, keyChanges: changes)
+        plan.writes = discards.isEmpty ? [write] : discardWrites(discards) + [write]
         return plan
     }
 
