@@ -282,7 +282,7 @@ import Testing
         try tmux.keys("r")
         _ = try tmux.waitFor("conflict 1 of 1")
         try tmux.keys("2", "Enter")
-        _ = try tmux.waitFor("y confirm")
+        _ = try tmux.waitFor("y/enter confirm")
         try tmux.keys("y")
         _ = try tmux.waitFor("conflict #4 resolved: unarchive_update")
         // The server sees the record restored; the journal says what was chosen.

@@ -77,7 +77,9 @@ import Testing
         #expect(try byHand.runID == run0(h))
         h.press("A")
         #expect(h.text.contains("Merge the 1 group left?"))
-        h.press("y")
+        // The dialog names both keys that confirm; this one is confirmed with enter.
+        #expect(h.text.contains("y/enter confirm    n/esc cancel"))
+        h.press("<enter>")
         #expect(h.statusBar == "merged 1 group; the review queue is done")
         #expect(h.screen()[1].contains("· 0 left"))
         let run = try #require(try h.store.mergeRuns().first)

@@ -351,7 +351,8 @@ public final class App {
         var lines = c.lines
         lines.append([])
         lines.append([
-            Span("y", CellStyle(.accent, bold: true)), Span(" confirm    "), Span("n", CellStyle(.accent, bold: true)),
+            Span("y", CellStyle(.accent, bold: true)), Span("/enter confirm    "),
+            Span("n", CellStyle(.accent, bold: true)),
             Span("/esc cancel"),
         ])
         Widgets.dialog(into: &buffer, title: c.title, lines: lines)
