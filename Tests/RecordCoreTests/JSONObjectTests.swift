@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 
 @testable import RecordCore
@@ -18,6 +19,18 @@ import Testing
         let v = try JSONValue.parse(text)
         #expect(v.jsonText == #"{"a":2,"b":1,"c":3}"#)
         #expect(v.objectValue?.keys == ["a", "b", "c"])
+    }
+
+    /// Small objects are scanned, larger ones searched: both find every key, also among keys of one length.
+    @Test(arguments: [3, 8, 9, 40])
+    func everyKeyIsFoundWhateverTheSize(count: Int) {
+        var o = JSONObject()
+        let keys = (0..<count).map { String(format: "k%03d", ($0 * 7) % 1000) }
+        for (n, k) in keys.enumerated() { o[k] = .int(Int64(n)) }
+        for (n, k) in keys.enumerated() { #expect(o[k] == .int(Int64(n))) }
+        #expect(o["k999"] == nil && o["k00"] == nil && o[""] == nil)
+        #expect(o.removeValue(forKey: keys[count / 2]) == .int(Int64(count / 2)))
+        #expect(o[keys[count / 2]] == nil && o.count == count - 1)
     }
 
     @Test func settingRemovingAndMergingKeepTheOrder() {

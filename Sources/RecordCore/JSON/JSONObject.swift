@@ -45,12 +45,23 @@ public struct JSONObject: Sendable, Hashable, RandomAccessCollection, Expressibl
         return (false, low)
     }
 
+    /// Where `key` is, if present. A record's object has a handful of members: scanned for a key of the same
+    /// length (a length is read without touching the bytes) rather than ordered by comparing strings.
+    private func index(of key: String) -> Int? {
+        guard members.count > 8 else {
+            let length = key.utf8.count
+            for i in members.indices where members[i].key.utf8.count == length && members[i].key == key { return i }
+            return nil
+        }
+        let p = position(of: key)
+        return p.found ? p.index : nil
+    }
+
     public subscript(key: String) -> JSONValue? {
         get {
-            let p = position(of: key)
             // Not a conditional expression: `nil` there would be read as JSON null (JSONValue takes `nil`).
-            guard p.found else { return Optional.none }
-            return members[p.index].value
+            guard let i = index(of: key) else { return Optional.none }
+            return members[i].value
         }
         set {
             let p = position(of: key)
@@ -112,9 +123,8 @@ public struct JSONObject: Sendable, Hashable, RandomAccessCollection, Expressibl
 
     @discardableResult
     public mutating func removeValue(forKey key: String) -> JSONValue? {
-        let p = position(of: key)
-        guard p.found else { return nil }
-        return members.remove(at: p.index).value
+        guard let i = index(of: key) else { return nil }
+        return members.remove(at: i).value
     }
 
     /// Adds `other`'s members; for a key both hold, `combine` chooses the value.
