@@ -84,10 +84,20 @@ public struct ObjectType: Sendable, Equatable {
         identifiers.first { $0.source == .data(path) }
     }
 
-    public func field(_ key: String) -> FieldDefinition? { fieldIndex[key].map { fields[$0] } }
+    public func field(_ key: String) -> FieldDefinition? { fieldPosition(key).map { fields[$0] } }
 
     /// The declared type of a field, if the type declares it.
-    public func fieldType(_ key: String) -> FieldType? { fieldIndex[key].map { fields[$0].type } }
+    public func fieldType(_ key: String) -> FieldType? { fieldPosition(key).map { fields[$0].type } }
+
+    /// Where the field `key` is in `fields`. A few fields are scanned for a key of the same length (read
+    /// without touching the bytes), which costs less than hashing the key; more are found through the index.
+    private func fieldPosition(_ key: String) -> Int? {
+        guard fields.count > 8 else {
+            let length = key.utf8.count
+            return fields.indices.first { fields[$0].key.utf8.count == length && fields[$0].key == key }
+        }
+        return fieldIndex[key]
+    }
 
     /// A type that declares no fields is schemaless: no attribute is unknown.
     public var isSchemaless: Bool { fields.isEmpty }

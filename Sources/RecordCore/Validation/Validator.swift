@@ -21,6 +21,7 @@ public enum Validator {
             problems.append((key, problem))
         }
         // In key order; sorted only when there is something to report.
+        guard !problems.isEmpty else { return ([], undeclared) }
         let errors = problems.sorted { $0.key < $1.key }.map {
             FieldError(field: "data.\($0.key)", message: "\($0.key) \($0.problem)")
         }
