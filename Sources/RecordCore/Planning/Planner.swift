@@ -148,10 +148,19 @@ public struct Planner {
         }
         // Oldest first: by creation time, then in the order the lookup listed them (insertion order), never
         // by the random id — two records created in the same millisecond must keep their insertion order.
-        let active = matches.enumerated().filter { !$0.element.record.archived }
-            .sorted { ($0.element.record.createdAt, $0.offset) < ($1.element.record.createdAt, $1.offset) }.map(
-                \.element)
-        let archived = matches.filter { $0.record.archived }
+        let active: [(record: Record, via: MatchVia)]
+        let archived: [(record: Record, via: MatchVia)]
+        if matches.count < 2 {
+            // One match or none (nearly every request): nothing to order.
+            let isArchived = matches.first?.record.archived ?? false
+            active = isArchived ? [] : matches
+            archived = isArchived ? matches : []
+        } else {
+            active = matches.enumerated().filter { !$0.element.record.archived }
+                .sorted { ($0.element.record.createdAt, $0.offset) < ($1.element.record.createdAt, $1.offset) }.map(
+                    \.element)
+            archived = matches.filter { $0.record.archived }
+        }
 
         var plan: Plan
         // 3–4. Active matches.
