@@ -127,6 +127,29 @@ public struct JSONObject: Sendable, Hashable, RandomAccessCollection, Expressibl
         return members.remove(at: i).value
     }
 
+    /// These members with `other`'s laid over them in one ordered pass over both (each is sorted): for each
+    /// key `other` holds, `combine(mine, theirs)` gives the value, or nil to drop the key.
+    public func overlaid(
+        with other: JSONObject, _ combine: (_ mine: JSONValue?, _ theirs: JSONValue) -> JSONValue?
+    ) -> JSONObject {
+        var out = JSONObject(minimumCapacity: members.count + other.members.count)
+        var i = 0, j = 0
+        while j < other.members.count {
+            let theirs = other.members[j]
+            if i < members.count, members[i].key < theirs.key {
+                out.members.append(members[i])
+                i += 1
+                continue
+            }
+            let same = i < members.count && members[i].key == theirs.key
+            if let v = combine(same ? members[i].value : nil, theirs.value) { out.members.append((theirs.key, v)) }
+            if same { i += 1 }
+            j += 1
+        }
+        out.members.append(contentsOf: members[i...])
+        return out
+    }
+
     /// Adds `other`'s members; for a key both hold, `combine` chooses the value.
     public mutating func merge(_ other: JSONObject, uniquingKeysWith combine: (JSONValue, JSONValue) -> JSONValue) {
         for (k, v) in other { self[k] = self[k].map { combine($0, v) } ?? v }

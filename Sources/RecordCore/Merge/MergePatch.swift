@@ -5,16 +5,15 @@ public enum MergePatch {
         guard case .object(let p) = patch else { return patch }
         // Onto nothing, a patch with no null to remove is its own result (every create): no rebuilt objects.
         if target.objectValue?.isEmpty ?? true, !hasNullMember(p) { return patch }
-        var result = target.objectValue ?? [:]
-        for (k, v) in p {
-            switch v {
-            case .null: result[k] = nil
-            case .object: result[k] = apply(v, to: result[k] ?? .null)
-            // A scalar or an array replaces: set without looking the old value up first.
-            default: result[k] = v
-            }
-        }
-        return .object(result)
+        // Both objects are sorted by key: merged in one pass, no key looked up.
+        return .object(
+            (target.objectValue ?? [:]).overlaid(with: p) { old, new in
+                switch new {
+                case .null: return nil
+                case .object: return apply(new, to: old ?? .null)
+                default: return new
+                }
+            })
     }
 
     /// True when an object, or an object nested in it (not in an array), has a null member.
