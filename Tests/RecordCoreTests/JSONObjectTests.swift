@@ -37,7 +37,7 @@ import Testing
     /// and on the existing ones, and for dropped keys.
     @Test(arguments: 0..<50)
     func overlaidAgreesWithSettingEachKey(seed: Int) {
-        var rng = SplitMix(seed: UInt64(seed))
+        var rng = SeededRandom(seed: UInt64(seed))
         func object() -> JSONObject {
             JSONObject(
                 (0..<Int(rng.next() % 7)).map { _ in ("k\(rng.next() % 9)", JSONValue.int(Int64(rng.next() % 3))) })
@@ -50,18 +50,6 @@ import Testing
         for (k, v) in theirs { expected[k] = combine(mine[k], v) }
         #expect(mine.overlaid(with: theirs, combine) == expected)
         #expect(mine.overlaid(with: theirs, combine).keys == expected.keys)
-    }
-
-    struct SplitMix {
-        var state: UInt64
-        init(seed: UInt64) { state = seed }
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
     }
 
     @Test func settingRemovingAndMergingKeepTheOrder() {

@@ -12,21 +12,9 @@ import Testing
 @Suite struct BatchEquivalenceTests {
     static let count = Int(ProcessInfo.processInfo.environment["RECDECK_FUZZ_COUNT"] ?? "") ?? 150
 
-    /// A small deterministic generator, so a failing seed replays.
-    struct SplitMix: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
-
     /// Requests on a handful of emails: creates, patches, replaces, clears, and now and then a bad one.
     static func requests(seed: UInt64) -> [JSONValue] {
-        var rng = SplitMix(state: seed)
+        var rng = SeededRandom(seed: seed)
         let emails = ["a@x.io", "b@x.io", "c@x.io", "d@x.io"]
         return (0..<Int.random(in: 1...30, using: &rng)).map { _ in
             let email = emails.randomElement(using: &rng)!
@@ -71,7 +59,7 @@ import Testing
         await propertyCheck(count: Self.count, input: Gen.uint64(in: 0...UInt64.max)) { seed throws in
             let bodies = Self.requests(seed: seed)
             let batched = try StoreFixtures.store(), single = try StoreFixtures.store()
-            var rng = SplitMix(state: seed ^ 0xABCD)
+            var rng = SeededRandom(seed: seed ^ 0xABCD)
             var batches: [[ImportItem]] = []
             var i = 0
             while i < bodies.count {
