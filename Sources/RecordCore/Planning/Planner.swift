@@ -71,7 +71,8 @@ public struct Planner {
         } else {
             plan.lookup = resolved?.via
         }
-        return withWarnings(plan, warnings)
+        if !warnings.isEmpty { plan.warnings = warnings + plan.warnings }
+        return plan
     }
 
     /// Decisions 2–6 for a request that passed the static checks.
@@ -210,10 +211,10 @@ public struct Planner {
         return plan
     }
 
-    func withWarnings(_ plan: Plan, _ warnings: [String]) -> Plan {
-        var p = plan
-        p.warnings = warnings + p.warnings
-        return p
+    /// The plan with the request's warnings first. Consumes the plan: it is moved, not copied.
+    func withWarnings(_ plan: consuming Plan, _ warnings: [String]) -> Plan {
+        if !warnings.isEmpty { plan.warnings = warnings + plan.warnings }
+        return plan
     }
 
     static func action(for decision: Decision) -> Action? {
