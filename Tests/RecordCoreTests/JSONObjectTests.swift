@@ -44,7 +44,8 @@ import Testing
         }
         let mine = object(), theirs = object()
         let combine: (JSONValue?, JSONValue) -> JSONValue? = { old, new in
-            new == .int(0) ? nil : .int((old?.intValue ?? 10) * 100 + (new.intValue ?? 0))
+            // An absent key (nil) and a JSON null are told apart: 10 and -1.
+            new == .int(0) ? nil : .int((old.map { $0.intValue ?? -1 } ?? 10) * 100 + (new.intValue ?? 0))
         }
         var expected = mine
         for (k, v) in theirs { expected[k] = combine(mine[k], v) }

@@ -141,9 +141,13 @@ public struct JSONObject: Sendable, Hashable, RandomAccessCollection, Expressibl
                 i += 1
                 continue
             }
-            let same = i < members.count && members[i].key == theirs.key
-            if let v = combine(same ? members[i].value : nil, theirs.value) { out.members.append((theirs.key, v)) }
-            if same { i += 1 }
+            // Not a conditional expression: `nil` there would be read as JSON null (JSONValue takes `nil`).
+            var mine: JSONValue? = nil
+            if i < members.count, members[i].key == theirs.key {
+                mine = members[i].value
+                i += 1
+            }
+            if let v = combine(mine, theirs.value) { out.members.append((theirs.key, v)) }
             j += 1
         }
         out.members.append(contentsOf: members[i...])
