@@ -1,12 +1,13 @@
 /// A JSON object's members, kept in one array sorted by key (the order JSON text is written in).
 ///
-/// Not a hashed dictionary: a record's object has a handful of keys, and finding one by binary search over
-/// short keys costs less than hashing it; building one from JSON text that is already sorted (everything
-/// recdeck wrote) appends without hashing or sorting, and writing it needs no sort. Hashing keys and
-/// building hash tables was a tenth of an import's planning work (README › Benchmark).
+/// Not a hashed dictionary: a record's object has a handful of keys, and finding one by scanning (or, past
+/// eight members, by binary search) costs less than hashing it; building one from JSON text that is
+/// already sorted (everything recdeck wrote) appends without hashing or sorting, and writing it needs no
+/// sort. Hashing keys and building hash tables was a tenth of an import's planning work (README ›
+/// Benchmark).
 ///
-/// The API is the part of `Dictionary`'s the code uses: subscripts, `keys`, `values`, iteration as
-/// `(key, value)` pairs, `mapValues`, `filter`, `removeValue(forKey:)`, `merge`.
+/// The API is the part of `Dictionary`'s the code uses: the subscript, `keys`, `values`, iteration as
+/// `(key, value)` pairs, `filter`, `compactMapValues`, `removeValue(forKey:)`, `merge`.
 public struct JSONObject: Sendable, Hashable, RandomAccessCollection, ExpressibleByDictionaryLiteral {
     public typealias Element = (key: String, value: JSONValue)
 
@@ -45,14 +46,9 @@ public struct JSONObject: Sendable, Hashable, RandomAccessCollection, Expressibl
         return (false, low)
     }
 
-    /// Where `key` is, if present. A record's object has a handful of members: scanned for a key of the same
-    /// length (a length is read without touching the bytes) rather than ordered by comparing strings.
+    /// Where `key` is, if present: a record's object has a handful of members, scanned (`KeyScan`).
     private func index(of key: String) -> Int? {
-        guard members.count > 8 else {
-            let length = key.utf8.count
-            for i in members.indices where members[i].key.utf8.count == length && members[i].key == key { return i }
-            return nil
-        }
+        guard members.count > KeyScan.limit else { return KeyScan.index(of: key, in: members) { $0.key } }
         let p = position(of: key)
         return p.found ? p.index : nil
     }
@@ -74,11 +70,6 @@ public struct JSONObject: Sendable, Hashable, RandomAccessCollection, Expressibl
         }
     }
 
-    public subscript(key: String, default value: @autoclosure () -> JSONValue) -> JSONValue {
-        get { self[key] ?? value() }
-        set { self[key] = newValue }
-    }
-
     /// Adds a member while reading JSON text: appended when its key sorts after the last (text recdeck
     /// wrote is sorted), else put in its place; a repeated key keeps its last value.
     mutating func add(_ key: String, _ value: JSONValue) {
@@ -93,20 +84,9 @@ public struct JSONObject: Sendable, Hashable, RandomAccessCollection, Expressibl
     public var keys: [String] { members.map(\.key) }
     /// The values, in key order.
     public var values: [JSONValue] { members.map(\.value) }
-    /// The members as a dictionary, for code that wants one.
-    public var dictionary: [String: JSONValue] {
-        Dictionary(uniqueKeysWithValues: members.lazy.map { ($0.key, $0.value) })
-    }
-
     public var startIndex: Int { 0 }
     public var endIndex: Int { members.count }
     public subscript(position: Int) -> Element { members[position] }
-
-    public func mapValues(_ transform: (JSONValue) throws -> JSONValue) rethrows -> JSONObject {
-        var out = self
-        for i in out.members.indices { out.members[i].value = try transform(out.members[i].value) }
-        return out
-    }
 
     /// The values `transform` keeps, by key, as a dictionary.
     public func compactMapValues<T>(_ transform: (JSONValue) throws -> T?) rethrows -> [String: T] {
@@ -156,7 +136,7 @@ public struct JSONObject: Sendable, Hashable, RandomAccessCollection, Expressibl
 
     /// Adds `other`'s members; for a key both hold, `combine` chooses the value.
     public mutating func merge(_ other: JSONObject, uniquingKeysWith combine: (JSONValue, JSONValue) -> JSONValue) {
-        for (k, v) in other { self[k] = self[k].map { combine($0, v) } ?? v }
+        self = overlaid(with: other) { mine, theirs in mine.map { combine($0, theirs) } ?? theirs }
     }
 
     public static func == (a: JSONObject, b: JSONObject) -> Bool {

@@ -48,15 +48,14 @@ struct JSONParser {
     private mutating func object() throws(JSONSyntaxError) -> JSONValue {
         try enter()
         at += 1
-        var members = JSONObject()
         skipSpace()
-        // Room for a typical record's keys up front.
-        if peek != UInt8(ascii: "}") { members = JSONObject(minimumCapacity: 8) }
         if peek == UInt8(ascii: "}") {
             at += 1
             depth -= 1
-            return .object(members)
+            return .object(JSONObject())
         }
+        // Room for a typical record's keys up front.
+        var members = JSONObject(minimumCapacity: 8)
         while true {
             guard peek == UInt8(ascii: "\"") else {
                 throw error(

@@ -89,13 +89,9 @@ public struct ObjectType: Sendable, Equatable {
     /// The declared type of a field, if the type declares it.
     public func fieldType(_ key: String) -> FieldType? { fieldPosition(key).map { fields[$0].type } }
 
-    /// Where the field `key` is in `fields`. A few fields are scanned for a key of the same length (read
-    /// without touching the bytes), which costs less than hashing the key; more are found through the index.
+    /// Where the field `key` is in `fields`: a few are scanned (`KeyScan`), more found through the index.
     private func fieldPosition(_ key: String) -> Int? {
-        guard fields.count > 8 else {
-            let length = key.utf8.count
-            return fields.indices.first { fields[$0].key.utf8.count == length && fields[$0].key == key }
-        }
+        guard fields.count > KeyScan.limit else { return KeyScan.index(of: key, in: fields) { $0.key } }
         return fieldIndex[key]
     }
 
