@@ -6,11 +6,7 @@ import Foundation
 /// match, plan, write, statement), and copying the box retains one object where copying thirteen members
 /// retained eight (README › Benchmark: reference counting was a quarter of an import's CPU).
 public struct Record: Sendable, Equatable {
-    private var box: Box
-
-    /// The members. Shared between copies until one of them changes a member (`unique`), so a shared box
-    /// is never written: that is what makes it safe to send.
-    private final class Box: @unchecked Sendable {
+    private struct Members: Equatable {
         var id: String
         var type: String
         var name: String?
@@ -24,85 +20,76 @@ public struct Record: Sendable, Equatable {
         var updatedAt: Date
         var associations: [String]
         var mergedInto: String?
-
-        init(
-            id: String, type: String, name: String?, externalID: String?, data: JSONValue, parentID: String?,
-            archived: Bool, archivedAt: Date?, version: Int, createdAt: Date, updatedAt: Date,
-            associations: [String], mergedInto: String?
-        ) {
-            self.id = id; self.type = type; self.name = name; self.externalID = externalID; self.data = data
-            self.parentID = parentID; self.archived = archived; self.archivedAt = archivedAt; self.version = version
-            self.createdAt = createdAt; self.updatedAt = updatedAt; self.associations = associations
-            self.mergedInto = mergedInto
-        }
-
-        func copy() -> Box {
-            Box(
-                id: id, type: type, name: name, externalID: externalID, data: data, parentID: parentID,
-                archived: archived, archivedAt: archivedAt, version: version, createdAt: createdAt,
-                updatedAt: updatedAt, associations: associations, mergedInto: mergedInto)
-        }
     }
+
+    /// The members, shared between copies until one of them changes a member (`unique`), so a shared box is
+    /// never written: that is what makes it safe to send.
+    private final class Box: @unchecked Sendable {
+        var members: Members
+        init(_ members: Members) { self.members = members }
+    }
+
+    private var box: Box
 
     /// The box, copied first when another record shares it.
     private var unique: Box {
         mutating get {
-            if !isKnownUniquelyReferenced(&box) { box = box.copy() }
+            if !isKnownUniquelyReferenced(&box) { box = Box(box.members) }
             return box
         }
     }
 
     public var id: String {
-        get { box.id }
-        set { unique.id = newValue }
+        get { box.members.id }
+        set { unique.members.id = newValue }
     }
     public var type: String {
-        get { box.type }
-        set { unique.type = newValue }
+        get { box.members.type }
+        set { unique.members.type = newValue }
     }
     public var name: String? {
-        get { box.name }
-        set { unique.name = newValue }
+        get { box.members.name }
+        set { unique.members.name = newValue }
     }
     public var externalID: String? {
-        get { box.externalID }
-        set { unique.externalID = newValue }
+        get { box.members.externalID }
+        set { unique.members.externalID = newValue }
     }
     public var data: JSONValue {
-        get { box.data }
-        _modify { yield &unique.data }
+        get { box.members.data }
+        _modify { yield &unique.members.data }
     }
     public var parentID: String? {
-        get { box.parentID }
-        set { unique.parentID = newValue }
+        get { box.members.parentID }
+        set { unique.members.parentID = newValue }
     }
     public var archived: Bool {
-        get { box.archived }
-        set { unique.archived = newValue }
+        get { box.members.archived }
+        set { unique.members.archived = newValue }
     }
     public var archivedAt: Date? {
-        get { box.archivedAt }
-        set { unique.archivedAt = newValue }
+        get { box.members.archivedAt }
+        set { unique.members.archivedAt = newValue }
     }
     public var version: Int {
-        get { box.version }
-        set { unique.version = newValue }
+        get { box.members.version }
+        set { unique.members.version = newValue }
     }
     public var createdAt: Date {
-        get { box.createdAt }
-        set { unique.createdAt = newValue }
+        get { box.members.createdAt }
+        set { unique.members.createdAt = newValue }
     }
     public var updatedAt: Date {
-        get { box.updatedAt }
-        set { unique.updatedAt = newValue }
+        get { box.members.updatedAt }
+        set { unique.members.updatedAt = newValue }
     }
     public var associations: [String] {
-        get { box.associations }
-        _modify { yield &unique.associations }
+        get { box.members.associations }
+        _modify { yield &unique.members.associations }
     }
     public var mergedInto: String? {
-        get { box.mergedInto }
-        set { unique.mergedInto = newValue }
+        get { box.members.mergedInto }
+        set { unique.members.mergedInto = newValue }
     }
 
     public init(
@@ -111,16 +98,13 @@ public struct Record: Sendable, Equatable {
         createdAt: Date, updatedAt: Date? = nil, associations: [String] = [], mergedInto: String? = nil
     ) {
         box = Box(
-            id: id, type: type, name: name, externalID: externalID, data: data, parentID: parentID,
-            archived: archived, archivedAt: archivedAt, version: version, createdAt: createdAt,
-            updatedAt: updatedAt ?? createdAt, associations: associations, mergedInto: mergedInto)
+            Members(
+                id: id, type: type, name: name, externalID: externalID, data: data, parentID: parentID,
+                archived: archived, archivedAt: archivedAt, version: version, createdAt: createdAt,
+                updatedAt: updatedAt ?? createdAt, associations: associations, mergedInto: mergedInto))
     }
 
-    public static func == (a: Record, b: Record) -> Bool {
-        a.box === b.box
-            || (a.id == b.id && a.type == b.type && a.version == b.version && a.createdAt == b.createdAt
-                && a.updatedAt == b.updatedAt && a.archivedAt == b.archivedAt && a.sameContent(as: b))
-    }
+    public static func == (a: Record, b: Record) -> Bool { a.box === b.box || a.box.members == b.box.members }
 
     /// True when the user-visible content (not version or timestamps) is the same.
     public func sameContent(as other: Record) -> Bool {
