@@ -64,14 +64,19 @@ public struct Planner {
         case .success(let r): resolved = r
         case .failure(let e): errors += e.errors
         }
-        if !errors.isEmpty { return withWarnings(.invalid(errors), warnings) }
+        if !errors.isEmpty {
+            var refused = Plan.invalid(errors)
+            refused.warnings.insert(contentsOf: warnings, at: 0)
+            return refused
+        }
         var plan = try decide(request, type: type, resolved: resolved, warnings: &warnings)
         if case .recordID(let id) = request.lookup {
             plan.lookup = MatchVia(identifier: nil, path: "id", value: .string(id), normalized: nil)
         } else {
             plan.lookup = resolved?.via
         }
-        if !warnings.isEmpty { plan.warnings = warnings + plan.warnings }
+        // The request's warnings first (in place: the plan is not copied).
+        plan.warnings.insert(contentsOf: warnings, at: 0)
         return plan
     }
 
@@ -208,12 +213,6 @@ public struct Planner {
         } else {
             plan = try planCreate(request, type: type, resolved: resolved, decision: .create, discarding: nil)
         }
-        return plan
-    }
-
-    /// The plan with the request's warnings first. Consumes the plan: it is moved, not copied.
-    func withWarnings(_ plan: consuming Plan, _ warnings: [String]) -> Plan {
-        if !warnings.isEmpty { plan.warnings = warnings + plan.warnings }
         return plan
     }
 

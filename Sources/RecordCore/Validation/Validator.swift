@@ -20,11 +20,8 @@ public enum Validator {
             guard !value.isNull, let problem = problem(value, as: fieldType) else { continue }
             problems.append((key, problem))
         }
-        // In key order; sorted only when there is something to report.
-        guard !problems.isEmpty else { return ([], undeclared) }
-        let errors = problems.sorted { $0.key < $1.key }.map {
-            FieldError(field: "data.\($0.key)", message: "\($0.key) \($0.problem)")
-        }
+        // In key order: an object's members are kept sorted.
+        let errors = problems.map { FieldError(field: "data.\($0.key)", message: "\($0.key) \($0.problem)") }
         return (errors, undeclared)
     }
 
