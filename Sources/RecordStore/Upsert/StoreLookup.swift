@@ -84,7 +84,7 @@ final class StoreLookup: RecordLookup {
             fetched[type] = found
             return
         }
-        fetched[type, default: [:]].merge(found) { held, _ in held }
+        fetched[type]?.merge(found) { held, _ in held }
     }
 
     /// Every key a write made this lookup forget: a batch's writes touched them.
