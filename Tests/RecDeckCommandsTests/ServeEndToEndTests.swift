@@ -452,13 +452,16 @@ import Testing
         #expect(try box.run(["demo", "--db", box.db]).status == 0)
         let server = try Server(box, ["--rate-limit", "3/s"])
         var statuses: [Int] = []
-        var last = ""
+        // The first refusal's headers: on a loaded machine the window may reset before the sixth request.
+        var refused = ""
         for n in 0..<6 {
             let body = #"{"lookup":{"identifier":"contact_id"},"data":{"contact_id":"RL\#(n)"}}"#
-            last = try Self.headers("POST", server.base + "/types/contacts/upsert", body: body)
-            statuses.append(Int(last.split(separator: " ")[1]) ?? 0)
+            let answer = try Self.headers("POST", server.base + "/types/contacts/upsert", body: body)
+            statuses.append(Int(answer.split(separator: " ")[1]) ?? 0)
+            if statuses.last == 429, refused.isEmpty { refused = answer }
         }
         #expect(statuses.prefix(3).allSatisfy { $0 == 201 } && statuses.contains(429), "\(statuses)")
+        let last = refused
         let lower = last.lowercased()
         #expect(lower.contains("retry-after: ") && lower.contains("x-ratelimit-limit: 3"), "\(last)")
         #expect(lower.contains("x-ratelimit-remaining: 0"), "\(last)")

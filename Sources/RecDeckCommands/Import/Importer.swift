@@ -43,9 +43,7 @@ public struct Importer {
         afterBatch: (Int, Int, Int, Int, Int) -> Void = { _, _, _, _, _ in }
     ) throws -> ImportSummary {
         var session = try Session(self, path: path, store: store, source: source)
-        while let (first, last) = try session.nextBatch() {
-            afterBatch(session.summary.batches, first, last, session.bytesConsumed, session.fileSize)
-        }
+        try session.runToEnd(afterBatch: afterBatch)
         return session.finish()
     }
 
@@ -87,6 +85,38 @@ public struct Importer {
             let plans = try store.importBatch(
                 items, type: importer.type, source: WriteSource(source, batch: "\(runID)#\(summary.batches)"),
                 next: reader.peek()?.items ?? [])
+            return tally(plans, of: items)
+        }
+
+        /// Reads and commits every remaining batch, one transaction each, as one stream
+        /// (`RecordStore.importStream`: a batch is planned while the one before commits). `afterBatch` gets
+        /// (batch number, first item, last item, bytes read, file size) after each commit.
+        public mutating func runToEnd(afterBatch: (Int, Int, Int, Int, Int) -> Void) throws {
+            let reader = reader
+            let (source, runID, batchesBefore) = (source, runID, summary.batches)
+            // Bytes read up to the end of each batch taken and not yet committed, oldest first.
+            var bytesRead: [Int] = []
+            var taken = 0
+            try store.importStream(
+                type: importer.type,
+                next: {
+                    guard let batch = try reader.next() else { return nil }
+                    taken += 1
+                    bytesRead.append(batch.bytesConsumed)
+                    return ImportBatch(
+                        items: batch.items, source: WriteSource(source, batch: "\(runID)#\(batchesBefore + taken)"))
+                },
+                following: { reader.peek()?.items ?? [] },
+                committed: { batch, plans in
+                    summary.batches += 1
+                    bytesConsumed = bytesRead.removeFirst()
+                    let (first, last) = tally(plans, of: batch.items)
+                    afterBatch(summary.batches, first, last, bytesConsumed, fileSize)
+                })
+        }
+
+        /// Counts a committed batch's decisions and keeps its first errors; its first and last item numbers.
+        private mutating func tally(_ plans: [Plan], of items: [ImportItem]) -> (Int, Int) {
             // By index: reading a field of each plan in place, not copying every plan out of the array.
             for i in plans.indices {
                 let decision = plans[i].decision

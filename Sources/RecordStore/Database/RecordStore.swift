@@ -20,7 +20,7 @@ public final class RecordStore: Sendable {
         self.writer = writer; self.path = path; self.readOnly = readOnly; self.clock = clock
     }
 
-    private static func configuration(readOnly: Bool) -> Configuration {
+    static func configuration(readOnly: Bool) -> Configuration {
         var config = Configuration()
         config.readonly = readOnly
         config.busyMode = .timeout(5)

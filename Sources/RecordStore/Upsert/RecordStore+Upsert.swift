@@ -141,12 +141,28 @@ extension RecordStore {
         _ items: [DecodedItem], type: ObjectType?, source: WriteSource, parkConflicts: String?,
         carried: [IdentifierKey: [Record]]?, ahead: [DecodedItem], _ db: Database
     ) throws -> (plans: [Plan], ahead: [IdentifierKey: [Record]]?, writerBehind: Bool) {
-        var plans: [Plan] = []
-        plans.reserveCapacity(items.count)
         // Row writes run on a second thread while the next item is planned (`WritePipeline`); it stops before
         // the transaction ends, whether it commits or rolls back.
         let pipeline = WritePipeline()
         defer { pipeline.stop() }
+        let queued = try queueBatch(
+            items, type: type, source: source, parkConflicts: parkConflicts, carried: carried, ahead: ahead,
+            pipeline: pipeline, db)
+        try pipeline.drain()
+        // Measured in time, not queue length: the queue grows for a moment at a batch's start while the
+        // writer answers the next batch's probes, which made updates look writer-bound every other batch.
+        return (queued.plans, queued.ahead.found.map(queued.kept), pipeline.writerBehind)
+    }
+
+    /// Plans `items` in order and queues their writes, and the batch's closing writes (counts, revision
+    /// ranges), on `pipeline`, without waiting for them: the caller drains or commits behind them. The
+    /// probes of `ahead` are queued first, so they read the state before this batch's writes.
+    func queueBatch(
+        _ items: [DecodedItem], type: ObjectType?, source: WriteSource, parkConflicts: String?,
+        carried: [IdentifierKey: [Record]]?, ahead: [DecodedItem], pipeline: WritePipeline, _ db: Database
+    ) throws -> QueuedBatch {
+        var plans: [Plan] = []
+        plans.reserveCapacity(items.count)
         let lookup = StoreLookup(db: db, pipeline: pipeline)
         let statements = WriteStatements(db, pipeline: pipeline)
         // Batch planning: every key the batch's requests will probe, fetched in one query per identifier
@@ -162,9 +178,11 @@ extension RecordStore {
             }
             try lookup.prefetch(type: type.key, keys: keys(items))
             if !ahead.isEmpty {
-                // Queued first, so it reads the state before this batch's writes.
                 let query = try lookup.prefetchQuery(type: type.key, keys: keys(ahead))
-                try pipeline.submit { answersAhead.found = try query.run() }
+                try pipeline.submit {
+                    let found = try query.run()
+                    pipeline.publish { answersAhead.found = found }
+                }
             }
         }
         for item in items {
@@ -183,17 +201,27 @@ extension RecordStore {
             if !item.warnings.isEmpty { plan.warnings = item.warnings + plan.warnings }
             plans.append(plan)
         }
-        try statements.finish()
-        // What this batch's writes touched is answered anew by the next batch.
-        let forgotten = lookup.forgotten
-        let kept = answersAhead.found?.filter { !forgotten.contains($0.key) }
-        // Measured in time, not queue length: the queue grows for a moment at a batch's start while the
-        // writer answers the next batch's probes, which made updates look writer-bound every other batch.
-        return (plans, kept, pipeline.writerBehind)
+        try statements.queueFinish()
+        return QueuedBatch(plans: plans, ahead: answersAhead, forgotten: lookup.forgotten)
     }
 }
 
-/// Answers a writer-thread job hands back (read after the pipeline drained).
-private final class AnswersBox: @unchecked Sendable {
+/// A batch planned and queued (`queueBatch`): its plans, and the next batch's probe answers once the
+/// writer thread has them.
+struct QueuedBatch {
+    var plans: [Plan]
+    let ahead: AnswersBox
+    /// The keys this batch's writes touched: answered anew by the next batch.
+    let forgotten: Set<IdentifierKey>
+
+    /// The answers of the next batch's probes that still hold after this batch.
+    func kept(_ found: [IdentifierKey: [Record]]) -> [IdentifierKey: [Record]] {
+        found.filter { !forgotten.contains($0.key) }
+    }
+}
+
+/// Answers a writer-thread job hands back (set through `WritePipeline.publish`; read after a drain or
+/// under the pipeline's lock).
+final class AnswersBox: @unchecked Sendable {
     var found: [IdentifierKey: [Record]]?
 }

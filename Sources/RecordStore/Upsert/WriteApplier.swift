@@ -74,6 +74,8 @@ final class WriteStatements {
     private var removeKey: RawStatement?
     private var createRevision: RawStatement?
     private var changeRevision: RawStatement?
+    private var countUpdate: RawStatement?
+    private var rangeInsert: RawStatement?
     private var updates: [UpdateColumns: RawStatement] = [:]
     private var nowText: (Date, String)?
     private var cased: [String: Set<String>] = [:]
@@ -241,21 +243,32 @@ final class WriteStatements {
     /// changes to `types` and each batch label's revision id range to `revision_batches` (inside the
     /// caller's transaction). Whoever made these statements calls it before the transaction commits.
     func finish() throws {
+        try queueFinish()
         try drain()
-        for (type, change) in counts where change != (0, 0) {
-            try db.cachedStatement(sql: "UPDATE types SET active = active + ?, archived = archived + ? WHERE key = ?")
-                .execute(arguments: [change.active, change.archived, type])
-        }
+    }
+
+    static let countSQL = "UPDATE types SET active = active + ?, archived = archived + ? WHERE key = ?"
+    static let rangeSQL = """
+        INSERT INTO revision_batches(batch, first, last) VALUES (?, ?, ?)
+        ON CONFLICT(batch, first) DO UPDATE SET last = max(last, excluded.last)
+        """
+
+    /// `finish` without the wait: the closing writes are queued behind the others (an import stream
+    /// commits behind them).
+    func queueFinish() throws {
+        let changed = counts.filter { $0.value != (0, 0) }
         counts = [:]
-        for (batch, range) in batchRanges {
-            try db.cachedStatement(
-                sql: """
-                    INSERT INTO revision_batches(batch, first, last) VALUES (?, ?, ?)
-                    ON CONFLICT(batch, first) DO UPDATE SET last = max(last, excluded.last)
-                    """
-            ).execute(arguments: [batch, range.first, range.last])
+        let count = changed.isEmpty ? nil : try prepared(&countUpdate, Self.countSQL)
+        let range = try prepared(&rangeInsert, Self.rangeSQL)
+        try perform {
+            for (type, change) in changed {
+                try count?.bind(change.active).bind(change.archived).bind(type).execute(Self.countSQL)
+            }
+            for (batch, r) in self.batchRanges {
+                try range.bind(batch).bind(r.first).bind(r.last).execute(Self.rangeSQL)
+            }
+            self.batchRanges = [:]
         }
-        batchRanges = [:]
     }
 
     /// A revision written under `batch`, for its range.

@@ -73,6 +73,32 @@ final class WritePipeline: @unchecked Sendable {
         if let failure { throw failure }
     }
 
+    /// Runs `change` under the pipeline's lock and wakes whoever waits in `wait(until:)`: how a job hands a
+    /// result back to the submitting thread without a lock of its own.
+    func publish(_ change: () -> Void) {
+        condition.lock()
+        change()
+        condition.broadcast()
+        condition.unlock()
+    }
+
+    /// Reads state that jobs `publish`, under the pipeline's lock.
+    func read<T>(_ value: () -> T) -> T {
+        condition.lock()
+        defer { condition.unlock() }
+        return value()
+    }
+
+    /// Hands the outbox over, then waits until `done` holds (checked under the lock, so it may read what
+    /// jobs `publish`), without waiting for the rest of the queue; throws the error a job met first.
+    func wait(until done: () -> Bool) throws {
+        if !outbox.isEmpty { try flush() }
+        condition.lock()
+        defer { condition.unlock() }
+        while !done() && failure == nil { condition.wait() }
+        if !done(), let failure { throw failure }
+    }
+
     /// Stops the thread: writes still queued are dropped (the caller is abandoning its transaction, or has
     /// drained), and it returns only once the thread no longer touches the connection.
     func stop() {

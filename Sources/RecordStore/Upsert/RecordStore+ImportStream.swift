@@ -1,0 +1,198 @@
+import Foundation
+import GRDB
+import GRDBSQLite
+import RecordCore
+
+/// One batch of an import stream: its items and the source its revisions name.
+public struct ImportBatch: Sendable {
+    public var items: [ImportItem]
+    public var source: WriteSource
+    public init(items: [ImportItem], source: WriteSource) { self.items = items; self.source = source }
+}
+
+extension RecordStore {
+    /// Imports batches one transaction each, in order, with the plans `importBatch` would make batch by
+    /// batch, but without stopping between them: the writer thread writes batch N, commits it and opens
+    /// N+1's transaction while this thread already plans N+1. Calling `importBatch` per batch, this thread
+    /// waited for each batch's last writes and then for its commit (a third of an import's time).
+    ///
+    /// Planning N+1 before N is on disk is safe because it reads only (a) answers the writer thread fetched
+    /// for N+1's keys at the start of N, less every key N's writes touched, and (b) the database itself,
+    /// after waiting for everything queued (N's commit included). If another connection commits between N
+    /// and N+1 (`PRAGMA data_version` moved), N+1 is planned again from the start.
+    ///
+    /// `next` gives the next batch (nil at the end); `following`, the items of the batch after the one
+    /// `next` gave last, when already read (its key probes are answered ahead). `committed` gets each
+    /// batch and its plans, in order, once its transaction has committed; it runs while the stream holds
+    /// the connection, so it must not use this store. An error stops the stream: the batches committed
+    /// before it stay, the open one is rolled back.
+    public func importStream(
+        type typeKey: String, next: () throws -> ImportBatch?, following: () -> [ImportItem],
+        committed: (ImportBatch, [Plan]) throws -> Void
+    ) throws {
+        try importStream(type: typeKey, next: next, following: following, committed: committed, betweenBatches: nil)
+    }
+
+    /// `importStream`; `betweenBatches` runs on the writer thread after each commit that another batch
+    /// follows, before that batch's transaction opens (tests commit from another connection there).
+    func importStream(
+        type typeKey: String, next: () throws -> ImportBatch?, following: () -> [ImportItem],
+        committed: (ImportBatch, [Plan]) throws -> Void, betweenBatches: (@Sendable () -> Void)?
+    ) throws {
+        guard !readOnly else { throw StoreError.readOnly("import") }
+        // An in-memory store has one connection: batch by batch through it.
+        guard path != ":memory:" else {
+            while let batch = try next() {
+                try committed(
+                    batch, try importBatch(batch.items, type: typeKey, source: batch.source, next: following()))
+            }
+            return
+        }
+        let connection: DatabaseQueue
+        do { connection = try streamConnection() } catch { throw StoreError.wrap(error, path: path) }
+        defer { try? connection.close() }
+        var redo: [ImportBatch] = []
+        repeat {
+            var pending = redo
+            // Batches to plan again come first, then the stream's own; the batch after a redone one is the
+            // next redone one, or the stream's next.
+            func take() throws -> ImportBatch? { pending.isEmpty ? try next() : pending.removeFirst() }
+            func after() -> [ImportItem] { pending.first?.items ?? following() }
+            guard let first = try take() else { return }
+            do {
+                redo = try connection.writeWithoutTransaction { db in
+                    var stream = StreamRun(db: db, betweenBatches: betweenBatches)
+                    defer { stream.pipeline.stop() }
+                    return try stream.run(
+                        first: first, store: self, type: typeKey, take: take, after: after, committed: committed
+                    ) + pending
+                }
+            } catch {
+                throw StoreError.wrap(error, path: path)
+            }
+        } while !redo.isEmpty
+    }
+
+    /// A connection of the stream's own: its writer thread commits, which GRDB's commit hook may not see
+    /// (the hook expects GRDB's own threads), so this connection runs without GRDB's commit and rollback
+    /// hooks. recdeck observes no transactions; the store's own connections keep their hooks.
+    private func streamConnection() throws -> DatabaseQueue {
+        let queue = try DatabaseQueue(path: path, configuration: Self.configuration(readOnly: false))
+        queue.writeWithoutTransaction { db in
+            // A write through another connection of this store clears the answers kept for a next
+            // `importBatch` (`CarriedPrefetch`).
+            carried.clear()
+            sqlite3_commit_hook(db.sqliteConnection, nil, nil)
+            sqlite3_rollback_hook(db.sqliteConnection, nil, nil)
+        }
+        return queue
+    }
+}
+
+/// The writer thread found that another connection committed between two batches of a stream.
+private struct StreamStale: Error {}
+
+/// One stretch of an import stream on one connection: the pipeline, the batches planned but not yet known
+/// to be committed, and the transaction statements the writer thread runs.
+private struct StreamRun {
+    let db: Database
+    let pipeline = WritePipeline()
+    let betweenBatches: (@Sendable () -> Void)?
+    /// Commits the writer thread has run (published through the pipeline).
+    let commits = CommitCount()
+    /// Batches planned (their writes queued), oldest first, not yet reported as committed.
+    var unreported: [(batch: ImportBatch, plans: [Plan])] = []
+    var reported = 0
+
+    init(db: Database, betweenBatches: (@Sendable () -> Void)?) {
+        self.db = db; self.betweenBatches = betweenBatches
+    }
+
+    /// Runs batches from `first` until `take` gives none (returns no batch) or another connection's commit
+    /// makes the stream start again (returns the batches to plan again, in order).
+    mutating func run(
+        first: ImportBatch, store: RecordStore, type typeKey: String, take: () throws -> ImportBatch?,
+        after: () -> [ImportItem], committed: (ImportBatch, [Plan]) throws -> Void
+    ) throws -> [ImportBatch] {
+        try db.execute(sql: "BEGIN IMMEDIATE")
+        var planning: ImportBatch? = first
+        do {
+            let version = try Int.fetchOne(db, sql: "PRAGMA data_version") ?? 0
+            let type = try store.objectType(typeKey, db)
+            let commit = try RawStatement(db, sql: "COMMIT")
+            let begin = try RawStatement(db, sql: "BEGIN IMMEDIATE")
+            let dataVersion = try RawStatement(db, sql: "PRAGMA data_version")
+            let (pipeline, commits, between) = (pipeline, commits, betweenBatches)
+            /// Opens the next batch's transaction on the writer thread, refusing to go on if another
+            /// connection committed since the stream began.
+            let open: () throws -> Void = {
+                between?()
+                try begin.execute("BEGIN IMMEDIATE")
+                let now = try dataVersion.rows("PRAGMA data_version") { $0.int(0) }.first ?? 0
+                if now != version { throw StreamStale() }
+            }
+            var carried: [IdentifierKey: [Record]]?
+            while let batch = planning {
+                let following = after()
+                let queued = try store.queueBatch(
+                    batch.items.map { DecodedItem(request: $0.request, body: $0.body ?? .null) }, type: type,
+                    source: batch.source, parkConflicts: "native", carried: carried,
+                    ahead: following.map { DecodedItem(request: $0.request, body: .null) }, pipeline: pipeline, db)
+                unreported.append((batch, queued.plans))
+                planning = nil
+                // Commit behind the batch's writes; open the next batch's transaction at once when it is
+                // known to come.
+                let opensNext = !following.isEmpty
+                try pipeline.submit {
+                    try commit.execute("COMMIT")
+                    pipeline.publish { commits.value += 1 }
+                    if opensNext { try open() }
+                }
+                let upcoming: ImportBatch?
+                do { upcoming = try take() } catch {
+                    // The input failed, not the database: what is queued (this batch's commit) still goes in.
+                    try pipeline.drain()
+                    try report(committed)
+                    throw error
+                }
+                guard let upcoming else { break }
+                planning = upcoming
+                if !opensNext { try pipeline.submit(open) }
+                // The next batch's answers, fetched on the writer thread before this batch's writes.
+                carried = nil
+                if !following.isEmpty, type != nil {
+                    try pipeline.wait { queued.ahead.found != nil }
+                    carried = queued.ahead.found.map(queued.kept)
+                }
+                try report(committed)
+            }
+            try pipeline.drain()
+            try report(committed)
+            return []
+        } catch is StreamStale {
+            pipeline.stop()
+            if db.isInsideTransaction { try db.execute(sql: "ROLLBACK") }
+            try report(committed)
+            return unreported.map(\.batch) + (planning.map { [$0] } ?? [])
+        } catch {
+            pipeline.stop()
+            if db.isInsideTransaction { try? db.execute(sql: "ROLLBACK") }
+            throw error
+        }
+    }
+
+    /// Hands every batch the writer thread has committed to `committed`, in order.
+    private mutating func report(_ committed: (ImportBatch, [Plan]) throws -> Void) throws {
+        let done = pipeline.read { commits.value }
+        while reported < done {
+            let (batch, plans) = unreported.removeFirst()
+            reported += 1
+            try committed(batch, plans)
+        }
+    }
+}
+
+/// A count the writer thread raises through `WritePipeline.publish`.
+private final class CommitCount: @unchecked Sendable {
+    var value = 0
+}

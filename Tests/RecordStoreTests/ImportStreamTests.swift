@@ -1,0 +1,143 @@
+import Foundation
+import PropertyBased
+import RecordCore
+import TestSupport
+import Testing
+
+@testable import RecordStore
+
+/// An import stream (`RecordStore.importStream`: the writer thread commits a batch and opens the next one's
+/// transaction while the next is planned) decides and writes what `importBatch` does batch by batch, and
+/// what it commits stays when a later batch fails.
+@Suite struct ImportStreamTests {
+    let folder: TemporaryFolder
+    init() throws { folder = try TemporaryFolder("stream") }
+
+    func store(_ name: String = "db.sqlite") throws -> RecordStore {
+        let s = try RecordStore.open(path: folder.path(name))
+        try s.applyType(StoreFixtures.contacts)
+        return s
+    }
+
+    func items(_ emails: [String], n: Int) -> [ImportItem] { StoreFixtures.importItems(emails, n: n) }
+
+    /// Streams `batches` into `store`; the decisions of each batch as it was reported committed.
+    @discardableResult
+    func stream(
+        _ batches: [[ImportItem]], into store: RecordStore, betweenBatches: (@Sendable () -> Void)? = nil,
+        failAfter: Int? = nil
+    ) throws -> [[String]] {
+        var next = 0
+        var reported: [[String]] = []
+        try store.importStream(
+            type: "contacts",
+            next: {
+                if next == failAfter { throw StoreError.invalid("the file went away") }
+                guard next < batches.count else { return nil }
+                next += 1
+                return ImportBatch(items: batches[next - 1], source: WriteSource("t", batch: "b\(next)"))
+            },
+            following: { next < batches.count && next != failAfter ? batches[next] : [] },
+            committed: { _, plans in reported.append(plans.map(\.decision.rawValue)) },
+            betweenBatches: betweenBatches)
+        return reported
+    }
+
+    /// Random request sequences in random batches: the stream and `importBatch` per batch agree on every
+    /// decision, and leave the same records, keys and revisions.
+    @Test func theStreamAgreesWithBatchByBatchImports() async {
+        await propertyCheck(count: max(20, BatchEquivalenceTests.count / 3), input: Gen.uint64(in: 0...UInt64.max)) {
+            seed throws in
+            let bodies = BatchEquivalenceTests.requests(seed: seed)
+            var rng = SeededRandom(seed: seed ^ 0x5EED)
+            var batches: [[ImportItem]] = []
+            var i = 0
+            while i < bodies.count {
+                let n = min(bodies.count - i, Int.random(in: 1...7, using: &rng))
+                batches.append(
+                    bodies[i..<(i + n)].map {
+                        ImportItem(request: NativeRequest.result(type: "contacts", body: $0), body: $0)
+                    })
+                i += n
+            }
+            let streamed = try store("s\(seed).sqlite"), batched = try StoreFixtures.store()
+            let streamDecisions = try stream(batches, into: streamed)
+            var batchDecisions: [[String]] = []
+            for (b, items) in batches.enumerated() {
+                let next = b + 1 < batches.count ? batches[b + 1] : []
+                batchDecisions.append(
+                    try batched.importBatch(items, type: "contacts", source: WriteSource("t"), next: next)
+                        .map(\.decision.rawValue))
+            }
+            #expect(streamDecisions == batchDecisions, "seed \(seed)")
+            #expect(
+                try BatchEquivalenceTests.state(streamed) == BatchEquivalenceTests.state(batched), "seed \(seed)")
+            #expect(try StoreCounts.agree(streamed), "seed \(seed)")
+        }
+    }
+
+    /// Every batch is its own transaction under its own label, and counts and revision ranges are kept.
+    @Test func eachBatchCommitsUnderItsLabel() throws {
+        let s = try store()
+        let reported = try stream(
+            [items(["a@x.io", "b@x.io"], n: 1), items(["b@x.io", "c@x.io"], n: 2), items(["a@x.io"], n: 3)],
+            into: s)
+        #expect(reported == [["create", "create"], ["update", "create"], ["update"]])
+        #expect(try s.counts(type: "contacts")?.active == 3)
+        #expect(try s.read { db in try RecordStore.revisionIDs(inBatch: "b2", db) }.count == 2)
+        #expect(try StoreCounts.agree(s))
+    }
+
+    /// Another connection commits between two batches (after one commit, before the next transaction
+    /// opens): the stream sees it and plans the next batch again, so it updates the record the other
+    /// connection made instead of creating a second holder of its key.
+    @Test func anotherConnectionsCommitBetweenBatchesIsSeen() throws {
+        let s = try store()
+        let path = folder.path("db.sqlite")
+        let wrote = WroteOnce()
+        let reported = try stream(
+            [items(["a@x.io"], n: 1), items(["z@x.io"], n: 2), items(["z@x.io", "b@x.io"], n: 3)], into: s,
+            betweenBatches: {
+                guard wrote.first() else { return }
+                let other = try! RecordStore.open(path: path)
+                _ = try! other.upsert(StoreFixtures.request("z@x.io", ["n": 9]), source: WriteSource("other"))
+            })
+        #expect(reported == [["create"], ["update"], ["update", "create"]])
+        let z = try #require(try s.findRecord(type: "contacts", key: "z@x.io"))
+        #expect(z.version == 3 && z.data["n"] == 3)
+        #expect(try s.counts(type: "contacts")?.active == 3)
+        #expect(try StoreCounts.agree(s))
+    }
+
+    /// The input fails after two batches: both are committed (the second's commit was still queued), and
+    /// the stream throws the input's error.
+    @Test func anInputFailureKeepsWhatWasCommitted() throws {
+        let s = try store()
+        #expect(throws: StoreError.self) {
+            try stream(
+                [items(["a@x.io"], n: 1), items(["b@x.io"], n: 2), items(["c@x.io"], n: 3)], into: s, failAfter: 2)
+        }
+        #expect(try s.counts(type: "contacts")?.active == 2)
+        #expect(try s.findRecord(type: "contacts", key: "b@x.io") != nil)
+        #expect(try s.findRecord(type: "contacts", key: "c@x.io") == nil)
+    }
+
+    /// An in-memory store (one connection) imports batch by batch.
+    @Test func anInMemoryStoreImportsBatchByBatch() throws {
+        let s = try StoreFixtures.store()
+        #expect(try stream([items(["a@x.io"], n: 1), items(["a@x.io"], n: 2)], into: s) == [["create"], ["update"]])
+    }
+}
+
+/// True the first time it is asked, from any thread.
+private final class WroteOnce: @unchecked Sendable {
+    private let lock = NSLock()
+    private var done = false
+    func first() -> Bool {
+        lock.withLock {
+            let first = !done
+            done = true
+            return first
+        }
+    }
+}
