@@ -122,11 +122,56 @@ import Testing
         #expect(try s.findRecord(type: "contacts", key: "c@x.io") == nil)
     }
 
+    /// A stream holds the write lock from batch to batch, but a write through another connection, started
+    /// while the stream runs, gets in well within the busy timeout (the stream goes on until it has), and
+    /// the stream then plans on top of it. (In one process the other connection also gets in without the
+    /// stream's turns; `GuaranteesTests`' eight processes are what needed them.)
+    @Test func anotherWriterGetsATurnDuringAStream() throws {
+        let s = try store()
+        let other = try RecordStore.open(path: folder.path("db.sqlite"))
+        let outcome = Outcome()
+        var batches = 0
+        try s.importStream(
+            type: "contacts",
+            next: {
+                if outcome.finished || batches == 20_000 { return nil }
+                batches += 1
+                if batches == 5 {
+                    Thread.detachNewThread {
+                        let started = Date()
+                        outcome.finish(
+                            Result { try other.upsert(StoreFixtures.request("w@x.io"), source: WriteSource("other")) },
+                            after: Date().timeIntervalSince(started))
+                    }
+                }
+                return ImportBatch(items: items(["s\(batches)@x.io"], n: batches), source: WriteSource("t"))
+            },
+            // The next batch is known, as when the read-ahead has it: the writer thread opens its transaction
+            // right after the commit.
+            following: { outcome.finished ? [] : items(["s\(batches + 1)@x.io"], n: batches + 1) },
+            committed: { _, _ in })
+        let (result, seconds) = try #require(outcome.value)
+        #expect(throws: Never.self) { try result.get() }
+        #expect(seconds < 2, "waited \(seconds) s")
+        #expect(try s.findRecord(type: "contacts", key: "w@x.io") != nil)
+        #expect(try s.counts(type: "contacts")?.active == batches + 1)
+        #expect(try StoreCounts.agree(s))
+    }
+
     /// An in-memory store (one connection) imports batch by batch.
     @Test func anInMemoryStoreImportsBatchByBatch() throws {
         let s = try StoreFixtures.store()
         #expect(try stream([items(["a@x.io"], n: 1), items(["a@x.io"], n: 2)], into: s) == [["create"], ["update"]])
     }
+}
+
+/// What another thread's write came to, and how long it took.
+private final class Outcome: @unchecked Sendable {
+    private let lock = NSLock()
+    private var stored: (Result<Plan, Error>, Double)?
+    var finished: Bool { lock.withLock { stored != nil } }
+    var value: (Result<Plan, Error>, Double)? { lock.withLock { stored } }
+    func finish(_ result: Result<Plan, Error>, after seconds: Double) { lock.withLock { stored = (result, seconds) } }
 }
 
 /// True the first time it is asked, from any thread.

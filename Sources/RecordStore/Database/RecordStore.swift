@@ -20,10 +20,18 @@ public final class RecordStore: Sendable {
         self.writer = writer; self.path = path; self.readOnly = readOnly; self.clock = clock
     }
 
+    /// Seconds a write waits for another connection's write lock before it is refused.
+    static let busyTimeout: TimeInterval = 5
+
     static func configuration(readOnly: Bool) -> Configuration {
         var config = Configuration()
         config.readonly = readOnly
-        config.busyMode = .timeout(5)
+        // Another connection's write lock is waited for in 1 ms steps, up to `busyTimeout`: SQLite's own
+        // handler sleeps up to 100 ms between tries, and so missed the short turns an import stream gives.
+        config.busyMode = .callback { tries in
+            usleep(1000)
+            return tries < Int(busyTimeout * 1000)
+        }
         config.foreignKeysEnabled = false
         config.prepareDatabase { db in
             guard !db.configuration.readonly else { return }

@@ -52,6 +52,7 @@ extension RecordStore {
         do { connection = try streamConnection() } catch { throw StoreError.wrap(error, path: path) }
         defer { try? connection.close() }
         var redo: [ImportBatch] = []
+        let turns = Turns()
         repeat {
             var pending = redo
             // Batches to plan again come first, then the stream's own; the batch after a redone one is the
@@ -61,7 +62,7 @@ extension RecordStore {
             guard let first = try take() else { return }
             do {
                 redo = try connection.writeWithoutTransaction { db in
-                    var stream = StreamRun(db: db, betweenBatches: betweenBatches)
+                    var stream = StreamRun(db: db, turns: turns, betweenBatches: betweenBatches)
                     defer { stream.pipeline.stop() }
                     return try stream.run(
                         first: first, store: self, type: typeKey, take: take, after: after, committed: committed
@@ -104,8 +105,10 @@ private struct StreamRun {
     var unreported: [(batch: ImportBatch, plans: [Plan])] = []
     var reported = 0
 
-    init(db: Database, betweenBatches: (@Sendable () -> Void)?) {
-        self.db = db; self.betweenBatches = betweenBatches
+    let turns: Turns
+
+    init(db: Database, turns: Turns, betweenBatches: (@Sendable () -> Void)?) {
+        self.db = db; self.turns = turns; self.betweenBatches = betweenBatches
     }
 
     /// Runs batches from `first` until `take` gives none (returns no batch) or another connection's commit
@@ -122,14 +125,18 @@ private struct StreamRun {
             let commit = try RawStatement(db, sql: "COMMIT")
             let begin = try RawStatement(db, sql: "BEGIN IMMEDIATE")
             let dataVersion = try RawStatement(db, sql: "PRAGMA data_version")
-            let (pipeline, commits, between) = (pipeline, commits, betweenBatches)
+            let (pipeline, commits, between, turns) = (pipeline, commits, betweenBatches, turns)
             /// Opens the next batch's transaction on the writer thread, refusing to go on if another
             /// connection committed since the stream began.
             let open: () throws -> Void = {
                 between?()
+                turns.giveWhenDue()
                 try begin.execute("BEGIN IMMEDIATE")
                 let now = try dataVersion.rows("PRAGMA data_version") { $0.int(0) }.first ?? 0
-                if now != version { throw StreamStale() }
+                if now != version {
+                    turns.sawAnotherWriter()
+                    throw StreamStale()
+                }
             }
             var carried: [IdentifierKey: [Record]]?
             while let batch = planning {
@@ -190,6 +197,36 @@ private struct StreamRun {
             try committed(batch, plans)
         }
     }
+}
+
+/// The stream's turns for other writers. A stream holds the write lock from one batch to the next, so
+/// every `every` seconds the writer thread waits `gap` between a commit and the next transaction; a
+/// waiting writer tries every millisecond (`RecordStore.configuration`), so it gets in then. Once another
+/// writer did get in (the stream saw its commit), there are others: for `politeFor` seconds a turn comes
+/// every `politeEvery` seconds. Without turns, a second importer or a TUI's save waited for the whole
+/// import and was refused after 5 s.
+final class Turns: @unchecked Sendable {
+    static let every = 0.1
+    static let politeEvery = 0.01
+    static let politeFor = 1.0
+    static let gap: useconds_t = 2000
+    private let lock = NSLock()
+    private var last = Date()
+    private var politeUntil = Date.distantPast
+
+    /// Waits the gap when a turn is due (on the writer thread).
+    func giveWhenDue() {
+        let now = Date()
+        let due = lock.withLock {
+            now.timeIntervalSince(last) >= (now < politeUntil ? Self.politeEvery : Self.every)
+        }
+        guard due else { return }
+        usleep(Self.gap)
+        lock.withLock { last = Date() }
+    }
+
+    /// Another writer committed between two of the stream's batches.
+    func sawAnotherWriter() { lock.withLock { politeUntil = Date().addingTimeInterval(Self.politeFor) } }
 }
 
 /// A count the writer thread raises through `WritePipeline.publish`.
