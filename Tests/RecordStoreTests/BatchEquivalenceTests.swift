@@ -39,6 +39,22 @@ import Testing
         }
     }
 
+    /// `bodies` as import items, cut into batches of 1 to 7 at random.
+    static func batches(of bodies: [JSONValue], seed: UInt64) -> [[ImportItem]] {
+        var rng = SeededRandom(seed: seed)
+        var batches: [[ImportItem]] = []
+        var i = 0
+        while i < bodies.count {
+            let n = min(bodies.count - i, Int.random(in: 1...7, using: &rng))
+            batches.append(
+                bodies[i..<(i + n)].map {
+                    ImportItem(request: NativeRequest.result(type: "contacts", body: $0), body: $0)
+                })
+            i += n
+        }
+        return batches
+    }
+
     /// The store's content without random ids: records by email, their keys and revision history.
     static func state(_ store: RecordStore) throws -> [String] {
         try store.read { db in
@@ -59,17 +75,7 @@ import Testing
         await propertyCheck(count: Self.count, input: Gen.uint64(in: 0...UInt64.max)) { seed throws in
             let bodies = Self.requests(seed: seed)
             let batched = try StoreFixtures.store(), single = try StoreFixtures.store()
-            var rng = SeededRandom(seed: seed ^ 0xABCD)
-            var batches: [[ImportItem]] = []
-            var i = 0
-            while i < bodies.count {
-                let n = min(bodies.count - i, Int.random(in: 1...7, using: &rng))
-                batches.append(
-                    bodies[i..<(i + n)].map {
-                        ImportItem(request: NativeRequest.result(type: "contacts", body: $0), body: $0)
-                    })
-                i += n
-            }
+            let batches = Self.batches(of: bodies, seed: seed ^ 0xABCD)
             // Each batch is given the next, as an import does: its probes are answered ahead (`CarriedPrefetch`).
             var batchDecisions: [String] = []
             for (b, items) in batches.enumerated() {

@@ -37,7 +37,7 @@ import Testing
                 next += 1
                 return ImportBatch(items: batches[next - 1], source: WriteSource("t", batch: "b\(next)"))
             },
-            following: { next < batches.count && next != failAfter ? batches[next] : [] },
+            following: { n in next + n < batches.count && next != failAfter ? batches[next + n] : nil },
             committed: { _, plans in reported.append(plans.map(\.decision.rawValue)) },
             betweenBatches: betweenBatches)
         return reported
@@ -49,17 +49,7 @@ import Testing
         await propertyCheck(count: max(20, BatchEquivalenceTests.count / 3), input: Gen.uint64(in: 0...UInt64.max)) {
             seed throws in
             let bodies = BatchEquivalenceTests.requests(seed: seed)
-            var rng = SeededRandom(seed: seed ^ 0x5EED)
-            var batches: [[ImportItem]] = []
-            var i = 0
-            while i < bodies.count {
-                let n = min(bodies.count - i, Int.random(in: 1...7, using: &rng))
-                batches.append(
-                    bodies[i..<(i + n)].map {
-                        ImportItem(request: NativeRequest.result(type: "contacts", body: $0), body: $0)
-                    })
-                i += n
-            }
+            let batches = BatchEquivalenceTests.batches(of: bodies, seed: seed ^ 0x5EED)
             let streamed = try store("s\(seed).sqlite"), batched = try StoreFixtures.store()
             let streamDecisions = try stream(batches, into: streamed)
             var batchDecisions: [[String]] = []
@@ -148,7 +138,7 @@ import Testing
             },
             // The next batch is known, as when the read-ahead has it: the writer thread opens its transaction
             // right after the commit.
-            following: { outcome.finished ? [] : items(["s\(batches + 1)@x.io"], n: batches + 1) },
+            following: { n in outcome.finished ? nil : items(["s\(batches + 1 + n)@x.io"], n: batches + 1 + n) },
             committed: { _, _ in })
         let (result, seconds) = try #require(outcome.value)
         #expect(throws: Never.self) { try result.get() }

@@ -106,7 +106,7 @@ public struct Importer {
                     return ImportBatch(
                         items: batch.items, source: WriteSource(source, batch: "\(runID)#\(batchesBefore + taken)"))
                 },
-                following: { reader.peek()?.items ?? [] },
+                following: { reader.peek(after: $0)?.items },
                 committed: { batch, plans in
                     summary.batches += 1
                     bytesConsumed = bytesRead.removeFirst()

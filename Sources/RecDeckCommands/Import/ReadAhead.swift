@@ -34,8 +34,9 @@ final class ReadAhead {
     /// The next batch, or nil at the end of the file; rethrows what reading it met.
     func next() throws -> Batch? { try shared.take() }
 
-    /// The batch `next` will return, if it is already read (without waiting); nil otherwise.
-    func peek() -> Batch? { shared.peek() }
+    /// The batch `next` will return (`after` 0), or the one after it (1), if it is already read (without
+    /// waiting); nil otherwise.
+    func peek(after n: Int = 0) -> Batch? { shared.peek(n) }
 
     /// The reader, handed to the reading thread (only it touches it from then on).
     private final class ReaderBox: @unchecked Sendable {
@@ -90,10 +91,10 @@ final class ReadAhead {
             return try first.get()
         }
 
-        func peek() -> Batch? {
+        func peek(_ n: Int) -> Batch? {
             condition.lock()
             defer { condition.unlock() }
-            guard case .success(let batch) = ready.first else { return nil }
+            guard n < ready.count, case .success(let batch) = ready[n] else { return nil }
             return batch
         }
 

@@ -21,13 +21,13 @@ extension RecordStore {
     /// after waiting for everything queued (N's commit included). If another connection commits between N
     /// and N+1 (`PRAGMA data_version` moved), N+1 is planned again from the start.
     ///
-    /// `next` gives the next batch (nil at the end); `following`, the items of the batch after the one
-    /// `next` gave last, when already read (its key probes are answered ahead). `committed` gets each
+    /// `next` gives the next batch (nil at the end); `following(n)`, the items of the n-th batch after the
+    /// one `next` gave last (0: the next one), when already read (their key probes are answered ahead). `committed` gets each
     /// batch and its plans, in order, once its transaction has committed; it runs while the stream holds
     /// the connection, so it must not use this store. An error stops the stream: the batches committed
     /// before it stay, the open one is rolled back.
     public func importStream(
-        type typeKey: String, next: () throws -> ImportBatch?, following: () -> [ImportItem],
+        type typeKey: String, next: () throws -> ImportBatch?, following: (Int) -> [ImportItem]?,
         committed: (ImportBatch, [Plan]) throws -> Void
     ) throws {
         try importStream(type: typeKey, next: next, following: following, committed: committed, betweenBatches: nil)
@@ -36,7 +36,7 @@ extension RecordStore {
     /// `importStream`; `betweenBatches` runs on the writer thread after each commit that another batch
     /// follows, before that batch's transaction opens (tests commit from another connection there).
     func importStream(
-        type typeKey: String, next: () throws -> ImportBatch?, following: () -> [ImportItem],
+        type typeKey: String, next: () throws -> ImportBatch?, following: (Int) -> [ImportItem]?,
         committed: (ImportBatch, [Plan]) throws -> Void, betweenBatches: (@Sendable () -> Void)?
     ) throws {
         guard !readOnly else { throw StoreError.readOnly("import") }
@@ -44,7 +44,7 @@ extension RecordStore {
         guard path != ":memory:" else {
             while let batch = try next() {
                 try committed(
-                    batch, try importBatch(batch.items, type: typeKey, source: batch.source, next: following()))
+                    batch, try importBatch(batch.items, type: typeKey, source: batch.source, next: following(0) ?? []))
             }
             return
         }
@@ -58,7 +58,7 @@ extension RecordStore {
             // Batches to plan again come first, then the stream's own; the batch after a redone one is the
             // next redone one, or the stream's next.
             func take() throws -> ImportBatch? { pending.isEmpty ? try next() : pending.removeFirst() }
-            func after() -> [ImportItem] { pending.first?.items ?? following() }
+            func after(_ n: Int) -> [ImportItem]? { n < pending.count ? pending[n].items : following(n - pending.count) }
             guard let first = try take() else { return }
             do {
                 redo = try connection.writeWithoutTransaction { db in
@@ -115,7 +115,7 @@ private struct StreamRun {
     /// makes the stream start again (returns the batches to plan again, in order).
     mutating func run(
         first: ImportBatch, store: RecordStore, type typeKey: String, take: () throws -> ImportBatch?,
-        after: () -> [ImportItem], committed: (ImportBatch, [Plan]) throws -> Void
+        after: (Int) -> [ImportItem]?, committed: (ImportBatch, [Plan]) throws -> Void
     ) throws -> [ImportBatch] {
         try db.execute(sql: "BEGIN IMMEDIATE")
         var planning: ImportBatch? = first
@@ -138,18 +138,51 @@ private struct StreamRun {
                     throw StreamStale()
                 }
             }
-            var carried: [IdentifierKey: [Record]]?
+            let probe = store.planner(db)
+            // Probe answers queued ahead, by the number (in this run) of the batch they answer for, with the
+            // number of the batch whose writes were queued after them.
+            var ahead: [Int: (answers: AnswersBox, before: Int)] = [:]
+            // The keys each recent batch's writes touched, by batch number.
+            var touched: [(batch: Int, keys: Set<IdentifierKey>)] = []
+            var number = 0
             while let batch = planning {
-                let following = after()
+                number += 1
+                // This batch's answers, read before the writes of batch `before`: less every key those writes
+                // and the later ones touched, they are the state now.
+                var carried: [IdentifierKey: [Record]]?
+                if let queued = ahead.removeValue(forKey: number) {
+                    try pipeline.wait { queued.answers.found != nil }
+                    var unseen = Set<IdentifierKey>()
+                    for t in touched where t.batch >= queued.before { unseen.formUnion(t.keys) }
+                    let found = queued.answers.found ?? [:]
+                    carried = unseen.isEmpty ? found : found.filter { !unseen.contains($0.key) }
+                }
+                touched.removeAll { $0.batch < number - 2 }
+                // The next two batches' probes, when read, go first: they read the state before this batch's
+                // writes, and are answered long before they are needed.
+                if let type {
+                    for distance in 1...2 where ahead[number + distance] == nil {
+                        guard let items = after(distance - 1) else { break }
+                        let keys = store.probeKeys(
+                            items.map { DecodedItem(request: $0.request, body: .null) }, type: type, probe)
+                        let query = try StoreLookup.prefetchQuery(type: type.key, keys: keys, held: [:], db)
+                        let answers = AnswersBox()
+                        try pipeline.submit(handNow: true) {
+                            let found = try query.run()
+                            pipeline.publish { answers.found = found }
+                        }
+                        ahead[number + distance] = (answers, number)
+                    }
+                }
                 let queued = try store.queueBatch(
                     batch.items.map { DecodedItem(request: $0.request, body: $0.body ?? .null) }, type: type,
-                    source: batch.source, parkConflicts: "native", carried: carried,
-                    ahead: following.map { DecodedItem(request: $0.request, body: .null) }, pipeline: pipeline, db)
+                    source: batch.source, parkConflicts: "native", carried: carried, ahead: [], pipeline: pipeline, db)
                 unreported.append((batch, queued.plans))
+                touched.append((number, queued.forgotten))
                 planning = nil
                 // Commit behind the batch's writes; open the next batch's transaction at once when it is
                 // known to come.
-                let opensNext = !following.isEmpty
+                let opensNext = !(after(0) ?? []).isEmpty
                 try pipeline.submit {
                     try commit.execute("COMMIT")
                     pipeline.publish { commits.value += 1 }
@@ -165,12 +198,6 @@ private struct StreamRun {
                 guard let upcoming else { break }
                 planning = upcoming
                 if !opensNext { try pipeline.submit(open) }
-                // The next batch's answers, fetched on the writer thread before this batch's writes.
-                carried = nil
-                if !following.isEmpty, type != nil {
-                    try pipeline.wait { queued.ahead.found != nil }
-                    carried = queued.ahead.found.map(queued.kept)
-                }
                 try report(committed)
             }
             try pipeline.drain()

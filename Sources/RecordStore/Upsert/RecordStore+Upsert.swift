@@ -171,14 +171,9 @@ extension RecordStore {
         if let type {
             if let carried { lookup.adopt(carried, type: type.key) }
             let probe = planner(db, lookup: lookup)
-            func keys(_ items: [DecodedItem]) -> [IdentifierKey] {
-                var keys: [IdentifierKey] = []
-                for item in items { if case .success(let r) = item.request { keys += probe.probeKeys(r, type: type) } }
-                return keys
-            }
-            try lookup.prefetch(type: type.key, keys: keys(items))
+            try lookup.prefetch(type: type.key, keys: probeKeys(items, type: type, probe))
             if !ahead.isEmpty {
-                let query = try lookup.prefetchQuery(type: type.key, keys: keys(ahead))
+                let query = try lookup.prefetchQuery(type: type.key, keys: probeKeys(ahead, type: type, probe))
                 try pipeline.submit {
                     let found = try query.run()
                     pipeline.publish { answersAhead.found = found }
@@ -203,6 +198,15 @@ extension RecordStore {
         }
         try statements.queueFinish()
         return QueuedBatch(plans: plans, ahead: answersAhead, forgotten: lookup.forgotten)
+    }
+}
+
+extension RecordStore {
+    /// Every key `items`' requests will probe (decides nothing).
+    func probeKeys(_ items: [DecodedItem], type: ObjectType, _ planner: Planner) -> [IdentifierKey] {
+        var keys: [IdentifierKey] = []
+        for item in items { if case .success(let r) = item.request { keys += planner.probeKeys(r, type: type) } }
+        return keys
     }
 }
 

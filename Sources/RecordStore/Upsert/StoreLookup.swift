@@ -58,19 +58,25 @@ final class StoreLookup: RecordLookup {
     /// The queries fetching `keys` not already answered, prepared here (on the connection's thread); `run`
     /// them whenever the connection is free.
     func prefetchQuery(type: String, keys: [IdentifierKey]) throws -> PrefetchQuery {
+        try Self.prefetchQuery(type: type, keys: keys, held: fetched[type] ?? [:], db)
+    }
+
+    /// The queries fetching `keys` less those in `held`, prepared on `db`.
+    static func prefetchQuery(
+        type: String, keys: [IdentifierKey], held: [IdentifierKey: [Record]], _ db: Database
+    ) throws -> PrefetchQuery {
         var byIdentifier: [String: Set<String>] = [:]
-        let held = fetched[type] ?? [:]
         for k in keys where held[k] == nil {
             byIdentifier[k.identifier, default: Set(minimumCapacity: keys.count)].insert(k.value)
         }
         var query = PrefetchQuery()
         for (identifier, values) in byIdentifier {
             let all = Array(values)
-            for start in stride(from: 0, to: all.count, by: Self.prefetchChunk) {
-                let chunk = Array(all[start..<min(all.count, start + Self.prefetchChunk)])
+            for start in stride(from: 0, to: all.count, by: prefetchChunk) {
+                let chunk = Array(all[start..<min(all.count, start + prefetchChunk)])
                 // A full chunk's SQL is the same every batch: built once, prepared once per connection.
-                let full = chunk.count == Self.prefetchChunk
-                let sql = full ? Self.fullChunkSQL : Self.prefetchSQL(count: chunk.count)
+                let full = chunk.count == prefetchChunk
+                let sql = full ? fullChunkSQL : prefetchSQL(count: chunk.count)
                 query.chunks.append(
                     (type, identifier, chunk, try RawStatement(db, sql: sql, cached: full), sql))
             }

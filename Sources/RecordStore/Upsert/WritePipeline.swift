@@ -43,9 +43,10 @@ final class WritePipeline: @unchecked Sendable {
     }
 
     /// Queues a write; throws the error an earlier write met.
-    func submit(_ job: @escaping () throws -> Void) throws {
+    /// `handNow` hands it over at once (a job whose result will be waited for), not with the next 32.
+    func submit(handNow: Bool = false, _ job: @escaping () throws -> Void) throws {
         outbox.append(job)
-        if outbox.count >= Self.handOver { try flush() }
+        if handNow || outbox.count >= Self.handOver { try flush() }
     }
 
     /// Hands the outbox to the writer thread; throws the error an earlier write met.
