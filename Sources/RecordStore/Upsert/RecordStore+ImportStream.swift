@@ -58,7 +58,9 @@ extension RecordStore {
             // Batches to plan again come first, then the stream's own; the batch after a redone one is the
             // next redone one, or the stream's next.
             func take() throws -> ImportBatch? { pending.isEmpty ? try next() : pending.removeFirst() }
-            func after(_ n: Int) -> [ImportItem]? { n < pending.count ? pending[n].items : following(n - pending.count) }
+            func after(_ n: Int) -> [ImportItem]? {
+                n < pending.count ? pending[n].items : following(n - pending.count)
+            }
             guard let first = try take() else { return }
             do {
                 redo = try connection.writeWithoutTransaction { db in
