@@ -25,7 +25,7 @@ import Testing
     @discardableResult
     func stream(
         _ batches: [[ImportItem]], into store: RecordStore, betweenBatches: (@Sendable () -> Void)? = nil,
-        failAfter: Int? = nil
+        failAfter: Int? = nil, readerProbes: Bool = false
     ) throws -> [[String]] {
         var next = 0
         var reported: [[String]] = []
@@ -39,19 +39,20 @@ import Testing
             },
             following: { n in next + n < batches.count && next != failAfter ? batches[next + n] : nil },
             committed: { _, plans in reported.append(plans.map(\.decision.rawValue)) },
-            betweenBatches: betweenBatches)
+            betweenBatches: betweenBatches, readerProbesAbove: readerProbes ? -1 : WriteStatements.behind)
         return reported
     }
 
     /// Random request sequences in random batches: the stream and `importBatch` per batch agree on every
-    /// decision, and leave the same records, keys and revisions.
-    @Test func theStreamAgreesWithBatchByBatchImports() async {
+    /// decision, and leave the same records, keys and revisions — with the probes read ahead by the writer
+    /// thread, and on the stream's read connection.
+    @Test(arguments: [false, true]) func theStreamAgreesWithBatchByBatchImports(readerProbes: Bool) async {
         await propertyCheck(count: max(20, BatchEquivalenceTests.count / 3), input: Gen.uint64(in: 0...UInt64.max)) {
             seed throws in
             let bodies = BatchEquivalenceTests.requests(seed: seed)
             let batches = BatchEquivalenceTests.batches(of: bodies, seed: seed ^ 0x5EED)
-            let streamed = try store("s\(seed).sqlite"), batched = try StoreFixtures.store()
-            let streamDecisions = try stream(batches, into: streamed)
+            let streamed = try store("s\(seed)-\(readerProbes).sqlite"), batched = try StoreFixtures.store()
+            let streamDecisions = try stream(batches, into: streamed, readerProbes: readerProbes)
             var batchDecisions: [[String]] = []
             for (b, items) in batches.enumerated() {
                 let next = b + 1 < batches.count ? batches[b + 1] : []
@@ -81,7 +82,7 @@ import Testing
     /// Another connection commits between two batches (after one commit, before the next transaction
     /// opens): the stream sees it and plans the next batch again, so it updates the record the other
     /// connection made instead of creating a second holder of its key.
-    @Test func anotherConnectionsCommitBetweenBatchesIsSeen() throws {
+    @Test(arguments: [false, true]) func anotherConnectionsCommitBetweenBatchesIsSeen(readerProbes: Bool) throws {
         let s = try store()
         let path = folder.path("db.sqlite")
         let wrote = WroteOnce()
@@ -91,7 +92,7 @@ import Testing
                 guard wrote.first() else { return }
                 let other = try! RecordStore.open(path: path)
                 _ = try! other.upsert(StoreFixtures.request("z@x.io", ["n": 9]), source: WriteSource("other"))
-            })
+            }, readerProbes: readerProbes)
         #expect(reported == [["create"], ["update"], ["update", "create"]])
         let z = try #require(try s.findRecord(type: "contacts", key: "z@x.io"))
         #expect(z.version == 3 && z.data["n"] == 3)

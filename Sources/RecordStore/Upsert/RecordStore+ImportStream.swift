@@ -30,14 +30,19 @@ extension RecordStore {
         type typeKey: String, next: () throws -> ImportBatch?, following: (Int) -> [ImportItem]?,
         committed: (ImportBatch, [Plan]) throws -> Void
     ) throws {
-        try importStream(type: typeKey, next: next, following: following, committed: committed, betweenBatches: nil)
+        try importStream(
+            type: typeKey, next: next, following: following, committed: committed, betweenBatches: nil,
+            readerProbesAbove: WriteStatements.behind)
     }
 
     /// `importStream`; `betweenBatches` runs on the writer thread after each commit that another batch
     /// follows, before that batch's transaction opens (tests commit from another connection there).
+    /// Probes are read on the stream's read connection while more than `readerProbesAbove` writes wait
+    /// for the writer thread (tests pass -1 to read them there always).
     func importStream(
         type typeKey: String, next: () throws -> ImportBatch?, following: (Int) -> [ImportItem]?,
-        committed: (ImportBatch, [Plan]) throws -> Void, betweenBatches: (@Sendable () -> Void)?
+        committed: (ImportBatch, [Plan]) throws -> Void, betweenBatches: (@Sendable () -> Void)?,
+        readerProbesAbove: Int
     ) throws {
         guard !readOnly else { throw StoreError.readOnly("import") }
         // An in-memory store has one connection: batch by batch through it.
@@ -64,7 +69,8 @@ extension RecordStore {
             guard let first = try take() else { return }
             do {
                 redo = try connection.writeWithoutTransaction { db in
-                    var stream = StreamRun(db: db, turns: turns, betweenBatches: betweenBatches)
+                    var stream = StreamRun(
+                        db: db, turns: turns, betweenBatches: betweenBatches, readerProbesAbove: readerProbesAbove)
                     defer { stream.pipeline.stop() }
                     return try stream.run(
                         first: first, store: self, type: typeKey, take: take, after: after, committed: committed
@@ -74,6 +80,11 @@ extension RecordStore {
                 throw StoreError.wrap(error, path: path)
             }
         } while !redo.isEmpty
+    }
+
+    /// A read-only connection for an import stream's probes, read beside its writes.
+    fileprivate func probeConnection() throws -> DatabaseQueue {
+        try DatabaseQueue(path: path, configuration: Self.configuration(readOnly: true))
     }
 
     /// A connection of the stream's own: its writer thread commits, which GRDB's commit hook may not see
@@ -108,9 +119,11 @@ private struct StreamRun {
     var reported = 0
 
     let turns: Turns
+    let readerProbesAbove: Int
 
-    init(db: Database, turns: Turns, betweenBatches: (@Sendable () -> Void)?) {
+    init(db: Database, turns: Turns, betweenBatches: (@Sendable () -> Void)?, readerProbesAbove: Int) {
         self.db = db; self.turns = turns; self.betweenBatches = betweenBatches
+        self.readerProbesAbove = readerProbesAbove
     }
 
     /// Runs batches from `first` until `take` gives none (returns no batch) or another connection's commit
@@ -141,41 +154,57 @@ private struct StreamRun {
                 }
             }
             let probe = store.planner(db)
-            // Probe answers queued ahead, by the number (in this run) of the batch they answer for, with the
-            // number of the batch whose writes were queued after them.
-            var ahead: [Int: (answers: AnswersBox, before: Int)] = [:]
+            // Probe answers asked for ahead, by the number (in this run) of the batch they answer for, with how
+            // many of this run's batches they surely saw.
+            var ahead: [Int: (answers: AnswersBox, seen: Int)] = [:]
+            // A read connection of the stream's own, opened the first time the writer thread is behind.
+            var reader: DatabaseQueue?
             // The keys each recent batch's writes touched, by batch number.
             var touched: [(batch: Int, keys: Set<IdentifierKey>)] = []
             var number = 0
             while let batch = planning {
                 number += 1
-                // This batch's answers, read before the writes of batch `before`: less every key those writes
-                // and the later ones touched, they are the state now.
+                // This batch's answers, less every key a batch they did not see touched: the state now.
                 var carried: [IdentifierKey: [Record]]?
-                if let queued = ahead.removeValue(forKey: number) {
-                    try pipeline.wait { queued.answers.found != nil }
+                if let asked = ahead.removeValue(forKey: number) {
+                    try pipeline.wait { asked.answers.found != nil }
                     var unseen = Set<IdentifierKey>()
-                    for t in touched where t.batch >= queued.before { unseen.formUnion(t.keys) }
-                    let found = queued.answers.found ?? [:]
+                    for t in touched where t.batch > asked.seen { unseen.formUnion(t.keys) }
+                    let found = asked.answers.found ?? [:]
                     carried = unseen.isEmpty ? found : found.filter { !unseen.contains($0.key) }
                 }
-                touched.removeAll { $0.batch < number - 2 }
-                // The next two batches' probes, when read, go first: they read the state before this batch's
-                // writes, and are answered long before they are needed.
+                // The next two batches' probes, when read, are asked for now. When the writer thread is behind
+                // (an import's creates), this thread reads them on a connection of its own: it sees what was
+                // committed, so at least the batches counted before the read. Otherwise they go first in the
+                // writer's queue, and see every batch before this one.
                 if let type {
                     for distance in 1...2 where ahead[number + distance] == nil {
                         guard let items = after(distance - 1) else { break }
                         let keys = store.probeKeys(
                             items.map { DecodedItem(request: $0.request, body: .null) }, type: type, probe)
-                        let query = try StoreLookup.prefetchQuery(type: type.key, keys: keys, held: [:], db)
                         let answers = AnswersBox()
-                        try pipeline.submit(handNow: true) {
-                            let found = try query.run()
-                            pipeline.publish { answers.found = found }
+                        if pipeline.backlog > readerProbesAbove {
+                            let connection = try reader ?? store.probeConnection()
+                            reader = connection
+                            let seen = pipeline.read { commits.value }
+                            answers.found = try connection.read { db in
+                                try StoreLookup.prefetchQuery(type: type.key, keys: keys, held: [:], db).run()
+                            }
+                            ahead[number + distance] = (answers, seen)
+                        } else {
+                            let query = try StoreLookup.prefetchQuery(type: type.key, keys: keys, held: [:], db)
+                            try pipeline.submit(handNow: true) {
+                                let found = try query.run()
+                                pipeline.publish { answers.found = found }
+                            }
+                            ahead[number + distance] = (answers, number - 1)
                         }
-                        ahead[number + distance] = (answers, number)
                     }
                 }
+                // Kept while an answer asked for, or still to ask for, may not have seen it: a later read sees at
+                // least the batches committed now.
+                let oldest = min(ahead.values.map(\.seen).min() ?? number, pipeline.read { commits.value })
+                touched.removeAll { $0.batch <= oldest }
                 let queued = try store.queueBatch(
                     batch.items.map { DecodedItem(request: $0.request, body: $0.body ?? .null) }, type: type,
                     source: batch.source, parkConflicts: "native", carried: carried, ahead: [], pipeline: pipeline, db)
