@@ -16,16 +16,17 @@ extension RecordStore {
     /// N+1's transaction while this thread already plans N+1. Calling `importBatch` per batch, this thread
     /// waited for each batch's last writes and then for its commit (a third of an import's time).
     ///
-    /// Planning N+1 before N is on disk is safe because it reads only (a) answers the writer thread fetched
-    /// for N+1's keys at the start of N, less every key N's writes touched, and (b) the database itself,
-    /// after waiting for everything queued (N's commit included). If another connection commits between N
-    /// and N+1 (`PRAGMA data_version` moved), N+1 is planned again from the start.
+    /// Planning N+1 before N is on disk is safe because it reads only (a) answers to N+1's key probes read
+    /// ahead (by the writer thread before an earlier batch's writes, or on a read connection that saw the
+    /// batches committed by then), less every key a batch they did not see touched, and (b) the database
+    /// itself, after waiting for everything queued (N's commit included). If another connection commits
+    /// between two batches (`PRAGMA data_version` moved), the batch after is planned again from the start.
     ///
     /// `next` gives the next batch (nil at the end); `following(n)`, the items of the n-th batch after the
-    /// one `next` gave last (0: the next one), when already read (their key probes are answered ahead). `committed` gets each
-    /// batch and its plans, in order, once its transaction has committed; it runs while the stream holds
-    /// the connection, so it must not use this store. An error stops the stream: the batches committed
-    /// before it stay, the open one is rolled back.
+    /// one `next` gave last (0: the next one), when already read (their key probes are answered ahead).
+    /// `committed` gets each batch and its plans, in order, once its transaction has committed; it runs
+    /// while the stream holds the connection, so it must not use this store. An error stops the stream:
+    /// the batches committed before it stay, the open one is rolled back.
     public func importStream(
         type typeKey: String, next: () throws -> ImportBatch?, following: (Int) -> [ImportItem]?,
         committed: (ImportBatch, [Plan]) throws -> Void
