@@ -90,8 +90,12 @@ public struct Importer {
 
         /// Reads and commits every remaining batch, one transaction each, as one stream
         /// (`RecordStore.importStream`: a batch is planned while the one before commits). `afterBatch` gets
-        /// (batch number, first item, last item, bytes read, file size) after each commit.
-        public mutating func runToEnd(afterBatch: (Int, Int, Int, Int, Int) -> Void) throws {
+        /// (batch number, first item, last item, bytes read, file size) after each commit; `summarised`, the
+        /// summary so far and the bytes read (it must not touch this session, which is busy).
+        public mutating func runToEnd(
+            afterBatch: (Int, Int, Int, Int, Int) -> Void = { _, _, _, _, _ in },
+            summarised: (ImportSummary, Int) -> Void = { _, _ in }
+        ) throws {
             let reader = reader
             let (source, runID, batchesBefore) = (source, runID, summary.batches)
             // Bytes read up to the end of each batch taken and not yet committed, oldest first.
@@ -112,6 +116,7 @@ public struct Importer {
                     bytesConsumed = bytesRead.removeFirst()
                     let (first, last) = tally(plans, of: batch.items)
                     afterBatch(summary.batches, first, last, bytesConsumed, fileSize)
+                    summarised(finish(), bytesConsumed)
                 })
         }
 

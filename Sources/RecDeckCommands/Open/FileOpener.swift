@@ -186,11 +186,19 @@ public final class FileImportRun: @unchecked Sendable {
         }
     }
 
-    /// Runs every batch (on the caller's thread), with the rest of the file's lines scanned on another; a
-    /// failure is reported, never thrown away (after a failed scan the grid shows the import's rows).
+    /// Runs every batch (on the caller's thread) as one import stream (`Importer.Session.runToEnd`: a batch
+    /// is planned while the one before commits; the user's saves get a turn every 100 ms), with the rest of
+    /// the file's lines scanned on another thread; a failure is reported, never thrown away (after a failed
+    /// scan the grid shows the import's rows).
     public func runToEnd() {
         if let lines, !lines.isComplete { Thread.detachNewThread { lines.scanToEnd() } }
-        do { while try step() {} } catch { progress.update { $0.failure = "\(error)" } }
+        do {
+            let fileSize = session.fileSize
+            try session.runToEnd(summarised: { summary, bytes in
+                report(summary, fraction: fileSize > 0 ? min(1, Double(bytes) / Double(fileSize)) : 1)
+            })
+            try finish()
+        } catch { progress.update { $0.failure = "\(error)" } }
     }
 
     private func finish() throws {
