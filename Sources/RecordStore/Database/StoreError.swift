@@ -14,7 +14,8 @@ public enum StoreError: Error, CustomStringConvertible, Sendable {
         case .readOnly(let what): return "the database is open read-only: \(what) refused"
         case .notFound(let what): return what
         case .invalid(let what): return what
-        case .locked(let path): return "database \(path) is locked by another process (waited 5 s); try again"
+        case .locked(let path):
+            return "database \(path) is locked by another process (waited \(Int(RecordStore.busyTimeout)) s); try again"
         case .cannotOpen(let why): return why
         case .refused(let why): return why
         }

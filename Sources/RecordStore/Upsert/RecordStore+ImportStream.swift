@@ -155,9 +155,9 @@ private struct StreamRun {
                 }
             }
             let probe = store.planner(db)
-            // Probe answers asked for ahead, by the number (in this run) of the batch they answer for, with how
-            // many of this run's batches they surely saw.
-            var ahead: [Int: (answers: AnswersBox, seen: Int)] = [:]
+            // Probe answers asked for ahead, by the number (in this run) of the batch they answer for, with the
+            // keys asked for and how many of this run's batches the answers surely saw.
+            var ahead: [Int: (answers: AnswersBox, keys: [IdentifierKey], seen: Int)] = [:]
             // A read connection of the stream's own, opened the first time the writer thread is behind.
             var reader: DatabaseQueue?
             // The keys each recent batch's writes touched, by batch number.
@@ -167,7 +167,8 @@ private struct StreamRun {
                 number += 1
                 // This batch's answers, less every key a batch they did not see touched: the state now.
                 var carried: [IdentifierKey: [Record]]?
-                if let asked = ahead.removeValue(forKey: number) {
+                let asked = ahead.removeValue(forKey: number)
+                if let asked {
                     try pipeline.wait { asked.answers.found != nil }
                     var unseen = Set<IdentifierKey>()
                     for t in touched where t.batch > asked.seen { unseen.formUnion(t.keys) }
@@ -181,24 +182,20 @@ private struct StreamRun {
                 if let type {
                     for distance in 1...2 where ahead[number + distance] == nil {
                         guard let items = after(distance - 1) else { break }
-                        let keys = store.probeKeys(
-                            items.map { DecodedItem(request: $0.request, body: .null) }, type: type, probe)
-                        let answers = AnswersBox()
+                        let keys = store.probeKeys(items.lazy.map(\.request), type: type, probe)
                         if pipeline.backlog > readerProbesAbove {
                             let connection = try reader ?? store.probeConnection()
                             reader = connection
                             let seen = pipeline.read { commits.value }
+                            let answers = AnswersBox()
                             answers.found = try connection.read { db in
                                 try StoreLookup.prefetchQuery(type: type.key, keys: keys, held: [:], db).run()
                             }
-                            ahead[number + distance] = (answers, seen)
+                            ahead[number + distance] = (answers, keys, seen)
                         } else {
-                            let query = try StoreLookup.prefetchQuery(type: type.key, keys: keys, held: [:], db)
-                            try pipeline.submit(handNow: true) {
-                                let found = try query.run()
-                                pipeline.publish { answers.found = found }
-                            }
-                            ahead[number + distance] = (answers, number - 1)
+                            let answers = try StoreLookup.prefetchQuery(type: type.key, keys: keys, held: [:], db)
+                                .queue(on: pipeline)
+                            ahead[number + distance] = (answers, keys, number - 1)
                         }
                     }
                 }
@@ -208,7 +205,8 @@ private struct StreamRun {
                 touched.removeAll { $0.batch <= oldest }
                 let queued = try store.queueBatch(
                     batch.items.map { DecodedItem(request: $0.request, body: $0.body ?? .null) }, type: type,
-                    source: batch.source, parkConflicts: "native", carried: carried, ahead: [], pipeline: pipeline, db)
+                    source: batch.source, parkConflicts: "native", carried: carried, ahead: [], pipeline: pipeline,
+                    keys: asked?.keys, db)
                 unreported.append((batch, queued.plans))
                 touched.append((number, queued.forgotten))
                 planning = nil
@@ -264,7 +262,7 @@ private struct StreamRun {
 /// writer did get in (the stream saw its commit), there are others: for `politeFor` seconds a turn comes
 /// every `politeEvery` seconds. Without turns, a second importer or a TUI's save waited for the whole
 /// import and was refused after 5 s.
-final class Turns: @unchecked Sendable {
+private final class Turns: @unchecked Sendable {
     static let every = 0.1
     static let politeEvery = 0.01
     static let politeFor = 1.0

@@ -157,9 +157,12 @@ extension RecordStore {
     /// Plans `items` in order and queues their writes, and the batch's closing writes (counts, revision
     /// ranges), on `pipeline`, without waiting for them: the caller drains or commits behind them. The
     /// probes of `ahead` are queued first, so they read the state before this batch's writes.
+    /// `keys`: the batch's probe keys, when the caller already worked them out (to ask for them ahead).
     func queueBatch(
         _ items: [DecodedItem], type: ObjectType?, source: WriteSource, parkConflicts: String?,
-        carried: [IdentifierKey: [Record]]?, ahead: [DecodedItem], pipeline: WritePipeline, _ db: Database
+        carried: [IdentifierKey: [Record]]?, ahead: [DecodedItem], pipeline: WritePipeline,
+        keys: [IdentifierKey]? = nil,
+        _ db: Database
     ) throws -> QueuedBatch {
         var plans: [Plan] = []
         plans.reserveCapacity(items.count)
@@ -167,17 +170,15 @@ extension RecordStore {
         let statements = WriteStatements(db, pipeline: pipeline)
         // Batch planning: every key the batch's requests will probe, fetched in one query per identifier
         // (less those the batch before answered).
-        let answersAhead = AnswersBox()
+        var answersAhead = AnswersBox()
         if let type {
             if let carried { lookup.adopt(carried, type: type.key) }
             let probe = planner(db, lookup: lookup)
-            try lookup.prefetch(type: type.key, keys: probeKeys(items, type: type, probe))
+            try lookup.prefetch(type: type.key, keys: keys ?? probeKeys(items.lazy.map(\.request), type: type, probe))
             if !ahead.isEmpty {
-                let query = try lookup.prefetchQuery(type: type.key, keys: probeKeys(ahead, type: type, probe))
-                try pipeline.submit {
-                    let found = try query.run()
-                    pipeline.publish { answersAhead.found = found }
-                }
+                answersAhead = try lookup.prefetchQuery(
+                    type: type.key, keys: probeKeys(ahead.lazy.map(\.request), type: type, probe)
+                ).queue(on: pipeline)
             }
         }
         for item in items {
@@ -202,10 +203,12 @@ extension RecordStore {
 }
 
 extension RecordStore {
-    /// Every key `items`' requests will probe (decides nothing).
-    func probeKeys(_ items: [DecodedItem], type: ObjectType, _ planner: Planner) -> [IdentifierKey] {
+    /// Every key these requests will probe (decides nothing); requests that failed to decode probe none.
+    func probeKeys(
+        _ requests: some Sequence<Result<UpsertRequest, RequestError>>, type: ObjectType, _ planner: Planner
+    ) -> [IdentifierKey] {
         var keys: [IdentifierKey] = []
-        for item in items { if case .success(let r) = item.request { keys += planner.probeKeys(r, type: type) } }
+        for case .success(let r) in requests { keys += planner.probeKeys(r, type: type) }
         return keys
     }
 }
@@ -228,4 +231,16 @@ struct QueuedBatch {
 /// under the pipeline's lock).
 final class AnswersBox: @unchecked Sendable {
     var found: [IdentifierKey: [Record]]?
+}
+
+extension PrefetchQuery {
+    /// Runs the query on `pipeline`'s thread, handed over at once; its answers come back in the box.
+    func queue(on pipeline: WritePipeline) throws -> AnswersBox {
+        let answers = AnswersBox()
+        try pipeline.submit(handNow: true) {
+            let found = try run()
+            pipeline.publish { answers.found = found }
+        }
+        return answers
+    }
 }
