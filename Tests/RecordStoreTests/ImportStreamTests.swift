@@ -149,6 +149,33 @@ import Testing
         #expect(try StoreCounts.agree(s))
     }
 
+    /// A writer thread slower than the planner holds it back: when the stream asks for a batch, at most
+    /// `streamQueuedAhead` + 1 planned batches wait to be committed (+ 2 here: the last commit may not be
+    /// counted yet). Unbounded, the planner ran through the whole file ahead of the writer, whose queue held
+    /// every record planned (390 MB for 1,000,000 creates).
+    @Test(arguments: [false, true]) func aSlowWriterHoldsThePlannerBack(readerProbes: Bool) throws {
+        let s = try store()
+        let commits = Tally()
+        var given = 0, mostAhead = 0
+        try s.importStream(
+            type: "contacts",
+            next: {
+                mostAhead = max(mostAhead, given - commits.value)
+                guard given < 30 else { return nil }
+                given += 1
+                return ImportBatch(items: items(["s\(given)@x.io"], n: given), source: WriteSource("t"))
+            },
+            following: { n in given + n < 30 ? items(["s\(given + 1 + n)@x.io"], n: given + 1 + n) : nil },
+            committed: { _, _ in },
+            // Runs on the writer thread after every commit another batch follows: a slow disk.
+            betweenBatches: {
+                commits.add()
+                usleep(5_000)
+            }, readerProbesAbove: readerProbes ? -1 : WriteStatements.behind)
+        #expect(mostAhead <= RecordStore.streamQueuedAhead + 2, "the planner ran \(mostAhead) batches ahead")
+        #expect(try s.counts(type: "contacts")?.active == 30)
+    }
+
     /// An in-memory store (one connection) imports batch by batch.
     @Test func anInMemoryStoreImportsBatchByBatch() throws {
         let s = try StoreFixtures.store()
@@ -163,6 +190,14 @@ private final class Outcome: @unchecked Sendable {
     var finished: Bool { lock.withLock { stored != nil } }
     var value: (Result<Plan, Error>, Double)? { lock.withLock { stored } }
     func finish(_ result: Result<Plan, Error>, after seconds: Double) { lock.withLock { stored = (result, seconds) } }
+}
+
+/// A count raised from any thread.
+private final class Tally: @unchecked Sendable {
+    private let lock = NSLock()
+    private var count = 0
+    var value: Int { lock.withLock { count } }
+    func add() { lock.withLock { count += 1 } }
 }
 
 /// True the first time it is asked, from any thread.

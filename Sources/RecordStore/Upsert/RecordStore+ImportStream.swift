@@ -83,6 +83,9 @@ extension RecordStore {
         } while !redo.isEmpty
     }
 
+    /// How many planned batches of an import stream may wait for the writer thread when it plans the next.
+    static let streamQueuedAhead = 2
+
     /// A read-only connection for an import stream's probes, read beside its writes.
     fileprivate func probeConnection() throws -> DatabaseQueue {
         try DatabaseQueue(path: path, configuration: Self.configuration(readOnly: true))
@@ -160,8 +163,8 @@ private struct StreamRun {
             var ahead: [Int: (answers: AnswersBox, keys: [IdentifierKey], seen: Int)] = [:]
             // A read connection of the stream's own, opened the first time the writer thread is behind.
             var reader: DatabaseQueue?
-            // The keys each recent batch's writes touched, by batch number.
-            var touched: [(batch: Int, keys: Set<IdentifierKey>)] = []
+            // The hashes of the keys each recent batch's writes touched, by batch number.
+            var touched: [(batch: Int, hashes: Set<Int>)] = []
             var number = 0
             while let batch = planning {
                 number += 1
@@ -170,10 +173,19 @@ private struct StreamRun {
                 let asked = ahead.removeValue(forKey: number)
                 if let asked {
                     try pipeline.wait { asked.answers.found != nil }
-                    var unseen = Set<IdentifierKey>()
-                    for t in touched where t.batch > asked.seen { unseen.formUnion(t.keys) }
-                    let found = asked.answers.found ?? [:]
-                    carried = unseen.isEmpty ? found : found.filter { !unseen.contains($0.key) }
+                    // Each answer's key is checked against the unseen batches' sets of key hashes: comparing
+                    // integers, not strings (creates' answers are a thousand "not found"s). A collision only
+                    // drops an answer, which is then read again.
+                    let unseen = touched.filter { $0.batch > asked.seen }.map(\.hashes)
+                    var found = asked.answers.found ?? [:]
+                    if !unseen.isEmpty {
+                        let stale = found.keys.filter { key in
+                            let hash = key.hashValue
+                            return unseen.contains { $0.contains(hash) }
+                        }
+                        for key in stale { found.removeValue(forKey: key) }
+                    }
+                    carried = found
                 }
                 // The next two batches' probes, when read, are asked for now. When the writer thread is behind
                 // (an import's creates), this thread reads them on a connection of its own: it sees what was
@@ -202,13 +214,17 @@ private struct StreamRun {
                 // Kept while an answer asked for, or still to ask for, may not have seen it: a later read sees at
                 // least the batches committed now.
                 let oldest = min(ahead.values.map(\.seen).min() ?? number, pipeline.read { commits.value })
+                // At most `streamQueuedAhead` batches wait for the writer thread: their writes hold every record
+                // planned, so a planner faster than the writer grew the queue (and memory: 390 MB for
+                // 1,000,000 creates) without making the import any faster.
+                try pipeline.wait { commits.value >= number - 1 - RecordStore.streamQueuedAhead }
                 touched.removeAll { $0.batch <= oldest }
                 let queued = try store.queueBatch(
                     batch.items.map { DecodedItem(request: $0.request, body: $0.body ?? .null) }, type: type,
                     source: batch.source, parkConflicts: "native", carried: carried, ahead: [], pipeline: pipeline,
                     keys: asked?.keys, db)
                 unreported.append((batch, queued.plans))
-                touched.append((number, queued.forgotten))
+                touched.append((number, Set(queued.forgotten.lazy.map(\.hashValue))))
                 planning = nil
                 // Commit behind the batch's writes; open the next batch's transaction at once when it is
                 // known to come.
