@@ -60,6 +60,9 @@ extension JSONValue {
         return String(decoding: out, as: UTF8.self)
     }
 
+    /// Appends the compact JSON text (`jsonText`) as UTF-8 bytes.
+    public func writeJSON(to out: inout [UInt8]) { write(to: &out, indent: nil, level: 0) }
+
     /// Indented JSON text with sorted object keys.
     public var prettyText: String {
         var out: [UInt8] = []

@@ -118,23 +118,33 @@ public struct Record: Sendable, Equatable {
     /// creation time (the record's, never changed) and the version (the revision row's) are not written
     /// again: a revision is a third of the full record JSON. `Record(revision:…)` reads it back.
     public func revisionText(dataText: String, at: Date) -> String {
-        var out = "{"
+        var out: [UInt8] = []
         out.reserveCapacity(dataText.utf8.count + 16)
-        if archived { out += "\"archived\":true," }
-        if let archivedAt { out += "\"archived_at\":\""; out += Timestamp.format(archivedAt); out += "\"," }
+        writeRevision(data: dataText.utf8, at: at, to: &out)
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// Appends the revision's compact `after` text (`revisionText`) as UTF-8, `data` given as its JSON text.
+    public func writeRevision(data: some Sequence<UInt8>, at: Date, to out: inout [UInt8]) {
+        func append(_ s: String) { out.append(contentsOf: s.utf8) }
+        append("{")
+        if archived { append("\"archived\":true,") }
+        if let archivedAt { append("\"archived_at\":\""); append(Timestamp.format(archivedAt)); append("\",") }
         if !associations.isEmpty {
-            out += "\"associations\":"; out += JSONValue.array(associations.map(JSONValue.string)).jsonText; out += ","
+            append("\"associations\":")
+            JSONValue.array(associations.map(JSONValue.string)).writeJSON(to: &out)
+            append(",")
         }
-        out += "\"data\":"; out += dataText
+        append("\"data\":")
+        out.append(contentsOf: data)
         for (key, value) in [
             ("external_id", externalID), ("merged_into", mergedInto), ("name", name), ("parent_id", parentID),
         ] {
             guard let value else { continue }
-            out += ",\""; out += key; out += "\":"; JSONValue.writeString(value, to: &out)
+            append(",\""); append(key); append("\":"); JSONValue.writeString(value, to: &out)
         }
-        if updatedAt != at { out += ",\"updated_at\":\""; out += Timestamp.format(updatedAt); out += "\"" }
-        out += "}"
-        return out
+        if updatedAt != at { append(",\"updated_at\":\""); append(Timestamp.format(updatedAt)); append("\"") }
+        append("}")
     }
 
     /// The record in the unified JSON shape used by plans, `get --json` and scenarios.

@@ -49,6 +49,24 @@ final class RawStatement {
         return self
     }
 
+    /// Binds the next parameter to text the caller keeps unchanged until the statement has run (a
+    /// `CreateLog`'s bytes), without copying it; nil binds NULL.
+    @discardableResult
+    func bind(static text: UnsafeBufferPointer<UInt8>?) -> RawStatement {
+        index += 1
+        guard let text else { sqlite3_bind_null(handle, index); return self }
+        // An empty text still needs an address: a null pointer would bind NULL.
+        let start = text.baseAddress ?? Self.empty
+        _ = sqlite3_bind_text(handle, index, start, Int32(text.count), nil)
+        return self
+    }
+
+    nonisolated(unsafe) private static let empty: UnsafePointer<UInt8> = {
+        let p = UnsafeMutablePointer<UInt8>.allocate(capacity: 1)
+        p.initialize(to: 0)
+        return UnsafePointer(p)
+    }()
+
     @discardableResult
     func bind(_ value: Int) -> RawStatement {
         index += 1

@@ -220,11 +220,11 @@ private struct StreamRun {
                 try pipeline.wait { commits.value >= number - 1 - RecordStore.streamQueuedAhead }
                 touched.removeAll { $0.batch <= oldest }
                 let queued = try store.queueBatch(
-                    batch.items.map { DecodedItem(request: $0.request, body: $0.body ?? .null) }, type: type,
+                    batch.items, type: type,
                     source: batch.source, parkConflicts: "native", carried: carried, ahead: [], pipeline: pipeline,
                     keys: asked?.keys, db)
                 unreported.append((batch, queued.plans))
-                touched.append((number, Set(queued.forgotten.lazy.map(\.hashValue))))
+                touched.append((number, queued.forgotten))
                 planning = nil
                 // Commit behind the batch's writes; open the next batch's transaction at once when it is
                 // known to come.

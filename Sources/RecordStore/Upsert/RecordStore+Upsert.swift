@@ -14,6 +14,23 @@ public struct ImportItem: Sendable {
     }
 }
 
+/// An item a batch plans: its request, the native JSON a parked conflict keeps, and decoding warnings.
+/// Import items are planned as they are read, not first copied into `DecodedItem`s.
+protocol BatchItem {
+    var request: Result<UpsertRequest, RequestError> { get }
+    var nativeBody: JSONValue { get }
+    var warnings: [String] { get }
+}
+
+extension DecodedItem: BatchItem {
+    var nativeBody: JSONValue { body }
+}
+
+extension ImportItem: BatchItem {
+    var nativeBody: JSONValue { body ?? .null }
+    var warnings: [String] { [] }
+}
+
 extension RecordStore {
     func planner(_ db: Database, lookup: StoreLookup? = nil) -> Planner {
         let lookup = lookup ?? StoreLookup(db: db)
@@ -89,13 +106,12 @@ extension RecordStore {
     public func importBatch(
         _ items: [ImportItem], type typeKey: String, source: WriteSource, next: [ImportItem] = []
     ) throws -> [Plan] {
-        let decoded = items.map { DecodedItem(request: $0.request, body: $0.body ?? .null) }
         let ahead = carried.carrying ? next.map { DecodedItem(request: $0.request, body: .null) } : []
         do {
             return try writeTransaction("import", keepsCarriedProbes: true, commitIf: { _ in true }) { db in
                 let version = try Int.fetchOne(db, sql: "PRAGMA data_version") ?? 0
                 let outcome = try applyBatch(
-                    decoded, type: objectType(typeKey, db), source: source, parkConflicts: "native",
+                    items, type: objectType(typeKey, db), source: source, parkConflicts: "native",
                     carried: carried.take(type: typeKey, dataVersion: version), ahead: ahead, db)
                 // Kept inside the transaction, so no other batch of this store runs between the writes and
                 // the keeping (a failed commit clears it below).
@@ -137,8 +153,8 @@ extension RecordStore {
     /// `applyBatch`, starting from answers carried from the batch before (`carried`), and answering the
     /// probes of the batch after (`ahead`) on the writer thread: those answers, less every key this
     /// batch's writes touched, come back with the plans.
-    func applyBatch(
-        _ items: [DecodedItem], type: ObjectType?, source: WriteSource, parkConflicts: String?,
+    func applyBatch<Item: BatchItem>(
+        _ items: [Item], type: ObjectType?, source: WriteSource, parkConflicts: String?,
         carried: [IdentifierKey: [Record]]?, ahead: [DecodedItem], _ db: Database
     ) throws -> (plans: [Plan], ahead: [IdentifierKey: [Record]]?, writerBehind: Bool) {
         // Row writes run on a second thread while the next item is planned (`WritePipeline`); it stops before
@@ -158,8 +174,8 @@ extension RecordStore {
     /// ranges), on `pipeline`, without waiting for them: the caller drains or commits behind them. The
     /// probes of `ahead` are queued first, so they read the state before this batch's writes.
     /// `keys`: the batch's probe keys, when the caller already worked them out (to ask for them ahead).
-    func queueBatch(
-        _ items: [DecodedItem], type: ObjectType?, source: WriteSource, parkConflicts: String?,
+    func queueBatch<Item: BatchItem>(
+        _ items: [Item], type: ObjectType?, source: WriteSource, parkConflicts: String?,
         carried: [IdentifierKey: [Record]]?, ahead: [DecodedItem], pipeline: WritePipeline,
         keys: [IdentifierKey]? = nil,
         _ db: Database
@@ -191,7 +207,7 @@ extension RecordStore {
                     request, type: type, source: source, lookup: lookup, statements: statements, db)
                 if let dialect = parkConflicts, plan.decision == .conflict {
                     try statements.drain()
-                    try parkConflict(request, body: item.body, plan: plan, dialect: dialect, source: source, db)
+                    try parkConflict(request, body: item.nativeBody, plan: plan, dialect: dialect, source: source, db)
                 }
             }
             if !item.warnings.isEmpty { plan.warnings = item.warnings + plan.warnings }
@@ -218,12 +234,12 @@ extension RecordStore {
 struct QueuedBatch {
     var plans: [Plan]
     let ahead: AnswersBox
-    /// The keys this batch's writes touched: answered anew by the next batch.
-    let forgotten: Set<IdentifierKey>
+    /// The hashes of the keys this batch's writes touched: answered anew by the next batch.
+    let forgotten: Set<Int>
 
     /// The answers of the next batch's probes that still hold after this batch.
     func kept(_ found: [IdentifierKey: [Record]]) -> [IdentifierKey: [Record]] {
-        found.filter { !forgotten.contains($0.key) }
+        found.filter { !forgotten.contains($0.key.hashValue) }
     }
 }
 

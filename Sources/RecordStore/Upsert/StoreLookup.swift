@@ -93,12 +93,14 @@ final class StoreLookup: RecordLookup {
         fetched[type]?.merge(found) { held, _ in held }
     }
 
-    /// Every key a write made this lookup forget: a batch's writes touched them.
-    private(set) var forgotten: Set<IdentifierKey> = []
+    /// The hashes of every key a write made this lookup forget: a batch's writes touched them. Hashes, not
+    /// keys: answers read elsewhere are checked against them (`QueuedBatch.kept`, the import stream), and a
+    /// hash compares as one integer; a collision only drops an answer, which is then read again.
+    private(set) var forgotten: Set<Int> = []
 
     /// Forgets prefetched answers a write may have changed (the keys a record held before and after it).
     func forget(type: String, keys: [IdentifierKey]) {
-        forgotten.formUnion(keys)
+        for k in keys { forgotten.insert(k.hashValue) }
         guard fetched[type] != nil else { return }
         for k in keys { fetched[type]?[k] = nil }
     }

@@ -47,9 +47,10 @@ enum WriteApplier {
     }
 
     /// The "already held" refusal for a key the UNIQUE index turned away.
-    static func keyTaken(_ k: IdentifierKey, _ record: Record) -> StoreError {
-        StoreError.refused(
-            "\(k.identifier) \"\(k.value)\" is already held by another \(record.type) record; nothing written")
+    static func keyTaken(_ k: IdentifierKey, _ record: Record) -> StoreError { keyTaken(k, type: record.type) }
+
+    static func keyTaken(_ k: IdentifierKey, type: String) -> StoreError {
+        StoreError.refused("\(k.identifier) \"\(k.value)\" is already held by another \(type) record; nothing written")
     }
 
     private static func writeAssociations(_ r: Record, _ db: Database) throws {
@@ -86,6 +87,9 @@ final class WriteStatements {
     /// Per batch label, the ids of the first and last revisions written under it through these statements,
     /// not yet written to `revision_batches` (`finish`). Set on the pipeline's thread, read after a drain.
     private var batchRanges: [String: (first: Int64, last: Int64)] = [:]
+    /// Creates not yet handed to the pipeline (`flushCreates`): every other write, and every drain of the
+    /// pipeline, hands them over first, so writes still run in the order they were made.
+    private var creates = CreateLog()
 
     /// A key's row; `cased` marks the keys of identifiers that keep ASCII capitals (only they are in the
     /// NOCASE index the prefix filter reads).
@@ -113,7 +117,11 @@ final class WriteStatements {
     /// Queued writes beyond which the writer thread counts as behind.
     static let behind = 64
 
-    init(_ db: Database, pipeline: WritePipeline? = nil) { self.db = db; self.pipeline = pipeline }
+    init(_ db: Database, pipeline: WritePipeline? = nil) {
+        self.db = db
+        self.pipeline = pipeline
+        pipeline?.beforeDrain = { [weak self] in try self?.flushCreates() }
+    }
 
     /// The statement in `slot`, prepared the first time, from the connection's statement cache: a lone
     /// write (an upsert, a served request, an edit) makes its own statements and should not compile them.
@@ -142,7 +150,10 @@ final class WriteStatements {
     }
 
     /// Waits for the pipeline's queued writes (if any), so this thread may use the connection.
-    func drain() throws { try pipeline?.drain() }
+    func drain() throws {
+        try flushCreates()
+        try pipeline?.drain()
+    }
 
     /// Runs `job` on the pipeline's thread, or here and now without one.
     private func perform(_ job: @escaping () throws -> Void) throws {
@@ -158,34 +169,28 @@ final class WriteStatements {
     ) throws {
         let r = write.after
         let cased = casedIdentifiers(of: type)
-        // A new record and a changed one differ in their row, revision and key statements, chosen here once.
-        let row: RawStatement, revision: RawStatement, revisionSQL: String, keySQL: String
-        var update: UpdateColumns?
-        var keyStatement: RawStatement?
-        if let old = write.before {
-            let change = UpdateColumns(r, from: old)
-            row = try updates[change] ?? RawStatement(db, sql: change.sql, cached: true)
-            updates[change] = row
-            update = change
-            if r.archived != old.archived {
-                count(r.type, archived: old.archived, by: -1)
-                count(r.type, archived: r.archived, by: 1)
-            }
-            revisionSQL = Self.changeRevisionSQL
-            revision = try prepared(&changeRevision, revisionSQL)
-            keySQL = Self.keyByIDSQL
-            if !added.isEmpty { keyStatement = try prepared(&keyByID, keySQL) }
-        } else {
-            row = try prepared(&record, RecordRow.insertSQL)
+        guard let old = write.before else {
+            // A new record (it holds no key yet: nothing to remove) goes into the create log.
             count(r.type, archived: r.archived, by: 1)
-            revisionSQL = Self.createRevisionSQL
-            revision = try prepared(&createRevision, revisionSQL)
-            keySQL = Self.keySQL
-            if !added.isEmpty { keyStatement = try prepared(&key, keySQL) }
+            creates.append(
+                r, op: write.op, adding: added, cased: cased, source: source, created: text(r.createdAt),
+                updated: text(r.updatedAt), at: now, atText: text(now))
+            if pipeline == nil || creates.count >= WritePipeline.handOver { try flushCreates() }
+            return
         }
+        try flushCreates()
+        let change = UpdateColumns(r, from: old)
+        let row = try updates[change] ?? RawStatement(db, sql: change.sql, cached: true)
+        updates[change] = row
+        if r.archived != old.archived {
+            count(r.type, archived: old.archived, by: -1)
+            count(r.type, archived: r.archived, by: 1)
+        }
+        let revisionSQL = Self.changeRevisionSQL
+        let revision = try prepared(&changeRevision, revisionSQL)
+        let keySQL = Self.keyByIDSQL
+        let keyStatement = added.isEmpty ? nil : try prepared(&keyByID, keySQL)
         let removeStatement = removed.isEmpty ? nil : try prepared(&removeKey, Self.removeKeySQL)
-        // The creation time is written only by an insert; an update's old one would evict `now` from `text`.
-        let created = write.before == nil ? text(r.createdAt) : ""
         let updated = text(r.updatedAt)
         let at = text(now)
         // When the writer thread is behind (an import's creates), this thread serialises the data instead.
@@ -201,23 +206,13 @@ final class WriteStatements {
             .bind(source.name).bind(source.batch).bind(at)
             try revision.execute(revisionSQL)
             let revisionID = revision.lastInsertedRowID
-            var seq: Int64?
             if let batch = source.batch { self.noteRevision(revisionID, batch: batch) }
-            if let old = write.before, let update {
-                update.bind(
-                    r, dataText: dataText, revision: revisionID,
-                    format: { $0 == r.updatedAt ? updated : Timestamp.format($0) }, to: row)
-                row.bind(r.id).bind(old.version)
-                try row.execute(update.sql)
-                if row.changes != 1 { throw RecordRow.changedMeanwhile(r, old.version) }
-            } else {
-                row.bind(r.id).bind(r.type).bind(r.name).bind(r.externalID).bind(dataText).bind(r.parentID)
-                    .bind(RecordRow.associationsText(r))
-                    .bind(r.archived).bind(r.archivedAt.map(Timestamp.format)).bind(r.version).bind(created)
-                    .bind(updated).bind(r.mergedInto).bind(revisionID)
-                try row.execute(RecordRow.insertSQL)
-                seq = row.lastInsertedRowID
-            }
+            change.bind(
+                r, dataText: dataText, revision: revisionID,
+                format: { $0 == r.updatedAt ? updated : Timestamp.format($0) }, to: row)
+            row.bind(r.id).bind(old.version)
+            try row.execute(change.sql)
+            if row.changes != 1 { throw RecordRow.changedMeanwhile(r, old.version) }
             if let removeStatement {
                 for k in removed {
                     try removeStatement.bind(r.type).bind(k.identifier).bind(k.value).bind(r.id)
@@ -226,13 +221,63 @@ final class WriteStatements {
             }
             if let keyStatement {
                 for k in added {
-                    keyStatement.bind(r.type).bind(k.identifier).bind(k.value)
-                    if let seq { keyStatement.bind(seq) } else { keyStatement.bind(r.id) }
+                    keyStatement.bind(r.type).bind(k.identifier).bind(k.value).bind(r.id)
                     keyStatement.bind(cased.contains(k.identifier))
                     do { try keyStatement.execute(keySQL) } catch let e as DatabaseError
                         where e.resultCode == .SQLITE_CONSTRAINT
                     {
                         throw WriteApplier.keyTaken(k, r)
+                    }
+                }
+            }
+        }
+    }
+
+    /// Hands the creates logged so far to the pipeline (or, without one, writes them now).
+    func flushCreates() throws {
+        guard !creates.isEmpty else { return }
+        let log = creates
+        creates = CreateLog()
+        let row = try prepared(&record, RecordRow.insertSQL)
+        let revision = try prepared(&createRevision, Self.createRevisionSQL)
+        let key = log.keys.isEmpty ? nil : try prepared(&key, Self.keySQL)
+        let job = { try self.run(log, row: row, revision: revision, key: key) }
+        // Handed over at once: the log already holds a hand-over's worth of writes.
+        if let pipeline { try pipeline.submit(handNow: true, writes: log.count, job) } else { try job() }
+    }
+
+    /// Writes a log's creates: for each, its revision, its row (naming the revision) and its keys (naming
+    /// the row), every text bound from the log's bytes.
+    private func run(_ log: CreateLog, row: RawStatement, revision: RawStatement, key: RawStatement?) throws {
+        try log.bytes.withUnsafeBufferPointer { base in
+            let t = CreateLogTexts(base: base)
+            var label: (text: CreateLog.Text, string: String)?
+            for e in log.entries {
+                revision.bind(static: t(e.id)).bind(e.version).bind(static: t(e.op)).bind(static: t(e.revision))
+                    .bind(static: t(e.source)).bind(static: t(e.batch)).bind(static: t(e.at))
+                try revision.execute(Self.createRevisionSQL)
+                let revisionID = revision.lastInsertedRowID
+                if e.batch.count >= 0 {
+                    if label == nil || !t.same(label!.text, e.batch) { label = (e.batch, t.string(e.batch)) }
+                    noteRevision(revisionID, batch: label!.string)
+                }
+                row.bind(static: t(e.id)).bind(static: t(e.type)).bind(static: t(e.name))
+                    .bind(static: t(e.externalID)).bind(static: t(e.data)).bind(static: t(e.parentID))
+                    .bind(static: t(e.associations)).bind(e.archived).bind(static: t(e.archivedAt)).bind(e.version)
+                    .bind(static: t(e.created)).bind(static: t(e.updated)).bind(static: t(e.mergedInto))
+                    .bind(revisionID)
+                try row.execute(RecordRow.insertSQL)
+                let seq = row.lastInsertedRowID
+                guard let key else { continue }
+                for k in log.keys[e.keys] {
+                    key.bind(static: t(e.type)).bind(static: t(k.identifier)).bind(static: t(k.value)).bind(seq)
+                        .bind(k.cased)
+                    do { try key.execute(Self.keySQL) } catch let error as DatabaseError
+                        where error.resultCode == .SQLITE_CONSTRAINT
+                    {
+                        throw WriteApplier.keyTaken(
+                            IdentifierKey(identifier: t.string(k.identifier), value: t.string(k.value)),
+                            type: t.string(e.type))
                     }
                 }
             }
@@ -256,6 +301,7 @@ final class WriteStatements {
     /// `finish` without the wait: the closing writes are queued behind the others (an import stream
     /// commits behind them).
     func queueFinish() throws {
+        try flushCreates()
         let changed = counts.filter { $0.value != (0, 0) }
         counts = [:]
         let count = changed.isEmpty ? nil : try prepared(&countUpdate, Self.countSQL)

@@ -12,16 +12,23 @@ final class WritePipeline: @unchecked Sendable {
     /// Writes submitted but not yet handed over: touched only by the submitting thread, handed over
     /// `handOver` at a time (one lock and wake-up per 32 writes, not per write).
     private var outbox: [() throws -> Void] = []
+    /// The writes the outbox's jobs hold (a job may hold many: `WriteStatements`' creates).
+    private var outboxWrites = 0
     static let handOver = 32
     /// How many writes waited for the writer thread at the last hand-over, the one of the final `drain`
     /// included (touched only by the submitting thread): a long queue means the writer is the slower side.
     private(set) var backlog = 0
     /// Seconds the submitting thread spent waiting in `drain` for queued writes (touched only by it).
     private(set) var waited: Double = 0
+    /// Hands over writes their maker still holds back (`WriteStatements`' creates), first thing in `drain`
+    /// and `wait(until:)`: whoever waits for the queue waits for them too. Touched only by the submitting
+    /// thread.
+    var beforeDrain: (() throws -> Void)?
 
     // Every field below is guarded by `condition`.
     private let condition = NSCondition()
     private var pending: [() throws -> Void] = []
+    private var pendingWrites = 0
     private var busy = false
     private var stopped = false
     private var failure: Error?
@@ -42,10 +49,12 @@ final class WritePipeline: @unchecked Sendable {
         thread.start()
     }
 
-    /// Queues a write; throws the error an earlier write met.
-    /// `handNow` hands it over at once (a job whose result will be waited for), not with the next 32.
-    func submit(handNow: Bool = false, _ job: @escaping () throws -> Void) throws {
+    /// Queues a job of `writes` writes; throws the error an earlier write met.
+    /// `handNow` hands it over at once (a job whose result will be waited for, or one of many writes), not
+    /// with the next 32.
+    func submit(handNow: Bool = false, writes: Int = 1, _ job: @escaping () throws -> Void) throws {
         outbox.append(job)
+        outboxWrites += writes
         if handNow || outbox.count >= Self.handOver { try flush() }
     }
 
@@ -55,14 +64,17 @@ final class WritePipeline: @unchecked Sendable {
         defer { condition.unlock() }
         if let failure { throw failure }
         pending += outbox
-        backlog = pending.count
+        pendingWrites += outboxWrites
+        backlog = pendingWrites
         outbox.removeAll(keepingCapacity: true)
+        outboxWrites = 0
         condition.broadcast()
     }
 
     /// Waits until every queued write has run, then throws the first error one met. After it returns, the
     /// caller may use the connection until its next `submit`.
     func drain() throws {
+        try beforeDrain?()
         if !outbox.isEmpty { try flush() }
         condition.lock()
         defer { condition.unlock() }
@@ -93,6 +105,7 @@ final class WritePipeline: @unchecked Sendable {
     /// Hands the outbox over, then waits until `done` holds (checked under the lock, so it may read what
     /// jobs `publish`), without waiting for the rest of the queue; throws the error a job met first.
     func wait(until done: () -> Bool) throws {
+        try beforeDrain?()
         if !outbox.isEmpty { try flush() }
         condition.lock()
         defer { condition.unlock() }
@@ -104,9 +117,11 @@ final class WritePipeline: @unchecked Sendable {
     /// drained), and it returns only once the thread no longer touches the connection.
     func stop() {
         outbox.removeAll()
+        outboxWrites = 0
         condition.lock()
         defer { condition.unlock() }
         pending.removeAll()
+        pendingWrites = 0
         stopped = true
         condition.broadcast()
         while busy { condition.wait() }
@@ -125,6 +140,7 @@ final class WritePipeline: @unchecked Sendable {
             started = true
             let jobs = pending
             pending.removeAll(keepingCapacity: true)
+            pendingWrites = 0
             busy = true
             condition.unlock()
             var error: Error?
@@ -139,6 +155,7 @@ final class WritePipeline: @unchecked Sendable {
             if let error, failure == nil {
                 failure = error
                 pending.removeAll()
+                pendingWrites = 0
             }
             condition.broadcast()
         }
