@@ -62,7 +62,13 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "TOMLKit", package: "TOMLKit"),
                 .product(name: "CSV", package: "CSV.swift"),
-            ], resources: [.copy("themes"), .copy("nicknames.txt")]),
+            ],
+            // Built into the binary, so a copied or installed `recdeck` keeps its themes and nicknames.
+            resources: [
+                .embedInCode("themes/dark.toml"), .embedInCode("themes/light.toml"),
+                .embedInCode("themes/high-contrast.toml"), .embedInCode("themes/mono.toml"),
+                .embedInCode("nicknames.txt"),
+            ]),
         .executableTarget(name: "recdeck", dependencies: ["RecDeckCommands"], linkerSettings: allocator),
         .executableTarget(
             name: "recdeck-bench",

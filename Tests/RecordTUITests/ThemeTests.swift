@@ -20,6 +20,22 @@ import Testing
         #expect(themes["high-contrast"]?.spec(.error).fg == .index(9))
     }
 
+    /// The themes are built into the binary: with no folder at all (a binary copied away from its build
+    /// folder), every theme is there, the same as the files, and dark is the default. Before, such a binary
+    /// found no theme and drew everything in mono without a word.
+    @Test func builtInThemesNeedNoFolder() throws {
+        let (embedded, problems) = ThemeLoader.loadAll(folders: [])
+        let (files, _) = ThemeLoader.loadAll(folders: [Self.themesFolder], builtIn: false)
+        #expect(problems.isEmpty, "\(problems)")
+        #expect(Set(embedded.keys) == ["dark", "light", "high-contrast", "mono"])
+        for (name, theme) in files {
+            let same = embedded[name].map { t in StyleRole.allCases.allSatisfy { t.spec($0) == theme.spec($0) } }
+            #expect(same == true, "\(name)")
+        }
+        let chosen = ThemeLoader.select(requested: nil, environment: [:], folders: nil)
+        #expect(chosen.theme.name == "dark" && chosen.messages.isEmpty)
+    }
+
     @Test(arguments: [
         ("name = \"x\"\n[styles]\nselected = { fg = \"purpleish\" }\n", 3, "selected.fg: bad colour"),
         ("name = \"x\"\n[styles]\n\nsparkles = { bold = true }\n", 4, "unknown style \"sparkles\""),

@@ -95,25 +95,26 @@ enum ThemeLoader {
         return Theme(name: name, styles: styles)
     }
 
-    /// The built-in themes folder shipped beside the binary (SwiftPM resource bundle), if present.
-    static var builtInFolder: URL? {
-        let exe = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
-        for base in [Bundle.main.bundleURL, exe] {
-            for bundle in ["recdeck_RecDeckCommands.resources", "recdeck_RecDeckCommands.bundle/Contents/Resources"] {
-                let url = base.appendingPathComponent(bundle).appendingPathComponent("themes")
-                if FileManager.default.fileExists(atPath: url.path) { return url }
-            }
-        }
-        return nil
-    }
+    /// The built-in themes, built into the binary (`PackageResources`): a copied or installed binary has
+    /// them too. Until they were, a binary away from its build folder found no themes and drew in mono.
+    static let builtIn: [(file: String, bytes: [UInt8])] = [
+        ("dark.toml", PackageResources.dark_toml), ("light.toml", PackageResources.light_toml),
+        ("high-contrast.toml", PackageResources.high_contrast_toml), ("mono.toml", PackageResources.mono_toml),
+    ]
 
     /// `$XDG_CONFIG_HOME/recdeck/themes` (or `~/.config/recdeck/themes`).
     static var userFolder: URL { UserConfig.folder.appendingPathComponent("themes") }
 
     /// Every theme found (user themes override built-in ones of the same name), and the problems met.
-    static func loadAll(folders: [URL]) -> (themes: [String: Theme], problems: [Problem]) {
+    static func loadAll(folders: [URL], builtIn: Bool = true) -> (themes: [String: Theme], problems: [Problem]) {
         var themes: [String: Theme] = ["mono": .mono]
         var problems: [Problem] = []
+        for (file, bytes) in builtIn ? Self.builtIn : [] {
+            do {
+                let t = try parse(String(decoding: bytes, as: UTF8.self), file: file, name: String(file.dropLast(5)))
+                themes[t.name] = t
+            } catch { problems.append(error) }
+        }
         for folder in folders {
             guard let files = try? FileManager.default.contentsOfDirectory(atPath: folder.path) else { continue }
             for f in files.sorted() where f.hasSuffix(".toml") {
@@ -137,7 +138,7 @@ enum ThemeLoader {
         requested: String?, environment: [String: String] = ProcessInfo.processInfo.environment,
         folders: [URL]? = nil
     ) -> (themes: [String: Theme], theme: Theme, messages: [String]) {
-        let (themes, problems) = loadAll(folders: folders ?? ([builtInFolder].compactMap { $0 } + [userFolder]))
+        let (themes, problems) = loadAll(folders: folders ?? [userFolder], builtIn: folders == nil)
         var messages = problems.map(\.description)
         let fallback = themes[defaultName] ?? .mono
         let wanted = requested ?? ((environment["NO_COLOR"].map { !$0.isEmpty } ?? false) ? "mono" : defaultName)
