@@ -171,6 +171,7 @@ final class WriteStatements {
         let cased = casedIdentifiers(of: type)
         guard let old = write.before else {
             // A new record (it holds no key yet: nothing to remove) goes into the create log.
+            assert(removed.isEmpty, "a new record has no key to remove")
             count(r.type, archived: r.archived, by: 1)
             creates.append(
                 r, op: write.op, adding: added, cased: cased, source: source, created: text(r.createdAt),
