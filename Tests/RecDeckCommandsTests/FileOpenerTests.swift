@@ -34,6 +34,9 @@ import Testing
         #expect(run.progress.snapshot.finished && run.progress.snapshot.failure == nil)
         #expect(try first.store.counts(type: "people")?.active == 2)
         #expect(try first.store.findRecord(type: "people", key: "b@x.io")?.data["email"] == "b@x.io")
+        // The complete cache is in its file alone: its log was emptied into it.
+        let log = (try? FileManager.default.attributesOfItem(atPath: first.store.path + "-wal")[.size] as? Int) ?? 0
+        #expect(log == 0, "a \(log)-byte log left beside the complete cache")
         // Unchanged: the complete cache opens with nothing to import.
         let again = try open(file)
         #expect(again.session == nil)

@@ -157,6 +157,16 @@ public final class RecordStore: Sendable {
         try read { db in try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = ?", arguments: [key]) }
     }
 
+    /// Copies the write-ahead log into the database file and empties it (`wal_checkpoint(TRUNCATE)`), so the
+    /// file alone holds everything: a file's cache once its import is complete. Returns false when a reader
+    /// kept it from finishing (the log then stays; nothing is lost).
+    @discardableResult
+    public func checkpoint() throws -> Bool {
+        try writer.writeWithoutTransaction { db in
+            try Row.fetchOne(db, sql: "PRAGMA wal_checkpoint(TRUNCATE)").map { $0[0] as Int == 0 } ?? false
+        }
+    }
+
     /// Sets a value in the `meta` table.
     public func setMeta(_ key: String, _ value: String) throws {
         try writeTransaction("setting metadata") { db in
