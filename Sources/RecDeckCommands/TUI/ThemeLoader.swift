@@ -133,7 +133,8 @@ enum ThemeLoader {
     }
 
     /// The themes and the one to start with: `--theme`, else mono under `NO_COLOR`, else dark. A theme
-    /// that is missing or unreadable falls back to the default, with a message saying why.
+    /// that is missing or unreadable falls back to the default, with a message saying why. The themes are
+    /// the built-in ones and the user's; `folders` (tests) replaces both with those folders' themes.
     static func select(
         requested: String?, environment: [String: String] = ProcessInfo.processInfo.environment,
         folders: [URL]? = nil

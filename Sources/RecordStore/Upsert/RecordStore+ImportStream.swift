@@ -173,19 +173,10 @@ private struct StreamRun {
                 let asked = ahead.removeValue(forKey: number)
                 if let asked {
                     try pipeline.wait { asked.answers.found != nil }
-                    // Each answer's key is checked against the unseen batches' sets of key hashes: comparing
-                    // integers, not strings (creates' answers are a thousand "not found"s). A collision only
-                    // drops an answer, which is then read again.
-                    let unseen = touched.filter { $0.batch > asked.seen }.map(\.hashes)
-                    var found = asked.answers.found ?? [:]
-                    if !unseen.isEmpty {
-                        let stale = found.keys.filter { key in
-                            let hash = key.hashValue
-                            return unseen.contains { $0.contains(hash) }
-                        }
-                        for key in stale { found.removeValue(forKey: key) }
-                    }
-                    carried = found
+                    // Checked against the unseen batches' sets of key hashes, not their union: integers, not
+                    // strings (creates' answers are a thousand "not found"s).
+                    carried = StoreLookup.answers(
+                        asked.answers.found ?? [:], lessTouched: touched.filter { $0.batch > asked.seen }.map(\.hashes))
                 }
                 // The next two batches' probes, when read, are asked for now. When the writer thread is behind
                 // (an import's creates), this thread reads them on a connection of its own: it sees what was

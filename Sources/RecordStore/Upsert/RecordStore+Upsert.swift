@@ -239,7 +239,7 @@ struct QueuedBatch {
 
     /// The answers of the next batch's probes that still hold after this batch.
     func kept(_ found: [IdentifierKey: [Record]]) -> [IdentifierKey: [Record]] {
-        found.filter { !forgotten.contains($0.key.hashValue) }
+        StoreLookup.answers(found, lessTouched: [forgotten])
     }
 }
 

@@ -98,6 +98,21 @@ final class StoreLookup: RecordLookup {
     /// hash compares as one integer; a collision only drops an answer, which is then read again.
     private(set) var forgotten: Set<Int> = []
 
+    /// `found` less every answer whose key's hash is in one of `touched` (`forgotten` sets of batches the
+    /// answers did not see): what still holds. Usually nothing is dropped, and `found` comes back as is.
+    static func answers(
+        _ found: [IdentifierKey: [Record]], lessTouched touched: [Set<Int>]
+    ) -> [IdentifierKey: [Record]] {
+        guard !touched.isEmpty else { return found }
+        let stale = found.keys.filter { key in
+            let hash = key.hashValue
+            return touched.contains { $0.contains(hash) }
+        }
+        var kept = found
+        for key in stale { kept.removeValue(forKey: key) }
+        return kept
+    }
+
     /// Forgets prefetched answers a write may have changed (the keys a record held before and after it).
     func forget(type: String, keys: [IdentifierKey]) {
         for k in keys { forgotten.insert(k.hashValue) }

@@ -194,7 +194,7 @@ final class WriteStatements {
         let removeStatement = removed.isEmpty ? nil : try prepared(&removeKey, Self.removeKeySQL)
         let updated = text(r.updatedAt)
         let at = text(now)
-        // When the writer thread is behind (an import's creates), this thread serialises the data instead.
+        // When the writer thread is behind, this thread serialises the data instead.
         let early = (pipeline?.backlog ?? 0) > Self.behind ? r.data.jsonText : nil
         let earlyRevision = early.map { r.revisionText(dataText: $0, at: now) }
         try perform {
@@ -234,17 +234,23 @@ final class WriteStatements {
         }
     }
 
-    /// Hands the creates logged so far to the pipeline (or, without one, writes them now).
+    /// Hands the creates logged so far to the pipeline (or, without one, writes them now and keeps the log's
+    /// storage for the next lone write).
     func flushCreates() throws {
         guard !creates.isEmpty else { return }
         let log = creates
-        creates = CreateLog()
         let row = try prepared(&record, RecordRow.insertSQL)
         let revision = try prepared(&createRevision, Self.createRevisionSQL)
         let key = log.keys.isEmpty ? nil : try prepared(&key, Self.keySQL)
-        let job = { try self.run(log, row: row, revision: revision, key: key) }
-        // Handed over at once: the log already holds a hand-over's worth of writes.
-        if let pipeline { try pipeline.submit(handNow: true, writes: log.count, job) } else { try job() }
+        guard let pipeline else {
+            defer { log.reset() }
+            return try run(log, row: row, revision: revision, key: key)
+        }
+        // Handed over at once (the log already holds a hand-over's worth of writes); the writer thread owns it.
+        creates = CreateLog()
+        try pipeline.submit(handNow: true, writes: log.count) {
+            try self.run(log, row: row, revision: revision, key: key)
+        }
     }
 
     /// Writes a log's creates: for each, its revision, its row (naming the revision) and its keys (naming
