@@ -26,6 +26,7 @@ let package = Package(
         .package(url: "https://github.com/yaslab/CSV.swift", from: "2.5.2"),
         .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
     ],
     targets: [
         // The domain: JSON, JSONPath, schemas, identifiers, upsert planning, merge. Pure, no I/O.
@@ -38,6 +39,14 @@ let package = Package(
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
             ], swiftSettings: releaseSettings),
+        // The team store (DESIGN §9) over PostgreSQL (postgres-nio): its own target, so SQLite-only work does not
+        // compile it.
+        .target(
+            name: "RecordStorePostgres",
+            dependencies: [
+                "RecordCore", "RecordStore",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+            ]),
         // The sandbox server (DESIGN §8): adapts HTTP (Hummingbird 2) to the one exchange; decides nothing.
         .target(
             name: "RecordServer",
@@ -58,7 +67,8 @@ let package = Package(
         .target(
             name: "RecDeckCommands",
             dependencies: [
-                "RecordCore", "RecordStore", "RecordTUI", "CursesBackend", "TerminalScreen", "RecordServer",
+                "RecordCore", "RecordStore", "RecordStorePostgres", "RecordTUI", "CursesBackend", "TerminalScreen",
+                "RecordServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "TOMLKit", package: "TOMLKit"),
                 .product(name: "CSV", package: "CSV.swift"),

@@ -206,7 +206,7 @@ public final class FileImportRun: @unchecked Sendable {
         try store.setMeta(FileOpener.completeKey, "1")
         // The complete cache in its file alone: its log is not left for the next opening to read (a process
         // that ended without closing the store left up to 17 MB of it, and reopening took 60 ms more).
-        try? store.checkpoint()
+        _ = try? store.checkpoint()
         // The new cache is complete: older caches of the same file (with their -wal and -shm) go.
         let kept = URL(fileURLWithPath: keep).lastPathComponent
         for name in (try? FileManager.default.contentsOfDirectory(atPath: cacheFolder.path)) ?? []

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import RecordCore
 import RecordStore
+import RecordStorePostgres
 
 /// Options every subcommand takes: `--db`, `--read-only`, `--json`.
 public struct GlobalOptions: ParsableArguments, Sendable {
@@ -36,9 +37,24 @@ public struct GlobalOptions: ParsableArguments, Sendable {
         return folder.appendingPathComponent(defaultName).path
     }
 
+    /// The PostgreSQL server `--db` (or `$RECDECK_DB`) names, or nil for a SQLite file. A URL that cannot be
+    /// used is one line naming what is wrong (never its password).
+    func postgresLocation() throws -> PostgresLocation? {
+        let named = db.flatMap { $0.isEmpty ? nil : $0 } ?? ProcessInfo.processInfo.environment["RECDECK_DB"]
+        guard let url = named, PostgresLocation.isURL(url) else { return nil }
+        do { return try PostgresLocation(url: url) } catch let e as PostgresLocationError {
+            throw CLIError("cannot use \(PostgresLocation.redacting(url)): \(e.description)")
+        }
+    }
+
     /// Opens the store named by these options; `concurrentReads` for the TUI's background readers.
     func openStore(concurrentReads: Bool = false) throws -> RecordStore {
-        try RecordStore.open(path: databasePath(), readOnly: readOnly, concurrentReads: concurrentReads)
+        if let server = try postgresLocation() {
+            throw CLIError(
+                "\(server): this command works on a SQLite database so far; on PostgreSQL, `scenario run` works (README › Team store)"
+            )
+        }
+        return try RecordStore.open(path: databasePath(), readOnly: readOnly, concurrentReads: concurrentReads)
     }
 
     /// Opens the store and checks that it holds the type `key`; an unknown type is a one-line error.

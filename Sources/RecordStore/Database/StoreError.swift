@@ -1,4 +1,5 @@
 import GRDB
+import RecordCore
 
 /// A store failure with a one-line explanation for the user.
 public enum StoreError: Error, CustomStringConvertible, Sendable {
@@ -19,6 +20,16 @@ public enum StoreError: Error, CustomStringConvertible, Sendable {
         case .cannotOpen(let why): return why
         case .refused(let why): return why
         }
+    }
+
+    /// The refusal of a write whose record changed since it was read (its version moved on).
+    public static func changedMeanwhile(_ r: Record, _ expectedVersion: Int) -> StoreError {
+        .refused("record \(r.id) changed meanwhile (expected version \(expectedVersion)); nothing written")
+    }
+
+    /// The refusal of a write adding a key another record of its type holds.
+    public static func keyTaken(_ k: IdentifierKey, type: String) -> StoreError {
+        .refused("\(k.identifier) \"\(k.value)\" is already held by another \(type) record; nothing written")
     }
 
     /// Maps SQLite errors to readable ones.

@@ -87,7 +87,7 @@ enum RecordRow {
     static let insertSQL = "INSERT INTO records(\(columns), last_rev) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
 
     static func changedMeanwhile(_ r: Record, _ expectedVersion: Int) -> StoreError {
-        StoreError.refused("record \(r.id) changed meanwhile (expected version \(expectedVersion)); nothing written")
+        StoreError.changedMeanwhile(r, expectedVersion)
     }
 
     static func fetch(id: String, _ db: Database) throws -> Record? {

@@ -16,14 +16,35 @@ public struct ScenarioUnsupported: Error, Sendable, CustomStringConvertible {
     public var description: String
 }
 
-/// Runs conformance scenarios against fresh in-memory stores, through the same dialect layer as the CLI.
+/// What a store offers the scenario runner beyond the exchange: both stores run every scenario.
+public protocol ScenarioStore: TransactionalStore {
+    /// Adds or replaces a type's schema.
+    func applyType(_ type: ObjectType) throws
+    /// Inserts a scenario's initial records, in order.
+    func seed(_ records: [JSONValue]) throws
+    /// A fingerprint of the whole store's contents, to prove a preview wrote nothing.
+    func snapshot() throws -> String
+    /// A type's active and archived counts, if the type exists.
+    func counts(type: String) throws -> (active: Int, archived: Int)?
+    /// Every record of every type (small stores).
+    func allRecords() throws -> [Record]
+}
+
+extension RecordStore: ScenarioStore {}
+
+/// Runs conformance scenarios through the same dialect layer as the CLI: against fresh in-memory SQLite stores,
+/// or a store the caller made fresh for each scenario (a PostgreSQL schema).
 public struct ScenarioRunner: Sendable {
     public init() {}
 
-    /// Runs one scenario; returns its failures (empty when it passes). Throws `ScenarioUnsupported` for an
-    /// unknown dialect, or a store error.
+    /// Runs one scenario on a fresh in-memory SQLite store; returns its failures (empty when it passes). Throws
+    /// `ScenarioUnsupported` for an unknown dialect, or a store error.
     public func run(_ scenario: Scenario) throws -> [ScenarioFailure] {
-        let store = try RecordStore.inMemory()
+        try run(scenario, in: RecordStore.inMemory())
+    }
+
+    /// Runs one scenario on `store`, which must be empty.
+    public func run<Store: ScenarioStore>(_ scenario: Scenario, in store: Store) throws -> [ScenarioFailure] {
         for t in scenario.types { try store.applyType(t) }
         try store.seed(scenario.records)
         var failures: [ScenarioFailure] = []
@@ -54,7 +75,7 @@ public struct ScenarioRunner: Sendable {
     /// Checks a step's expectations. Plan keys (`decision`, `record`, …) read the first item's plan;
     /// `status` and `response` the native response; `results` each item's result; warnings and errors
     /// are gathered from every item.
-    private func check(_ expect: JSONValue, exchange: ExchangeOutcome, store: RecordStore) throws -> [(
+    private func check(_ expect: JSONValue, exchange: ExchangeOutcome, store: some ScenarioStore) throws -> [(
         key: String, detail: String
     )] {
         guard let e = expect.objectValue else { return [("expect", "must be an object")] }

@@ -49,9 +49,7 @@ enum WriteApplier {
     /// The "already held" refusal for a key the UNIQUE index turned away.
     static func keyTaken(_ k: IdentifierKey, _ record: Record) -> StoreError { keyTaken(k, type: record.type) }
 
-    static func keyTaken(_ k: IdentifierKey, type: String) -> StoreError {
-        StoreError.refused("\(k.identifier) \"\(k.value)\" is already held by another \(type) record; nothing written")
-    }
+    static func keyTaken(_ k: IdentifierKey, type: String) -> StoreError { StoreError.keyTaken(k, type: type) }
 
     private static func writeAssociations(_ r: Record, _ db: Database) throws {
         try db.execute(sql: "DELETE FROM associations WHERE from_id = ?", arguments: [r.id])

@@ -1,0 +1,113 @@
+import Foundation
+import PostgresNIO
+import RecordCore
+import RecordStore
+
+/// Applies decided writes on PostgreSQL: the record row, its revision (chained to the one before, as on
+/// SQLite), its identifier keys and associations — one statement for the row and revision, one for the keys.
+enum PostgresWriter {
+    /// Writes one decided write inside the transaction; returns the identifier keys the record held before
+    /// and after it (what the lookup answered for them is stale now).
+    @discardableResult
+    static func apply(
+        _ write: RecordWrite, type: ObjectType, source: WriteSource, at now: Date, _ tx: PostgresTransaction
+    ) throws -> [IdentifierKey] {
+        let r = write.after
+        let change = write.keyChanges ?? type.keyChanges(from: write.before, to: r)
+        let dataText = r.data.jsonText
+        let revision = r.revisionText(dataText: dataText, at: now)
+        let associations = r.associations.isEmpty ? nil : JSONValue.array(r.associations.map { .string($0) }).jsonText
+        let seq: Int64
+        if let old = write.before {
+            let rows = try tx.link.rows(
+                """
+                WITH rev AS (
+                    INSERT INTO revisions(record_id, version, op, after, source, batch, at, previous)
+                    SELECT \(r.id), \(r.version), \(write.op.rawValue), \(revision)::json, \(source.name),
+                           \(source.batch), \(now), last_rev
+                    FROM records WHERE id = \(r.id)
+                    RETURNING id)
+                UPDATE records SET name = \(r.name), external_id = \(r.externalID), data = \(dataText)::json,
+                    parent_id = \(r.parentID), associations = \(associations)::json, archived = \(r.archived),
+                    archived_at = \(r.archivedAt), version = \(r.version), updated_at = \(r.updatedAt),
+                    merged_into = \(r.mergedInto), last_rev = (SELECT id FROM rev)
+                WHERE id = \(r.id) AND version = \(old.version)
+                RETURNING seq
+                """)
+            guard let row = rows.first else {
+                throw StoreError.changedMeanwhile(r, old.version)
+            }
+            seq = try row.decode(Int64.self)
+            if r.archived != old.archived {
+                tx.state.count(r.type, archived: old.archived, by: -1)
+                tx.state.count(r.type, archived: r.archived, by: 1)
+            }
+            if !change.removed.isEmpty {
+                try tx.link.execute(
+                    """
+                    DELETE FROM record_keys k
+                    USING unnest(\(change.removed.map(\.identifier))::text[], \(change.removed.map(\.value))::text[])
+                        AS d(identifier, value)
+                    WHERE k.type = \(r.type) AND k.identifier = d.identifier AND k.value = d.value
+                      AND k.record_seq = \(seq)
+                    """)
+            }
+        } else {
+            let rows = try tx.link.rows(
+                """
+                WITH rev AS (
+                    INSERT INTO revisions(record_id, version, op, after, source, batch, at)
+                    VALUES (\(r.id), \(r.version), \(write.op.rawValue), \(revision)::json, \(source.name),
+                            \(source.batch), \(now))
+                    RETURNING id)
+                INSERT INTO records(id, type, name, external_id, data, parent_id, associations, archived, archived_at,
+                                    version, created_at, updated_at, merged_into, last_rev)
+                SELECT \(r.id), \(r.type), \(r.name), \(r.externalID), \(dataText)::json, \(r.parentID),
+                       \(associations)::json, \(r.archived), \(r.archivedAt), \(r.version), \(r.createdAt),
+                       \(r.updatedAt), \(r.mergedInto), id
+                FROM rev
+                RETURNING seq
+                """)
+            seq = try rows.first!.decode(Int64.self)
+            tx.state.count(r.type, archived: r.archived, by: 1)
+        }
+        if !change.added.isEmpty {
+            // ON CONFLICT: a key another record holds is named, not left to abort the transaction.
+            let cased = type.casedIdentifiers
+            let inserted = try tx.link.rows(
+                """
+                INSERT INTO record_keys(type, identifier, value, record_seq, cased)
+                SELECT \(r.type), identifier, value, \(seq), cased
+                FROM unnest(\(change.added.map(\.identifier))::text[], \(change.added.map(\.value))::text[],
+                            \(change.added.map { cased.contains($0.identifier) })::bool[])
+                    AS k(identifier, value, cased)
+                ON CONFLICT DO NOTHING
+                RETURNING identifier, value
+                """
+            ).map { row in
+                let c = row.makeRandomAccess()
+                return IdentifierKey(identifier: try c[0].decode(String.self), value: try c[1].decode(String.self))
+            }
+            if inserted.count < Set(change.added).count {
+                let done = Set(inserted)
+                let taken = change.added.first { !done.contains($0) }!
+                throw StoreError.keyTaken(taken, type: r.type)
+            }
+        }
+        if r.associations != (write.before?.associations ?? []) {
+            try tx.link.execute("DELETE FROM associations WHERE from_id = \(r.id)")
+            if !r.associations.isEmpty {
+                try tx.link.execute(
+                    """
+                    INSERT INTO associations(from_id, to_id) SELECT \(r.id), t FROM unnest(\(r.associations)::text[]) t
+                    ON CONFLICT DO NOTHING
+                    """)
+            }
+        }
+        if write.consumesAutonumber {
+            try tx.link.execute("UPDATE types SET autonumber = autonumber + 1 WHERE key = \(r.type)")
+        }
+        tx.state.changed(type: r.type, record: r.id)
+        return change.keys + change.removed
+    }
+}
