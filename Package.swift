@@ -86,7 +86,7 @@ let package = Package(
                 "RecordCore", "RecordStore", "RecDeckCommands", "RecordTUI", "TerminalScreen",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ], linkerSettings: allocator),
-        .target(name: "TestSupport", path: "Tests/TestSupport"),
+        .target(name: "TestSupport", dependencies: ["RecordCore"], path: "Tests/TestSupport"),
         .testTarget(
             name: "RecordCoreTests",
             dependencies: [
@@ -98,6 +98,11 @@ let package = Package(
                 "RecordCore", "RecordStore", "TestSupport",
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ]),
+        // Both stores under one suite: the exchange, the conformance scenarios, concurrency (PostgreSQL tests need
+        // RECDECK_TEST_PG; without it they say they were skipped).
+        .testTarget(
+            name: "TeamStoreTests",
+            dependencies: ["RecordCore", "RecordStore", "RecordStorePostgres", "TestSupport"]),
         .testTarget(
             name: "RecDeckCommandsTests",
             dependencies: [

@@ -2,6 +2,7 @@ import Foundation
 import GRDB
 import PropertyBased
 import RecordCore
+import TestSupport
 import Testing
 
 @testable import RecordStore

@@ -94,7 +94,8 @@ final class PostgresLink: @unchecked Sendable {
 
     func close() { try? connection.close().wait() }
 
-    deinit { if !connection.isClosed { connection.close().whenComplete { _ in } } }
+    /// Closed before it goes (postgres-nio requires it); links live on their users' threads, never an event loop's.
+    deinit { if !connection.isClosed { try? connection.close().wait() } }
 }
 
 /// A failure of the PostgreSQL store: one line naming the server, the SQLSTATE kept for retries.

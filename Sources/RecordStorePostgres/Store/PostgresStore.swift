@@ -17,7 +17,7 @@ public final class PostgresStore: @unchecked Sendable {
     let clock: @Sendable () -> Date
     let link: PostgresLink
     /// One transaction at a time on the connection.
-    private let lock = NIOLock()
+    let lock = NIOLock()
     /// Types parsed from their stored schema, reused while the schema text is unchanged.
     private let types = NIOLockedValueBox<[String: (schema: String, type: ObjectType)]>([:])
 
@@ -34,7 +34,10 @@ public final class PostgresStore: @unchecked Sendable {
         _ location: PostgresLocation, readOnly: Bool = false, clock: @escaping @Sendable () -> Date = { Date() }
     ) throws -> PostgresStore {
         let link = try PostgresLink.connect(location)
-        try PostgresSchema.migrateIfBehind(link, readOnly: readOnly)
+        do { try PostgresSchema.migrateIfBehind(link, readOnly: readOnly) } catch {
+            link.close()
+            throw error
+        }
         return PostgresStore(location: location, readOnly: readOnly, clock: clock, link: link)
     }
 
@@ -135,4 +138,11 @@ extension PostgresStore: TransactionalStore {
     }
 
     public func inReadTransaction<T>(_ body: (PostgresTransaction) throws -> T) throws -> T { try read(body) }
+}
+
+extension PostgresStore {
+    /// Runs statements outside any store transaction (tests set up roles and rights with it).
+    public func executeForTests(_ statements: [String]) throws {
+        try lock.withLock { for s in statements { try link.execute(sql: s) } }
+    }
 }

@@ -1,0 +1,111 @@
+import Foundation
+import RecordCore
+import RecordStore
+import Testing
+
+/// The exchange through each store: the same requests get the same answers and leave the same state.
+@Suite struct ExchangeOnBothStoresTests {
+    static let contacts = try! ObjectType(json: [
+        "key": "contacts", "kind": "contact",
+        "fields": [["key": "email", "type": "email", "required": true], ["key": "n", "type": "integer"]],
+        "identifiers": [
+            ["name": "email", "source": "$.email", "normalize": "email"],
+            ["name": "code", "source": "$.code", "normalize": "exact"],
+        ],
+    ])
+
+    static func native(_ body: JSONValue) -> Exchange {
+        Exchange(Dialects.named("native")!, DialectRequest(type: "contacts", body: body))
+    }
+
+    static func upsert(_ email: String, _ extra: JSONObject = [:]) -> Exchange {
+        var data: JSONObject = ["email": .string(email)]
+        data.merge(extra) { _, b in b }
+        return native(["lookup": ["identifier": "email"], "data": .object(data)])
+    }
+
+    /// Runs `body` on a fresh store of `kind` holding the contacts type.
+    static func withStore(_ kind: StoreKind, _ body: (any ScenarioStore) throws -> Void) throws {
+        try FreshStore.with(kind) { s in
+            try s.applyType(contacts)
+            try body(s)
+        }
+    }
+
+    static let source = WriteSource("test")
+
+    @Test(arguments: StoreKind.allCases)
+    func createThenUpdateThenUnchanged(_ kind: StoreKind) throws {
+        try Self.withStore(kind) { s in
+            let a = try s.perform(Self.upsert("Ann@X.io", ["n": 1]), apply: true, source: Self.source)
+            let b = try s.perform(Self.upsert(" ann@x.io", ["n": 2]), apply: true, source: Self.source)
+            let c = try s.perform(Self.upsert(" ann@x.io", ["n": 2]), apply: true, source: Self.source)
+            #expect(a.plans.map(\.decision) == [.create])
+            #expect(b.plans.map(\.decision) == [.update])
+            #expect(c.plans.map(\.decision) == [.unchanged])
+            #expect(b.plans[0].record?.id == a.plans[0].record?.id && b.plans[0].record?.version == 2)
+            let all = try s.allRecords()
+            #expect(all.count == 1 && all[0].data["n"] == .int(2) && all[0].version == 2)
+            #expect(try s.counts(type: "contacts")! == (1, 0))
+        }
+    }
+
+    @Test(arguments: StoreKind.allCases)
+    func aPreviewWritesNothing(_ kind: StoreKind) throws {
+        try Self.withStore(kind) { s in
+            _ = try s.perform(Self.upsert("a@x.io"), apply: true, source: Self.source)
+            let before = try s.snapshot()
+            let p = try s.perform(Self.upsert("a@x.io", ["n": 5]), apply: false, source: Self.source)
+            #expect(p.plans.map(\.decision) == [.update])
+            #expect(try s.snapshot() == before)
+        }
+    }
+
+    @Test(arguments: StoreKind.allCases)
+    func aStaleExpectedVersionIsRefused(_ kind: StoreKind) throws {
+        try Self.withStore(kind) { s in
+            _ = try s.perform(Self.upsert("a@x.io", ["n": 1]), apply: true, source: Self.source)
+            _ = try s.perform(Self.upsert("a@x.io", ["n": 2]), apply: true, source: Self.source)
+            let stale = try s.perform(
+                Self.native([
+                    "lookup": ["identifier": "email"], "data": ["email": "a@x.io", "n": 3], "expected_version": 1,
+                ]),
+                apply: true, source: Self.source)
+            #expect(stale.plans[0].decision.isError)
+            #expect(try s.allRecords()[0].data["n"] == .int(2))
+        }
+    }
+
+    @Test(arguments: StoreKind.allCases)
+    func aKeyAnotherRecordHoldsIsRefusedAndNothingIsWritten(_ kind: StoreKind) throws {
+        try Self.withStore(kind) { s in
+            _ = try s.perform(Self.upsert("a@x.io", ["code": "C1"]), apply: true, source: Self.source)
+            _ = try s.perform(Self.upsert("b@x.io"), apply: true, source: Self.source)
+            let before = try s.snapshot()
+            let clash = try s.perform(Self.upsert("b@x.io", ["code": "C1"]), apply: true, source: Self.source)
+            #expect(clash.plans[0].decision.isError)
+            #expect(try s.snapshot() == before)
+        }
+    }
+
+    @Test(arguments: StoreKind.allCases)
+    func anAtomicBulkBatchWithAFailedItemWritesNoRecord(_ kind: StoreKind) throws {
+        try Self.withStore(kind) { s in
+            let bulk = Exchange(
+                Dialects.named("bulk")!,
+                DialectRequest(
+                    type: "contacts",
+                    body: [
+                        "atomic": true,
+                        "records": [
+                            ["attributes": ["email": "a@x.com"], "identifiers": ["email": "a@x.com"]],
+                            ["attributes": ["n": 3], "identifiers": ["id": "missing"]],
+                        ],
+                    ]))
+            let x = try s.perform(bulk, apply: true, source: Self.source)
+            #expect(!x.committed)
+            #expect(try s.counts(type: "contacts")! == (0, 0))
+            #expect(try s.allRecords().isEmpty)
+        }
+    }
+}
