@@ -78,69 +78,6 @@ extension RecordStore {
         return RecordPage(records: shown.map(\.record), next: rows.count > limit ? shown.last?.key.seq : nil)
     }
 
-    /// The record with this id, if any.
-    public func record(id: String) throws -> Record? { try read { db in try RecordRow.fetch(id: id, db) } }
-
-    /// A record by id, or by external id or a unique identifier value of its type.
-    public func findRecord(type: String, key: String) throws -> Record? {
-        try read { db in
-            if let r = try RecordRow.fetch(id: key, db), r.type == type { return r }
-            guard let t = try objectType(type, db) else { return nil }
-            for id in t.identifiers {
-                guard let norm = id.normalize.apply(key) else { continue }
-                if let r = try StoreLookup(db: db).records(type: type, identifier: id.name, value: norm).first {
-                    return r
-                }
-            }
-            return nil
-        }
-    }
-
-    /// A record's revisions, oldest first, each with the state before it (the previous revision's).
-    public func history(recordID: String) throws -> [Revision] {
-        try read { db in
-            guard let record = try RecordRow.fetch(id: recordID, db) else { return [] }
-            var previous: Record?
-            return try Row.fetchAll(
-                db, sql: Self.revisionChainSQL(records: 1, columns: "*"), arguments: [recordID]
-            ).map { row in
-                let rev = try Self.revision(row, of: record, before: previous)
-                previous = rev.after
-                return rev
-            }
-        }
-    }
-
-    /// A revision row of `record` (its id, type and creation time complete the compact `after`).
-    static func revision(_ row: Row, of record: Record, before: Record?) throws -> Revision {
-        let after = try revisionState(row["after"], of: record, version: row["version"], at: row["at"])
-        return Revision(
-            id: row["id"], recordID: row["record_id"], version: row["version"], op: try row.decode("op"),
-            before: before,
-            after: after, source: row["source"], batch: row["batch"], at: row["at"])
-    }
-
-    /// The state a revision's `after` text describes.
-    static func revisionState(_ text: String, of record: Record, version: Int, at: String) throws -> Record {
-        try Record(
-            revision: JSONValue.parse(text), id: record.id, type: record.type, createdAt: record.createdAt,
-            version: version, at: Timestamp.parse(at) ?? record.createdAt)
-    }
-
-    /// The conflict queue, oldest first.
-    public func conflicts(pendingOnly: Bool = true) throws -> [ConflictEntry] {
-        try read { db in
-            try Row.fetchAll(
-                db, sql: "SELECT * FROM conflicts \(pendingOnly ? "WHERE status = 'pending'" : "") ORDER BY id"
-            ).map { row in
-                ConflictEntry(
-                    id: row["id"], type: row["type"], dialect: row["dialect"], request: row["request"],
-                    plan: (try? JSONValue.parse(row["plan"] as String)) ?? .null, recordID: row["record_id"],
-                    status: try row.decode("status"), resolution: row["resolution"], createdAt: row["created_at"])
-            }
-        }
-    }
-
     /// Every record of a type, in insertion order, one page at a time (for export).
     public func forEachRecord(
         type: String, filter: ArchiveFilter = .all, pageSize: Int = 1000, _ body: (Record) throws -> Void

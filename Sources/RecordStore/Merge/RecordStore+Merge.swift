@@ -95,21 +95,13 @@ extension RecordStore {
         let revisions = try Self.revisionIDs(inBatch: "merge:\(id)", db)
         let now = clock()
         // Newest first: the survivor gives the losers' identifier values back before they take them.
-        let statements = WriteStatements(db)
+        let tx = SQLiteTransaction(store: self, db: db)
         let restored = try revisions.map {
-            try revert(
-                revision: $0, source: WriteSource(source.name, batch: "undo:merge:\(id)"), at: now, db,
-                statements: statements)
+            try tx.revert(revision: $0, source: WriteSource(source.name, batch: "undo:merge:\(id)"), at: now)
         }
-        try statements.finish()
+        try tx.finish()
         try db.execute(sql: "UPDATE merges SET undone_at = ? WHERE id = ?", arguments: [Timestamp.format(now), id])
         return restored.reversed()
-    }
-
-    /// The merge a revision belongs to, if any.
-    static func mergeID(ofBatch batch: String?) -> Int64? {
-        guard let batch, batch.hasPrefix("merge:") else { return nil }
-        return Int64(batch.dropFirst("merge:".count))
     }
 
     func requireType(_ key: String, _ db: Database) throws -> ObjectType {

@@ -22,6 +22,56 @@ public protocol StoreTransaction {
     func recordProcess(_ process: ProcessEntry) throws
     /// Appends a served request to the journal.
     func appendRequest(_ entry: JournalEntry) throws
+
+    /// The record with this id, if any.
+    func record(id: String) throws -> Record?
+    /// Records of `type` holding a normalised identifier value, in insertion order.
+    func records(type: String, identifier: String, value: String) throws -> [Record]
+    /// Writes one decided write — the row, its keys, associations and revision — inside the transaction.
+    func write(_ write: RecordWrite, type: ObjectType, source: WriteSource, at now: Date) throws
+    /// A stored revision, if any.
+    func revision(id: Int64) throws -> StoredRevision?
+    /// A record's revisions, oldest first.
+    func revisions(ofRecord id: String) throws -> [StoredRevision]
+    /// The ids of the revisions written under a batch label, newest first.
+    func revisionIDs(inBatch batch: String) throws -> [Int64]
+    /// The conflict queue (pending entries only, or all), oldest first.
+    func conflicts(pendingOnly: Bool) throws -> [ConflictEntry]
+    /// A parked conflict's status ("pending", "resolved"), nil when there is no such entry.
+    func conflictStatus(id: Int64) throws -> String?
+    /// Marks a conflict resolved, and the journal entry of the request that parked it (`journal`: what it says).
+    func markResolved(conflict id: Int64, resolution: String, journal: String, at: Date) throws
+}
+
+/// A revision as stored: its compact `after` text (`Record.revisionText`) and the revision before it.
+public struct StoredRevision: Sendable {
+    public var id: Int64
+    public var recordID: String
+    public var version: Int
+    public var op: RevisionOp
+    public var after: String
+    public var source: String
+    public var batch: String?
+    public var at: Date
+    public var previous: Int64?
+    public init(
+        id: Int64, recordID: String, version: Int, op: RevisionOp, after: String, source: String, batch: String?,
+        at: Date, previous: Int64?
+    ) {
+        self.id = id; self.recordID = recordID; self.version = version; self.op = op; self.after = after
+        self.source = source; self.batch = batch; self.at = at; self.previous = previous
+    }
+
+    /// The state this revision wrote, completed from its record (id, type, creation time).
+    public func state(of record: Record) throws -> Record {
+        do {
+            return try Record(
+                revision: JSONValue.parse(after), id: record.id, type: record.type, createdAt: record.createdAt,
+                version: version, at: at)
+        } catch let e as JSONSyntaxError {
+            throw StoreError.invalid("revision \(id) holds unreadable JSON (\(e.message)); the database may be damaged")
+        }
+    }
 }
 
 /// A bulk process as it is kept: what `StoreTransaction.recordProcess` writes.

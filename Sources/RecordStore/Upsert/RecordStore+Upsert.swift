@@ -53,23 +53,6 @@ extension RecordStore {
         }
     }
 
-    /// The type with this key, if any.
-    public func objectType(_ key: String) throws -> ObjectType? { try read { db in try objectType(key, db) } }
-
-    /// Plans a request against the current state and writes nothing.
-    public func plan(_ request: UpsertRequest) throws -> Plan {
-        try read { db in try planner(db).plan(request, type: objectType(request.type, db)) }
-    }
-
-    /// Plans and applies a request in one transaction; the plan is made inside it, so nothing slips
-    /// between preview and write.
-    @discardableResult
-    public func upsert(_ request: UpsertRequest, source: WriteSource) throws -> Plan {
-        try writeTransaction("upsert") { db in
-            try applyPlanned(request, type: objectType(request.type, db), source: source, db)
-        }
-    }
-
     func applyPlanned(
         _ request: UpsertRequest, type: ObjectType?, source: WriteSource, lookup: StoreLookup? = nil,
         statements: WriteStatements? = nil, _ db: Database

@@ -37,10 +37,7 @@ public struct PostgresTransaction: StoreTransaction {
         let plan = try planner.plan(request, type: type)
         guard let type, !plan.replayed else { return plan }
         if plan.decision.writes {
-            for w in plan.writes {
-                let touched = try PostgresWriter.apply(w, type: type, source: source, at: now, self)
-                state.lookup.forget(type: w.after.type, keys: touched)
-            }
+            for w in plan.writes { try write(w, type: type, source: source, at: now) }
         }
         if let key = request.idempotencyKey, !plan.decision.isError {
             try link.execute(
@@ -104,6 +101,77 @@ public struct PostgresTransaction: StoreTransaction {
               \(e.conflictID), \(e.resolution))
             """)
         state.journaled = true
+    }
+
+    public func record(id: String) throws -> Record? { try state.lookup.record(id: id) }
+
+    public func records(type: String, identifier: String, value: String) throws -> [Record] {
+        try state.lookup.records(type: type, identifier: identifier, value: value)
+    }
+
+    public func write(_ write: RecordWrite, type: ObjectType, source: WriteSource, at now: Date) throws {
+        let touched = try PostgresWriter.apply(write, type: type, source: source, at: now, self)
+        state.lookup.forget(type: write.after.type, keys: touched)
+    }
+
+    static let revisionColumns = "id, record_id, version, op, after::text, source, batch, at, previous"
+
+    public func revision(id: Int64) throws -> StoredRevision? {
+        try link.rows("SELECT \(unescaped: Self.revisionColumns) FROM revisions WHERE id = \(id)").first.map(
+            Self.revision)
+    }
+
+    public func revisions(ofRecord id: String) throws -> [StoredRevision] {
+        try link.rows("SELECT \(unescaped: Self.revisionColumns) FROM revisions WHERE record_id = \(id) ORDER BY id")
+            .map(Self.revision)
+    }
+
+    public func revisionIDs(inBatch batch: String) throws -> [Int64] {
+        try link.rows("SELECT id FROM revisions WHERE batch = \(batch) ORDER BY id DESC").map {
+            try $0.decode(Int64.self)
+        }
+    }
+
+    static func revision(_ row: PostgresRow) throws -> StoredRevision {
+        let (id, recordID, version, op, after, source, batch, at, previous) = try row.decode(
+            (Int64, String, Int64, String, String, String, String?, Date, Int64?).self)
+        guard let op = RevisionOp(rawValue: op) else {
+            throw StoreError.invalid("revision \(id) has an unknown operation \"\(op)\"")
+        }
+        return StoredRevision(
+            id: id, recordID: recordID, version: Int(version), op: op, after: after, source: source, batch: batch,
+            at: at, previous: previous)
+    }
+
+    public func conflicts(pendingOnly: Bool) throws -> [ConflictEntry] {
+        let filter = pendingOnly ? "WHERE status = 'pending'" : ""
+        return try link.rows(
+            """
+            SELECT id, type, dialect, request, plan::text, record_id, status, resolution, created_at
+            FROM conflicts \(unescaped: filter) ORDER BY id
+            """
+        ).map { row in
+            let (id, type, dialect, request, plan, recordID, status, resolution, createdAt) = try row.decode(
+                (Int64, String, String, String, String, String?, String, String?, Date).self)
+            return ConflictEntry(
+                id: id, type: type, dialect: dialect, request: request, plan: (try? JSONValue.parse(plan)) ?? .null,
+                recordID: recordID, status: ConflictStatus(rawValue: status) ?? .pending, resolution: resolution,
+                createdAt: Timestamp.format(createdAt))
+        }
+    }
+
+    public func conflictStatus(id: Int64) throws -> String? {
+        try link.rows("SELECT status FROM conflicts WHERE id = \(id)").first?.decode(String.self)
+    }
+
+    public func markResolved(conflict id: Int64, resolution: String, journal: String, at: Date) throws {
+        try link.execute(
+            "UPDATE conflicts SET status = 'resolved', resolution = \(resolution), resolved_at = \(at) WHERE id = \(id)"
+        )
+        try link.execute("UPDATE requests SET resolution = \(journal) WHERE conflict_id = \(id)")
+        if let type = try link.rows("SELECT type FROM conflicts WHERE id = \(id)").first?.decode(String.self) {
+            state.changed(type: type, conflict: true)
+        }
     }
 
     /// Takes the transaction-scoped advisory locks on `keys` of `type` (and the requests' idempotency keys)
