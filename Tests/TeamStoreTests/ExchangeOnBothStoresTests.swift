@@ -108,4 +108,72 @@ import Testing
             #expect(try s.allRecords().isEmpty)
         }
     }
+
+    @Test(arguments: StoreKind.allCases)
+    func archiveRestoreUndoAndHistory(_ kind: StoreKind) throws {
+        try Self.withStore(kind) { s in
+            let id = try #require(
+                try s.perform(Self.upsert("a@x.io", ["n": 1]), apply: true, source: Self.source).plans[0].record?.id)
+            try s.archive(type: "contacts", id: id, source: Self.source)
+            #expect(try s.counts(type: "contacts")! == (0, 1))
+            #expect(throws: StoreError.self) { try s.archive(type: "contacts", id: id, source: Self.source) }
+            try s.restore(type: "contacts", id: id, source: Self.source)
+            let history = try s.history(recordID: id)
+            #expect(history.map(\.op) == [.create, .archive, .restore])
+            #expect(history.map(\.version) == [1, 2, 3])
+            #expect(history[1].before?.archived == false && history[1].after.archived)
+            // Undoing the restore archives the record again, as a new revision.
+            let undone = try s.undo(revision: history[2].id, source: Self.source)
+            #expect(undone.archived && undone.version == 4)
+            #expect(try s.counts(type: "contacts")! == (0, 1))
+            // A revision that is no longer the latest is refused.
+            #expect(throws: StoreError.self) { try s.undo(revision: history[0].id, source: Self.source) }
+            #expect(try s.findRecord(type: "contacts", key: " A@X.io ")?.id == id)
+            #expect(try s.record(id: id)?.version == 4)
+        }
+    }
+
+    @Test(arguments: StoreKind.allCases)
+    func undoingABatchRevertsEachOfItsRecords(_ kind: StoreKind) throws {
+        try Self.withStore(kind) { s in
+            let ids = try ["a@x.io", "b@x.io"].map {
+                try #require(try s.perform(Self.upsert($0), apply: true, source: Self.source).plans[0].record?.id)
+            }
+            try s.archive(type: "contacts", ids: ids, source: WriteSource("test", batch: "B1"))
+            #expect(try s.counts(type: "contacts")! == (0, 2))
+            let restored = try s.undoBatch("B1", source: Self.source)
+            #expect(restored.count == 2 && restored.allSatisfy { !$0.archived })
+            #expect(try s.counts(type: "contacts")! == (2, 0))
+            #expect(throws: StoreError.self) { try s.undoBatch("nope", source: Self.source) }
+        }
+    }
+
+    @Test(arguments: StoreKind.allCases)
+    func aParkedConflictIsResolvedOnce(_ kind: StoreKind) throws {
+        try Self.withStore(kind) { s in
+            let id = try #require(
+                try s.perform(Self.upsert("a@x.io"), apply: true, source: Self.source).plans[0].record?.id)
+            try s.archive(type: "contacts", id: id, source: Self.source)
+            // A prompt-mode match of an archived record is a conflict; a non-atomic bulk batch parks it.
+            let bulk = Exchange(
+                Dialects.named("bulk")!,
+                DialectRequest(
+                    type: "contacts",
+                    body: [
+                        "records": [["attributes": ["email": "a@x.io", "n": 9], "identifiers": ["id": .string(id)]]]
+                    ]))
+            let x = try s.perform(bulk, apply: true, source: Self.source)
+            #expect(x.plans[0].decision == .conflict)
+            let parked = try s.conflicts(pendingOnly: true)
+            let entry = try #require(parked.first)
+            #expect(parked.count == 1)
+            #expect(entry.recordID == id)
+            try s.resolveConflict(id: entry.id, request: nil, resolution: "skip", source: Self.source)
+            #expect(try s.conflicts(pendingOnly: true).isEmpty)
+            #expect(try s.conflicts(pendingOnly: false).first?.resolution == "skip")
+            #expect(throws: StoreError.self) {
+                try s.resolveConflict(id: entry.id, request: nil, resolution: "skip", source: Self.source)
+            }
+        }
+    }
 }
