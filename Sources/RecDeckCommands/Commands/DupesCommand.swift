@@ -33,7 +33,7 @@ struct DupesCommand: ParsableCommand {
 
     func run() throws {
         guard limit > 0 else { throw CLIError("--limit must be at least 1", status: .usage) }
-        let (store, objectType) = try global.openStore(requiringType: type)
+        let (store, objectType) = try global.openSQLiteStore(for: "dupes", requiringType: type)
         let parsed = try Self.parseRules(
             rules, for: objectType, nicknames: try NicknameFile.table(extraFile: nicknames))
         let showProgress = Output.stderrIsTerminal && !global.json

@@ -30,7 +30,7 @@ struct ExportCommand: ParsableCommand {
     var output: String?
 
     func run() throws {
-        let (store, objectType) = try global.openStore(requiringType: type)
+        let (store, objectType) = try global.openSQLiteStore(for: "export", requiringType: type)
         let chosenFormat: ExportFormat
         if let format {
             guard let f = ExportFormat(rawValue: format.lowercased()) else {

@@ -56,7 +56,7 @@ struct ImportCommand: ParsableCommand {
         try report(summary)
     }
 
-    private func runBulk(_ store: RecordStore) throws {
+    private func runBulk(_ store: any RecordStoring) throws {
         let importer = Importer(type: type)
         let summary = try importer.runBulk(file, into: store) { label, exchange in
             guard !global.json else { return }

@@ -64,7 +64,7 @@ struct MergeCommand: ParsableCommand {
             throw CLIError("name at least one record to merge into \(survivor ?? "the survivor")", status: .usage)
         }
         if !dryRun { try global.requireWritable("merge") }
-        let (store, objectType) = try global.openStore(requiringType: type)
+        let (store, objectType) = try global.openSQLiteStore(for: "merge", requiringType: type)
         do { try ruleSet.check(for: objectType) } catch { throw CLIError(error.description, status: .usage) }
         func resolve(_ key: String) throws -> String {
             guard let r = try store.findRecord(type: type, key: key) else {
@@ -95,7 +95,7 @@ struct MergeCommand: ParsableCommand {
     /// `--auto`: scan, then merge group by group under one run, with a progress bar and a summary.
     private func runAuto(_ ruleSet: MergeRuleSet) throws {
         if !dryRun { try global.requireWritable("merge --auto") }
-        let (store, objectType) = try global.openStore(requiringType: type)
+        let (store, objectType) = try global.openSQLiteStore(for: "merge", requiringType: type)
         do { try ruleSet.check(for: objectType) } catch { throw CLIError(error.description, status: .usage) }
         let names = try NicknameFile.table(extraFile: nicknames)
         let parsed = try DupesCommand.parseRules(matchRules, for: objectType, nicknames: names)

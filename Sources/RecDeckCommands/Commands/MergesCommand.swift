@@ -16,7 +16,7 @@ struct MergesCommand: ParsableCommand {
 
     func run() throws {
         guard limit > 0 else { throw CLIError("--limit must be at least 1", status: .usage) }
-        let store = try global.openStore()
+        let store = try global.openSQLiteStore(for: "merges")
         if let runID {
             let r = try store.mergeRun(runID)
             if global.json { Output.json(r.json); return }

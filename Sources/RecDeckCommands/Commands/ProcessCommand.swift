@@ -12,7 +12,7 @@ struct ProcessCommand: ParsableCommand {
     func run() throws {
         let store = try global.openStore()
         guard let id else {
-            let recent = try store.recentProcesses()
+            let recent = try store.recentProcesses(limit: 20)
             if global.json {
                 Output.json(
                     .array(

@@ -82,7 +82,7 @@ struct ServeCommand: ParsableCommand {
 
     func run() throws {
         try global.requireWritable("serve")
-        let store = try global.openStore(concurrentReads: true)
+        let store = try global.openSQLiteStore(for: "serve", concurrentReads: true)
         let server = SandboxServer(
             store: store, host: host, port: port, tokens: tokens, policy: try policy(),
             journalBodyLimit: journalBodyLimit, clientTimeout: .milliseconds(Int64(clientTimeout * 1000)))
@@ -124,7 +124,7 @@ struct RequestsCommand: ParsableCommand {
 
     func run() throws {
         guard limit > 0 else { throw CLIError("--limit must be at least 1", status: .usage) }
-        let store = try global.openStore()
+        let store = try global.openSQLiteStore(for: "serve")
         let entries = try store.requests(limit: limit)
         if global.json {
             // One JSON array; with --follow, one JSON object per line as requests arrive.

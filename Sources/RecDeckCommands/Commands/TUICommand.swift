@@ -63,7 +63,7 @@ struct TUICommand: ParsableCommand {
                 path: try global.databasePath(defaultName: "demo.sqlite"), readOnly: global.readOnly,
                 concurrentReads: true)
         } else {
-            store = try global.openStore(concurrentReads: true)
+            store = try global.openSQLiteStore(for: "the TUI", concurrentReads: true)
         }
         let selection = ThemeLoader.select(requested: theme)
         let config = UserConfig.load()

@@ -29,8 +29,10 @@ struct UndoCommand: ParsableCommand {
     func run() throws {
         try global.requireWritable("undo")
         let store = try global.openStore()
+        /// Merges live in the SQLite store so far.
+        func mergeStore() throws -> RecordStore { try GlobalOptions.sqlite(store, for: "undoing a merge") }
         if let merge {
-            let records = try store.undoMerge(id: merge, source: WriteSource("cli"))
+            let records = try mergeStore().undoMerge(id: merge, source: WriteSource("cli"))
             if global.json { Output.json(["merge": .int(merge), "records": .array(records.map(\.json))]); return }
             Output.out("undid merge \(merge): \(records.count) record\(records.count == 1 ? "" : "s") restored")
             for r in records { Output.out("  \(r.id) version \(r.version)\(r.archived ? " (archived)" : "")") }
@@ -38,7 +40,7 @@ struct UndoCommand: ParsableCommand {
         }
         if let batch, batch.hasPrefix("run_") {
             let showProgress = Output.stderrIsTerminal && !global.json
-            let undo = try store.undoRun(
+            let undo = try mergeStore().undoRun(
                 batch, source: WriteSource("cli"),
                 progress: { f in
                     if showProgress { Output.progress(f, "undoing merges") }

@@ -39,7 +39,7 @@ public struct Importer {
 
     /// Imports `path`; `afterBatch` gets (batch number, first item, last item, bytes read, file size) after each commit.
     public func run(
-        _ path: String, into store: RecordStore, source: String = "import",
+        _ path: String, into store: any RecordStoring, source: String = "import",
         afterBatch: (Int, Int, Int, Int, Int) -> Void = { _, _, _, _, _ in }
     ) throws -> ImportSummary {
         var session = try Session(self, path: path, store: store, source: source)
@@ -50,7 +50,7 @@ public struct Importer {
     /// An import one batch at a time (the TUI's file import grows the grid between batches).
     public struct Session {
         let importer: Importer
-        let store: RecordStore
+        let store: any RecordStoring
         let source: String
         let runID: String
         let started = Date()
@@ -63,7 +63,7 @@ public struct Importer {
         /// The file is read line by line (JSONL), as the reader found when it opened it.
         public var readsLines: Bool { reader.readsLines }
 
-        public init(_ importer: Importer, path: String, store: RecordStore, source: String = "import") throws {
+        public init(_ importer: Importer, path: String, store: any RecordStoring, source: String = "import") throws {
             self.importer = importer; self.store = store; self.source = source
             reader = ReadAhead(
                 try ImportReader(
@@ -145,7 +145,7 @@ public struct Importer {
     /// Imports a file whose items are bulk request bodies (`{records: [...]}`): each is one batch,
     /// applied in one transaction and kept under its own process id.
     public func runBulk(
-        _ path: String, into store: RecordStore, source: String = "import",
+        _ path: String, into store: any RecordStoring, source: String = "import",
         afterBatch: (_ label: String, _ exchange: ExchangeOutcome) -> Void = { _, _ in }
     ) throws -> ImportSummary {
         guard !ImportReader.isCSV(path) else {

@@ -47,18 +47,39 @@ public struct GlobalOptions: ParsableArguments, Sendable {
         }
     }
 
-    /// Opens the store named by these options; `concurrentReads` for the TUI's background readers.
-    func openStore(concurrentReads: Bool = false) throws -> RecordStore {
-        if let server = try postgresLocation() {
-            throw CLIError(
-                "\(server): this command works on a SQLite database so far; on PostgreSQL, `scenario run` works (README › Team store)"
-            )
-        }
+    /// Opens the store named by these options: the PostgreSQL team store for a `postgres://` URL, else the
+    /// SQLite file.
+    func openStore() throws -> any RecordStoring {
+        if let server = try postgresLocation() { return try PostgresStore.open(server, readOnly: readOnly) }
+        return try RecordStore.open(path: databasePath(), readOnly: readOnly)
+    }
+
+    /// Opens the SQLite store named by these options, for what the team store does not do yet (`feature` names
+    /// it in the refusal); `concurrentReads` for the TUI's background readers.
+    func openSQLiteStore(for feature: String, concurrentReads: Bool = false) throws -> RecordStore {
+        if let server = try postgresLocation() { throw Self.notOnPostgres(server.description, feature) }
         return try RecordStore.open(path: databasePath(), readOnly: readOnly, concurrentReads: concurrentReads)
     }
 
+    /// `store` as the SQLite store, for what the team store does not do yet (`feature` names it in the refusal).
+    static func sqlite(_ store: any RecordStoring, for feature: String) throws -> RecordStore {
+        guard let sqlite = store as? RecordStore else { throw notOnPostgres(store.location, feature) }
+        return sqlite
+    }
+
+    private static func notOnPostgres(_ location: String, _ feature: String) -> CLIError {
+        CLIError("\(location): \(feature) works on a SQLite database so far, not on PostgreSQL (README › Team store)")
+    }
+
+    /// Opens the SQLite store and checks that it holds the type `key` (`feature`: see `openSQLiteStore`).
+    func openSQLiteStore(for feature: String, requiringType key: String) throws -> (RecordStore, ObjectType) {
+        let store = try openSQLiteStore(for: feature)
+        guard let type = try store.objectType(key) else { throw CLIError("unknown object type \"\(key)\"") }
+        return (store, type)
+    }
+
     /// Opens the store and checks that it holds the type `key`; an unknown type is a one-line error.
-    func openStore(requiringType key: String) throws -> (RecordStore, ObjectType) {
+    func openStore(requiringType key: String) throws -> (any RecordStoring, ObjectType) {
         let store = try openStore()
         guard let type = try store.objectType(key) else { throw CLIError("unknown object type \"\(key)\"") }
         return (store, type)

@@ -12,21 +12,22 @@ import RecordStore
 /// of one key plan one after the other and cannot deadlock; the UNIQUE keys table is the last defence.
 /// Serialization failures and deadlocks are retried (`attempts`).
 public final class PostgresStore: @unchecked Sendable {
-    public let location: PostgresLocation
+    /// The server, database and schema (its password never shown).
+    public let server: PostgresLocation
     public let readOnly: Bool
     let clock: @Sendable () -> Date
     let link: PostgresLink
     /// One transaction at a time on the connection.
     let lock = NIOLock()
     /// Types parsed from their stored schema, reused while the schema text is unchanged.
-    private let types = NIOLockedValueBox<[String: (schema: String, type: ObjectType)]>([:])
+    private let parsedTypes = NIOLockedValueBox<[String: (schema: String, type: ObjectType)]>([:])
 
     /// Times a transaction runs when the server reports a serialization failure or a deadlock.
     static let attempts = 5
 
     private init(location: PostgresLocation, readOnly: Bool, clock: @escaping @Sendable () -> Date, link: PostgresLink)
     {
-        self.location = location; self.readOnly = readOnly; self.clock = clock; self.link = link
+        self.server = location; self.readOnly = readOnly; self.clock = clock; self.link = link
     }
 
     /// Connects to the server and migrates the store's schema when it is behind (not when `readOnly`).
@@ -56,16 +57,16 @@ public final class PostgresStore: @unchecked Sendable {
     /// Drops the store's schema and everything in it (a scenario's own schema, afterwards).
     public func dropSchema() throws {
         try lock.withLock {
-            try link.execute(sql: "DROP SCHEMA IF EXISTS \(PostgresSchema.quoted(location.schema)) CASCADE")
+            try link.execute(sql: "DROP SCHEMA IF EXISTS \(PostgresSchema.quoted(server.schema)) CASCADE")
         }
     }
 
     /// The type `key` parsed from `schema`, parsed once per schema text.
     func parsedType(_ key: String, schema text: String) throws -> ObjectType {
-        if let kept = types.withLockedValue({ $0[key] }), kept.schema == text { return kept.type }
+        if let kept = parsedTypes.withLockedValue({ $0[key] }), kept.schema == text { return kept.type }
         do {
             let type = try ObjectType(json: JSONValue.parse(text))
-            types.withLockedValue { $0[key] = (text, type) }
+            parsedTypes.withLockedValue { $0[key] = (text, type) }
             return type
         } catch {
             throw StoreError.invalid("stored schema of type \(key) is unreadable: \(error)")

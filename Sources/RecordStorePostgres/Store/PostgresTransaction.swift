@@ -180,7 +180,7 @@ public struct PostgresTransaction: StoreTransaction {
     func lock(type: String, keys: [IdentifierKey], request: UpsertRequest? = nil, requests: [UpsertRequest] = [])
         throws
     {
-        let schema = store.location.schema
+        let schema = store.server.schema
         var ids = keys.map { Self.lockID(schema, type, $0.identifier, $0.value) }
         for r in (request.map { [$0] } ?? []) + requests {
             if let key = r.idempotencyKey { ids.append(Self.lockID(schema, "\u{0}idempotency", "", key)) }
@@ -216,7 +216,7 @@ public struct PostgresTransaction: StoreTransaction {
                 """)
         }
         for note in state.notifications(source: "recdeck") {
-            try link.execute("SELECT pg_notify(\(PostgresStore.channel(store.location.schema)), \(note))")
+            try link.execute("SELECT pg_notify(\(PostgresStore.channel(store.server.schema)), \(note))")
         }
     }
 }
