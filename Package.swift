@@ -83,7 +83,7 @@ let package = Package(
         .executableTarget(
             name: "recdeck-bench",
             dependencies: [
-                "RecordCore", "RecordStore", "RecDeckCommands", "RecordTUI", "TerminalScreen",
+                "RecordCore", "RecordStore", "RecordStorePostgres", "RecDeckCommands", "RecordTUI", "TerminalScreen",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ], linkerSettings: allocator),
         .target(name: "TestSupport", dependencies: ["RecordCore"], path: "Tests/TestSupport"),

@@ -1,21 +1,23 @@
 import Foundation
 import RecordCore
 import RecordStore
+import RecordStorePostgres
 
 /// `recdeck-bench concurrency [--processes P] [--keys K] [--batch-size B]`: P `recdeck import`
 /// processes upsert the same K new keys into one database at once (each in its own shuffled order,
 /// each writing its own number, B keys per transaction). There must be exactly K records; every
 /// process must get create or update for every key (creates summing to K) and none may see
-/// "database is locked".
+/// "database is locked". With `server` (a `postgres://` URL) they share that server, in a schema of their own.
 enum ConcurrencyBench {
-    static func run(processes: Int, keys: Int, batch: Int) throws {
+    static func run(processes: Int, keys: Int, batch: Int, server: String? = nil) throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent(
             "recdeck-bench-concurrency-\(getpid())"
         ).path
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: folder) }
-        let db = folder + "/c.sqlite"
-        try CrashBench.prepare(db)
+        let target = try Target(server: server, folder: folder)
+        defer { target.drop() }
+        let db = target.db
         for p in 0..<processes {
             let lines = (0..<keys).shuffled().map { #"{"email":"k\#($0)@x.io","score":\#(p)}"# }
             try Data(lines.joined(separator: "\n").utf8).write(to: URL(fileURLWithPath: "\(folder)/in\(p).jsonl"))
@@ -32,7 +34,7 @@ enum ConcurrencyBench {
         let statuses = children.map { $0.wait() }
         let seconds = Date().timeIntervalSince(started)
         print(
-            "concurrency: \(processes) processes × the same \(keys) new keys, \(batch) per transaction: \(String(format: "%.2f", seconds)) s"
+            "concurrency\(server == nil ? "" : " (PostgreSQL)"): \(processes) processes × the same \(keys) new keys, \(batch) per transaction: \(String(format: "%.2f", seconds)) s"
         )
         print("process  exit  create  update  other  locked")
         var creates = 0, problems = 0
@@ -52,9 +54,46 @@ enum ConcurrencyBench {
                     format: "%7d  %4d  %6d  %6d  %5d  %@", p + 1, statuses[p], made, updated, Int(other),
                     locked ? "YES" : "no"))
         }
-        let records = try RecordStore.open(path: db).counts(type: "contacts")?.active ?? 0
+        let records = try target.store().counts(type: "contacts")?.active ?? 0
         print("records: \(records) (expected \(keys)); creates across processes: \(creates)")
         if problems > 0 || records != keys || creates != keys { fail("concurrency guarantee broken") }
         print("ok: exactly \(keys) records, every key create or update in every process, no lock errors")
+    }
+
+    /// Where the processes write: a SQLite file in `folder`, or a fresh schema on a PostgreSQL server.
+    struct Target {
+        let db: String
+        let postgres: PostgresLocation?
+
+        init(server: String?, folder: String) throws {
+            guard let server else {
+                db = folder + "/c.sqlite"
+                postgres = nil
+                try CrashBench.prepare(db)
+                return
+            }
+            let location = try PostgresLocation(url: server).with(schema: "recdeck_bench_\(getpid())")
+            postgres = location
+            db = Self.url(server, schema: location.schema)
+            let store = try PostgresStore.open(location)
+            defer { store.close() }
+            try store.applyType(CrashBench.contactsType)
+        }
+
+        /// `url` naming `schema` (appended to its query).
+        static func url(_ url: String, schema: String) -> String {
+            url + (url.contains("?") ? "&" : "?") + "schema=" + schema
+        }
+
+        func store() throws -> any RecordStoring {
+            if let postgres { return try PostgresStore.open(postgres) }
+            return try RecordStore.open(path: db)
+        }
+
+        func drop() {
+            guard let postgres, let store = try? PostgresStore.open(postgres) else { return }
+            try? store.dropSchema()
+            store.close()
+        }
     }
 }

@@ -74,12 +74,17 @@ enum CrashBench {
     /// A new database with the contacts type.
     static func prepare(_ path: String) throws {
         for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
-        let store = try RecordStore.open(path: path)
-        try store.applyType(
-            ObjectType(
+        try RecordStore.open(path: path).applyType(contactsType)
+    }
+
+    /// The contacts type the crash and concurrency benchmarks write.
+    static var contactsType: ObjectType {
+        get throws {
+            try ObjectType(
                 json: JSONValue.parse(
                     #"{"key":"contacts","kind":"contact","fields":[{"key":"email","type":"email","required":true},{"key":"first_name","type":"string"},{"key":"score","type":"integer"}],"identifiers":[{"name":"email","source":"$.email","normalize":"email"}]}"#
-                )))
+                ))
+        }
     }
 
     /// The last item number of the last batch the import reported committed ("batch 7 committed: items 6001–7000").

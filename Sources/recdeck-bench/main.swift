@@ -90,10 +90,14 @@ struct ConcurrencyBenchCommand: ParsableCommand {
     @Option(help: "Processes.") var processes = 8
     @Option(help: "New keys each process upserts.") var keys = 1000
     @Option(help: "Keys per transaction.") var batchSize = 1
+    @Option(help: "A postgres:// URL: the processes share that server (in a fresh schema, dropped afterwards).")
+    var db: String?
     func validate() throws {
         try requirePositive(["--processes": processes, "--keys": keys, "--batch-size": batchSize])
     }
-    func run() throws { try ConcurrencyBench.run(processes: processes, keys: keys, batch: batchSize) }
+    func run() throws {
+        try ConcurrencyBench.run(processes: processes, keys: keys, batch: batchSize, server: db)
+    }
 }
 
 struct JSONBenchCommand: ParsableCommand {

@@ -2,6 +2,7 @@ import Foundation
 import RecordCore
 import RecordStore
 import RecordStorePostgres
+import TestSupport
 import Testing
 
 /// What only the team store does: many writers at once, migrations raced, and the server's refusals said in one

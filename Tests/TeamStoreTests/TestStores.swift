@@ -2,6 +2,7 @@ import Foundation
 import RecordCore
 import RecordStore
 import RecordStorePostgres
+import TestSupport
 import Testing
 
 /// The two stores every test here runs on.
@@ -10,24 +11,11 @@ enum StoreKind: String, CaseIterable, Sendable, CustomTestStringConvertible {
     var testDescription: String { rawValue }
 }
 
-/// The PostgreSQL server the tests use: `RECDECK_TEST_PG` (a `postgres://` URL). Without it, PostgreSQL cases
-/// are cancelled with a note saying why; with `RECDECK_REQUIRE_PG=1` (CI) a missing server fails instead.
-enum TestServer {
-    static let environment = ProcessInfo.processInfo.environment
-    static let url = environment["RECDECK_TEST_PG"].flatMap { $0.isEmpty ? nil : $0 }
-    static let required = environment["RECDECK_REQUIRE_PG"] == "1"
-    static var available: Bool { url != nil }
-    static let skipNote: Comment =
-        "PostgreSQL skipped: set RECDECK_TEST_PG=postgres://user:password@host:port/database (CI always does)"
-
+extension TestServer {
     /// The server's location with a schema of the test's own.
     static func location(schema: String = freshSchemaName()) throws -> PostgresLocation {
         guard let url else { throw StoreError.cannotOpen("RECDECK_TEST_PG is not set") }
         return try PostgresLocation(url: url).with(schema: schema)
-    }
-
-    static func freshSchemaName() -> String {
-        "recdeck_test_\(getpid())_\(UInt32.random(in: 0...UInt32.max))"
     }
 
     /// Cancels the current case when it needs a server there is not (and CI does not require one).
