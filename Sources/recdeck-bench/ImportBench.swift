@@ -13,32 +13,9 @@ enum ImportBench {
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { if !keep { try? FileManager.default.removeItem(at: folder) } }
 
-        /// Deterministic synthetic contacts; `pass` changes the score so the second pass really updates.
-        func contactJSON(_ i: Int, pass: Int) -> String {
-            let first = ["Jane", "John", "Maria", "Wei", "Aisha", "Lars", "Sofia", "Kenji"][i % 8]
-            let last = ["Smith", "Okafor", "Garcia", "Chen", "Rossi", "Tanaka", "Dubois", "Silva"][(i / 8) % 8]
-            return
-                #"{"email":"user\#(i)@example.com","first_name":"\#(first)","last_name":"\#(last)","phone":"+1 555 \#(String(format: "%07d", i))","score":\#((i + pass * 7) % 100)}"#
-        }
-
         func write(_ name: String, count: Int, _ lines: (Int) -> String) throws -> String {
-            let url = folder.appendingPathComponent(name)
-            guard FileManager.default.createFile(atPath: url.path, contents: nil) else {
-                fail("cannot create \(url.path)")
-            }
-            let h = try FileHandle(forWritingTo: url)
-            var buf = ""
-            for i in 0..<count {
-                buf += lines(i)
-                buf += "\n"
-                if buf.utf8.count > 1 << 20 { h.write(Data(buf.utf8)); buf = "" }
-            }
-            h.write(Data(buf.utf8))
-            try h.close()
-            return url.path
+            try writeLines(folder.appendingPathComponent(name).path, count: count, lines)
         }
-
-        func sqlEscape(_ s: String) -> String { s.replacingOccurrences(of: "'", with: "''") }
 
         print("generating \(count) contacts…")
         let jsonl = [
@@ -71,16 +48,7 @@ enum ImportBench {
         // recdeck: the real engine and store (identifier keys, revisions, counts), through the import path.
         let dbPath = folder.appendingPathComponent("recdeck.sqlite").path
         let store = try RecordStore.open(path: dbPath)
-        try store.applyType(
-            ObjectType(json: [
-                "key": "contacts", "kind": "contact",
-                "fields": [
-                    ["key": "email", "type": "email", "required": true], ["key": "phone", "type": "phone"],
-                    ["key": "score", "type": "integer"],
-                    ["key": "first_name", "type": "string"], ["key": "last_name", "type": "string"],
-                ],
-                "identifiers": [["name": "email", "source": "$.email", "normalize": "email"]],
-            ]))
+        try store.applyType(contactsType)
         let importer = Importer(type: "contacts", keyPath: try JSONPath(parsing: "$.email"))
         var recdeckTimes: [Double] = []
         for (n, file) in jsonl.enumerated() {
@@ -126,4 +94,40 @@ enum ImportBench {
         let total = recdeckTimes.reduce(0, +) / rawTimes.reduce(0, +)
         print(String(format: "overall ratio %.2f× (goal ≤ 1.5×)", total))
     }
+
+    /// Deterministic synthetic contacts; `pass` changes the score so the second pass really updates.
+    static func contactJSON(_ i: Int, pass: Int) -> String {
+        let first = ["Jane", "John", "Maria", "Wei", "Aisha", "Lars", "Sofia", "Kenji"][i % 8]
+        let last = ["Smith", "Okafor", "Garcia", "Chen", "Rossi", "Tanaka", "Dubois", "Silva"][(i / 8) % 8]
+        return
+            #"{"email":"user\#(i)@example.com","first_name":"\#(first)","last_name":"\#(last)","phone":"+1 555 \#(String(format: "%07d", i))","score":\#((i + pass * 7) % 100)}"#
+    }
+
+    /// The contacts type both import benchmarks write.
+    static let contactsType = try! ObjectType(json: [
+        "key": "contacts", "kind": "contact",
+        "fields": [
+            ["key": "email", "type": "email", "required": true], ["key": "phone", "type": "phone"],
+            ["key": "score", "type": "integer"],
+            ["key": "first_name", "type": "string"], ["key": "last_name", "type": "string"],
+        ],
+        "identifiers": [["name": "email", "source": "$.email", "normalize": "email"]],
+    ])
+
+    /// Writes `count` lines to `path`, 1 MiB at a time.
+    static func writeLines(_ path: String, count: Int, _ lines: (Int) -> String) throws -> String {
+        guard FileManager.default.createFile(atPath: path, contents: nil) else { fail("cannot create \(path)") }
+        let h = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
+        var buf = ""
+        for i in 0..<count {
+            buf += lines(i)
+            buf += "\n"
+            if buf.utf8.count > 1 << 20 { h.write(Data(buf.utf8)); buf = "" }
+        }
+        h.write(Data(buf.utf8))
+        try h.close()
+        return path
+    }
+
+    static func sqlEscape(_ s: String) -> String { s.replacingOccurrences(of: "'", with: "''") }
 }

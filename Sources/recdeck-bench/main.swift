@@ -21,11 +21,20 @@ func requirePositive(_ values: KeyValuePairs<String, Int>) throws {
 
 struct ImportBenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "import", abstract: "Import N contacts twice (creates, updates) beside raw sqlite3.")
+        commandName: "import",
+        abstract: "Import N contacts twice (creates, updates) beside raw sqlite3 (or psql, with --db postgres://…).")
     @Option(help: "Contacts to generate.") var count = 1_000_000
     @Flag(help: "Keep the generated files and databases.") var keep = false
+    @Option(help: "A postgres:// URL: import into the team store there, beside psql on the same server.")
+    var db: String?
     func validate() throws { try requirePositive(["--count": count]) }
-    func run() throws { try ImportBench.run(count: count, keep: keep) }
+    func run() throws {
+        if let db {
+            try PostgresImportBench.run(count: count, server: db, keep: keep)
+        } else {
+            try ImportBench.run(count: count, keep: keep)
+        }
+    }
 }
 
 struct TUIBenchCommand: ParsableCommand {

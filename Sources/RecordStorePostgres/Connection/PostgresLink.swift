@@ -1,5 +1,6 @@
 import Foundation
 import PostgresNIO
+import RecordCore
 import RecordStore
 
 /// One connection to the server, used synchronously: each query blocks the calling thread until its rows
@@ -163,5 +164,93 @@ struct PostgresFailure: Error, CustomStringConvertible {
             return "unknown host"
         }
         return text
+    }
+}
+
+extension PostgresLink {
+    /// Creates the batch writer's staging tables when this session lacks them (temporary tables live as long as
+    /// the connection; created inside a transaction that rolls back, they are made again next time).
+    func stageTables() throws {
+        let exists = try rows("SELECT to_regclass('pg_temp.stage_writes') IS NOT NULL").first?.decode(Bool.self)
+        guard exists != true else { return }
+        for statement in PostgresBatchWriter.createStaging { try execute(sql: statement) }
+    }
+
+    /// `COPY table(columns) FROM STDIN` of `rows` (text format, built by `CopyRows`), inside the transaction in
+    /// progress: postgres-nio offers COPY only as an async call, which this thread waits for.
+    func copy(into table: String, columns: [String], rows: CopyRows) throws {
+        guard !rows.isEmpty else { return }
+        let connection = underlying
+        let data = ByteBuffer(bytes: rows.bytes)
+        let outcome = CopyOutcome()
+        let done = DispatchSemaphore(value: 0)
+        // On a queue of its own, never Swift's shared pool: the caller blocks here, and may itself be one of that
+        // pool's few threads (a test, a server handler), which the task would then wait for forever.
+        Task(executorPreference: CopyExecutor.shared) {
+            do {
+                try await connection.copyFrom(table: table, columns: columns, logger: Self.logger) { writer in
+                    try await writer.write(data)
+                }
+            } catch {
+                outcome.error = error
+            }
+            done.signal()
+        }
+        done.wait()
+        if let error = outcome.error { throw PostgresFailure.explain(error, location: location, connecting: false) }
+    }
+}
+
+/// Runs the COPY tasks on a dispatch queue of their own (`PostgresLink.copy`).
+private final class CopyExecutor: TaskExecutor, @unchecked Sendable {
+    static let shared = CopyExecutor()
+    private let queue = DispatchQueue(label: "recdeck.postgres.copy")
+
+    func enqueue(_ job: consuming ExecutorJob) {
+        let job = UnownedJob(job)
+        let executor = asUnownedTaskExecutor()
+        queue.async { job.runSynchronously(on: executor) }
+    }
+}
+
+/// What a COPY ended with, handed from its task to the waiting thread (written before the semaphore signals).
+private final class CopyOutcome: @unchecked Sendable {
+    var error: (any Error)?
+}
+
+/// Rows for `COPY … FROM STDIN` in its text format: fields separated by tabs, `\N` for NULL, and backslash,
+/// tab, newline and carriage return escaped.
+struct CopyRows {
+    private(set) var bytes: [UInt8] = []
+    private var first = true
+    var isEmpty: Bool { bytes.isEmpty }
+
+    /// Appends one field of the current row.
+    mutating func field(_ text: String?) {
+        if !first { bytes.append(0x09) }
+        first = false
+        guard let text else {
+            bytes.append(contentsOf: [0x5C, 0x4E])
+            return
+        }
+        for b in text.utf8 {
+            switch b {
+            case 0x5C: bytes.append(contentsOf: [0x5C, 0x5C])
+            case 0x09: bytes.append(contentsOf: [0x5C, 0x74])
+            case 0x0A: bytes.append(contentsOf: [0x5C, 0x6E])
+            case 0x0D: bytes.append(contentsOf: [0x5C, 0x72])
+            default: bytes.append(b)
+            }
+        }
+    }
+
+    mutating func field(_ value: Int?) { field(value.map(String.init)) }
+    mutating func field(_ value: Bool) { field(value ? "t" : "f") }
+    mutating func field(_ date: Date?) { field(date.map(Timestamp.format)) }
+
+    /// Ends the current row.
+    mutating func endRow() {
+        bytes.append(0x0A)
+        first = true
     }
 }

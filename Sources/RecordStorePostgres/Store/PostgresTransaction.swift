@@ -62,7 +62,17 @@ public struct PostgresTransaction: StoreTransaction {
             try lock(type: type.key, keys: keys, requests: requests)
             try state.lookup.prefetch(type: type.key, keys: keys)
         }
-        return try applyEachOf(items, type: type, source: source, parkConflicts: parkConflicts)
+        // The batch's writes are held and written together at its end (or before anything reads the tables).
+        let batch = PostgresBatchWriter()
+        state.batch = batch
+        state.lookup.beforeRead = { [link] in try batch.flush(link) }
+        defer {
+            state.batch = nil
+            state.lookup.beforeRead = {}
+        }
+        let plans = try applyEachOf(items, type: type, source: source, parkConflicts: parkConflicts)
+        try batch.flush(link)
+        return plans
     }
 
     public func parkConflict(
@@ -109,9 +119,20 @@ public struct PostgresTransaction: StoreTransaction {
         try state.lookup.records(type: type, identifier: identifier, value: value)
     }
 
+    /// Writes one decided write: held by the batch being applied when it can wait (`PostgresBatchWriter`),
+    /// else written now (after whatever the batch holds).
     public func write(_ write: RecordWrite, type: ObjectType, source: WriteSource, at now: Date) throws {
+        if let batch = state.batch, batch.accepts(write) {
+            let change = write.keyChanges ?? type.keyChanges(from: write.before, to: write.after)
+            batch.add(write, change: change, cased: type.casedIdentifiers, source: source, at: now)
+            PostgresWriter.note(write, state)
+            state.lookup.remember(write.after, keys: change.keys, removed: change.removed)
+            return
+        }
+        try state.batch?.flush(link)
         let touched = try PostgresWriter.apply(write, type: type, source: source, at: now, self)
         state.lookup.forget(type: write.after.type, keys: touched)
+        state.lookup.forgetHeld(id: write.after.id)
     }
 
     static let revisionColumns = "id, record_id, version, op, after::text, source, batch, at, previous"
@@ -232,6 +253,8 @@ final class TransactionState {
     /// parked.
     var changes: [String: (ids: [String], count: Int, conflicts: Bool)] = [:]
     var journaled = false
+    /// The writes of the batch being applied, held until its end.
+    var batch: PostgresBatchWriter?
 
     init(lookup: PostgresLookup) { self.lookup = lookup }
 

@@ -10,8 +10,22 @@ final class PostgresLookup: RecordLookup {
     /// Key probes answered so far, by type.
     private var fetched: [String: [IdentifierKey: [Record]]] = [:]
     private var random = SystemRandomNumberGenerator()
+    /// Records written by a batch and not yet in the tables (`PostgresBatchWriter`), by id.
+    private var held: [String: Record] = [:]
+    /// Runs before any query: a batch's held writes go to the tables first.
+    var beforeRead: () throws -> Void = {}
 
     init(link: PostgresLink) { self.link = link }
+
+    /// Answers for a record a batch holds: each key it holds now names it, each it gave up names nobody.
+    func remember(_ r: Record, keys: [IdentifierKey], removed: [IdentifierKey]) {
+        held[r.id] = r
+        for k in keys { fetched[r.type, default: [:]][k] = [r] }
+        for k in removed { fetched[r.type, default: [:]][k] = [] }
+    }
+
+    /// Forgets a held record (written directly since).
+    func forgetHeld(id: String) { held[id] = nil }
 
     /// A new record id (UUIDv7) for a record created at `now`.
     func newID(now: Date) -> String { RecordID.make(now: now, random: &random) }
@@ -19,6 +33,7 @@ final class PostgresLookup: RecordLookup {
     func records(type: String, identifier: String, value: String) throws -> [Record] {
         let key = IdentifierKey(identifier: identifier, value: value)
         if let hit = fetched[type]?[key] { return hit }
+        try beforeRead()
         let found = try link.rows(
             PostgresQuery(
                 unsafeSQL: """
@@ -35,6 +50,7 @@ final class PostgresLookup: RecordLookup {
     func prefetch(type: String, keys: [IdentifierKey]) throws {
         var byIdentifier: [String: Set<String>] = [:]
         for k in keys where fetched[type]?[k] == nil { byIdentifier[k.identifier, default: []].insert(k.value) }
+        if !byIdentifier.isEmpty { try beforeRead() }
         for (identifier, values) in byIdentifier {
             let values = Array(values)
             for v in values { fetched[type, default: [:]][IdentifierKey(identifier: identifier, value: v)] = [] }
@@ -63,7 +79,8 @@ final class PostgresLookup: RecordLookup {
     }
 
     func scan(type: String, matching: (Record) -> Bool) throws -> [Record] {
-        try link.rows(
+        try beforeRead()
+        return try link.rows(
             PostgresQuery(
                 unsafeSQL: "SELECT \(PostgresRecordRow.columns) FROM records r WHERE r.type = $1 ORDER BY r.seq",
                 binds: binds(type))
@@ -71,7 +88,9 @@ final class PostgresLookup: RecordLookup {
     }
 
     func record(id: String) throws -> Record? {
-        try link.rows(
+        if let r = held[id] { return r }
+        try beforeRead()
+        return try link.rows(
             PostgresQuery(
                 unsafeSQL: "SELECT \(PostgresRecordRow.columns) FROM records r WHERE r.id = $1", binds: binds(id))
         ).first.map { try PostgresRecordRow.record($0) }

@@ -38,10 +38,6 @@ enum PostgresWriter {
                 throw StoreError.changedMeanwhile(r, old.version)
             }
             seq = try row.decode(Int64.self)
-            if r.archived != old.archived {
-                tx.state.count(r.type, archived: old.archived, by: -1)
-                tx.state.count(r.type, archived: r.archived, by: 1)
-            }
             if !change.removed.isEmpty {
                 try tx.link.execute(
                     """
@@ -69,7 +65,6 @@ enum PostgresWriter {
                 RETURNING seq
                 """)
             seq = try rows.first!.decode(Int64.self)
-            tx.state.count(r.type, archived: r.archived, by: 1)
         }
         if !change.added.isEmpty {
             // ON CONFLICT: a key another record holds is named, not left to abort the transaction.
@@ -107,7 +102,21 @@ enum PostgresWriter {
         if write.consumesAutonumber {
             try tx.link.execute("UPDATE types SET autonumber = autonumber + 1 WHERE key = \(r.type)")
         }
-        tx.state.changed(type: r.type, record: r.id)
+        note(write, tx.state)
         return change.keys + change.removed
+    }
+
+    /// Keeps what a write changes for the commit: the type's counts, and the record for the notification.
+    static func note(_ write: RecordWrite, _ state: TransactionState) {
+        let r = write.after
+        if let old = write.before {
+            if r.archived != old.archived {
+                state.count(r.type, archived: old.archived, by: -1)
+                state.count(r.type, archived: r.archived, by: 1)
+            }
+        } else {
+            state.count(r.type, archived: r.archived, by: 1)
+        }
+        state.changed(type: r.type, record: r.id)
     }
 }
