@@ -15,7 +15,7 @@ enum ConcurrencyBench {
         ).path
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: folder) }
-        let target = try Target(server: server, folder: folder)
+        let target = try Target(server: server, folder: folder, name: "c")
         defer { target.drop() }
         let db = target.db
         for p in 0..<processes {
@@ -65,14 +65,16 @@ enum ConcurrencyBench {
         let db: String
         let postgres: PostgresLocation?
 
-        init(server: String?, folder: String) throws {
+        /// A new store with the contacts type: `folder/name.sqlite`, or the schema `recdeck_bench_<pid>_<name>`.
+        init(server: String?, folder: String, name: String) throws {
             guard let server else {
-                db = folder + "/c.sqlite"
+                db = folder + "/\(name).sqlite"
                 postgres = nil
                 try CrashBench.prepare(db)
                 return
             }
-            let location = try PostgresLocation(url: server).with(schema: "recdeck_bench_\(getpid())")
+            let schema = "recdeck_bench_\(getpid())_" + name.filter { $0.isLetter || $0.isNumber }
+            let location = try PostgresLocation(url: server).with(schema: schema)
             postgres = location
             db = Self.url(server, schema: location.schema)
             let store = try PostgresStore.open(location)

@@ -9,7 +9,8 @@ import RecordStore
 /// import reported committed (`--verbose`) must be there, and what is there must be whole batches
 /// (items 1…m, m a multiple of B): no partial batch.
 enum CrashBench {
-    static func run(count: Int, kills: Int, batch: Int, seed: UInt64?, folder: String?) throws {
+    /// With `server` (a `postgres://` URL) each import writes into a fresh schema on that server instead.
+    static func run(count: Int, kills: Int, batch: Int, seed: UInt64?, folder: String?, server: String? = nil) throws {
         let seed = seed ?? UInt64(Date().timeIntervalSince1970)
         let folder =
             folder
@@ -23,10 +24,10 @@ enum CrashBench {
         }
 
         // A complete run sets the window the kills fall in.
-        let full = folder + "/full.sqlite"
-        try prepare(full)
+        let full = try ConcurrencyBench.Target(server: server, folder: folder, name: "full")
+        defer { full.drop() }
         let started = Date()
-        let whole = try Child(importArgs(full), stdout: "/dev/null", stderr: folder + "/full.err")
+        let whole = try Child(importArgs(full.db), stdout: "/dev/null", stderr: folder + "/full.err")
         guard whole.wait() == 0 else { fail("the complete import failed: see \(folder)/full.err") }
         let duration = Date().timeIntervalSince(started)
         print(
@@ -37,8 +38,9 @@ enum CrashBench {
         var rng = SeededRandom(seed: seed)
         var failures = 0
         for k in 1...kills {
-            let db = folder + "/kill-\(k).sqlite"
-            try prepare(db)
+            let target = try ConcurrencyBench.Target(server: server, folder: folder, name: "kill-\(k)")
+            defer { target.drop() }
+            let db = target.db
             let err = folder + "/kill-\(k).err"
             let delay = duration * Double.random(in: 0.05..<0.95, using: &rng)
             let child = try Child(importArgs(db), stdout: "/dev/null", stderr: err)
@@ -46,14 +48,20 @@ enum CrashBench {
             kill(child.pid, SIGKILL)
             let status = child.wait()
             let reported = try reportedItems(err)
-            let store = try RecordStore.open(path: db)
-            let integrity = try store.integrityCheck()
+            let store = try target.store()
+            // The server keeps its own files whole; a SQLite file is checked.
+            let integrity = try (store as? RecordStore)?.integrityCheck() ?? "ok"
             var present: [Int] = []
-            try store.forEachRecord(type: "contacts") { r in
-                if let e = r.data["email"]?.stringValue, let n = Int(e.dropFirst().prefix { $0.isNumber }) {
-                    present.append(n)
+            var cursor: Int64?
+            repeat {
+                let page = try store.list(type: "contacts", filter: .all, after: cursor, limit: 1000)
+                for r in page.records {
+                    if let e = r.data["email"]?.stringValue, let n = Int(e.dropFirst().prefix { $0.isNumber }) {
+                        present.append(n)
+                    }
                 }
-            }
+                cursor = page.next
+            } while cursor != nil
             present.sort()
             let m = present.count
             let contiguous = present == Array(0..<m)

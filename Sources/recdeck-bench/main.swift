@@ -89,8 +89,11 @@ struct CrashBenchCommand: ParsableCommand {
     @Option(help: "Items per transaction.") var batchSize = 1000
     @Option(help: "The seed of the kill times (default: the time).") var seed: UInt64?
     @Option(help: "Working folder.") var folder: String?
+    @Option(help: "A postgres:// URL: each import writes into a fresh schema on that server.") var db: String?
     func validate() throws { try requirePositive(["--count": count, "--kills": kills, "--batch-size": batchSize]) }
-    func run() throws { try CrashBench.run(count: count, kills: kills, batch: batchSize, seed: seed, folder: folder) }
+    func run() throws {
+        try CrashBench.run(count: count, kills: kills, batch: batchSize, seed: seed, folder: folder, server: db)
+    }
 }
 
 struct ConcurrencyBenchCommand: ParsableCommand {
