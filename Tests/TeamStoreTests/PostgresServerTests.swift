@@ -78,6 +78,30 @@ struct PostgresServerTests {
         #expect(opened.errors.isEmpty, "\(opened.errors)")
     }
 
+    @Test func aDroppedConnectionIsOpenedAgainAndNothingIsWrittenTwice() throws {
+        let location = try TestServer.location()
+        let store = try PostgresStore.open(location)
+        let admin = try PostgresStore.open(location)
+        defer {
+            try? admin.dropSchema()
+            admin.close()
+            store.close()
+        }
+        try store.applyType(ExchangeOnBothStoresTests.contacts)
+        let first = try store.perform(ExchangeOnBothStoresTests.upsert("a@x.io"), apply: true, source: WriteSource("t"))
+        #expect(first.plans[0].decision == .create)
+        // The server ends the store's connection (as a restart does); the next write opens a new one.
+        let pid = try store.serverProcessID()
+        try admin.executeForTests(["SELECT pg_terminate_backend(\(pid))"])
+        let second = try store.perform(
+            ExchangeOnBothStoresTests.upsert("a@x.io", ["n": 2]), apply: true, source: WriteSource("t"))
+        #expect(second.plans[0].decision == .update)
+        #expect(try store.serverProcessID() != pid)
+        let all = try admin.allRecords()
+        #expect(all.count == 1 && all[0].version == 2)
+        #expect(try admin.counts(type: "contacts")! == (1, 0))
+    }
+
     @Test func anUnreachableServerIsOneLineNamingItAndNotThePassword() throws {
         let error = #expect(throws: (any Error).self) {
             try PostgresStore.open(url: "postgres://ops:s3cret@127.0.0.1:1/team?sslmode=disable")

@@ -83,13 +83,15 @@ public final class PostgresStore: @unchecked Sendable {
             var attempt = 0
             while true {
                 attempt += 1
-                try link.reconnectIfClosed()
-                try link.execute(sql: writes && !readOnly ? "BEGIN" : "BEGIN READ ONLY")
+                var committing = false
                 do {
+                    try link.reconnectIfClosed()
+                    try link.execute(sql: writes && !readOnly ? "BEGIN" : "BEGIN READ ONLY")
                     let tx = PostgresTransaction(store: self, link: link, now: clock())
                     let result = try body(tx)
                     if commitIf(result) {
                         try tx.finish()
+                        committing = true
                         try link.execute(sql: "COMMIT")
                     } else {
                         try link.execute(sql: "ROLLBACK")
@@ -98,6 +100,17 @@ public final class PostgresStore: @unchecked Sendable {
                 } catch let e as PostgresFailure where e.retryable && attempt < Self.attempts {
                     try? link.execute(sql: "ROLLBACK")
                     continue
+                } catch let e as PostgresFailure where e.lostConnection && !committing && attempt < Self.attempts {
+                    // The server went away (a restart, a dropped connection) before the commit was asked for:
+                    // nothing of this transaction was written, so it runs again on a new connection. Lost during
+                    // the commit, it may have been written: that is said, not retried.
+                    usleep(UInt32(200_000 * attempt))
+                    continue
+                } catch let e as PostgresFailure where e.lostConnection && committing {
+                    throw PostgresFailure(
+                        description:
+                            "lost the connection to PostgreSQL server \(server.server) during the commit of \(what): it may or may not have been written; look before running it again",
+                        lostConnection: true)
                 } catch {
                     if !link.isClosed { try? link.execute(sql: "ROLLBACK") }
                     throw error
@@ -142,6 +155,11 @@ extension PostgresStore: TransactionalStore {
 }
 
 extension PostgresStore {
+    /// The server process serving this store's connection (`pg_backend_pid()`), as `pg_stat_activity` shows it.
+    public func serverProcessID() throws -> Int32 {
+        try read { _ in try link.rows("SELECT pg_backend_pid()").first!.decode(Int32.self) }
+    }
+
     /// Runs statements outside any store transaction (tests set up roles and rights with it).
     public func executeForTests(_ statements: [String]) throws {
         try lock.withLock { for s in statements { try link.execute(sql: s) } }
