@@ -101,6 +101,9 @@ final class PostgresBatchWriter {
         try link.stageTables()
         try link.copy(into: "stage_writes", columns: Self.rowColumns, rows: rows)
         try link.copy(into: "stage_keys", columns: Self.keyColumns, rows: keys)
+        // Statistics for the planner: without them it guesses the staging tables' size and may join `records`
+        // by scanning it whole, every batch (150 ms a batch at 50,000 records, growing with the table).
+        try link.execute(sql: "ANALYZE stage_writes, stage_keys")
         if updates > 0 {
             let updated = try link.rows(
                 """
