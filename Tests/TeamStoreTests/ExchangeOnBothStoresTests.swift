@@ -7,7 +7,10 @@ import Testing
 @Suite struct ExchangeOnBothStoresTests {
     static let contacts = try! ObjectType(json: [
         "key": "contacts", "kind": "contact",
-        "fields": [["key": "email", "type": "email", "required": true], ["key": "n", "type": "integer"]],
+        "fields": [
+            ["key": "email", "type": "email", "required": true], ["key": "n", "type": "integer"],
+            ["key": "code", "type": "string"],
+        ],
         "identifiers": [
             ["name": "email", "source": "$.email", "normalize": "email"],
             ["name": "code", "source": "$.code", "normalize": "exact"],
@@ -84,6 +87,7 @@ import Testing
             let before = try s.snapshot()
             let clash = try s.perform(Self.upsert("b@x.io", ["code": "C1"]), apply: true, source: Self.source)
             #expect(clash.plans[0].decision.isError)
+            #expect(clash.plans[0].errors.map(\.description).joined().contains("C1"), "\(clash.plans[0].errors)")
             #expect(try s.snapshot() == before)
         }
     }
@@ -174,6 +178,66 @@ import Testing
             #expect(throws: StoreError.self) {
                 try s.resolveConflict(id: entry.id, request: nil, resolution: "skip", source: Self.source)
             }
+        }
+    }
+
+    /// 40 bulk items — creates, updates of a record created earlier in the batch, a key changed and taken by
+    /// another record, a key collision, an unchanged one — applied as one batch (the team store's staged writes)
+    /// and one by one must give the same decisions and the same records.
+    @Test(arguments: StoreKind.allCases)
+    func aLargeBatchAgreesWithOneByOne(_ kind: StoreKind) throws {
+        var items: [JSONValue] = []
+        for i in 0..<30 { items.append(["attributes": ["email": .string("u\(i)@x.io"), "n": .int(Int64(i))]]) }
+        items += [
+            ["attributes": ["email": "u3@x.io", "n": 33]],  // updates a record of this batch
+            ["attributes": ["email": "u3@x.io", "n": 34]],  // and again
+            ["attributes": ["email": "u4@x.io", "code": "K1"]],  // adds a key
+            ["attributes": ["email": "u5@x.io", "code": "K1"]],  // the same key: refused
+            ["attributes": ["email": "u4@x.io", "code": "K2"]],  // gives K1 up
+            ["attributes": ["email": "u5@x.io", "code": "K1"]],  // now free
+            ["attributes": ["email": "u6@x.io", "n": 6]],  // unchanged
+            ["attributes": ["email": "new@x.io", "n": 1]],
+            ["attributes": ["email": "NEW@x.io", "n": 2]],  // the same record, by its normalised email
+            ["attributes": ["n": 1]],  // no email: invalid
+        ]
+        func bulk(_ records: [JSONValue]) -> Exchange {
+            Exchange(
+                Dialects.named("bulk")!,
+                DialectRequest(type: "contacts", body: ["records": .array(records.map(Self.byEmail))]))
+        }
+        var batched: (decisions: [Decision], records: [JSONValue])?
+        try Self.withStore(kind) { s in
+            let x = try s.perform(bulk(items), apply: true, source: Self.source)
+            batched = (x.plans.map(\.decision), try Self.contents(s))
+        }
+        try Self.withStore(kind) { s in
+            var decisions: [Decision] = []
+            for item in items {
+                decisions += try s.perform(bulk([item]), apply: true, source: Self.source).plans.map(\.decision)
+            }
+            #expect(decisions == batched?.decisions)
+            #expect(try Self.contents(s) == batched?.records)
+            #expect(decisions.filter { $0 == .create }.count == 31)
+            #expect(decisions[33].isError && decisions[35] == .update, "\(decisions.suffix(10))")
+            #expect(try Self.contents(s).contains { $0["data"]?["code"] == "K1" && $0["external_id"] == "u5@x.io" })
+        }
+    }
+
+    /// A bulk item upserting by email (the bulk dialect matches by `ext_id`, so the email is the external id too).
+    static func byEmail(_ item: JSONValue) -> JSONValue {
+        guard let email = item["attributes"]?["email"]?.stringValue else { return item }
+        var out = item.objectValue ?? [:]
+        out["identifiers"] = ["ext_id": .string(email.lowercased())]
+        return .object(out)
+    }
+
+    /// Every record's content, without ids and times, in insertion order.
+    static func contents(_ s: any ScenarioStore) throws -> [JSONValue] {
+        try s.allRecords().map {
+            [
+                "external_id": $0.externalID.map(JSONValue.string) ?? .null, "data": $0.data,
+                "version": .int(Int64($0.version)),
+            ]
         }
     }
 }

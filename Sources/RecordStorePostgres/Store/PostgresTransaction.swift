@@ -62,7 +62,11 @@ public struct PostgresTransaction: StoreTransaction {
             try lock(type: type.key, keys: keys, requests: requests)
             try state.lookup.prefetch(type: type.key, keys: keys)
         }
-        // The batch's writes are held and written together at its end (or before anything reads the tables).
+        // The batch's writes are held and written together at its end (or before anything reads the tables); a
+        // small batch writes each at once (COPY, ANALYZE and the staging round trips cost more than they save).
+        guard items.count >= PostgresBatchWriter.minimumItems else {
+            return try applyEachOf(items, type: type, source: source, parkConflicts: parkConflicts)
+        }
         let batch = PostgresBatchWriter()
         state.batch = batch
         state.lookup.beforeRead = { [link] in try batch.flush(link) }

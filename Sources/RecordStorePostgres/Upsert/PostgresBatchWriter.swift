@@ -13,6 +13,9 @@ import RecordStore
 /// A write that cannot wait — associations, an autonumber, a record already waiting — is written at once
 /// after flushing.
 final class PostgresBatchWriter {
+    /// Batches smaller than this write each record at once instead.
+    static let minimumItems = 32
+
     private var rows = CopyRows()
     private var keys = CopyRows()
     private var pending: Set<String> = []
