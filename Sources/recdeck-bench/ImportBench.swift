@@ -24,14 +24,7 @@ enum ImportBench {
         ]
         // The raw baseline: the same JSON through sqlite3's INSERT … ON CONFLICT DO UPDATE, 1000 rows per transaction.
         let sql = try (1...2).map { pass in
-            try write("pass\(pass).sql", count: count) { i in
-                var line = ""
-                if i % 1000 == 0 { line += i == 0 ? "" : "COMMIT;\n"; line += "BEGIN;\n" }
-                line +=
-                    "INSERT INTO contacts(email, data) VALUES ('user\(i)@example.com', '\(sqlEscape(contactJSON(i, pass: pass)))') ON CONFLICT(email) DO UPDATE SET data = excluded.data;"
-                if i == count - 1 { line += "\nCOMMIT;" }
-                return line
-            }
+            try write("pass\(pass).sql", count: count) { upsertSQL($0, count: count, pass: pass) }
         }
 
         func sqlite3(_ db: String, input: String) throws {
@@ -80,19 +73,10 @@ enum ImportBench {
         }
 
         let revisions = try store.history(recordID: store.list(type: "contacts", limit: 1).records[0].id).count
-        func fmt(_ s: Double) -> String { String(format: "%.2f s", s) }
         print(
             "records: \(count)   (recdeck writes record + identifier key + revision per change; \(revisions) revisions on a sample record)"
         )
-        print("pass           recdeck     sqlite3     ratio   recdeck rate")
-        for (n, name) in ["creates", "updates"].enumerated() {
-            let ratio = recdeckTimes[n] / rawTimes[n]
-            print(
-                "\(name.padding(toLength: 14, withPad: " ", startingAt: 0)) \(fmt(recdeckTimes[n]).padding(toLength: 11, withPad: " ", startingAt: 0)) \(fmt(rawTimes[n]).padding(toLength: 11, withPad: " ", startingAt: 0)) \(String(format: "%.2f×", ratio).padding(toLength: 7, withPad: " ", startingAt: 0)) \(Int(Double(count) / recdeckTimes[n])) rec/s"
-            )
-        }
-        let total = recdeckTimes.reduce(0, +) / rawTimes.reduce(0, +)
-        print(String(format: "overall ratio %.2f× (goal ≤ 1.5×)", total))
+        report(recdeck: recdeckTimes, raw: rawTimes, peer: "sqlite3", count: count)
     }
 
     /// Deterministic synthetic contacts; `pass` changes the score so the second pass really updates.
@@ -130,4 +114,28 @@ enum ImportBench {
     }
 
     static func sqlEscape(_ s: String) -> String { s.replacingOccurrences(of: "'", with: "''") }
+
+    /// Line `i` of the raw baseline: the contact's `INSERT … ON CONFLICT DO UPDATE`, 1000 rows per transaction.
+    static func upsertSQL(_ i: Int, count: Int, pass: Int) -> String {
+        var line = ""
+        if i % 1000 == 0 { line += i == 0 ? "" : "COMMIT;\n"; line += "BEGIN;\n" }
+        line +=
+            "INSERT INTO contacts(email, data) VALUES ('user\(i)@example.com', '\(sqlEscape(contactJSON(i, pass: pass)))') ON CONFLICT(email) DO UPDATE SET data = excluded.data;"
+        if i == count - 1 { line += "\nCOMMIT;" }
+        return line
+    }
+
+    /// The table of both passes beside the raw peer, and the overall ratio.
+    static func report(recdeck: [Double], raw: [Double], peer: String, count: Int) {
+        func fmt(_ s: Double) -> String { String(format: "%.2f s", s) }
+        func pad(_ s: String, _ n: Int) -> String { s.padding(toLength: n, withPad: " ", startingAt: 0) }
+        print("pass           recdeck     \(pad(peer, 11)) ratio   recdeck rate")
+        for (n, name) in ["creates", "updates"].enumerated() {
+            let ratio = String(format: "%.2f×", recdeck[n] / raw[n])
+            print(
+                "\(pad(name, 14)) \(pad(fmt(recdeck[n]), 11)) \(pad(fmt(raw[n]), 11)) \(pad(ratio, 7)) \(Int(Double(count) / recdeck[n])) rec/s"
+            )
+        }
+        print(String(format: "overall ratio %.2f× (goal ≤ 1.5×)", recdeck.reduce(0, +) / raw.reduce(0, +)))
+    }
 }

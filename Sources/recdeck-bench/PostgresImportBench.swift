@@ -25,12 +25,8 @@ enum PostgresImportBench {
         // The raw baseline: the same JSON through psql's INSERT … ON CONFLICT DO UPDATE, 1000 rows per transaction.
         let sql = try (1...2).map { pass in
             try ImportBench.writeLines(folder.appendingPathComponent("pass\(pass).sql").path, count: count) { i in
-                var line = i == 0 ? "SET search_path TO \(rawSchema);\n" : ""
-                if i % 1000 == 0 { line += i == 0 ? "" : "COMMIT;\n"; line += "BEGIN;\n" }
-                line +=
-                    "INSERT INTO contacts(email, data) VALUES ('user\(i)@example.com', '\(ImportBench.sqlEscape(ImportBench.contactJSON(i, pass: pass)))') ON CONFLICT(email) DO UPDATE SET data = excluded.data;"
-                if i == count - 1 { line += "\nCOMMIT;" }
-                return line
+                (i == 0 ? "SET search_path TO \(rawSchema);\n" : "")
+                    + ImportBench.upsertSQL(i, count: count, pass: pass)
             }
         }
 
@@ -68,17 +64,9 @@ enum PostgresImportBench {
         var rawTimes: [Double] = []
         for file in sql { rawTimes.append(try time { try psql(["-f", file]) }) }
 
-        func fmt(_ s: Double) -> String { String(format: "%.2f s", s) }
         print(
             "records: \(count) on \(location.server)   (recdeck writes record + identifier key + revision per change, through COPY)"
         )
-        print("pass           recdeck     psql        ratio   recdeck rate")
-        for (n, name) in ["creates", "updates"].enumerated() {
-            let ratio = recdeckTimes[n] / rawTimes[n]
-            print(
-                "\(name.padding(toLength: 14, withPad: " ", startingAt: 0)) \(fmt(recdeckTimes[n]).padding(toLength: 11, withPad: " ", startingAt: 0)) \(fmt(rawTimes[n]).padding(toLength: 11, withPad: " ", startingAt: 0)) \(String(format: "%.2f×", ratio).padding(toLength: 7, withPad: " ", startingAt: 0)) \(Int(Double(count) / recdeckTimes[n])) rec/s"
-            )
-        }
-        print(String(format: "overall ratio %.2f× (goal ≤ 1.5×)", recdeckTimes.reduce(0, +) / rawTimes.reduce(0, +)))
+        ImportBench.report(recdeck: recdeckTimes, raw: rawTimes, peer: "psql", count: count)
     }
 }

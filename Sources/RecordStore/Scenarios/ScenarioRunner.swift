@@ -22,7 +22,8 @@ public protocol ScenarioStore: TransactionalStore {
     func applyType(_ type: ObjectType) throws
     /// Inserts a scenario's initial records, in order.
     func seed(_ records: [JSONValue]) throws
-    /// A fingerprint of the whole store's contents, to prove a preview wrote nothing.
+    /// A fingerprint of the whole store's contents (every table in `snapshotTables`), to prove a preview wrote
+    /// nothing.
     func snapshot() throws -> String
     /// A type's active and archived counts, if the type exists.
     func counts(type: String) throws -> (active: Int, archived: Int)?
@@ -31,6 +32,11 @@ public protocol ScenarioStore: TransactionalStore {
 }
 
 extension RecordStore: ScenarioStore {}
+
+/// The tables an exchange may write, which a store's `snapshot` fingerprints.
+public let snapshotTables = [
+    "records", "record_keys", "revisions", "types", "idempotency_keys", "conflicts", "associations", "processes",
+]
 
 /// Runs conformance scenarios through the same dialect layer as the CLI: against fresh in-memory SQLite stores,
 /// or a store the caller made fresh for each scenario (a PostgreSQL schema).
@@ -170,11 +176,7 @@ extension RecordStore {
     /// A cheap fingerprint of the whole store's contents, to prove a preview wrote nothing.
     public func snapshot() throws -> String {
         try read { db in
-            let tables = [
-                "records", "record_keys", "revisions", "types", "idempotency_keys", "conflicts", "associations",
-                "processes",
-            ]
-            return try tables.map { t in
+            try snapshotTables.map { t in
                 try Row.fetchAll(db, sql: "SELECT * FROM \(t)").map { $0.description }.joined(separator: "\n")
             }.joined(separator: "\n--\n")
         }

@@ -66,11 +66,7 @@ extension PostgresStore: ScenarioStore {
     /// A fingerprint of every table a write touches, to prove a preview wrote nothing.
     public func snapshot() throws -> String {
         try read { _ in
-            let tables = [
-                "records", "record_keys", "revisions", "types", "idempotency_keys", "conflicts", "associations",
-                "processes",
-            ]
-            return try tables.map { t in
+            try snapshotTables.map { t in
                 let row = try link.rows(
                     PostgresQuery(
                         unsafeSQL:
