@@ -257,6 +257,21 @@ import Testing
         h.press("u")
         #expect(h.statusBar.contains("nothing to undo here"))
     }
+
+    /// Found by looking: archiving the first of two filtered rows, then undoing it, left the restored record
+    /// scrolled out above the cursor with the rest of the screen blank.
+    @Test func aRecordRestoredAboveTheCursorIsShownWhenTheScreenHasRoom() throws {
+        let h = try Harness(width: 100, height: 20)
+        h.press(":contacts<enter>/ravi<enter>")
+        h.runJobs()
+        #expect(h.text.contains("S1A") && h.text.contains("S1B"))
+        h.press("Dy")
+        #expect(!h.text.contains("S1A"))
+        h.press("uy")
+        h.runJobs()
+        #expect(h.statusBar.contains("undid the archive of 1 record"))
+        #expect(h.text.contains("S1A") && h.text.contains("S1B"), "\(h.text)")
+    }
 }
 
 /// Roles of the composer's badges and the editors' cursors (issue 14: colour was never drawn, and no

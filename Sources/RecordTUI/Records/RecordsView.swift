@@ -538,6 +538,9 @@ public final class RecordsView: View {
         }
         visibleRows = max(1, area.height - 1)
         window.offset = Table.scroll(offset: window.offset, selected: window.cursor, visible: visibleRows)
+        // No blank rows below the last record while records are scrolled out above (a restored record above the
+        // cursor, say): the window slides down as far as the screen has room.
+        if window.atEnd { window.offset = max(0, min(window.offset, window.rows.count - visibleRows)) }
         let shown = Array(window.rows.indices.dropFirst(window.offset).prefix(visibleRows))
         // Under a prefix filter a MATCHED column names the identifier each row matched on (a name match is
         // already in view, so the column shows only when some row matched an identifier).
