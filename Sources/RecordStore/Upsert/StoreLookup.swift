@@ -74,11 +74,13 @@ final class StoreLookup: RecordLookup {
             let all = Array(values)
             for start in stride(from: 0, to: all.count, by: prefetchChunk) {
                 let chunk = Array(all[start..<min(all.count, start + prefetchChunk)])
-                // A full chunk's SQL is the same every batch: built once, prepared once per connection.
-                let full = chunk.count == prefetchChunk
-                let sql = full ? fullChunkSQL : prefetchSQL(count: chunk.count)
+                // Every chunk runs the full chunk's SQL (the values it lacks bound as NULL, which match nothing),
+                // from the connection's statement cache. A statement made for one query was finalized by whichever
+                // thread let go of it last — the writer thread, for answers asked ahead — while the planner used
+                // the connection: two threads in one SQLite connection, which corrupted memory under heavy
+                // contention (32 importers on one file crashed one process in four runs).
                 query.chunks.append(
-                    (type, identifier, chunk, try RawStatement(db, sql: sql, cached: full), sql))
+                    (type, identifier, chunk, try RawStatement(db, sql: fullChunkSQL, cached: true), fullChunkSQL))
             }
         }
         return query
@@ -194,6 +196,7 @@ struct PrefetchQuery {
             for v in values { found[IdentifierKey(identifier: identifier, value: v)] = [] }
             statement.bind(type).bind(identifier)
             for v in values { statement.bind(v) }
+            for _ in values.count..<StoreLookup.prefetchChunk { statement.bind(nil as String?) }
             // No ORDER BY: SQLite sorting whole rows cost more than the probes.
             let rows = try statement.rows(sql) { row in
                 (value: row.text(Int32(RecordRow.columnCount)) ?? "", record: try RecordRow.record(row))
