@@ -86,10 +86,6 @@ enum RecordRow {
     /// A new row: `columns`, then `last_rev` (its first revision's id).
     static let insertSQL = "INSERT INTO records(\(columns), last_rev) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
 
-    static func changedMeanwhile(_ r: Record, _ expectedVersion: Int) -> StoreError {
-        StoreError.changedMeanwhile(r, expectedVersion)
-    }
-
     static func fetch(id: String, _ db: Database) throws -> Record? {
         try Row.fetchOne(db.cachedStatement(sql: "SELECT \(columns) FROM records WHERE id = ?"), arguments: [id]).map(
             record)

@@ -46,11 +46,6 @@ enum WriteApplier {
         return change.keys + change.removed
     }
 
-    /// The "already held" refusal for a key the UNIQUE index turned away.
-    static func keyTaken(_ k: IdentifierKey, _ record: Record) -> StoreError { keyTaken(k, type: record.type) }
-
-    static func keyTaken(_ k: IdentifierKey, type: String) -> StoreError { StoreError.keyTaken(k, type: type) }
-
     private static func writeAssociations(_ r: Record, _ db: Database) throws {
         try db.execute(sql: "DELETE FROM associations WHERE from_id = ?", arguments: [r.id])
         for target in r.associations {
@@ -211,7 +206,7 @@ final class WriteStatements {
                 format: { $0 == r.updatedAt ? updated : Timestamp.format($0) }, to: row)
             row.bind(r.id).bind(old.version)
             try row.execute(change.sql)
-            if row.changes != 1 { throw RecordRow.changedMeanwhile(r, old.version) }
+            if row.changes != 1 { throw StoreError.changedMeanwhile(r, old.version) }
             if let removeStatement {
                 for k in removed {
                     try removeStatement.bind(r.type).bind(k.identifier).bind(k.value).bind(r.id)
@@ -225,7 +220,7 @@ final class WriteStatements {
                     do { try keyStatement.execute(keySQL) } catch let e as DatabaseError
                         where e.resultCode == .SQLITE_CONSTRAINT
                     {
-                        throw WriteApplier.keyTaken(k, r)
+                        throw StoreError.keyTaken(k, type: r.type)
                     }
                 }
             }
@@ -280,7 +275,7 @@ final class WriteStatements {
                     do { try key.execute(Self.keySQL) } catch let error as DatabaseError
                         where error.resultCode == .SQLITE_CONSTRAINT
                     {
-                        throw WriteApplier.keyTaken(
+                        throw StoreError.keyTaken(
                             IdentifierKey(identifier: t.string(k.identifier), value: t.string(k.value)),
                             type: t.string(e.type))
                     }

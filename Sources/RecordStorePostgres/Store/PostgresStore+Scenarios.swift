@@ -16,33 +16,27 @@ extension PostgresStore: ScenarioStore {
                 """)
             guard let old, old.identifiers != type.identifiers else { return }
             try link.execute("DELETE FROM record_keys WHERE type = \(type.key)")
-            let cased = type.casedIdentifiers
             let rows = try link.rows(
                 "SELECT r.seq, \(unescaped: PostgresRecordRow.columns) FROM records r WHERE r.type = \(type.key) ORDER BY r.seq"
             )
+            // Every record's keys, checked for a clash here, then inserted in one statement.
             var holders: [IdentifierKey: String] = [:]
+            var keys: [IdentifierKey] = [], seqs: [Int64] = []
             for row in rows {
                 let seq = try row.makeRandomAccess()[0].decode(Int64.self)
                 let r = try PostgresRecordRow.record(row, at: 1)
-                let keys = type.keys(of: r)
-                for k in keys {
-                    if let holder = holders[k], holder != r.id {
+                for k in Set(type.keys(of: r)) {
+                    if let holder = holders[k] {
                         throw StoreError.refused(
                             "cannot apply the schema: records \(holder) and \(r.id) both hold \(k.identifier) \"\(k.value)\"; nothing written"
                         )
                     }
                     holders[k] = r.id
+                    keys.append(k)
+                    seqs.append(seq)
                 }
-                let unique = Array(Set(keys))
-                guard !unique.isEmpty else { continue }
-                try link.execute(
-                    """
-                    INSERT INTO record_keys(type, identifier, value, record_seq, cased)
-                    SELECT \(type.key), identifier, value, \(seq), cased
-                    FROM unnest(\(unique.map(\.identifier))::text[], \(unique.map(\.value))::text[],
-                                \(unique.map { cased.contains($0.identifier) })::bool[]) AS k(identifier, value, cased)
-                    """)
             }
+            _ = try PostgresWriter.insertKeys(keys, seqs: seqs, type: type.key, cased: type.casedIdentifiers, link)
         }
     }
 

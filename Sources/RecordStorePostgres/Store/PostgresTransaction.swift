@@ -33,7 +33,7 @@ public struct PostgresTransaction: StoreTransaction {
 
     public func applyPlanned(_ request: UpsertRequest, type: ObjectType?, source: WriteSource) throws -> Plan {
         let planner = planner()
-        if let type { try lock(type: type.key, keys: planner.probeKeys(request, type: type), request: request) }
+        if let type { try lock(type: type.key, keys: planner.probeKeys(request, type: type), requests: [request]) }
         let plan = try planner.plan(request, type: type)
         guard let type, !plan.replayed else { return plan }
         if plan.decision.writes {
@@ -190,24 +190,23 @@ public struct PostgresTransaction: StoreTransaction {
     }
 
     public func markResolved(conflict id: Int64, resolution: String, journal: String, at: Date) throws {
-        try link.execute(
-            "UPDATE conflicts SET status = 'resolved', resolution = \(resolution), resolved_at = \(at) WHERE id = \(id)"
-        )
+        let type = try link.rows(
+            """
+            UPDATE conflicts SET status = 'resolved', resolution = \(resolution), resolved_at = \(at) WHERE id = \(id)
+            RETURNING type
+            """
+        ).first?.decode(String.self)
         try link.execute("UPDATE requests SET resolution = \(journal) WHERE conflict_id = \(id)")
-        if let type = try link.rows("SELECT type FROM conflicts WHERE id = \(id)").first?.decode(String.self) {
-            state.changed(type: type, conflict: true)
-        }
+        if let type { state.changed(type: type, conflict: true) }
     }
 
     /// Takes the transaction-scoped advisory locks on `keys` of `type` (and the requests' idempotency keys)
     /// this transaction does not hold yet, in sorted order. A writer planning the same key waits here until
     /// this transaction ends, then plans against what it wrote.
-    func lock(type: String, keys: [IdentifierKey], request: UpsertRequest? = nil, requests: [UpsertRequest] = [])
-        throws
-    {
+    func lock(type: String, keys: [IdentifierKey], requests: [UpsertRequest]) throws {
         let schema = store.server.schema
         var ids = keys.map { Self.lockID(schema, type, $0.identifier, $0.value) }
-        for r in (request.map { [$0] } ?? []) + requests {
+        for r in requests {
             if let key = r.idempotencyKey { ids.append(Self.lockID(schema, "\u{0}idempotency", "", key)) }
         }
         let wanted = Set(ids).subtracting(state.locked).sorted()

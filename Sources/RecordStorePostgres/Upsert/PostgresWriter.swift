@@ -67,25 +67,11 @@ enum PostgresWriter {
             seq = try rows.first!.decode(Int64.self)
         }
         if !change.added.isEmpty {
-            // ON CONFLICT: a key another record holds is named, not left to abort the transaction.
-            let cased = type.casedIdentifiers
-            let inserted = try tx.link.rows(
-                """
-                INSERT INTO record_keys(type, identifier, value, record_seq, cased)
-                SELECT \(r.type), identifier, value, \(seq), cased
-                FROM unnest(\(change.added.map(\.identifier))::text[], \(change.added.map(\.value))::text[],
-                            \(change.added.map { cased.contains($0.identifier) })::bool[])
-                    AS k(identifier, value, cased)
-                ON CONFLICT DO NOTHING
-                RETURNING identifier, value
-                """
-            ).map { row in
-                let c = row.makeRandomAccess()
-                return IdentifierKey(identifier: try c[0].decode(String.self), value: try c[1].decode(String.self))
-            }
-            if inserted.count < Set(change.added).count {
-                let done = Set(inserted)
-                let taken = change.added.first { !done.contains($0) }!
+            let added = Set(change.added)
+            let inserted = try insertKeys(
+                Array(added), seqs: Array(repeating: seq, count: added.count), type: r.type,
+                cased: type.casedIdentifiers, tx.link)
+            if let taken = change.added.first(where: { !inserted.contains($0) }) {
                 throw StoreError.keyTaken(taken, type: r.type)
             }
         }
@@ -104,6 +90,29 @@ enum PostgresWriter {
         }
         note(write, tx.state)
         return change.keys + change.removed
+    }
+
+    /// Inserts identifier keys of `type`, each held by the record whose `seq` is at the same position, in one
+    /// statement; returns the keys that went in. A key another record holds is left out (ON CONFLICT), not left
+    /// to abort the transaction: the caller names it.
+    static func insertKeys(
+        _ keys: [IdentifierKey], seqs: [Int64], type: String, cased: Set<String>, _ link: PostgresLink
+    ) throws -> Set<IdentifierKey> {
+        guard !keys.isEmpty else { return [] }
+        let rows = try link.rows(
+            """
+            INSERT INTO record_keys(type, identifier, value, record_seq, cased)
+            SELECT \(type), identifier, value, seq, cased
+            FROM unnest(\(keys.map(\.identifier))::text[], \(keys.map(\.value))::text[], \(seqs)::int8[],
+                        \(keys.map { cased.contains($0.identifier) })::bool[]) AS k(identifier, value, seq, cased)
+            ON CONFLICT DO NOTHING
+            RETURNING identifier, value
+            """)
+        return Set(
+            try rows.map { row in
+                let c = row.makeRandomAccess()
+                return IdentifierKey(identifier: try c[0].decode(String.self), value: try c[1].decode(String.self))
+            })
     }
 
     /// Keeps what a write changes for the commit: the type's counts, and the record for the notification.
